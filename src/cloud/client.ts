@@ -1,0 +1,287 @@
+import http from "node:http";
+import https from "node:https";
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import type net from "node:net";
+import type { Config, Endpoint } from "../config.js";
+import type { Logger } from "../log.js";
+import {
+  type ApiTaskInfo,
+  type CallOptions,
+  type DescribeInstanceBackupsRequest,
+  type DescribeInstanceBackupsResponse,
+  type DescribeInstancesRequest,
+  type DescribeInstancesResponse,
+  type DescribeTaskListRequest,
+  type DescribeTaskListResponse,
+  READ_ONLY_ACTIONS,
+  type RedisApi,
+  type RestoreInstanceRequest,
+  type RestoreInstanceResponse,
+} from "./api.js";
+import { CredentialSource } from "./credentials.js";
+import { CloudError, fromSdkError } from "./errors.js";
+import { RateLimiter, sleep } from "./limiter.js";
+
+export const API_VERSION = "2018-04-12";
+const SERVICE_HOST = "redis.tencentcloudapi.com";
+
+type RedisModule = typeof import("tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js");
+type SdkClient = InstanceType<RedisModule["redis"]["v20180412"]["Client"]>;
+
+/**
+ * The only code that talks to Tencent Cloud. Every call goes through `call()`: the per-action rate limiter,
+ * the retry policy, a timeout, cancellation, logging, and the translation of every failure into a CloudError.
+ * The SDK (its redis subpath only) is loaded on the first call, so the server starts fast.
+ */
+export class TencentRedisClient implements RedisApi {
+  private sdk?: Promise<RedisModule>;
+  private readonly clients = new Map<string, SdkClient>();
+  private readonly credentials: CredentialSource;
+  private readonly limiter: RateLimiter;
+  private readonly agent: http.Agent;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+
+  constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+  ) {
+    this.credentials = new CredentialSource(config.credentials);
+    this.limiter = new RateLimiter(config.rateLimit);
+    this.retryBaseMs = config.retryBaseMs;
+    this.retryMaxMs = Math.max(config.retryBaseMs, 8000);
+    const override = config.endpoint;
+    const agentOptions: http.AgentOptions & { lookup?: net.LookupFunction } = {
+      keepAlive: config.keepAlive,
+      maxSockets: 64,
+    };
+    // The SDK signs with the service named by the endpoint's first label, so an override such as
+    // 127.0.0.1:9000 is addressed as redis.tencentcloudapi.com:9000 and this lookup connects it to the
+    // override's host: the signature's service stays "redis" whatever the host is.
+    if (override && !isRedisHost(override.host)) agentOptions.lookup = lookupAs(override.host);
+    const useHttp = override?.protocol === "http:";
+    this.agent = useHttp ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
+  }
+
+  describeInstances(req: DescribeInstancesRequest, opts: CallOptions): Promise<DescribeInstancesResponse> {
+    return this.call("DescribeInstances", req, opts);
+  }
+  describeInstanceBackups(
+    req: DescribeInstanceBackupsRequest,
+    opts: CallOptions,
+  ): Promise<DescribeInstanceBackupsResponse> {
+    return this.call("DescribeInstanceBackups", req, opts);
+  }
+  restoreInstance(req: RestoreInstanceRequest, opts: CallOptions): Promise<RestoreInstanceResponse> {
+    return this.call("RestoreInstance", req, opts);
+  }
+  describeTaskInfo(req: { TaskId: number }, opts: CallOptions): Promise<ApiTaskInfo> {
+    return this.call("DescribeTaskInfo", req, opts);
+  }
+  describeTaskList(req: DescribeTaskListRequest, opts: CallOptions): Promise<DescribeTaskListResponse> {
+    return this.call("DescribeTaskList", req, opts);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /**
+   * One API call with its retries. Throttling (the request was not executed) is retried for any action;
+   * network errors, timeouts, 5xx and internal errors only for read-only actions. RestoreInstance is never
+   * resent after anything that may have reached the API.
+   */
+  async call<T>(action: string, params: object, opts: CallOptions): Promise<T> {
+    let attempt = 0;
+    for (;;) {
+      attempt += 1;
+      try {
+        return await this.once<T>(action, params, opts, attempt);
+      } catch (caught) {
+        const error = caught instanceof CloudError ? caught : fromSdkError(caught, noContext(this.config));
+        error.attempts = attempt;
+        if (attempt > this.config.maxRetries || !isRetryable(action, error) || opts.signal?.aborted) throw error;
+        const delay = backoff(attempt, this.retryBaseMs, this.retryMaxMs);
+        this.log.warning("retrying API call", {
+          action,
+          region: opts.region,
+          attempt,
+          code: error.code,
+          requestId: error.requestId,
+          retryInMs: Math.round(delay),
+        });
+        try {
+          await sleep(delay, opts.signal);
+        } catch {
+          throw new CloudError("ClientError.Cancelled", "The request was cancelled by the client");
+        }
+      }
+    }
+  }
+
+  private async once<T>(action: string, params: object, opts: CallOptions, attempt: number): Promise<T> {
+    const started = performance.now();
+    try {
+      await this.limiter.acquire(action, opts.signal);
+    } catch {
+      throw new CloudError("ClientError.Cancelled", "The request was cancelled by the client", { notSent: true });
+    }
+    // Resolved here, not inside the SDK, which would turn our CloudError into a codeless exception.
+    await this.credentials.get();
+    const client = await this.client(opts.region);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error("timeout")), this.config.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
+    try {
+      const response = (await client.request(action, params, { signal })) as T & { RequestId?: string };
+      this.log.info("api call", {
+        action,
+        region: opts.region,
+        requestId: response.RequestId,
+        attempt,
+        ms: Math.round(performance.now() - started),
+      });
+      return response;
+    } catch (caught) {
+      const error = fromSdkError(caught, {
+        timedOut: timeout.signal.aborted,
+        cancelled: opts.signal?.aborted ?? false,
+        timeoutMs: this.config.timeoutMs,
+      });
+      this.log.info("api call failed", {
+        action,
+        region: opts.region,
+        requestId: error.requestId,
+        attempt,
+        code: error.code,
+        ms: Math.round(performance.now() - started),
+      });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async client(region: string): Promise<SdkClient> {
+    const existing = this.clients.get(region);
+    if (existing) return existing;
+    this.sdk ??= import("tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js");
+    const { redis } = await this.sdk;
+    const { endpoint, protocol } = sdkEndpoint(this.config.endpoint, region);
+    const client = new redis.v20180412.Client({
+      credential: this.credentials.forSdk(),
+      region,
+      profile: {
+        language: "en-US",
+        httpProfile: {
+          endpoint,
+          protocol,
+          // our own timer (above) aborts first; this is the SDK's backstop
+          reqTimeout: Math.ceil(this.config.timeoutMs / 1000) + 5,
+          agent: this.agent,
+        },
+      },
+    });
+    (client as unknown as { parseResponse: typeof parseResponse }).parseResponse = parseResponse;
+    this.clients.set(region, client);
+    return client;
+  }
+}
+
+/** The host:port and protocol handed to the SDK for a region (see the constructor for overrides). */
+export function sdkEndpoint(override: Endpoint | undefined, region: string): { endpoint: string; protocol: string } {
+  if (!override) {
+    const host = region.endsWith("-fsi") ? `redis.${region}.tencentcloudapi.com` : SERVICE_HOST;
+    return { endpoint: host, protocol: "https://" };
+  }
+  const host = isRedisHost(override.host) ? override.host : SERVICE_HOST;
+  return {
+    endpoint: override.port === undefined ? host : `${host}:${override.port}`,
+    protocol: `${override.protocol}//`,
+  };
+}
+
+function isRedisHost(host: string): boolean {
+  return host.split(".")[0] === "redis" && host.includes(".");
+}
+
+/** A dns.lookup that resolves any name to `host`'s address(es). */
+function lookupAs(host: string): net.LookupFunction {
+  return (_hostname, options, callback) => {
+    dnsLookup(host, { ...options, all: true }, (err, addresses) => {
+      if (err || options.all) {
+        (callback as (e: NodeJS.ErrnoException | null, a: LookupAddress[]) => void)(err, addresses);
+        return;
+      }
+      const first = addresses[0];
+      callback(null, first?.address ?? "", first?.family ?? 4);
+    });
+  };
+}
+
+/** Replaces the SDK's response parser: a 200 whose body is not the API's JSON shape is a BadResponse. */
+async function parseResponse(res: {
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}): Promise<unknown> {
+  if (res.status !== 200) {
+    const error = new Error(res.statusText) as Error & { httpCode: number };
+    error.httpCode = res.status;
+    throw error;
+  }
+  const text = await res.text();
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    const type = res.headers.get("content-type") ?? "no content type";
+    throw new CloudError(
+      "ClientError.BadResponse",
+      text.length === 0
+        ? "The API answered HTTP 200 with an empty body"
+        : `The API answered HTTP 200 with a body that is not JSON (${type}, ${text.length} bytes)`,
+    );
+  }
+  const response = (data as { Response?: unknown } | null)?.Response as
+    | { Error?: { Code?: unknown; Message?: unknown }; RequestId?: unknown }
+    | undefined;
+  if (typeof response !== "object" || response === null) {
+    throw new CloudError("ClientError.BadResponse", "The API's answer has no Response object");
+  }
+  const requestId = typeof response.RequestId === "string" ? response.RequestId : undefined;
+  if (response.Error !== undefined) {
+    const { Code, Message } = response.Error ?? {};
+    if (typeof Code !== "string" || Code === "") {
+      throw new CloudError("ClientError.BadResponse", "The API's error has no code", { requestId });
+    }
+    throw new CloudError(Code, typeof Message === "string" ? Message : Code, { requestId });
+  }
+  return response;
+}
+
+function isRetryable(action: string, error: CloudError): boolean {
+  if (error.code === "ClientError.Cancelled" || error.code === "ClientError.CredentialsMissing") return false;
+  if (error.code.startsWith("RequestLimitExceeded")) return true;
+  if (!READ_ONLY_ACTIONS.has(action)) return false;
+  if (error.code === "ClientError.HttpStatus") return (error.httpStatus ?? 0) >= 500 || error.httpStatus === 429;
+  return (
+    error.code === "ClientError.NetworkError" ||
+    error.code === "ClientError.Timeout" ||
+    error.code === "ClientError.BadResponse" ||
+    error.code.startsWith("InternalError") ||
+    error.code === "ServiceUnavailable" ||
+    error.code === "FailedOperation.SystemError"
+  );
+}
+
+/** Exponential backoff with full jitter: uniform in [base*2^(n-1)/2, base*2^(n-1)], capped. */
+function backoff(attempt: number, baseMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+function noContext(config: Config) {
+  return { timedOut: false, cancelled: false, timeoutMs: config.timeoutMs };
+}

@@ -1,0 +1,280 @@
+import { parseArgs } from "node:util";
+import { Secret } from "./secret.js";
+
+/** Tool names are a public interface: keep them exactly. */
+export const TOOL_NAMES = ["list_instances", "list_backups", "restore_instance", "check_task"] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+export const CONFIRM_MODES = ["token", "elicit", "none"] as const;
+export type ConfirmMode = (typeof CONFIRM_MODES)[number];
+
+export const LOG_LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Credentials {
+  secretId: string;
+  secretKey: Secret;
+  token?: Secret;
+}
+
+export interface Endpoint {
+  protocol: "http:" | "https:";
+  host: string;
+  port?: number;
+}
+
+export interface Config {
+  /** From TENCENTCLOUD_SECRET_ID/KEY/SESSION_TOKEN; undefined means "use the SDK's default chain". */
+  credentials?: Credentials;
+  region?: string;
+  endpoint?: Endpoint;
+  timeoutMs: number;
+  sandbox: boolean;
+  readOnly: boolean;
+  /** The tools that exist; all of them unless limited. */
+  tools: readonly ToolName[];
+  /** Instance ID patterns (`*` wildcards) a restore may target; undefined: any. */
+  allowedInstances?: readonly string[];
+  confirmMode: ConfirmMode;
+  confirmTtlMs: number;
+  /** Whether `restore_instance` offers a `password` argument at all. */
+  passwordArgument: boolean;
+  /** Server-side instance passwords: by instance ID (lower-case) and one for all instances. */
+  passwords: { byInstance: ReadonlyMap<string, Secret>; all?: Secret };
+  auditLogPath?: string;
+  /** Requests per second per action, client side. */
+  rateLimit: number;
+  maxRetries: number;
+  /** Base of the exponential backoff between retries. */
+  retryBaseMs: number;
+  keepAlive: boolean;
+  logLevel: LogLevel;
+  /** Polling of check_task's wait: first interval, cap, and the longest silence between progress notifications. */
+  poll: { initialMs: number; maxMs: number; progressEveryMs: number };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export const HELP = `tencentcloud-redis-mcp: an MCP stdio server that restores Tencent Cloud Redis instances from backups.
+
+Usage: tencentcloud-redis-mcp [options]
+
+  --sandbox                 run against the built-in local Tencent Cloud fake (no account needed)
+  --region <region>         default region (TENCENTCLOUD_REGION)
+  --endpoint <host|url>     API endpoint override (TENCENTCLOUD_REDIS_ENDPOINT)
+  --read-only               offer no restore tool (TENCENTCLOUD_REDIS_READ_ONLY=true)
+  --tools <a,b>             only these tools (TENCENTCLOUD_REDIS_TOOLS)
+  --allowed-instances <ids> restores only on these instance IDs, * wildcards (TENCENTCLOUD_REDIS_ALLOWED_INSTANCES)
+  --confirm <mode>          token | elicit | none (TENCENTCLOUD_REDIS_CONFIRM, default token)
+  --audit-log <file>        append one JSON line per restore attempt (TENCENTCLOUD_REDIS_AUDIT_LOG)
+  --log-level <level>       debug | info | notice | warning | error (TENCENTCLOUD_REDIS_LOG_LEVEL, default info)
+  -h, --help                this text
+  -v, --version             the version
+
+Every option and variable is described in the README.`;
+
+export interface CliFlags {
+  help: boolean;
+  version: boolean;
+}
+
+const REGION_RE = /^[a-z]{2,4}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const INSTANCE_PATTERN_RE = /^[A-Za-z0-9*_-]{1,64}$/;
+const PASSWORD_PREFIX = "TENCENTCLOUD_REDIS_PASSWORD_";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the configuration once, from flags and environment (a flag wins over its variable). Pure: it never
+ * touches process.env or the file system. Throws ConfigError naming the variable or flag at fault.
+ */
+export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags {
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv);
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}. Run with --help for the options.`);
+  }
+  const flags = parsed.values;
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+
+  const secretId = get("TENCENTCLOUD_SECRET_ID");
+  const secretKey = env.TENCENTCLOUD_SECRET_KEY;
+  const sessionToken = env.TENCENTCLOUD_SESSION_TOKEN;
+  let credentials: Credentials | undefined;
+  if (secretId && secretKey) {
+    credentials = { secretId, secretKey: new Secret(secretKey) };
+    if (sessionToken) credentials.token = new Secret(sessionToken);
+  } else if (secretId || secretKey) {
+    throw new ConfigError(
+      `${secretId ? "TENCENTCLOUD_SECRET_KEY" : "TENCENTCLOUD_SECRET_ID"} is not set, but ${
+        secretId ? "TENCENTCLOUD_SECRET_ID" : "TENCENTCLOUD_SECRET_KEY"
+      } is: set both, or neither to use the profile file or the instance role`,
+    );
+  }
+
+  const region = flags.region ?? get("TENCENTCLOUD_REGION");
+  if (region !== undefined && !REGION_RE.test(region)) {
+    throw new ConfigError(`TENCENTCLOUD_REGION (or --region) is not a region name like ap-guangzhou: "${region}"`);
+  }
+
+  const endpointText = flags.endpoint ?? get("TENCENTCLOUD_REDIS_ENDPOINT");
+  const endpoint = endpointText === undefined ? undefined : parseEndpoint(endpointText);
+
+  const tools = parseTools(flags.tools ?? get("TENCENTCLOUD_REDIS_TOOLS"));
+  const allowedText = flags["allowed-instances"] ?? get("TENCENTCLOUD_REDIS_ALLOWED_INSTANCES");
+  let allowedInstances: string[] | undefined;
+  if (allowedText !== undefined) {
+    allowedInstances = splitList(allowedText);
+    const bad = allowedInstances.find((p) => !INSTANCE_PATTERN_RE.test(p));
+    if (bad !== undefined || allowedInstances.length === 0) {
+      throw new ConfigError(
+        `TENCENTCLOUD_REDIS_ALLOWED_INSTANCES (or --allowed-instances) must list instance IDs such as crs-5a4py64p, ` +
+          `* allowed as a wildcard; not understood: "${bad ?? allowedText}"`,
+      );
+    }
+  }
+
+  const confirmMode = (flags.confirm ?? get("TENCENTCLOUD_REDIS_CONFIRM") ?? "token").toLowerCase();
+  if (!isOneOf(CONFIRM_MODES, confirmMode)) {
+    throw new ConfigError(`TENCENTCLOUD_REDIS_CONFIRM (or --confirm) must be token, elicit or none, not "${confirmMode}"`);
+  }
+  const logLevel = (flags["log-level"] ?? get("TENCENTCLOUD_REDIS_LOG_LEVEL") ?? "info").toLowerCase();
+  if (!isOneOf(LOG_LEVELS, logLevel)) {
+    throw new ConfigError(`TENCENTCLOUD_REDIS_LOG_LEVEL (or --log-level) must be one of ${LOG_LEVELS.join(", ")}`);
+  }
+
+  const byInstance = new Map<string, Secret>();
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(PASSWORD_PREFIX) || value === undefined || value === "") continue;
+    const id = name.slice(PASSWORD_PREFIX.length).toLowerCase().replaceAll("_", "-");
+    if (id === "argument") continue; // TENCENTCLOUD_REDIS_PASSWORD_ARGUMENT is a switch, not a password
+    byInstance.set(id, new Secret(value));
+  }
+  const allPassword = env.TENCENTCLOUD_REDIS_PASSWORD;
+
+  return {
+    help: flags.help ?? false,
+    version: flags.version ?? false,
+    credentials,
+    region,
+    endpoint,
+    timeoutMs: number(get, "TENCENTCLOUD_REDIS_TIMEOUT_SECONDS", 30, 0.05, 600) * 1000,
+    sandbox: flags.sandbox ?? false,
+    readOnly: (flags["read-only"] ?? false) || bool(get, "TENCENTCLOUD_REDIS_READ_ONLY", false),
+    tools,
+    allowedInstances,
+    confirmMode,
+    confirmTtlMs: number(get, "TENCENTCLOUD_REDIS_CONFIRM_TTL_SECONDS", 300, 10, 3600) * 1000,
+    passwordArgument: bool(get, "TENCENTCLOUD_REDIS_PASSWORD_ARGUMENT", true),
+    passwords: { byInstance, all: allPassword ? new Secret(allPassword) : undefined },
+    auditLogPath: flags["audit-log"] ?? get("TENCENTCLOUD_REDIS_AUDIT_LOG"),
+    rateLimit: number(get, "TENCENTCLOUD_REDIS_RATE_LIMIT", 20, 1, 1000),
+    maxRetries: Math.trunc(number(get, "TENCENTCLOUD_REDIS_MAX_RETRIES", 3, 0, 10)),
+    retryBaseMs: number(get, "TENCENTCLOUD_REDIS_RETRY_BASE_MS", 500, 1, 60_000),
+    keepAlive: bool(get, "TENCENTCLOUD_REDIS_KEEP_ALIVE", true),
+    logLevel,
+    poll: {
+      initialMs: number(get, "TENCENTCLOUD_REDIS_POLL_INITIAL_MS", 1000, 10, 60_000),
+      maxMs: number(get, "TENCENTCLOUD_REDIS_POLL_MAX_MS", 5000, 10, 60_000),
+      progressEveryMs: number(get, "TENCENTCLOUD_REDIS_PROGRESS_EVERY_MS", 10_000, 10, 60_000),
+    },
+  };
+}
+
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      sandbox: { type: "boolean" },
+      region: { type: "string" },
+      endpoint: { type: "string" },
+      "read-only": { type: "boolean" },
+      tools: { type: "string" },
+      "allowed-instances": { type: "string" },
+      confirm: { type: "string" },
+      "audit-log": { type: "string" },
+      "log-level": { type: "string" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+    },
+  });
+}
+
+/** `host`, `host:port` or a URL `http(s)://host[:port]`; https unless the URL says http. */
+export function parseEndpoint(text: string): Endpoint {
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  let url: URL;
+  try {
+    url = new URL(hasScheme ? text : `https://${text}`);
+  } catch {
+    throw endpointError(text);
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") throw endpointError(text);
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash || url.username || url.password) {
+    throw endpointError(text);
+  }
+  const endpoint: Endpoint = { protocol: url.protocol, host: url.hostname.replace(/^\[|\]$/g, "") };
+  if (url.port !== "") endpoint.port = Number(url.port);
+  return endpoint;
+}
+
+function endpointError(text: string): ConfigError {
+  return new ConfigError(
+    `TENCENTCLOUD_REDIS_ENDPOINT (or --endpoint) must be a host, host:port or http(s)://host[:port] URL, not "${text}"`,
+  );
+}
+
+function parseTools(text: string | undefined): readonly ToolName[] {
+  if (text === undefined) return TOOL_NAMES;
+  const names = splitList(text);
+  const unknown = names.filter((n) => !isOneOf(TOOL_NAMES, n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new ConfigError(
+      `TENCENTCLOUD_REDIS_TOOLS (or --tools) names unknown tools: ${unknown.join(", ") || "(none given)"}; ` +
+        `the tools are ${TOOL_NAMES.join(", ")}`,
+    );
+  }
+  return TOOL_NAMES.filter((t) => names.includes(t));
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+function bool(get: (n: string) => string | undefined, name: string, fallback: boolean): boolean {
+  const value = get(name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (["1", "true", "yes", "on"].includes(value)) return true;
+  if (["0", "false", "no", "off"].includes(value)) return false;
+  throw new ConfigError(`${name} must be true or false, not "${value}"`);
+}
+
+function number(get: (n: string) => string | undefined, name: string, fallback: number, min: number, max: number) {
+  const value = get(name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max}, not "${value}"`);
+  }
+  return n;
+}
+
+function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
+}
+
+/** The server-side password for an instance, and where it came from. */
+export function serverPassword(config: Config, instanceId: string): Secret | undefined {
+  return config.passwords.byInstance.get(instanceId.toLowerCase()) ?? config.passwords.all;
+}

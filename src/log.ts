@@ -1,0 +1,66 @@
+import { LOG_LEVELS, type LogLevel } from "./config.js";
+
+export type LogData = Record<string, string | number | boolean | undefined>;
+
+/** Where log records go besides stderr: the MCP server's `notifications/message` once it is connected. */
+export type LogSink = (level: LogLevel, logger: string, data: LogData & { msg: string }) => void;
+
+/**
+ * Logs go to stderr (one line each: time, level, message, key=value pairs) and to every attached sink (the
+ * MCP logging notifications). stdout is never touched: it carries JSON-RPC only. Callers pass only the fields
+ * they mean to log; nothing here serialises whole objects, so a request body or a secret cannot slip in.
+ */
+export class Logger {
+  private level: number;
+  private readonly sinks = new Set<LogSink>();
+
+  constructor(
+    level: LogLevel,
+    private readonly write: (line: string) => void = (line) => process.stderr.write(line),
+  ) {
+    this.level = LOG_LEVELS.indexOf(level);
+  }
+
+  setLevel(level: LogLevel): void {
+    this.level = LOG_LEVELS.indexOf(level);
+  }
+
+  addSink(sink: LogSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  debug(msg: string, data?: LogData): void {
+    this.log("debug", msg, data);
+  }
+  info(msg: string, data?: LogData): void {
+    this.log("info", msg, data);
+  }
+  notice(msg: string, data?: LogData): void {
+    this.log("notice", msg, data);
+  }
+  warning(msg: string, data?: LogData): void {
+    this.log("warning", msg, data);
+  }
+  error(msg: string, data?: LogData): void {
+    this.log("error", msg, data);
+  }
+
+  log(level: LogLevel, msg: string, data: LogData = {}): void {
+    const record = { msg, ...data };
+    // MCP clients filter by their own logging/setLevel; the sink decides (the SDK drops ignored levels).
+    for (const sink of this.sinks) {
+      try {
+        sink(level, "tencentcloud-redis-mcp", record);
+      } catch {
+        // a closed transport must not break the call that logged
+      }
+    }
+    if (LOG_LEVELS.indexOf(level) < this.level) return;
+    const pairs = Object.entries(data)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${typeof v === "string" && /[\s"=]/.test(v) ? JSON.stringify(v) : v}`)
+      .join(" ");
+    this.write(`${new Date().toISOString()} ${level.toUpperCase()} ${msg}${pairs ? ` ${pairs}` : ""}\n`);
+  }
+}

@@ -1,0 +1,13 @@
+import { checkTask } from "./check-task.js";
+import { listBackups } from "./list-backups.js";
+import { listInstances } from "./list-instances.js";
+import { restoreInstance } from "./restore-instance.js";
+import type { ToolDefinition } from "./shared.js";
+
+/** Every tool this server can offer, in the order they are listed. */
+export const TOOLS: readonly ToolDefinition[] = [
+  listInstances,
+  listBackups,
+  restoreInstance,
+  checkTask,
+] as unknown as readonly ToolDefinition[];

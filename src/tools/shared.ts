@@ -1,0 +1,153 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { RedisApi } from "../cloud/api.js";
+import { ERROR_CATEGORIES } from "../cloud/catalog.js";
+import { CloudError } from "../cloud/errors.js";
+import type { Config, ToolName } from "../config.js";
+import type { Logger } from "../log.js";
+
+/** What every tool handler receives besides its arguments. Tools never read process.env. */
+export interface ToolContext {
+  config: Config;
+  api: RedisApi;
+  log: Logger;
+  server: McpServer;
+  /** Extra collaborators a tool needs (safety state, clocks); built once per server. */
+  services: ToolServices;
+}
+
+// biome-ignore lint/suspicious/noEmptyInterface: extended by the modules that add services
+export interface ToolServices {}
+
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export interface ToolOutput {
+  structured: Record<string, unknown>;
+  text: string;
+}
+
+export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
+  name: ToolName;
+  title: string;
+  description: string;
+  inputSchema: Input | ((config: Config) => Input);
+  /** The success fields; `withError` makes them admit the error shape too. */
+  outputSchema: z.ZodObject;
+  annotations: { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
+  handler(args: z.output<Input>, ctx: ToolContext, extra: Extra): Promise<ToolOutput>;
+}
+
+/** Identity, for type inference of the handler's arguments. */
+export function defineTool<Input extends z.ZodObject>(definition: ToolDefinition<Input>): ToolDefinition<Input> {
+  return definition;
+}
+
+export const errorSchema = z
+  .object({
+    code: z.string().describe("Tencent Cloud error code (e.g. ResourceNotFound.InstanceNotExists) or ClientError.*"),
+    message: z.string(),
+    requestId: z.string().optional().describe("Tencent Cloud RequestId, for a support ticket"),
+    retryable: z.boolean().describe("Whether the same call can succeed later without changing anything"),
+    category: z.enum(ERROR_CATEGORIES),
+    hint: z.string().describe("What to do next"),
+    attempts: z.number().int().optional().describe("Requests sent for this call, when more than one"),
+  })
+  .describe("Present only when the call failed (isError: true)");
+
+/**
+ * The output schema a client sees: every success field optional plus `error`, because MCP clients validate
+ * `structuredContent` against the output schema even on error results. The success shape is documented in
+ * each field's description; the handlers' own types keep the success fields complete.
+ */
+export function withError(success: z.ZodObject): z.ZodObject {
+  return success.partial().extend({ error: errorSchema.optional() });
+}
+
+/** Runs a handler and turns any failure into an `isError` result with `structuredContent.error`. */
+export async function runTool(
+  definition: ToolDefinition,
+  args: unknown,
+  ctx: ToolContext,
+  extra: Extra,
+): Promise<CallToolResult> {
+  try {
+    const out = await definition.handler(args as never, ctx, extra);
+    return { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
+  } catch (caught) {
+    const error = asCloudError(caught);
+    if (!(caught instanceof CloudError)) {
+      ctx.log.error("tool failed unexpectedly", { tool: definition.name, error: describeUnexpected(caught) });
+    }
+    const body = error.toBody();
+    const text = `Error ${body.code}: ${body.message}${body.requestId ? ` (RequestId ${body.requestId})` : ""}\nHint: ${body.hint}`;
+    return { isError: true, content: [{ type: "text", text }], structuredContent: { error: body } };
+  }
+}
+
+function asCloudError(caught: unknown): CloudError {
+  if (caught instanceof CloudError) return caught;
+  return new CloudError("ClientError.Internal", "The server failed unexpectedly; the details are in its log");
+}
+
+function describeUnexpected(caught: unknown): string {
+  if (caught instanceof Error) return `${caught.name}: ${caught.message}`.slice(0, 300);
+  return typeof caught;
+}
+
+// ---- Schemas shared by the tools -------------------------------------------------------------------------
+
+export const instanceIdSchema = z
+  .string()
+  .regex(/^crs-[a-z0-9]{6,16}$/, "must be a Tencent Cloud Redis instance ID like crs-5a4py64p")
+  .describe("Instance ID, like crs-5a4py64p: take it from list_instances");
+
+export const backupIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be a backup ID as list_backups returns it")
+  .describe("Backup ID: take it from list_backups for the same instance");
+
+export const regionSchema = z
+  .string()
+  .max(32)
+  .regex(/^[a-z]{2,4}-[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a region name like ap-guangzhou")
+  .optional()
+  .describe("Region, like ap-guangzhou; defaults to the server's TENCENTCLOUD_REGION");
+
+/** The region a call goes to: the argument, else the server's default. */
+export function resolveRegion(region: string | undefined, config: Config): string {
+  const chosen = region ?? config.region;
+  if (!chosen) {
+    throw new CloudError("ClientError.RegionMissing", "No region: pass region, or set TENCENTCLOUD_REGION on the server", {
+      notSent: true,
+    });
+  }
+  return chosen;
+}
+
+// ---- Times -----------------------------------------------------------------------------------------------
+
+const BEIJING_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/** The API's "YYYY-MM-DD hh:mm:ss" (Beijing time, UTC+8) as ISO 8601 with its offset; other text unchanged. */
+export function beijingToIso(text: string | undefined | null): string {
+  if (!text) return "";
+  const m = BEIJING_RE.exec(text);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00` : text;
+}
+
+/** Milliseconds since the epoch for the API's Beijing-time text, or undefined. */
+export function beijingToMs(text: string | undefined | null): number | undefined {
+  if (!text) return undefined;
+  const ms = Date.parse(beijingToIso(text));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A Date as the API's Beijing-time text. */
+export function toBeijing(ms: number): string {
+  const d = new Date(ms + 8 * 3600_000);
+  return d.toISOString().slice(0, 19).replace("T", " ");
+}

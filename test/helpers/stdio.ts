@@ -1,0 +1,39 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+
+export const DIST_ENTRY = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
+
+export interface StdioSession {
+  client: Client;
+  transport: StdioClientTransport;
+  stderr: () => string;
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/** Spawns the built server (dist/index.js) and connects a real MCP client over stdio. */
+export async function startStdio(args: string[], env: Record<string, string> = {}): Promise<StdioSession> {
+  if (!existsSync(DIST_ENTRY)) throw new Error("dist/index.js is missing: run npm run build first (npm test does)");
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [DIST_ENTRY, ...args],
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const client = new Client({ name: "e2e-client", version: "1.0.0" });
+  await client.connect(transport);
+  return {
+    client,
+    transport,
+    stderr: () => stderr,
+    call: (name, a = {}) => client.callTool({ name, arguments: a }) as Promise<CallToolResult>,
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { CATALOG, describeError, ERROR_CATEGORIES } from "../../src/cloud/catalog.js";
+import { CloudError } from "../../src/cloud/errors.js";
+import {
+  CLIENT_ERROR_CODES,
+  COMMON_CODES,
+  DESCRIBE_TASK_INFO_CODES,
+  RESTORE_INSTANCE_CODES,
+} from "../helpers/reference.js";
+
+describe("error catalog", () => {
+  const listed = [...RESTORE_INSTANCE_CODES, ...DESCRIBE_TASK_INFO_CODES, ...COMMON_CODES, ...CLIENT_ERROR_CODES];
+
+  it.each(listed)("has its own entry for %s", (code) => {
+    const entry = CATALOG[code];
+    expect(entry, code).toBeDefined();
+    expect(ERROR_CATEGORIES).toContain(entry?.category);
+    expect(typeof entry?.retryable).toBe("boolean");
+    expect(entry?.hint.length).toBeGreaterThan(20);
+  });
+
+  it("gives the hints an agent needs for the key codes", () => {
+    expect(describeError("InvalidParameterValue.PasswordError").hint).toMatch(/ask the user/i);
+    expect(describeError("InvalidParameterValue.PasswordError").hint).toMatch(/never guess/i);
+    expect(describeError("ResourceUnavailable.BackupLockedError")).toMatchObject({ retryable: true, category: "conflict" });
+    expect(describeError("ResourceUnavailable.BackupLockedError").hint).toMatch(/after/i);
+    expect(describeError("AuthFailure.SignatureExpire").hint).toMatch(/clock/i);
+    expect(describeError("ClientError.CredentialsMissing").hint).toContain("TENCENTCLOUD_SECRET_ID");
+    expect(describeError("RequestLimitExceeded")).toMatchObject({ category: "throttled", retryable: true });
+  });
+
+  it("maps unknown codes by their prefix", () => {
+    expect(describeError("ResourceNotFound.SomethingNew")).toEqual(CATALOG.ResourceNotFound);
+    expect(describeError("RequestLimitExceeded.NewLimit")).toEqual(CATALOG.RequestLimitExceeded);
+    expect(describeError("AuthFailure.Whatever").category).toBe("auth");
+    expect(describeError("UnauthorizedOperation.Other").category).toBe("permission");
+    expect(describeError("Totally.Unknown")).toMatchObject({ category: "internal", retryable: false });
+  });
+
+  it("builds tool error bodies with no undefined fields", () => {
+    const body = new CloudError("ResourceNotFound.InstanceNotExists", "no such instance", { requestId: "r-1" }).toBody();
+    expect(body).toEqual({
+      code: "ResourceNotFound.InstanceNotExists",
+      message: "no such instance",
+      requestId: "r-1",
+      retryable: false,
+      category: "not_found",
+      hint: CATALOG["ResourceNotFound.InstanceNotExists"]?.hint,
+    });
+    const bare = new CloudError("ClientError.Timeout", "").toBody();
+    expect(Object.values(bare)).not.toContain(undefined);
+    expect(bare.message).toBe("ClientError.Timeout");
+  });
+});
