@@ -75,10 +75,11 @@ export class RespClient {
       socket.once("error", reject);
     });
     const client = new RespClient(socket);
-    if (password !== undefined) await client.command("AUTH", password).catch(async (error: unknown) => {
-      client.close();
-      throw error;
-    });
+    if (password !== undefined)
+      await client.command("AUTH", password).catch(async (error: unknown) => {
+        client.close();
+        throw error;
+      });
     return client;
   }
 

@@ -38,7 +38,8 @@ describe("sandbox backed by redis-server", () => {
   const restore = async (backupId: string, extra: Record<string, unknown> = {}) => {
     const args = { instanceId: ORDERS, backupId, ...extra };
     let r = sc(await h.call("restore_instance", args));
-    if (r.status === "confirmation_required") r = sc(await h.call("restore_instance", { ...args, confirmToken: r.confirmToken }));
+    if (r.status === "confirmation_required")
+      r = sc(await h.call("restore_instance", { ...args, confirmToken: r.confirmToken }));
     if (r.error) return r;
     const seen: string[] = [];
     for (let i = 0; i < 500; i++) {
@@ -107,9 +108,11 @@ describe("sandbox backed by redis-server", () => {
   it("a wrong password is InvalidParameterValue.PasswordError and changes nothing", async () => {
     const other = await startHarness({ sharedFake: sandbox.fake });
     try {
-      const backupId = (sc(await other.call("list_backups", { instanceId: ORDERS })).backups as Array<{
-        backupId: string;
-      }>)[0]?.backupId;
+      const backupId = (
+        sc(await other.call("list_backups", { instanceId: ORDERS })).backups as Array<{
+          backupId: string;
+        }>
+      )[0]?.backupId;
       const r = await other.call("restore_instance", { instanceId: ORDERS, backupId, password: "not-the-password" });
       expect(sc(r).error?.code).toBe("InvalidParameterValue.PasswordError");
       expect(JSON.stringify(r)).not.toContain(ORDERS_PASSWORD);
