@@ -30,6 +30,8 @@ export interface Config {
   endpoint?: Endpoint;
   timeoutMs: number;
   sandbox: boolean;
+  /** Set by the sandbox (never parsed): what its instances are, shown by list_instances. */
+  sandboxNote?: string;
   readOnly: boolean;
   /** The tools that exist; all of them unless limited. */
   tools: readonly ToolName[];

@@ -38,6 +38,11 @@ async function main(): Promise<void> {
       endpoint: sandbox.fake.url,
       region: config.region,
     });
+    if (sandbox.redis) log.notice(sandbox.note);
+    else log.warning(sandbox.note);
+    for (const [instanceId, port] of sandbox.redis?.ports() ?? []) {
+      log.notice("sandbox redis-server", { instanceId, host: "127.0.0.1", port });
+    }
   } else if (!config.credentials) {
     log.warning(
       "TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY are not set: calls will use ~/.tencentcloud/credentials " +

@@ -37,6 +37,35 @@ export const SANDBOX_PASSWORDS: Readonly<Record<string, string>> = {
   [SANDBOX_INSTANCE_IDS.reports]: "sandbox-reports-pass",
 };
 
+/**
+ * The keys the sandbox writes into each running instance's redis-server, by InstanceId, oldest generation first.
+ * The newest backup holds the last generation (which is also the live data), the backup before it the one
+ * before, and so on; older backups hold the first. Restoring an older backup visibly changes the data.
+ */
+export const SANDBOX_DATA: Readonly<Record<string, readonly Readonly<Record<string, string>>[]>> = {
+  [SANDBOX_INSTANCE_IDS.orders]: [
+    {
+      "orders:1001": '{"customer":"alice","total":"42.00","status":"paid"}',
+      "orders:1002": '{"customer":"bob","total":"17.50","status":"paid"}',
+      "orders:count": "2",
+    },
+    {
+      "orders:1001": '{"customer":"alice","total":"42.00","status":"shipped"}',
+      "orders:1002": '{"customer":"bob","total":"17.50","status":"paid"}',
+      "orders:1003": '{"customer":"carol","total":"99.90","status":"paid"}',
+      "orders:count": "3",
+    },
+  ],
+  [SANDBOX_INSTANCE_IDS.sessions]: [
+    { "session:alice": "cart=3;lang=en" },
+    { "session:alice": "cart=1;lang=en", "session:bob": "cart=0;lang=zh" },
+  ],
+  [SANDBOX_INSTANCE_IDS.reports]: [
+    { "report:2024-06-01": "visits=1200" },
+    { "report:2024-06-01": "visits=1200", "report:2024-06-02": "visits=1350" },
+  ],
+};
+
 function passwordOf(instanceId: string): string {
   const password = SANDBOX_PASSWORDS[instanceId];
   if (password === undefined) throw new Error(`no sandbox password for ${instanceId}`);

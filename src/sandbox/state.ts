@@ -63,9 +63,9 @@ export interface RestoreBackend {
   restore(instance: Instance, backup: Backup, password: string | undefined): Promise<void>;
 }
 
-/** Takes the data of a manual backup, e.g. by saving a redis-server's RDB. */
+/** Takes the data of a new manual backup, e.g. by saving a redis-server's RDB. Reject to fail the backup. */
 export interface BackupBackend {
-  snapshot(instance: Instance): Promise<void>;
+  snapshot(instance: Instance, backup: Backup): Promise<void>;
 }
 
 export interface CloudStateOptions {
@@ -224,12 +224,17 @@ export class CloudState {
   }
 
   /**
-   * Takes a manual backup: awaits the backup backend (if any), then adds a normal backup and an already
-   * finished FLOW_BACKUPINSTANCE task. Rejects when the backend does.
+   * Takes a manual backup: adds a normal backup, awaits the backup backend (if any) on it, and adds an already
+   * finished FLOW_BACKUPINSTANCE task. Rejects (and drops the backup) when the backend does.
    */
   async createManualBackup(instance: Instance, remark: string): Promise<{ task: Task; backup: Backup }> {
-    await this.backupBackend?.snapshot(instance);
     const backup = this.addBackup({ InstanceId: instance.InstanceId, BackupType: "0", Remark: remark });
+    try {
+      await this.backupBackend?.snapshot(instance, backup);
+    } catch (error) {
+      this.backups.delete(backup.BackupId);
+      throw error;
+    }
     const task = this.newTask(instance.InstanceId, "FLOW_BACKUPINSTANCE", 0, 0);
     task.BackupId = backup.BackupId;
     return { task, backup };

@@ -31,6 +31,7 @@ const output = z.object({
   totalCount: z.number().int().describe("Instances matching, across all pages"),
   instances: z.array(instanceSchema),
   nextOffset: z.number().int().optional().describe("Pass as offset to get the next page; absent on the last page"),
+  sandbox: z.string().optional().describe("Only in sandbox mode: what the sandbox's instances are and how to reach them"),
 });
 
 export const listInstances = defineTool({
@@ -63,12 +64,16 @@ export const listInstances = defineTool({
     const structured: z.infer<typeof output> = { region, totalCount: res.TotalCount ?? instances.length, instances };
     const next = args.offset + instances.length;
     if (instances.length > 0 && next < structured.totalCount) structured.nextOffset = next;
+    if (ctx.config.sandboxNote) structured.sandbox = ctx.config.sandboxNote;
     const lines = instances.map(
-      (i) => `${i.instanceId} ${i.name} (${i.status}${i.noAuth ? ", password-free" : ""})`,
+      (i) =>
+        `${i.instanceId} ${i.name} (${i.status}${i.noAuth ? ", password-free" : ""})${
+          ctx.config.sandboxNote && i.host && i.port ? ` at ${i.host}:${i.port}` : ""
+        }`,
     );
     const text = `${structured.totalCount} instance(s) in ${region}${lines.length ? `:\n${lines.join("\n")}` : "."}${
       structured.nextOffset !== undefined ? `\nMore: call again with offset ${structured.nextOffset}.` : ""
-    }`;
+    }${structured.sandbox ? `\nNote: ${structured.sandbox}.` : ""}`;
     return { structured, text };
   },
 });

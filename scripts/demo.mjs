@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+// `npm run demo`: a restore drill on the sandbox, through a real MCP client over stdio. It starts the built
+// server (dist/index.js --sandbox), writes a key into the sandbox's real redis-server, takes a backup, breaks
+// the data, restores through the MCP tools (plan, confirm, follow the task) and checks that the data is back.
+// Exit code 0 when the data came back, 1 otherwise.
+
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { redis } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js";
+import { loopbackAgent, SANDBOX_API_HOST } from "../dist/sandbox/fake.js";
+import { RespClient } from "../dist/sandbox/resp.js";
+import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS, SANDBOX_REGION } from "../dist/sandbox/seed.js";
+
+const SERVER = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+const INSTANCE = SANDBOX_INSTANCE_IDS.orders;
+const KEY = "demo:greeting";
+const VALUE = `hello from the demo at ${new Date().toISOString()}`;
+
+let stepNo = 0;
+const step = (title) => console.log(`\n${++stepNo}. ${title}`);
+const say = (text) => console.log(`   ${String(text).replaceAll("\n", "\n   ")}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Calls a tool; throws on a protocol error, returns the result (isError included). */
+async function call(client, name, args, options) {
+  return client.callTool({ name, arguments: args }, undefined, options);
+}
+
+/** The structured content of a successful tool result; exits on an error result. */
+function ok(result, what) {
+  if (result.isError) {
+    say(`${what} failed: ${result.content?.[0]?.text ?? JSON.stringify(result.structuredContent)}`);
+    throw new Error(`${what} failed`);
+  }
+  return result.structuredContent ?? {};
+}
+
+async function withRedis(port, fn) {
+  const client = await RespClient.connect(port, "127.0.0.1", SANDBOX_PASSWORDS[INSTANCE]);
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Follows the task to its end: check_task with waitSeconds and progress notifications, else by polling. */
+async function follow(client, taskId) {
+  const onprogress = (p) =>
+    say(`progress ${p.progress}${p.total ? `/${p.total}` : ""}${p.message ? ` - ${p.message}` : ""}`);
+  let last = "";
+  let canWait = true;
+  for (let i = 0; i < 600; i++) {
+    let result = canWait
+      ? await call(client, "check_task", { taskId, waitSeconds: 60 }, { onprogress, timeout: 90_000 }).catch(
+          (error) => ({
+            isError: true,
+            content: [{ text: String(error) }],
+          }),
+        )
+      : await call(client, "check_task", { taskId });
+    if (canWait && result.isError && /waitSeconds|unrecognized|invalid/i.test(result.content?.[0]?.text ?? "")) {
+      canWait = false; // this server's check_task does not wait: poll instead
+      result = await call(client, "check_task", { taskId });
+    }
+    const task = ok(result, "check_task");
+    if (task.status !== last) say(`task ${taskId}: ${task.status}${task.message ? ` - ${task.message}` : ""}`);
+    last = task.status;
+    if (task.done) return task;
+    if (!canWait) await sleep(250);
+  }
+  throw new Error("the task did not finish");
+}
+
+/** The fake cloud's endpoint, from the server's stderr ("sandbox mode: ... endpoint=http://127.0.0.1:PORT"). */
+async function fakeEndpoint(stderr) {
+  for (let i = 0; i < 100; i++) {
+    const match = /sandbox mode:.* endpoint=http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr());
+    if (match) return Number(match[1]);
+    await sleep(50);
+  }
+  throw new Error("the server did not report its sandbox endpoint");
+}
+
+async function main() {
+  console.log("tencentcloud-redis-mcp demo: a restore drill in the sandbox (no Tencent Cloud account needed)");
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [SERVER, "--sandbox"],
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", TENCENTCLOUD_REDIS_LOG_LEVEL: "notice" },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (chunk) => {
+    stderr += chunk.toString("utf8");
+  });
+  const client = new Client({ name: "tencentcloud-redis-mcp-demo", version: "1.0.0" });
+  await client.connect(transport);
+  try {
+    say(
+      `server: node dist/index.js --sandbox (MCP over stdio, ${client.getServerVersion()?.name} ${client.getServerVersion()?.version})`,
+    );
+
+    step("Find the instance (list_instances)");
+    const listed = ok(await call(client, "list_instances", {}), "list_instances");
+    const instance = listed.instances.find((i) => i.instanceId === INSTANCE);
+    for (const i of listed.instances)
+      say(`${i.instanceId}  ${i.name.padEnd(15)} ${i.status.padEnd(9)} ${i.host ? `${i.host}:${i.port}` : "-"}`);
+    if (!instance?.host)
+      throw new Error(`${INSTANCE} has no redis-server: is redis-server installed? (${listed.sandbox})`);
+    const port = instance.port;
+    say(`-> ${instance.name} (${INSTANCE}), a real redis-server on 127.0.0.1:${port}`);
+
+    step(`Write a key (redis-cli -p ${port} -a <password> SET ${KEY} ...)`);
+    const before = await withRedis(port, async (r) => {
+      await r.command("SET", KEY, VALUE);
+      return r.command("MGET", KEY, "orders:1001");
+    });
+    say(`${KEY} = ${JSON.stringify(before[0])}`);
+    say(`orders:1001 = ${before[1]}`);
+
+    step("Take a backup (ManualBackupInstance: the sandbox's way, like the console's 'back up now')");
+    const api = new redis.v20180412.Client({
+      credential: SANDBOX_CREDENTIALS,
+      region: SANDBOX_REGION,
+      profile: {
+        httpProfile: {
+          endpoint: `${SANDBOX_API_HOST}:${await fakeEndpoint(() => stderr)}`,
+          protocol: "http://",
+          agent: loopbackAgent(),
+        },
+      },
+    });
+    const backup = await api.ManualBackupInstance({ InstanceId: INSTANCE, Remark: "demo: before the incident" });
+    say(`backup task ${backup.TaskId} done (a real RDB snapshot of the instance)`);
+
+    step("List backups (list_backups)");
+    const backups = ok(await call(client, "list_backups", { instanceId: INSTANCE }), "list_backups").backups;
+    for (const b of backups) {
+      say(
+        `${b.backupId}  ${b.startTime}  ${b.type.padEnd(9)} ${b.status.padEnd(7)} ${b.restorable ? "restorable" : "-"}  ${b.remark ?? ""}`,
+      );
+    }
+    const chosen = backups.find((b) => b.remark === "demo: before the incident");
+    if (!chosen?.restorable) throw new Error("the demo's backup is not listed as restorable");
+    say(`-> restoring ${chosen.backupId}`);
+
+    step("Corrupt the data (the incident)");
+    const broken = await withRedis(port, async (r) => {
+      await r.command("SET", KEY, "CORRUPTED");
+      await r.command("DEL", "orders:1001");
+      return r.command("MGET", KEY, "orders:1001");
+    });
+    say(`${KEY} = ${JSON.stringify(broken[0])}`);
+    say(`orders:1001 = ${broken[1]}`);
+
+    step("Plan the restore (restore_instance)");
+    const args = { instanceId: INSTANCE, backupId: chosen.backupId };
+    const planned = await call(client, "restore_instance", args);
+    let restore = ok(planned, "restore_instance");
+    if (restore.status === "confirmation_required") {
+      say(planned.content?.[0]?.text ?? "");
+      step("Confirm (restore_instance again, with the confirmToken)");
+      const confirmed = await call(client, "restore_instance", { ...args, confirmToken: restore.confirmToken });
+      restore = ok(confirmed, "restore_instance (confirm)");
+    } else {
+      say("(this server has no confirmation step: the restore was submitted directly)");
+    }
+    say(`restore submitted as task ${restore.taskId} (password from the server: ${restore.passwordSource})`);
+
+    step("Follow the task to its end (check_task)");
+    const task = await follow(client, restore.taskId);
+
+    step("Read the key back");
+    const after = await withRedis(port, (r) => r.command("MGET", KEY, "orders:1001"));
+    say(`${KEY} = ${JSON.stringify(after[0])}`);
+    say(`orders:1001 = ${after[1]}`);
+    const restored = task.succeeded && after[0] === VALUE && after[1] === before[1];
+    console.log(
+      restored
+        ? "\nRESTORED: the data written before the backup is back, the corruption is gone."
+        : "\nFAILED: the data did not come back.",
+    );
+    return restored;
+  } finally {
+    await client.close();
+  }
+}
+
+main().then(
+  (restored) => process.exit(restored ? 0 : 1),
+  (error) => {
+    console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

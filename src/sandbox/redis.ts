@@ -1,0 +1,263 @@
+// The sandbox's real data: one redis-server process per running instance, on a loopback port, each in its own
+// temporary directory. Backups are real RDB files, restores really load them. Every process is stopped on
+// close(), killed on process exit (whatever the cause), and a detached watchdog kills what is left if this
+// process dies without running any handler (SIGKILL): it waits for EOF on a pipe only this process holds.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { accessSync, constants, rmSync } from "node:fs";
+import { copyFile, mkdtemp, readFile, stat } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { RespClient } from "./resp.js";
+import { SANDBOX_DATA } from "./seed.js";
+import type { Backup, BackupBackend, CloudState, Instance, RestoreBackend } from "./state.js";
+
+const READY_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 3_000;
+const WATCHDOG = `cat >/dev/null
+for f in "$1"/*/redis.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
+rm -rf "$1"`;
+
+/** The redis-server on PATH, or undefined. */
+export function findRedisServer(path = process.env.PATH ?? ""): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, "redis-server");
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+interface RedisNode {
+  instanceId: string;
+  dir: string;
+  port: number;
+  password: string | undefined;
+  child: ChildProcess | undefined;
+}
+
+/** A free loopback TCP port (bound then released: redis-server cannot listen on port 0 and report it). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no free port");
+  return address.port;
+}
+
+export class RedisFleet implements RestoreBackend, BackupBackend {
+  private readonly nodes = new Map<string, RedisNode>();
+  private closed = false;
+  private readonly onExit = () => this.killNow();
+
+  private constructor(
+    private readonly binary: string,
+    readonly root: string,
+    private readonly state: CloudState,
+    private readonly watchdog: ChildProcess,
+  ) {
+    process.on("exit", this.onExit);
+  }
+
+  /**
+   * Starts a redis-server for every running instance of `state`, writes the seed data, takes an RDB for every
+   * backup that can be (or become) restorable, and points the instances' WanIp/Port at the processes.
+   */
+  static async start(state: CloudState, binary: string): Promise<RedisFleet> {
+    const root = await mkdtemp(join(tmpdir(), "tencentcloud-redis-sandbox-"));
+    const watchdog = spawn("sh", ["-c", WATCHDOG, "sh", root], { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+    watchdog.on("error", () => {}); // a safeguard only: without sh, the exit handler still kills the processes
+    watchdog.unref();
+    (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    const fleet = new RedisFleet(binary, root, state, watchdog);
+    try {
+      for (const instance of state.listInstances().filter((i) => i.Status === 2)) await fleet.add(instance);
+    } catch (error) {
+      await fleet.close();
+      throw error;
+    }
+    return fleet;
+  }
+
+  /** InstanceId -> port of each live redis-server. */
+  ports(): Map<string, number> {
+    return new Map([...this.nodes.values()].filter((n) => n.child).map((n) => [n.instanceId, n.port]));
+  }
+
+  /** PIDs of the live redis-server processes. */
+  pids(): number[] {
+    return [...this.nodes.values()].flatMap((n) => (n.child?.pid === undefined ? [] : [n.child.pid]));
+  }
+
+  async snapshot(instance: Instance, backup: Backup): Promise<void> {
+    const node = this.node(instance.InstanceId);
+    const client = await RespClient.connect(node.port, "127.0.0.1", node.password);
+    try {
+      await client.command("SAVE");
+    } finally {
+      client.close();
+    }
+    const file = this.backupFile(node, backup.BackupId);
+    await copyFile(join(node.dir, "dump.rdb"), file);
+    this.state.updateBackup(backup.BackupId, { BackupSize: (await stat(file)).size });
+  }
+
+  /**
+   * The task stays "preparing" for the state's preparingMs; then, while it is "running", the instance (status
+   * task in progress) is stopped, its dump.rdb replaced by the backup's and restarted on the same port with the
+   * same password. The task succeeds once the restarted server answers PING with the data loaded.
+   */
+  async restore(instance: Instance, backup: Backup): Promise<void> {
+    const node = this.node(instance.InstanceId);
+    const file = this.backupFile(node, backup.BackupId);
+    await sleep(this.state.preparingMs);
+    await stat(file).catch(() => {
+      throw new Error(`the backup's RDB file is missing in the sandbox`);
+    });
+    this.state.setInstanceStatus(instance.InstanceId, 1);
+    try {
+      await this.stop(node);
+      await copyFile(file, join(node.dir, "dump.rdb"));
+      await this.launch(node);
+    } finally {
+      this.state.setInstanceStatus(instance.InstanceId, 2);
+    }
+  }
+
+  /** Stops every process and removes the temporary directories. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.nodes.values()].map((n) => this.stop(n)));
+    rmSync(this.root, { recursive: true, force: true });
+    this.watchdog.stdin?.end();
+    process.off("exit", this.onExit);
+  }
+
+  /** Synchronous last resort (process exit): SIGKILL every process, remove the directories. */
+  private killNow(): void {
+    for (const pid of this.pids()) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  private node(instanceId: string): RedisNode {
+    const node = this.nodes.get(instanceId);
+    if (!node) throw new Error(`the instance ${instanceId} has no redis-server in this sandbox`);
+    return node;
+  }
+
+  private backupFile(node: RedisNode, backupId: string): string {
+    return join(node.dir, `backup-${backupId}.rdb`);
+  }
+
+  private async add(instance: Instance): Promise<void> {
+    const node: RedisNode = {
+      instanceId: instance.InstanceId,
+      dir: await mkdtemp(join(this.root, `${instance.InstanceId}-`)),
+      port: 0,
+      password: instance.NoAuth ? undefined : instance.password,
+      child: undefined,
+    };
+    this.nodes.set(instance.InstanceId, node);
+    for (let attempt = 1; ; attempt++) {
+      node.port = await freePort();
+      try {
+        await this.launch(node);
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error; // another process may have taken the port in between
+      }
+    }
+    // Seed: every backup that is or may become restorable gets an RDB; the newest the last generation.
+    const generations = SANDBOX_DATA[instance.InstanceId] ?? [{}];
+    const backups = this.state
+      .listBackups(instance.InstanceId)
+      .filter((b) => b.Status === 1 || b.Status === 2)
+      .reverse();
+    for (const [i, backup] of backups.entries()) {
+      await this.write(node, generations[Math.max(0, generations.length - (backups.length - i))] ?? {});
+      await this.snapshot(instance, backup);
+    }
+    await this.write(node, generations.at(-1) ?? {});
+    this.state.updateInstance(instance.InstanceId, { WanIp: "127.0.0.1", Port: node.port });
+  }
+
+  private async write(node: RedisNode, data: Readonly<Record<string, string>>): Promise<void> {
+    const client = await RespClient.connect(node.port, "127.0.0.1", node.password);
+    try {
+      await client.command("FLUSHALL");
+      for (const [key, value] of Object.entries(data)) await client.command("SET", key, value);
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Starts the node's redis-server (loading dump.rdb if there is one) and waits until it serves. */
+  private async launch(node: RedisNode): Promise<void> {
+    if (this.closed) throw new Error("the sandbox is shutting down");
+    const args = ["-", "--port", String(node.port), "--bind", "127.0.0.1", "--dir", node.dir];
+    args.push("--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no", "--daemonize", "no");
+    args.push("--pidfile", join(node.dir, "redis.pid"), "--logfile", join(node.dir, "redis.log"));
+    // The password goes in through stdin (config file "-"), not on the command line where ps shows it.
+    const child = spawn(this.binary, args, { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+    node.child = child;
+    let exited = false;
+    child.once("exit", () => {
+      exited = true;
+      if (node.child === child) node.child = undefined;
+    });
+    child.on("error", () => {});
+    child.stdin?.end(node.password === undefined ? "" : `requirepass "${node.password}"\n`);
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      if (exited) throw new Error(`redis-server exited at start: ${await this.logTail(node)}`);
+      try {
+        const client = await RespClient.connect(node.port, "127.0.0.1", node.password);
+        try {
+          if ((await client.command("PING")) === "PONG") return;
+        } finally {
+          client.close();
+        }
+      } catch {
+        // not listening yet, or -LOADING while it reads the RDB
+      }
+      if (Date.now() > deadline) {
+        await this.stop(node);
+        throw new Error(`redis-server did not answer on port ${node.port}: ${await this.logTail(node)}`);
+      }
+      await sleep(10);
+    }
+  }
+
+  private async stop(node: RedisNode): Promise<void> {
+    const child = node.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM"); // with no save points, redis-server exits without writing an RDB
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private async logTail(node: RedisNode): Promise<string> {
+    const log = await readFile(join(node.dir, "redis.log"), "utf8").catch(() => "");
+    return log.trim().split("\n").slice(-2).join(" | ") || "no log";
+  }
+}

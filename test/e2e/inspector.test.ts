@@ -1,0 +1,82 @@
+// The built server driven by the MCP Inspector's CLI mode (the pinned devDependency), in sandbox mode: the
+// user's client, exactly as they would run it (`mcp-inspector --cli node dist/index.js --sandbox ...`).
+
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
+import { alive, eventually, redisPidsOnPort, requireRedisServer } from "../helpers/redis.js";
+import { DIST_ENTRY } from "../helpers/stdio.js";
+
+const INSPECTOR = fileURLToPath(new URL("../../node_modules/.bin/mcp-inspector", import.meta.url));
+
+// biome-ignore lint/suspicious/noExplicitAny: the Inspector prints the JSON-RPC result as it is
+async function inspect(args: string[], env: string[] = []): Promise<Record<string, any>> {
+  const { stdout } = await promisify(execFile)(
+    INSPECTOR,
+    ["--cli", ...env.flatMap((e) => ["-e", e]), process.execPath, DIST_ENTRY, "--sandbox", ...args],
+    { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" }, timeout: 20_000 },
+  );
+  return JSON.parse(stdout);
+}
+
+describe("MCP Inspector CLI against the sandbox", () => {
+  beforeAll(() => {
+    if (!existsSync(INSPECTOR)) throw new Error(`the MCP Inspector is missing (${INSPECTOR}): run npm ci`);
+    requireRedisServer();
+  });
+
+  it("tools/list shows the four tools with their annotations", async () => {
+    const { tools } = await inspect(["--method", "tools/list"]);
+    expect(tools.map((t: { name: string }) => t.name)).toEqual([
+      "list_instances",
+      "list_backups",
+      "restore_instance",
+      "check_task",
+    ]);
+    expect(tools.find((t: { name: string }) => t.name === "restore_instance").annotations).toMatchObject({
+      destructiveHint: true,
+      readOnlyHint: false,
+    });
+  });
+
+  it("tools/call list_instances shows where each live instance listens, and leaves no process behind", async () => {
+    const r = await inspect([
+      "--method",
+      "tools/call",
+      "--tool-name",
+      "list_instances",
+      "--tool-arg",
+      "region=ap-guangzhou",
+    ]);
+    expect(r.isError).toBeFalsy();
+    expect(r.structuredContent.sandbox).toMatch(/real redis-server processes on 127\.0\.0\.1/);
+    const orders = r.structuredContent.instances.find(
+      (i: { instanceId: string }) => i.instanceId === SANDBOX_INSTANCE_IDS.orders,
+    );
+    expect(orders).toMatchObject({ host: "127.0.0.1", status: "running" });
+    expect(r.content[0].text).toContain(`orders-cache (running) at 127.0.0.1:${orders.port}`);
+    // The Inspector has exited: so has the server, and with it the redis-server behind that port.
+    expect(await eventually(() => !redisPidsOnPort(orders.port).some(alive))).toBe(true);
+  });
+
+  it("tools/call list_backups and an error result both come through", async () => {
+    const instanceId = SANDBOX_INSTANCE_IDS.orders;
+    const backups = await inspect([
+      ...["--method", "tools/call", "--tool-name", "list_backups", "--tool-arg", `instanceId=${instanceId}`],
+    ]);
+    expect(backups.structuredContent.backups.filter((b: { restorable: boolean }) => b.restorable)).toHaveLength(2);
+    // Without the confirmation step, so that the call reaches the (fake) cloud, which refuses it.
+    const missing = await inspect(
+      [
+        ...["--method", "tools/call", "--tool-name", "restore_instance"],
+        ...["--tool-arg", `instanceId=${instanceId}`, "--tool-arg", "backupId=no-such-backup"],
+      ],
+      ["TENCENTCLOUD_REDIS_CONFIRM=none"],
+    );
+    expect(missing.isError).toBe(true);
+    expect(missing.structuredContent.error.code).toBe("InvalidParameterValue.BackupNotExists");
+  });
+});

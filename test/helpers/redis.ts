@@ -1,0 +1,50 @@
+// Shared by the real-data sandbox tests: redis-server must be installed (CI installs it); they fail without it.
+
+import { readdirSync, readFileSync } from "node:fs";
+import { findRedisServer } from "../../src/sandbox/redis.js";
+
+/** The redis-server on PATH; throws (failing the test) when there is none. */
+export function requireRedisServer(): string {
+  const binary = findRedisServer();
+  if (!binary) {
+    throw new Error(
+      "redis-server is not installed: the sandbox's real-data tests need it (Debian: apt-get install redis-server; .ci/run does it)",
+    );
+  }
+  return binary;
+}
+
+/** PIDs of the redis-server processes listening on `port` (its process title is "redis-server HOST:PORT"). */
+export function redisPidsOnPort(port: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (new RegExp(`^(\\S*/)?redis-server \\S*:${port}\\b`).test(cmdline)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** True when a process with this PID exists (and is not a zombie). */
+export function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `condition` holds, polling; false when it still does not after `ms`. */
+export async function eventually(condition: () => boolean, ms = 10_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
