@@ -164,6 +164,7 @@ async function restore(
   if (config.confirmMode === "token" && args.confirmToken === undefined) {
     const pf = await check(false);
     record.passwordSource = pf.password.source;
+    audit.assertWritable(); // refuse now rather than after the human agreed
     const { token, expiresAt } = tokens.issue(binding);
     record.outcome = "planned";
     return plan(pf, token, expiresAt);
