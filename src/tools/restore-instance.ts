@@ -119,6 +119,7 @@ export const restoreInstance = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx, extra) {
     const record: AuditRecord = {
+      region: args.region ?? ctx.config.region,
       instanceId: args.instanceId,
       backupId: args.backupId,
       confirm: ctx.config.confirmMode,
@@ -156,7 +157,6 @@ async function restore(
   }
   assertInstanceAllowed(config, args.instanceId);
   const region = resolveRegion(args.region, config);
-  record.region = region;
   const binding = { region, instanceId: args.instanceId, backupId: args.backupId };
   const check = (snapshotTasks: boolean) =>
     preflight(api, config, { ...binding, passwordArgument: args.password, signal: extra.signal, snapshotTasks });
