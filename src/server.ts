@@ -4,6 +4,7 @@ import type { RedisApi } from "./cloud/api.js";
 import { TencentRedisClient } from "./cloud/client.js";
 import { type Config, LOG_LEVELS, type LogLevel } from "./config.js";
 import type { Logger } from "./log.js";
+import { createSafety } from "./safety/index.js";
 import { TOOLS } from "./tools/index.js";
 import { runTool, type ToolContext, type ToolServices } from "./tools/shared.js";
 import { VERSION } from "./version.js";
@@ -13,7 +14,8 @@ export interface ServerDeps {
   log: Logger;
   /** The cloud API; a TencentRedisClient for the config unless given. */
   api?: RedisApi;
-  services?: ToolServices;
+  /** Replaces the services built here (the safety state) for tests. */
+  services?: Partial<ToolServices>;
 }
 
 export interface CreatedServer {
@@ -49,7 +51,7 @@ export function createServer(deps: ServerDeps): CreatedServer {
     server.server.sendLoggingMessage({ level, logger, data }).catch(() => {});
   });
 
-  const ctx: ToolContext = { config, api, log, server, services: deps.services ?? {} };
+  const ctx: ToolContext = { config, api, log, server, services: { safety: createSafety(config, log), ...deps.services } };
   for (const tool of TOOLS) {
     if (!config.tools.includes(tool.name)) continue;
     if (config.readOnly && !tool.annotations.readOnlyHint) continue;

@@ -264,6 +264,11 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     false,
     "This server is not allowed to restore that instance (TENCENTCLOUD_REDIS_ALLOWED_INSTANCES). Ask the operator.",
   ),
+  "ClientError.AuditLogUnavailable": e(
+    "unavailable",
+    false,
+    "The server could not write its audit log (TENCENTCLOUD_REDIS_AUDIT_LOG), so it refused to restore: nothing was sent. Ask the operator to fix the file or directory (permissions, disk space); the server's log names the cause.",
+  ),
   "ClientError.Internal": e("internal", false, "The server failed unexpectedly. Report this with the server's log (stderr)."),
   "ClientError.ReadOnly": e(
     "permission",

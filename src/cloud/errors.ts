@@ -25,7 +25,7 @@ export class CloudError extends Error {
   /** True when the request cannot have been executed (refused before it was sent, throttled, signature...). */
   readonly notSent: boolean;
   attempts?: number;
-  private readonly override?: Partial<CatalogEntry>;
+  readonly override?: Partial<CatalogEntry>;
 
   constructor(
     code: string,
@@ -125,13 +125,19 @@ export function isOutcomeUnknown(error: CloudError): boolean {
   return AMBIGUOUS.has(error.code) && !error.notSent;
 }
 
-/** The same failure, reported as `outcome_unknown`: not retryable, check before doing anything again. */
-export function outcomeUnknown(error: CloudError, hint: string): CloudError {
-  const copy = new CloudError(error.code, error.message, {
+/** The same failure with some of its catalog entry replaced (category, retryable, hint) and/or a new message. */
+export function withOverride(error: CloudError, override: Partial<CatalogEntry>, message = error.message): CloudError {
+  const copy = new CloudError(error.code, message, {
     requestId: error.requestId,
     httpStatus: error.httpStatus,
-    override: { category: "outcome_unknown", retryable: false, hint },
+    notSent: error.notSent,
+    override: { ...error.override, ...override },
   });
   copy.attempts = error.attempts;
   return copy;
+}
+
+/** The same failure, reported as `outcome_unknown`: not retryable, check before doing anything again. */
+export function outcomeUnknown(error: CloudError, hint: string): CloudError {
+  return withOverride(error, { category: "outcome_unknown", retryable: false, hint });
 }

@@ -1,22 +1,79 @@
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
-import { serverPassword } from "../config.js";
-import { backupIdSchema, defineTool, instanceIdSchema, regionSchema, resolveRegion, withError } from "./shared.js";
+import type { AuditRecord } from "../safety/audit.js";
+import { elicitConfirmation } from "../safety/confirm.js";
+import { passwordErrorWithSource } from "../safety/password.js";
+import { type Preflight, planView, preflight } from "../safety/preflight.js";
+import { findSubmittedTask } from "../safety/recover.js";
+import { assertInstanceAllowed } from "../safety/scope.js";
+import {
+  backupIdSchema,
+  defineTool,
+  type Extra,
+  instanceIdSchema,
+  regionSchema,
+  resolveRegion,
+  type ToolContext,
+  type ToolOutput,
+  withError,
+} from "./shared.js";
 
 const output = z.object({
-  status: z.enum(["submitted"]).describe("submitted: the restore task was created; follow it with check_task"),
-  taskId: z.number().int().describe("Pass this to check_task"),
-  requestId: z.string(),
+  status: z
+    .enum(["submitted", "confirmation_required"])
+    .describe(
+      "submitted: the restore task was created, follow taskId with check_task. confirmation_required: nothing " +
+        "was restored; show the plan (instance, backup, warning) to the user and, if they agree, call again with confirmToken",
+    ),
+  taskId: z.number().int().optional().describe("When submitted: pass this to check_task"),
+  requestId: z.string().optional().describe("When submitted: the RestoreInstance RequestId"),
   instanceId: z.string(),
   backupId: z.string(),
   region: z.string(),
   passwordSource: z.enum(["env", "argument", "none"]).describe("Where the instance password came from (never the value)"),
+  recovered: z
+    .boolean()
+    .optional()
+    .describe("True when RestoreInstance's answer was lost and its task was found with DescribeTaskList instead of resending"),
+  note: z.string().optional(),
+  confirmToken: z.string().optional().describe("When confirmation_required: pass it back, with the same arguments, to restore"),
+  expiresAt: z.string().optional().describe("When the confirmToken stops working (ISO 8601)"),
+  instance: z
+    .object({
+      instanceId: z.string(),
+      name: z.string(),
+      status: z.string(),
+      statusCode: z.number().int(),
+      noAuth: z.boolean(),
+      region: z.string(),
+    })
+    .optional(),
+  backup: z
+    .object({
+      backupId: z.string(),
+      startTime: z.string().describe("When the backup was taken: the instance's data goes back to this moment"),
+      type: z.string(),
+      ageMinutes: z.number().int(),
+      age: z.string(),
+      remark: z.string().optional(),
+    })
+    .optional(),
+  warning: z.string().optional().describe("What will be lost: show it to the user before confirming"),
 });
+type Output = z.infer<typeof output>;
 
 const UNKNOWN_HINT =
-  "The restore may or may not have started: do NOT call restore_instance again. Check the instance with " +
-  "list_instances (a running restore shows status task_in_progress) and follow any task with check_task; " +
-  "restore again only once you know no restore task exists.";
+  "The restore may or may not have started, and no new restore task was found: do NOT call restore_instance " +
+  "again. Check the instance with list_instances (a running restore shows status task_in_progress) and follow any " +
+  "task with check_task; restore again only once you know no restore task exists.";
+
+interface RestoreArgs {
+  instanceId: string;
+  backupId: string;
+  region?: string;
+  password?: string;
+  confirmToken?: string;
+}
 
 export const restoreInstance = defineTool({
   name: "restore_instance",
@@ -24,62 +81,171 @@ export const restoreInstance = defineTool({
   description:
     "Restores a Tencent Cloud Redis instance from one of its backups. DESTRUCTIVE: every key of the instance " +
     "is replaced by the backup's data; everything written after the backup was taken is lost. Take instanceId " +
-    "from list_instances and backupId from list_backups (same instance). Returns a taskId: follow it with " +
-    "check_task until it is done. Never call it twice for the same restore.",
+    "from list_instances and backupId from list_backups (same instance). The server checks both first and asks " +
+    "for confirmation: if the answer has status confirmation_required, show its backup time and warning to the " +
+    "user and, once they agree, call again with the same arguments plus confirmToken. A submitted restore returns " +
+    "a taskId: follow it with check_task until it is done. Never call it twice for the same restore.",
   inputSchema: (config) => {
     const shape = {
       instanceId: instanceIdSchema,
       backupId: backupIdSchema,
       region: regionSchema,
     };
-    if (!config.passwordArgument) return z.strictObject(shape);
+    const password = z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe(
+        "Instance password, only if the instance is not password-free and the server has none configured. " +
+          "Ask the user; never guess.",
+      );
+    const confirmToken = z
+      .string()
+      .regex(/^ct_[A-Za-z0-9_-]{16,64}$/, "must be the confirmToken of a confirmation_required answer")
+      .optional()
+      .describe(
+        "Leave it out on the first call: the server then checks the instance and backup and answers with " +
+          "status confirmation_required, a plan and this token. After the user agrees, call again with the same " +
+          `instanceId, backupId and region plus the token. Single use, valid ${Math.round(config.confirmTtlMs / 60_000)} min.`,
+      );
     return z.strictObject({
       ...shape,
-      password: z
-        .string()
-        .min(1)
-        .max(256)
-        .optional()
-        .describe(
-          "Instance password, only if the instance is not password-free and the server has none configured. " +
-            "Ask the user; never guess.",
-        ),
+      ...(config.passwordArgument ? { password } : {}),
+      ...(config.confirmMode === "token" ? { confirmToken } : {}),
     });
   },
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx, extra) {
-    const region = resolveRegion(args.region, ctx.config);
-    const fromServer = serverPassword(ctx.config, args.instanceId);
-    const argument = (args as { password?: string }).password;
-    const passwordSource = fromServer ? "env" : argument ? "argument" : "none";
-    const password = fromServer?.reveal() ?? argument;
-    let res: Awaited<ReturnType<typeof ctx.api.restoreInstance>>;
-    try {
-      res = await ctx.api.restoreInstance(
-        { InstanceId: args.instanceId, BackupId: args.backupId, Password: password },
-        { region, signal: extra.signal },
-      );
-    } catch (caught) {
-      if (caught instanceof CloudError && isOutcomeUnknown(caught)) throw outcomeUnknown(caught, UNKNOWN_HINT);
-      throw caught;
-    }
-    const taskId = toTaskId(res.TaskId);
-    const structured: z.infer<typeof output> = {
-      status: "submitted",
-      taskId,
-      requestId: res.RequestId,
+    const record: AuditRecord = {
+      region: args.region ?? ctx.config.region,
       instanceId: args.instanceId,
       backupId: args.backupId,
-      region,
-      passwordSource,
+      confirm: ctx.config.confirmMode,
+      outcome: "refused",
     };
-    return {
-      structured,
-      text: `Restore of ${args.instanceId} from backup ${args.backupId} submitted as task ${taskId}. Follow it with check_task.`,
-    };
+    const progress = { sent: false };
+    try {
+      const out = await restore(args as RestoreArgs, ctx, extra, record, progress);
+      ctx.services.safety.audit.write(record);
+      return out;
+    } catch (caught) {
+      const error = caught instanceof CloudError ? caught : undefined;
+      if (progress.sent) record.outcome = error?.entry.category === "outcome_unknown" ? "outcome_unknown" : "failed";
+      record.errorCode = error?.code ?? "ClientError.Internal";
+      record.message = error?.message;
+      record.requestId = error?.requestId;
+      ctx.services.safety.audit.write(record);
+      throw caught;
+    }
   },
 });
+
+/** Scope, confirmation, lock, preflight, audit check, then exactly one RestoreInstance. */
+async function restore(
+  args: RestoreArgs,
+  ctx: ToolContext,
+  extra: Extra,
+  record: AuditRecord,
+  progress: { sent: boolean },
+): Promise<ToolOutput> {
+  const { config, api } = ctx;
+  const { tokens, locks, audit } = ctx.services.safety;
+  if (config.readOnly) {
+    throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not restore.", { notSent: true });
+  }
+  assertInstanceAllowed(config, args.instanceId);
+  const region = resolveRegion(args.region, config);
+  const binding = { region, instanceId: args.instanceId, backupId: args.backupId };
+  const check = (snapshotTasks: boolean) =>
+    preflight(api, config, { ...binding, passwordArgument: args.password, signal: extra.signal, snapshotTasks });
+
+  if (config.confirmMode === "token" && args.confirmToken === undefined) {
+    const pf = await check(false);
+    record.passwordSource = pf.password.source;
+    audit.assertWritable(); // refuse now rather than after the human agreed
+    const { token, expiresAt } = tokens.issue(binding);
+    record.outcome = "planned";
+    return plan(pf, token, expiresAt);
+  }
+  if (config.confirmMode === "token") tokens.consume(args.confirmToken ?? "", binding);
+
+  const release = locks.acquire(region, args.instanceId, {
+    backupId: args.backupId,
+    confirm: config.confirmMode,
+    startedAt: Date.now(),
+  });
+  try {
+    let pf = await check(true);
+    if (config.confirmMode === "elicit") {
+      await elicitConfirmation(ctx.server, extra, planView(pf), config.confirmTtlMs);
+      pf = await check(true); // the human may have taken minutes: check again right before
+    }
+    record.passwordSource = pf.password.source;
+    audit.assertWritable();
+    progress.sent = true;
+    return await submit(ctx, pf, record);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Sends RestoreInstance once. Not tied to the call's cancellation: once sent, its answer is awaited (within
+ * TENCENTCLOUD_REDIS_TIMEOUT_SECONDS) so the outcome is known and recorded. A lost answer is never resent: the
+ * task is looked for instead.
+ */
+async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<ToolOutput> {
+  const instanceId = pf.instance.InstanceId;
+  const backupId = String(pf.backup.BackupId);
+  const base = { instanceId, backupId, region: pf.region, passwordSource: pf.password.source };
+  try {
+    const res = await ctx.api.restoreInstance(
+      { InstanceId: instanceId, BackupId: backupId, Password: pf.password.value },
+      { region: pf.region },
+    );
+    const taskId = toTaskId(res.TaskId);
+    Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
+    const structured: Output = { status: "submitted", taskId, requestId: res.RequestId, ...base };
+    return {
+      structured,
+      text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. Follow it with check_task.`,
+    };
+  } catch (caught) {
+    if (!(caught instanceof CloudError)) throw caught;
+    if (caught.code === "InvalidParameterValue.PasswordError") throw passwordErrorWithSource(caught, pf.password, instanceId);
+    if (!isOutcomeUnknown(caught)) throw caught;
+    const taskId = await findSubmittedTask(ctx.api, pf, ctx.log, ctx.config.poll.initialMs);
+    if (taskId === undefined) throw outcomeUnknown(caught, UNKNOWN_HINT);
+    const note =
+      `RestoreInstance's answer was lost (${caught.code}); it was not resent. Restore task ${taskId} of this ` +
+      "instance, created since, was found with DescribeTaskList: follow it with check_task.";
+    Object.assign(record, { outcome: "recovered", taskId, errorCode: caught.code, message: note });
+    const structured: Output = { status: "submitted", taskId, recovered: true, note, ...base };
+    return { structured, text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. ${note}` };
+  }
+}
+
+function plan(pf: Preflight, confirmToken: string, expiresAt: number): ToolOutput {
+  const view = planView(pf);
+  const structured: Output = {
+    status: "confirmation_required",
+    instanceId: view.instance.instanceId,
+    backupId: view.backup.backupId,
+    region: pf.region,
+    passwordSource: pf.password.source,
+    confirmToken,
+    expiresAt: new Date(expiresAt).toISOString(),
+    ...view,
+  };
+  const text =
+    `Nothing was restored yet. Plan: restore ${view.instance.name} (${view.instance.instanceId}, ${view.instance.status}) ` +
+    `from backup ${view.backup.backupId} (${view.backup.type}, taken ${view.backup.startTime}, ${view.backup.age} ago).\n` +
+    `WARNING: ${view.warning}\nShow this to the user. If they agree, call restore_instance again with the same ` +
+    `arguments plus confirmToken "${confirmToken}" (single use, until ${structured.expiresAt}).`;
+  return { structured, text };
+}
 
 /** TaskId comes back as a number or a string of digits; anything else is a bad response. */
 export function toTaskId(value: unknown): number {

@@ -7,6 +7,7 @@ import { ERROR_CATEGORIES } from "../cloud/catalog.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config, ToolName } from "../config.js";
 import type { Logger } from "../log.js";
+import type { Safety } from "../safety/index.js";
 
 /** What every tool handler receives besides its arguments. Tools never read process.env. */
 export interface ToolContext {
@@ -18,8 +19,9 @@ export interface ToolContext {
   services: ToolServices;
 }
 
-// biome-ignore lint/suspicious/noEmptyInterface: extended by the modules that add services
-export interface ToolServices {}
+export interface ToolServices {
+  safety: Safety;
+}
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 

@@ -20,7 +20,8 @@ describe("RestoreInstance errors come back structured, with one request each", (
 
   it.each(RESTORE_INSTANCE_CODES)("%s", async (code) => {
     h.fake.inject("RestoreInstance", { kind: "error", code, message: `injected ${code}` });
-    const r = await h.call("restore_instance", { instanceId: ORDERS, backupId });
+    // the preflight passes (right password, restorable backup): the error comes from RestoreInstance itself
+    const r = await h.call("restore_instance", { instanceId: ORDERS, backupId, password: "sandbox-orders-pass" });
     expect(r.isError).toBe(true);
     const error = sc(r).error;
     expect(error.code).toBe(code);
@@ -60,14 +61,25 @@ describe("RestoreInstance errors come back structured, with one request each", (
     ["truncated JSON", { kind: "body", body: '{"Response": {"TaskId": 12' }, "ClientError.BadResponse"],
     ["an empty body", { kind: "body", body: "" }, "ClientError.BadResponse"],
     ["no Response object", { kind: "body", body: "{}" }, "ClientError.BadResponse"],
-    ["a hang past the timeout", { kind: "hang", phase: "after" }, "ClientError.Timeout"],
-    ["a connection dropped after the request", { kind: "drop", phase: "after" }, "ClientError.NetworkError"],
-  ] as const)("%s: outcome unknown, not retried", async (_label, fault, code) => {
+  ] as const)("%s: outcome unknown, not retried, no task found", async (_label, fault, code) => {
     h.fake.inject("RestoreInstance", fault as never);
     const r = await h.call("restore_instance", { instanceId: ORDERS, backupId, password: "sandbox-orders-pass" });
     expect(r.isError).toBe(true);
     expect(sc(r).error).toMatchObject({ code, category: "outcome_unknown", retryable: false });
     expect(sc(r).error.hint).toMatch(/do NOT call restore_instance again/);
+    expect(h.fake.count("RestoreInstance")).toBe(1);
+    await waitIdle(h);
+  });
+
+  it.each([
+    ["a hang past the timeout", { kind: "hang", phase: "after" }],
+    ["a connection dropped after the request", { kind: "drop", phase: "after" }],
+  ] as const)("%s, after the fake ran it: not resent, the task is recovered", async (_label, fault) => {
+    h.fake.inject("RestoreInstance", fault);
+    const r = await h.call("restore_instance", { instanceId: ORDERS, backupId, password: "sandbox-orders-pass" });
+    expect(r.isError).toBeFalsy();
+    expect(sc(r)).toMatchObject({ status: "submitted", recovered: true });
+    expect(h.fake.state.getTask(sc(r).taskId)?.InstanceId).toBe(ORDERS);
     expect(h.fake.count("RestoreInstance")).toBe(1);
     await waitIdle(h);
   });

@@ -1,0 +1,112 @@
+import { closeSync, fstatSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { CloudError } from "../cloud/errors.js";
+import type { ConfirmMode } from "../config.js";
+import type { Logger } from "../log.js";
+import type { PasswordSource } from "./password.js";
+
+/**
+ * planned: a confirmation token was issued (token mode, nothing sent); submitted: RestoreInstance answered a
+ * TaskId; recovered: its answer was lost but the task was found; refused: stopped before RestoreInstance was
+ * sent; failed: the API answered an error; outcome_unknown: sent, no answer, and no task found.
+ */
+export type AuditOutcome = "planned" | "submitted" | "recovered" | "refused" | "failed" | "outcome_unknown";
+
+/** One line of the audit log. Only these fields are written: never a password, key or token. */
+export interface AuditRecord {
+  region?: string;
+  instanceId: string;
+  backupId: string;
+  confirm: ConfirmMode;
+  outcome: AuditOutcome;
+  errorCode?: string;
+  message?: string;
+  taskId?: number;
+  requestId?: string;
+  passwordSource?: PasswordSource;
+}
+
+/**
+ * The audit log (TENCENTCLOUD_REDIS_AUDIT_LOG): one JSON line per restore_instance call, appended and
+ * fsync'ed before the call returns. The file is created with mode 0600. A restore is refused when the log
+ * cannot be written (`assertWritable` runs right before RestoreInstance), so no restore goes unrecorded.
+ */
+export class AuditLog {
+  private warnedMode = false;
+
+  constructor(
+    private readonly path: string | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  get enabled(): boolean {
+    return this.path !== undefined;
+  }
+
+  /** Proves the file can be opened for appending (creating it); throws ClientError.AuditLogUnavailable. */
+  assertWritable(): void {
+    if (!this.path) return;
+    try {
+      closeSync(this.open(this.path));
+    } catch (caught) {
+      this.log.error("audit log cannot be written: refusing to restore", { path: this.path, reason: reason(caught) });
+      throw new CloudError(
+        "ClientError.AuditLogUnavailable",
+        `The audit log cannot be written (${reason(caught)}), so the restore is refused. Nothing was sent.`,
+        { notSent: true },
+      );
+    }
+  }
+
+  /** Appends one record and flushes it to disk. A failure is logged as an error, never silent. */
+  write(record: AuditRecord): boolean {
+    if (!this.path) return true;
+    const line = `${JSON.stringify({
+      time: new Date().toISOString(),
+      event: "restore_instance",
+      region: record.region,
+      instanceId: record.instanceId,
+      backupId: record.backupId,
+      confirm: record.confirm,
+      outcome: record.outcome,
+      errorCode: record.errorCode,
+      message: record.message?.slice(0, 500),
+      taskId: record.taskId,
+      requestId: record.requestId,
+      passwordSource: record.passwordSource,
+    })}\n`;
+    let fd: number | undefined;
+    try {
+      fd = this.open(this.path);
+      writeSync(fd, line);
+      fsyncSync(fd);
+      return true;
+    } catch (caught) {
+      this.log.error("audit log write failed", {
+        path: this.path,
+        reason: reason(caught),
+        instanceId: record.instanceId,
+        backupId: record.backupId,
+        outcome: record.outcome,
+        taskId: record.taskId,
+        requestId: record.requestId,
+      });
+      return false;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  private open(path: string): number {
+    const fd = openSync(path, "a", 0o600);
+    if (!this.warnedMode && (fstatSync(fd).mode & 0o077) !== 0) {
+      this.warnedMode = true;
+      this.log.warning("audit log file is readable by others; it was created before with a wider mode", { path });
+    }
+    return fd;
+  }
+}
+
+function reason(caught: unknown): string {
+  const code = (caught as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : caught instanceof Error ? caught.message.slice(0, 200) : "unknown error";
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from "node:crypto";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { CloudError } from "../cloud/errors.js";
+import type { Extra } from "../tools/shared.js";
+import type { PlanView } from "./preflight.js";
+
+/** What a confirmation token is bound to. */
+export interface Binding {
+  region: string;
+  instanceId: string;
+  backupId: string;
+}
+
+interface Issued extends Binding {
+  expiresAt: number;
+}
+
+/** Tokens alive at once; the oldest go first beyond this (a plan costs nothing, so bound the memory). */
+const MAX_TOKENS = 1000;
+
+const invalid = (message: string) =>
+  new CloudError("ClientError.ConfirmationInvalid", `${message} Nothing was sent.`, { notSent: true });
+
+/**
+ * Confirmation tokens (TENCENTCLOUD_REDIS_CONFIRM=token): random, kept in this process's memory only,
+ * single-use, expiring, and bound to region + instance + backup. Any presentation spends the token.
+ */
+export class ConfirmTokens {
+  private readonly issued = new Map<string, Issued>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  issue(binding: Binding): { token: string; expiresAt: number } {
+    const now = this.now();
+    for (const [token, t] of this.issued) if (t.expiresAt <= now) this.issued.delete(token);
+    while (this.issued.size >= MAX_TOKENS) this.issued.delete(this.issued.keys().next().value as string);
+    const token = `ct_${randomBytes(24).toString("base64url")}`;
+    const expiresAt = now + this.ttlMs;
+    this.issued.set(token, { ...binding, expiresAt });
+    return { token, expiresAt };
+  }
+
+  /** Spends the token; throws ClientError.ConfirmationInvalid unless it is alive and bound to exactly `binding`. */
+  consume(token: string, binding: Binding): void {
+    const found = this.issued.get(token);
+    this.issued.delete(token);
+    if (!found) throw invalid("This confirmToken is unknown or was already used (each token works once).");
+    if (found.expiresAt <= this.now()) {
+      throw invalid(`This confirmToken expired at ${new Date(found.expiresAt).toISOString()}.`);
+    }
+    if (found.region !== binding.region || found.instanceId !== binding.instanceId || found.backupId !== binding.backupId) {
+      throw invalid(
+        `This confirmToken was issued for instance ${found.instanceId}, backup ${found.backupId} in ${found.region}, ` +
+          "not for these arguments; it is now void.",
+      );
+    }
+  }
+}
+
+/**
+ * Asks the human through MCP form elicitation (TENCENTCLOUD_REDIS_CONFIRM=elicit). Returns only when they
+ * accepted and ticked the confirmation; every other answer, a timeout, or a client without the capability
+ * refuses the restore (fail closed).
+ */
+export async function elicitConfirmation(server: McpServer, extra: Extra, plan: PlanView, timeoutMs: number) {
+  if (!server.server.getClientCapabilities()?.elicitation?.form) {
+    throw new CloudError(
+      "ClientError.ConfirmationUnavailable",
+      "This server asks a human to confirm each restore (TENCENTCLOUD_REDIS_CONFIRM=elicit), but this MCP client " +
+        "does not support form elicitation, so the restore is refused. Nothing was sent.",
+      { notSent: true },
+    );
+  }
+  const { instance, backup } = plan;
+  const message = [
+    `Restore Redis instance ${instance.name || instance.instanceId} (${instance.instanceId}, ${instance.region}) from a backup?`,
+    `Backup: ${backup.backupId}, ${backup.type}, taken ${backup.startTime} (${backup.age} ago).`,
+    plan.warning,
+  ].join("\n");
+  let answer: Awaited<ReturnType<McpServer["server"]["elicitInput"]>>;
+  try {
+    answer = await server.server.elicitInput(
+      {
+        mode: "form",
+        message,
+        requestedSchema: {
+          type: "object",
+          properties: {
+            confirm: {
+              type: "boolean",
+              title: `Overwrite all data of ${instance.instanceId} with backup ${backup.backupId}`,
+              description: `Everything written after ${backup.startTime} will be lost.`,
+              default: false,
+            },
+          },
+          required: ["confirm"],
+        },
+      },
+      { relatedRequestId: extra.requestId, signal: extra.signal, timeout: timeoutMs },
+    );
+  } catch (caught) {
+    if (extra.signal.aborted) throw new CloudError("ClientError.Cancelled", "The call was cancelled", { notSent: true });
+    if (caught instanceof McpError && caught.code === ErrorCode.RequestTimeout) {
+      throw declined(`no answer to the confirmation within ${Math.round(timeoutMs / 1000)} s`);
+    }
+    throw new CloudError(
+      "ClientError.ConfirmationUnavailable",
+      "The client could not show the confirmation form, so the restore is refused. Nothing was sent.",
+      { notSent: true },
+    );
+  }
+  if (answer.action === "accept" && answer.content?.confirm === true) return;
+  throw declined(
+    answer.action === "accept"
+      ? "the user did not tick the confirmation"
+      : answer.action === "decline"
+        ? "the user declined"
+        : "the user dismissed the confirmation",
+  );
+}
+
+function declined(why: string): CloudError {
+  return new CloudError("ClientError.ConfirmationDeclined", `Restore not confirmed: ${why}. Nothing was sent.`, {
+    notSent: true,
+  });
+}

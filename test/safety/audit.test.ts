@@ -1,0 +1,79 @@
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Logger } from "../../src/log.js";
+import { AuditLog } from "../../src/safety/audit.js";
+import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
+import { type Harness, sc, startHarness } from "../helpers/harness.js";
+import { readAudit, restorableBackup, waitIdle } from "./helpers.js";
+
+const { orders: ORDERS, sessions: SESSIONS } = SANDBOX_INSTANCE_IDS;
+const PASSWORD = "sandbox-orders-pass";
+
+describe("audit log: one flushed JSON line per restore_instance call", () => {
+  let h: Harness;
+  let path: string;
+  beforeAll(async () => {
+    path = join(mkdtempSync(join(tmpdir(), "audit-")), "audit.jsonl");
+    h = await startHarness({
+      env: { TENCENTCLOUD_REDIS_AUDIT_LOG: path, TENCENTCLOUD_REDIS_CONFIRM: "token", TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX1ORDE: PASSWORD },
+    });
+  });
+  afterAll(() => h.close());
+
+  it("records plans, restores, refusals and API failures, created with mode 0600 and without secrets", async () => {
+    const backupId = await restorableBackup(h, ORDERS);
+    const plan = sc(await h.call("restore_instance", { instanceId: ORDERS, backupId }));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const done = sc(await h.call("restore_instance", { instanceId: ORDERS, backupId, confirmToken: plan.confirmToken }));
+    await h.call("restore_instance", { instanceId: ORDERS, backupId, confirmToken: plan.confirmToken });
+    await h.call("restore_instance", { instanceId: ORDERS, backupId: "no-such-backup" });
+    await waitIdle(h, ORDERS);
+    const again = sc(await h.call("restore_instance", { instanceId: ORDERS, backupId }));
+    h.fake.inject("RestoreInstance", { kind: "error", code: "ResourceUnavailable.BackupSpecError" }, 1);
+    const failed = sc(await h.call("restore_instance", { instanceId: ORDERS, backupId, confirmToken: again.confirmToken }));
+
+    const lines = readAudit(path);
+    expect(lines.map((l) => l.outcome)).toEqual(["planned", "submitted", "refused", "refused", "planned", "failed"]);
+    for (const line of lines) {
+      expect(line).toMatchObject({ event: "restore_instance", region: "ap-guangzhou", instanceId: ORDERS, confirm: "token" });
+      expect(Date.parse(line.time)).toBeGreaterThan(0);
+    }
+    expect(lines[0]).toMatchObject({ backupId, passwordSource: "env" });
+    expect(lines[1]).toMatchObject({ backupId, taskId: done.taskId, requestId: done.requestId, passwordSource: "env" });
+    expect(lines[2]).toMatchObject({ errorCode: "ClientError.ConfirmationInvalid" });
+    expect(lines[3]).toMatchObject({ backupId: "no-such-backup", errorCode: "InvalidParameterValue.BackupNotExists" });
+    expect(lines[3]?.message).toMatch(/preflight/);
+    expect(lines[5]).toMatchObject({ errorCode: "ResourceUnavailable.BackupSpecError", requestId: failed.error.requestId });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(plan.confirmToken);
+    expect(text).not.toContain("sandbox-secret-key");
+  });
+});
+
+describe("audit log that cannot be written", () => {
+  it("refuses the restore (fail closed) and logs why; nothing is sent", async () => {
+    const path = join(tmpdir(), "no-such-dir-for-audit", "audit.jsonl");
+    const h = await startHarness({ env: { TENCENTCLOUD_REDIS_AUDIT_LOG: path } });
+    try {
+      const backupId = await restorableBackup(h, SESSIONS);
+      const r = await h.call("restore_instance", { instanceId: SESSIONS, backupId });
+      expect(sc(r).error).toMatchObject({ code: "ClientError.AuditLogUnavailable", retryable: false });
+      expect(sc(r).error.message).toContain("ENOENT");
+      expect(h.fake.count("RestoreInstance")).toBe(0);
+      expect(h.logLines.join("")).toMatch(/ERROR audit log cannot be written: refusing to restore .*reason=ENOENT/);
+      expect(h.logLines.join("")).toMatch(/ERROR audit log write failed .*outcome=refused/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("a failed write is logged as an error, never silent", () => {
+    const lines: string[] = [];
+    const audit = new AuditLog(mkdtempSync(join(tmpdir(), "audit-dir-")), new Logger("info", (l) => lines.push(l)));
+    expect(audit.write({ instanceId: "crs-a", backupId: "b", confirm: "none", outcome: "submitted", taskId: 7 })).toBe(false);
+    expect(lines.join("")).toMatch(/ERROR audit log write failed .*reason=EISDIR.*taskId=7/);
+  });
+});
