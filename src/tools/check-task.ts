@@ -88,17 +88,24 @@ export const checkTask = defineTool({
 
     let res: ApiTaskInfo;
     let interval = poll.initialMs;
+    let polls = 0;
+    let ended = "failed";
     try {
       res = await describe();
-      while (!FINAL.has(res.Status) && elapsed() < waitMs) {
+      for (polls = 1; !FINAL.has(res.Status) && elapsed() < waitMs; polls++) {
         progress.report(res.Status);
         await sleep(Math.min(interval, waitMs - elapsed()), extra.signal);
         interval = Math.min(interval * BACKOFF, poll.maxMs);
         res = await describe();
       }
       progress.report(res.Status);
+      ended = res.Status;
     } finally {
       progress.stop();
+      if (waitMs > 0) {
+        if (extra.signal.aborted) ended = "cancelled";
+        ctx.log.debug("check_task wait ended", { taskId: args.taskId, ended, polls, ms: Math.round(elapsed()) });
+      }
     }
 
     const status = (TASK_STATUSES as readonly string[]).includes(res.Status) ? (res.Status as TaskStatus) : "error";

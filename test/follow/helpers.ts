@@ -4,15 +4,19 @@ import type { Harness } from "../helpers/harness.js";
 
 export const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 
-/** A restore task on the password-free sandbox instance, created directly in the fake's model. */
+/** A restore task on the password-free sandbox instance with this timing, created directly in the fake's model. */
 export function newRestoreTask(h: Harness, timing: { preparingMs: number; runningMs: number }): number {
   const { state } = h.fake;
-  state.preparingMs = timing.preparingMs;
-  state.runningMs = timing.runningMs;
   const instance = state.getInstance(SESSIONS);
   const backup = state.listBackups(SESSIONS).find((b) => b.Status === 2 && b.Locked === 0);
   if (!instance || !backup) throw new Error("sandbox seed changed: no restorable backup of the sessions instance");
-  return state.createRestoreTask(instance, backup, undefined).TaskId;
+  const saved = { preparingMs: state.preparingMs, runningMs: state.runningMs };
+  Object.assign(state, timing);
+  try {
+    return state.createRestoreTask(instance, backup, undefined).TaskId;
+  } finally {
+    Object.assign(state, saved);
+  }
 }
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -110,8 +110,8 @@ describe("check_task waitSeconds: follows a task to its end over a real MCP clie
 describe("check_task waitSeconds: cancellation", () => {
   let h: Harness;
   beforeAll(async () => {
-    // a long first poll interval: a cancel lands while the server sleeps between polls
-    h = await startHarness({ env: { TENCENTCLOUD_REDIS_POLL_INITIAL_MS: "400", TENCENTCLOUD_REDIS_POLL_MAX_MS: "400" } });
+    // a one-minute poll interval: a cancel lands while the server sleeps between polls
+    h = await startHarness({ env: { TENCENTCLOUD_REDIS_POLL_INITIAL_MS: "60000", TENCENTCLOUD_REDIS_POLL_MAX_MS: "60000" } });
   });
   afterAll(() => h.close());
   beforeEach(() => h.fake.reset());
@@ -127,11 +127,10 @@ describe("check_task waitSeconds: cancellation", () => {
     expect(await until(() => progress.seen.length >= 1)).toBe(true);
     controller.abort("user gave up");
     await expect(call).rejects.toThrow();
-    await pause(20);
-    const sent = h.fake.count();
-    expect(sent).toBe(1);
-    await pause(700); // well past the next 400 ms poll
-    expect(h.fake.count()).toBe(sent);
+    // the handler ended (it would otherwise sleep for a minute), so nothing of this call can run any more
+    expect(await until(() => h.logLines.some((l) => l.includes("check_task wait ended") && l.includes("ended=cancelled")))).toBe(true);
+    await pause(200);
+    expect(h.fake.count()).toBe(1);
     expect(progress.seen).toHaveLength(1);
   });
 
@@ -147,7 +146,8 @@ describe("check_task waitSeconds: cancellation", () => {
     await expect(call).rejects.toThrow();
     // the timeout is 30 s: a Cancelled failure this soon means the request was aborted
     expect(await until(() => h.logLines.some((l) => /api call failed .*code=ClientError\.Cancelled/.test(l)))).toBe(true);
-    await pause(500);
+    expect(await until(() => h.logLines.some((l) => /check_task wait ended .*ended=cancelled polls=0/.test(l)))).toBe(true);
+    await pause(200);
     expect(h.fake.count()).toBe(1);
     expect(h.logLines.some((l) => l.includes("retrying API call"))).toBe(false);
   });
