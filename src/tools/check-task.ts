@@ -72,7 +72,8 @@ export const checkTask = defineTool({
       .default(0)
       .describe(
         "Wait up to this many seconds (0-600) for the task to finish before answering; 0 (default) answers at " +
-          "once. The server polls (every 1 s, growing to 5 s) and sends progress notifications at least every 10 s.",
+          "once. The server polls (by default every 1 s, growing to 5 s) and, if the request has a progress token, " +
+          "sends progress notifications at least every 10 s.",
       ),
   }),
   outputSchema: withError(output),
@@ -200,7 +201,7 @@ class Progress {
         params: {
           progressToken: this.token,
           progress: this.last,
-          message: `Task ${this.taskId}: ${status}, ${Math.round(seconds)} s waited of ${this.waitSeconds} s`,
+          message: `Task ${this.taskId}: ${status}, ${Math.round(seconds * 10) / 10} s waited of ${this.waitSeconds} s`,
         },
       })
       .catch(() => {});

@@ -33,7 +33,7 @@ describe("check_task waitSeconds: follows a task to its end over a real MCP clie
     const messages = progress.seen.map((p) => p.message ?? "");
     expect(messages.some((m) => m.includes(": preparing,"))).toBe(true);
     expect(messages.some((m) => m.includes(": running,"))).toBe(true);
-    expect(messages.at(-1)).toMatch(new RegExp(`^Task ${taskId}: succeed, \\d+ s waited of 60 s$`));
+    expect(messages.at(-1)).toMatch(new RegExp(`^Task ${taskId}: succeed, [\\d.]+ s waited of 60 s$`));
     const values = progress.seen.map((p) => p.progress);
     for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1] as number);
   });
