@@ -39,9 +39,10 @@ describe("check_task waitSeconds: follows a task to its end over a real MCP clie
   });
 
   it("keeps a client that resets its timeout on progress waiting past its timeout", async () => {
-    const taskId = newRestoreTask(h, { preparingMs: 200, runningMs: 700 });
+    const taskId = newRestoreTask(h, { preparingMs: 200, runningMs: 1000 });
     const progress = progressLog();
-    const r = await wait(taskId, 60, { timeout: 250, resetTimeoutOnProgress: true, onprogress: progress.onprogress });
+    // the task takes 1.2 s, three times the client's 400 ms timeout
+    const r = await wait(taskId, 60, { timeout: 400, resetTimeoutOnProgress: true, onprogress: progress.onprogress });
     expect(sc(r).status).toBe("succeed");
     expect(progress.seen.length).toBeGreaterThanOrEqual(3);
   });
