@@ -7,6 +7,7 @@ describe("check_task waitSeconds: follows a task to its end over a real MCP clie
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
+    await h.call("list_instances"); // loads the Tencent SDK, so the first task's early states are not missed
   });
   afterAll(() => h.close());
   beforeEach(() => h.fake.reset());
@@ -15,7 +16,7 @@ describe("check_task waitSeconds: follows a task to its end over a real MCP clie
     h.client.callTool({ name: "check_task", arguments: { taskId, waitSeconds } }, undefined, options) as Promise<CallToolResult>;
 
   it("follows a restore preparing -> running -> succeed, with progress notifications, then reads the instance", async () => {
-    const taskId = newRestoreTask(h, { preparingMs: 300, runningMs: 600 });
+    const taskId = newRestoreTask(h, { preparingMs: 500, runningMs: 800 });
     const progress = progressLog();
     const r = await wait(taskId, 60, { onprogress: progress.onprogress });
     expect(r.isError).toBeFalsy();
