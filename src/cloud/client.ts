@@ -112,35 +112,38 @@ export class TencentRedisClient implements RedisApi {
         });
         try {
           await sleep(delay, opts.signal);
-        } catch {
-          throw new CloudError("ClientError.Cancelled", "The request was cancelled by the client");
+        } catch (cancelled) {
+          (cancelled as CloudError).attempts = attempt;
+          throw cancelled;
         }
       }
     }
   }
 
+  /** One request: sent once a rate-limit permit is free, timed out by our own timer, logged. */
   private async once<T>(action: string, params: object, opts: CallOptions, attempt: number): Promise<T> {
-    const started = performance.now();
-    try {
-      await this.limiter.acquire(action, opts.signal);
-    } catch {
-      throw new CloudError("ClientError.Cancelled", "The request was cancelled by the client", { notSent: true });
-    }
-    // Resolved here, not inside the SDK, which would turn our CloudError into a codeless exception.
+    // Resolved before the permit is taken (the first call loads the SDK), and here, not inside the SDK, which
+    // would turn our CloudError into a codeless exception.
     await this.credentials.get();
     const client = await this.client(opts.region);
+    const queuedAt = performance.now();
+    const release = await this.limiter.acquire(action, opts.signal);
+    const started = performance.now();
+    const waitMs = Math.round(started - queuedAt);
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new Error("timeout")), this.config.timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
+    const fields = (requestId: string | undefined) => ({
+      action,
+      region: opts.region,
+      requestId,
+      attempt,
+      ms: Math.round(performance.now() - started),
+      waitMs: waitMs > 0 ? waitMs : undefined,
+    });
     try {
       const response = (await client.request(action, params, { signal })) as T & { RequestId?: string };
-      this.log.info("api call", {
-        action,
-        region: opts.region,
-        requestId: response.RequestId,
-        attempt,
-        ms: Math.round(performance.now() - started),
-      });
+      this.log.info("api call", fields(response.RequestId));
       return response;
     } catch (caught) {
       const error = fromSdkError(caught, {
@@ -148,17 +151,11 @@ export class TencentRedisClient implements RedisApi {
         cancelled: opts.signal?.aborted ?? false,
         timeoutMs: this.config.timeoutMs,
       });
-      this.log.info("api call failed", {
-        action,
-        region: opts.region,
-        requestId: error.requestId,
-        attempt,
-        code: error.code,
-        ms: Math.round(performance.now() - started),
-      });
+      this.log.info("api call failed", { ...fields(error.requestId), code: error.code, httpStatus: error.httpStatus });
       throw error;
     } finally {
       clearTimeout(timer);
+      release();
     }
   }
 
@@ -276,7 +273,7 @@ function isRetryable(action: string, error: CloudError): boolean {
   );
 }
 
-/** Exponential backoff with full jitter: uniform in [base*2^(n-1)/2, base*2^(n-1)], capped. */
+/** Exponential backoff with "equal" jitter: uniform in [c/2, c] where c = base*2^(n-1), capped at maxMs. */
 function backoff(attempt: number, baseMs: number, maxMs: number): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
   return ceiling / 2 + Math.random() * (ceiling / 2);

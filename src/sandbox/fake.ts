@@ -101,6 +101,7 @@ export class FakeCloud {
   private readonly faults = new Map<string, QueuedFault[]>();
   private readonly windows = new Map<string, number[]>();
   private closed = false;
+  private connectionCount = 0;
 
   private constructor(options: FakeCloudOptions) {
     this.state = new CloudState(options);
@@ -117,6 +118,7 @@ export class FakeCloud {
       });
     });
     this.server.on("connection", (socket) => {
+      this.connectionCount += 1;
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
     });
@@ -154,6 +156,11 @@ export class FakeCloud {
 
   addCredential(credential: SandboxCredential): void {
     this.credentials.set(credential.secretId, credential);
+  }
+
+  /** TCP connections accepted since start (to observe keep-alive). */
+  get connections(): number {
+    return this.connectionCount;
   }
 
   /** Number of recorded requests, optionally of one action. */

@@ -1,9 +1,16 @@
 import { z } from "zod";
-import { beijingToIso, defineTool, regionSchema, resolveRegion, withError } from "./shared.js";
+import type { ApiTaskInfo } from "../cloud/api.js";
+import { CloudError } from "../cloud/errors.js";
+import { sleep } from "../cloud/limiter.js";
+import { instanceStatusWord } from "./list-instances.js";
+import { beijingToIso, defineTool, type Extra, regionSchema, resolveRegion, type ToolContext, withError } from "./shared.js";
 
 export const TASK_STATUSES = ["preparing", "running", "succeed", "failed", "error"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 const FINAL: ReadonlySet<string> = new Set(["succeed", "failed", "error"]);
+export const MAX_WAIT_SECONDS = 600;
+/** Each poll interval is this many times the previous one, up to config.poll.maxMs. */
+const BACKOFF = 1.5;
 
 export const taskIdSchema = z
   .union([
@@ -13,35 +20,97 @@ export const taskIdSchema = z
   .transform((v) => Number(v))
   .describe("Task ID returned by restore_instance (integer, or a string of digits)");
 
+const instanceAfter = z
+  .object({
+    instanceId: z.string(),
+    status: z.string().optional().describe("running, task_in_progress, initializing, isolated, pending_deletion or unknown"),
+    statusCode: z.number().int().optional().describe("The API's Status: 2 running, 1 task in progress, 0 initializing, -2 isolated, -3 pending deletion"),
+    name: z.string().optional(),
+    lookupError: z
+      .string()
+      .optional()
+      .describe("Set when the instance could not be looked up; the task's own result still stands"),
+  })
+  .describe("The instance as DescribeInstances shows it after the task succeeded (only when status is succeed)");
+
 const output = z.object({
   taskId: z.number().int(),
   status: z.enum(TASK_STATUSES).describe("preparing (queued), running, succeed, failed or error"),
-  done: z.boolean().describe("True once the task reached a final state (succeed, failed, error)"),
+  done: z.boolean().describe("True once the task reached a final state (succeed, failed, error): stop checking"),
   succeeded: z.boolean(),
   taskType: z.string(),
   instanceId: z.string(),
   startTime: z.string().describe("When the task started (ISO 8601)"),
   message: z.string().describe("The API's TaskMessage: the error text when it failed, else empty"),
-  requestId: z.string(),
+  requestId: z.string().describe("RequestId of the last DescribeTaskInfo call"),
+  waitedSeconds: z.number().optional().describe("How long this call waited (only when waitSeconds was given)"),
+  nextCheckAfterSeconds: z
+    .number()
+    .int()
+    .optional()
+    .describe("When not done: call check_task again after this many seconds (or at once with a waitSeconds)"),
+  instance: instanceAfter.optional(),
 });
+type Output = z.infer<typeof output>;
 
 export const checkTask = defineTool({
   name: "check_task",
   title: "Check a restore task",
   description:
     "Reports the status of a Tencent Cloud Redis task, such as the restore started by restore_instance: " +
-    "preparing, running, succeed, failed or error, and whether it is done. Call it again until done is true. Read-only.",
+    "preparing, running, succeed, failed or error, and whether it is done. With waitSeconds it waits here " +
+    "until the task is done or the wait ends (sending progress notifications meanwhile); when not done, call " +
+    "it again after nextCheckAfterSeconds. On succeed it also reports the instance's status. Read-only.",
   inputSchema: z.strictObject({
     taskId: taskIdSchema,
     region: regionSchema,
+    waitSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_WAIT_SECONDS)
+      .default(0)
+      .describe(
+        "Wait up to this many seconds (0-600) for the task to finish before answering; 0 (default) answers at " +
+          "once. The server polls (by default every 1 s, growing to 5 s) and, if the request has a progress token, " +
+          "sends progress notifications at least every 10 s.",
+      ),
   }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx, extra) {
     const region = resolveRegion(args.region, ctx.config);
-    const res = await ctx.api.describeTaskInfo({ TaskId: args.taskId }, { region, signal: extra.signal });
+    const { poll } = ctx.config;
+    const waitMs = args.waitSeconds * 1000;
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    const progress = new Progress(extra, args.taskId, args.waitSeconds, poll.progressEveryMs, started);
+    const describe = () => ctx.api.describeTaskInfo({ TaskId: args.taskId }, { region, signal: extra.signal });
+
+    let res: ApiTaskInfo;
+    let interval = poll.initialMs;
+    let polls = 0;
+    let ended = "failed";
+    try {
+      res = await describe();
+      for (polls = 1; !FINAL.has(res.Status) && elapsed() < waitMs; polls++) {
+        progress.report(res.Status);
+        await sleep(Math.min(interval, waitMs - elapsed()), extra.signal);
+        interval = Math.min(interval * BACKOFF, poll.maxMs);
+        res = await describe();
+      }
+      progress.report(res.Status);
+      ended = res.Status;
+    } finally {
+      progress.stop();
+      if (waitMs > 0) {
+        if (extra.signal.aborted) ended = "cancelled";
+        ctx.log.debug("check_task wait ended", { taskId: args.taskId, ended, polls, ms: Math.round(elapsed()) });
+      }
+    }
+
     const status = (TASK_STATUSES as readonly string[]).includes(res.Status) ? (res.Status as TaskStatus) : "error";
-    const structured: z.infer<typeof output> = {
+    const structured: Output = {
       taskId: args.taskId,
       status,
       done: FINAL.has(status),
@@ -52,9 +121,101 @@ export const checkTask = defineTool({
       message: res.TaskMessage || (status === res.Status ? "" : `Unknown task status "${res.Status}"`),
       requestId: res.RequestId,
     };
-    const text = `Task ${args.taskId} on ${structured.instanceId}: ${status}${structured.done ? " (done)" : " (not done: check again)"}${
-      structured.message ? ` - ${structured.message}` : ""
-    }`;
-    return { structured, text };
+    if (waitMs > 0) structured.waitedSeconds = Math.round(elapsed() / 100) / 10;
+    if (!structured.done) {
+      // after a wait, the interval polling had reached; without one, the longest interval (no hammering)
+      structured.nextCheckAfterSeconds = Math.max(1, Math.ceil((waitMs > 0 ? interval : poll.maxMs) / 1000));
+    }
+    if (status === "succeed" && structured.instanceId) {
+      structured.instance = await lookUpInstance(ctx, structured.instanceId, region, extra.signal);
+    }
+    return { structured, text: summary(structured) };
   },
 });
+
+/** The instance after the task; a failed lookup is reported in `lookupError`, not thrown (unless cancelled). */
+async function lookUpInstance(
+  ctx: ToolContext,
+  instanceId: string,
+  region: string,
+  signal: AbortSignal,
+): Promise<NonNullable<Output["instance"]>> {
+  try {
+    const res = await ctx.api.describeInstances({ InstanceId: instanceId, Limit: 1 }, { region, signal });
+    const found = res.InstanceSet.find((i) => i.InstanceId === instanceId);
+    if (!found) return { instanceId, lookupError: "DescribeInstances did not return the instance" };
+    return { instanceId, status: instanceStatusWord(found.Status), statusCode: found.Status, name: found.InstanceName };
+  } catch (caught) {
+    if (signal.aborted || !(caught instanceof CloudError)) throw caught;
+    return { instanceId, lookupError: `${caught.code}: ${caught.message}` };
+  }
+}
+
+function summary(s: Output): string {
+  const waited = s.waitedSeconds === undefined ? "" : ` after waiting ${s.waitedSeconds} s`;
+  let text = `Task ${s.taskId} on ${s.instanceId}: ${s.status}`;
+  if (s.done) {
+    text += ` (done${waited})`;
+    if (s.message) text += ` - ${s.message}`;
+    if (s.instance?.status) text += `. Instance ${s.instance.instanceId} is now ${s.instance.status}.`;
+    else if (s.instance?.lookupError) text += `. The instance's status could not be read: ${s.instance.lookupError}`;
+    return text;
+  }
+  return (
+    `${text} (not done${waited}): call check_task again in ${s.nextCheckAfterSeconds} s, ` +
+    `or now with waitSeconds (up to ${MAX_WAIT_SECONDS}) to wait here.`
+  );
+}
+
+/**
+ * notifications/progress while check_task waits, when the request carries a progress token: one per poll and
+ * a heartbeat whenever `everyMs` passed without one (a slow, retried or throttled request), so that a client
+ * resetting its timeout on progress never gives up. `progress` is the seconds waited, strictly growing; there
+ * is no `total` (the task may end before the wait does).
+ */
+class Progress {
+  private readonly token: string | number | undefined;
+  private last = 0;
+  private status = "checking";
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly extra: Extra,
+    private readonly taskId: number,
+    private readonly waitSeconds: number,
+    private readonly everyMs: number,
+    private readonly started: number,
+  ) {
+    this.token = waitSeconds > 0 ? extra._meta?.progressToken : undefined;
+    this.arm();
+  }
+
+  report(status: string = this.status): void {
+    if (this.token === undefined || this.extra.signal.aborted) return;
+    this.status = status;
+    const seconds = (performance.now() - this.started) / 1000;
+    this.last = Math.max(Math.round(seconds * 1000) / 1000, this.last + 0.001);
+    this.extra
+      .sendNotification({
+        method: "notifications/progress",
+        params: {
+          progressToken: this.token,
+          progress: this.last,
+          message: `Task ${this.taskId}: ${status}, ${Math.round(seconds * 10) / 10} s waited of ${this.waitSeconds} s`,
+        },
+      })
+      .catch(() => {});
+    this.arm();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    if (this.token === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.report(), this.everyMs);
+  }
+}
