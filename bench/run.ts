@@ -18,7 +18,9 @@ const machine = {
   node: process.version,
   os: `${os.type()} ${os.release()} ${os.arch()}`,
 };
-console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}`);
+console.log(
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}`,
+);
 
 const began = performance.now();
 const step = (name: string) => console.log(`... ${name} (${Math.round((performance.now() - began) / 1000)} s)`);
@@ -106,7 +108,10 @@ rows.push(memoryRow("server", true), memoryRow("minimal", false), {
   ratio: median(mem.server.idle) / median(mem.minimal.idle),
 });
 
-for (const [off, on] of [[mcpOff, mcpOn], [sdkOff, sdkOn]] as const) {
+for (const [off, on] of [
+  [mcpOff, mcpOn],
+  [sdkOff, sdkOn],
+] as const) {
   rows.push({
     comparison: "5. keep-alive off vs on (p50)",
     subject: `${off} ${ms(callStat(off, 50))}`,

@@ -88,7 +88,8 @@ export async function coldStart(rounds: number, bundled?: string): Promise<ColdS
     "server --sandbox": () => RpcProcess.spawn(["--sandbox"], {}, { keep: false }),
     minimal: () => RpcProcess.spawn([], {}, { entry: MINIMAL_ENTRY, keep: false }),
   };
-  if (bundled) subjects["server (bundled)"] = () => RpcProcess.spawn([], serverEnv(fake.url), { entry: bundled, keep: false });
+  if (bundled)
+    subjects["server (bundled)"] = () => RpcProcess.spawn([], serverEnv(fake.url), { entry: bundled, keep: false });
   const ms: Record<string, number[]> = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
   try {
     for (let round = 0; round <= rounds; round++) {
@@ -134,7 +135,8 @@ export const PER_CALL = {
 export async function perCall(rounds: number, perRound: number): Promise<PerCall> {
   const fake = await remoteFake();
   // The server's client-side limit is raised to its maximum so that it measures overhead, not waiting.
-  const env = (extra: Record<string, string> = {}) => serverEnv(fake.url, { TENCENTCLOUD_REDIS_RATE_LIMIT: "1000", ...extra });
+  const env = (extra: Record<string, string> = {}) =>
+    serverEnv(fake.url, { TENCENTCLOUD_REDIS_RATE_LIMIT: "1000", ...extra });
   const on = await started([], env());
   const off = await started([], env({ TENCENTCLOUD_REDIS_KEEP_ALIVE: "false" }));
   const quiet = await started([], env({ TENCENTCLOUD_REDIS_LOG_LEVEL: "warning" }));
@@ -193,9 +195,7 @@ export async function throughput(rounds: number, calls: number, limit: number): 
       fake.reset();
       await sleep(1100); // an empty window on both sides
       const t0 = performance.now();
-      const results = await Promise.all(
-        Array.from({ length: calls }, () => server.callTool("check_task", { taskId })),
-      );
+      const results = await Promise.all(Array.from({ length: calls }, () => server.callTool("check_task", { taskId })));
       out.elapsedMs.push(performance.now() - t0);
       out.failed.push(results.filter((r) => r.error || r.result?.isError).length);
       out.throttled.push(fake.requests.filter((r) => r.errorCode?.startsWith("RequestLimitExceeded")).length);

@@ -18,12 +18,24 @@ const FAULTS: Array<[string, Fault, string]> = [
   ["HTTP 500", { kind: "status", status: 500 }, "ClientError.HttpStatus"],
   ["HTTP 502", { kind: "status", status: 502 }, "ClientError.HttpStatus"],
   ["HTTP 503", { kind: "status", status: 503 }, "ClientError.HttpStatus"],
-  ["200 with HTML", { kind: "body", body: "<html><body>maintenance</body></html>", contentType: "text/html" }, "ClientError.BadResponse"],
-  ["truncated JSON", { kind: "body", body: '{"Response":{"TotalCount":3,"InstanceSet":[{"Inst' }, "ClientError.BadResponse"],
+  [
+    "200 with HTML",
+    { kind: "body", body: "<html><body>maintenance</body></html>", contentType: "text/html" },
+    "ClientError.BadResponse",
+  ],
+  [
+    "truncated JSON",
+    { kind: "body", body: '{"Response":{"TotalCount":3,"InstanceSet":[{"Inst' },
+    "ClientError.BadResponse",
+  ],
   ["an empty body", { kind: "body", body: "" }, "ClientError.BadResponse"],
   ["no Response", { kind: "body", body: '{"Result":{}}' }, "ClientError.BadResponse"],
   ["Response null", { kind: "body", body: '{"Response":null}' }, "ClientError.BadResponse"],
-  ["an error without a code", { kind: "body", body: '{"Response":{"Error":{},"RequestId":"r-1"}}' }, "ClientError.BadResponse"],
+  [
+    "an error without a code",
+    { kind: "body", body: '{"Response":{"Error":{},"RequestId":"r-1"}}' },
+    "ClientError.BadResponse",
+  ],
   ["a reset connection", { kind: "drop", phase: "before" }, "ClientError.NetworkError"],
   ["a hang past the timeout", { kind: "hang", phase: "before" }, "ClientError.Timeout"],
   ["a Tencent error", { kind: "error", code: "FailedOperation.SystemError" }, "FailedOperation.SystemError"],
@@ -84,7 +96,11 @@ describe("retries: read-only actions retry a 503, a restore never does", () => {
     const backupId = h.fake.state.listBackups(ID).find((b) => b.Status === 2)?.BackupId ?? "";
     h.fake.inject("RestoreInstance", { kind: "status", status: 503 }, 2);
     const r = await h.call("restore_instance", { instanceId: ID, backupId });
-    expect(sc(r).error).toMatchObject({ code: "ClientError.HttpStatus", category: "outcome_unknown", retryable: false });
+    expect(sc(r).error).toMatchObject({
+      code: "ClientError.HttpStatus",
+      category: "outcome_unknown",
+      retryable: false,
+    });
     expect(h.fake.count("RestoreInstance")).toBe(1);
   });
 });

@@ -7,9 +7,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** The built server: dist/index.js at the package root (this file runs from test/ or from dist-bench/test/). */
-export const SERVER_ENTRY = ["../../dist/index.js", "../../../dist/index.js"]
-  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
-  .find((path) => existsSync(path)) ?? "dist/index.js (missing: run npm run build)";
+export const SERVER_ENTRY =
+  ["../../dist/index.js", "../../../dist/index.js"]
+    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+    .find((path) => existsSync(path)) ?? "dist/index.js (missing: run npm run build)";
 
 export interface RpcMessage {
   jsonrpc: "2.0";
@@ -28,7 +29,10 @@ export class RpcProcess {
   /** Every message received (responses and notifications). */
   readonly messages: RpcMessage[] = [];
   stderr = "";
-  private readonly pending = new Map<number | string, { resolve: (m: RpcMessage) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number | string,
+    { resolve: (m: RpcMessage) => void; reject: (e: Error) => void }
+  >();
   private readonly exited: Promise<number | null>;
   private buffer = "";
   private nextId = 1;
@@ -46,7 +50,9 @@ export class RpcProcess {
     child.stdin.on("error", () => {}); // writes after exit
     this.exited = new Promise((resolve) => {
       child.once("exit", (code) => {
-        const error = new Error(`the server exited (code ${code}) before answering; stderr: ${this.stderr.slice(-2000)}`);
+        const error = new Error(
+          `the server exited (code ${code}) before answering; stderr: ${this.stderr.slice(-2000)}`,
+        );
         for (const { reject } of this.pending.values()) reject(error);
         this.pending.clear();
         resolve(code);
