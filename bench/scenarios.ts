@@ -1,0 +1,247 @@
+// The five measurements of `npm run bench`. Each runs its subject and its baseline side by side, in rounds,
+// and returns raw figures; run.ts turns them into the table and the JSON.
+
+import { fork } from "node:child_process";
+import * as http from "node:http";
+import type { LookupFunction } from "node:net";
+import { fileURLToPath } from "node:url";
+import { redis } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js";
+import { FakeCloud, SANDBOX_API_HOST } from "../src/sandbox/fake.js";
+import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../src/sandbox/seed.js";
+import { RpcProcess } from "../test/hardening/rpc.js";
+import { longTask } from "./fake-process.js";
+import { sleep } from "./stats.js";
+
+const MINIMAL_ENTRY = fileURLToPath(new URL("./minimal-server.js", import.meta.url));
+const FAKE_ENTRY = fileURLToPath(new URL("./fake-process.js", import.meta.url));
+
+type SdkClient = InstanceType<typeof redis.v20180412.Client>;
+
+/** The environment of a server pointed at a fake, otherwise at its defaults (log level info). */
+function serverEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TENCENTCLOUD_SECRET_ID: SANDBOX_CREDENTIALS.secretId,
+    TENCENTCLOUD_SECRET_KEY: SANDBOX_CREDENTIALS.secretKey,
+    TENCENTCLOUD_REGION: SANDBOX_REGION,
+    TENCENTCLOUD_REDIS_ENDPOINT: url,
+    ...extra,
+  };
+}
+
+/**
+ * The SDK used directly, as the sandbox tests do (endpoint redis.tencentcloudapi.com:PORT, connected to the
+ * loopback address), with or without a keep-alive agent.
+ */
+function directClient(port: number, keepAlive: boolean): SdkClient {
+  const lookup = ((_host, options, callback) => {
+    if (options.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
+    else callback(null, "127.0.0.1", 4);
+  }) as LookupFunction;
+  return new redis.v20180412.Client({
+    credential: { secretId: SANDBOX_CREDENTIALS.secretId, secretKey: SANDBOX_CREDENTIALS.secretKey },
+    region: SANDBOX_REGION,
+    profile: {
+      language: "en-US",
+      httpProfile: {
+        endpoint: `${SANDBOX_API_HOST}:${port}`,
+        protocol: "http://",
+        agent: new http.Agent({ keepAlive, lookup }),
+        reqTimeout: 30,
+      },
+    },
+  });
+}
+
+/** The fake in a child process (see fake-process.ts). */
+async function remoteFake(): Promise<{ port: number; url: string; taskId: number; close(): void }> {
+  const child = fork(FAKE_ENTRY, [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const info = await new Promise<{ port: number; url: string; taskId: number }>((resolve, reject) => {
+    child.once("message", (m) => resolve(m as { port: number; url: string; taskId: number }));
+    child.once("exit", (code) => reject(new Error(`the fake process exited (${code})`)));
+  });
+  return { ...info, close: () => child.disconnect() };
+}
+
+async function started(args: string[], env: Record<string, string>, entry?: string): Promise<RpcProcess> {
+  const server = RpcProcess.spawn(args, env, { entry, keep: false });
+  await server.initialize();
+  return server;
+}
+
+async function callOk(server: RpcProcess, name: string, args: Record<string, unknown>): Promise<void> {
+  const response = await server.callTool(name, args);
+  if (response.error || response.result?.isError) throw new Error(`${name} failed: ${JSON.stringify(response)}`);
+}
+
+// ---- 1. Cold start ---------------------------------------------------------------------------------------
+
+export interface ColdStart {
+  rounds: number;
+  ms: Record<string, number[]>;
+}
+
+/** spawn -> initialize -> tools/list answered, for each subject in turn, `rounds` times (after one warm-up). */
+export async function coldStart(rounds: number, bundled?: string): Promise<ColdStart> {
+  const fake = await FakeCloud.start();
+  const subjects: Record<string, () => RpcProcess> = {
+    server: () => RpcProcess.spawn([], serverEnv(fake.url), { keep: false }),
+    "server --sandbox": () => RpcProcess.spawn(["--sandbox"], {}, { keep: false }),
+    minimal: () => RpcProcess.spawn([], {}, { entry: MINIMAL_ENTRY, keep: false }),
+  };
+  if (bundled)
+    subjects["server (bundled)"] = () => RpcProcess.spawn([], serverEnv(fake.url), { entry: bundled, keep: false });
+  const ms: Record<string, number[]> = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
+  try {
+    for (let round = 0; round <= rounds; round++) {
+      for (const [name, spawnIt] of Object.entries(subjects)) {
+        const t0 = performance.now();
+        const server = spawnIt();
+        await server.initialize();
+        const list = await server.request("tools/list");
+        const elapsed = performance.now() - t0;
+        if (!Array.isArray(list.result?.tools)) throw new Error(`${name}: tools/list failed`);
+        await server.close();
+        if (round > 0) ms[name]?.push(elapsed);
+      }
+    }
+  } finally {
+    await fake.close();
+  }
+  return { rounds, ms };
+}
+
+// ---- 2 and 5. Per-call overhead, keep-alive on and off ----------------------------------------------------
+
+export interface PerCall {
+  calls: number;
+  ms: Record<string, number[]>;
+}
+
+export const PER_CALL = {
+  mcpOn: "mcp check_task (keep-alive)",
+  sdkOn: "sdk DescribeTaskInfo (keep-alive)",
+  mcpOff: "mcp check_task (no keep-alive)",
+  sdkOff: "sdk DescribeTaskInfo (no keep-alive)",
+  mcpQuiet: "mcp check_task (keep-alive, log level warning)",
+  floor: "minimal server echo (MCP stdio floor)",
+} as const;
+
+/**
+ * check_task over stdio (the server with keep-alive on and off, and with per-call logging off) vs
+ * DescribeTaskInfo with the SDK directly (with and without a keep-alive agent), against one fake in its own
+ * process; plus the minimal server's echo, the cost of an MCP round trip alone. `rounds` x `perRound`
+ * sequential calls each, interleaved by round.
+ */
+export async function perCall(rounds: number, perRound: number): Promise<PerCall> {
+  const fake = await remoteFake();
+  // The server's client-side limit is raised to its maximum so that it measures overhead, not waiting.
+  const env = (extra: Record<string, string> = {}) =>
+    serverEnv(fake.url, { TENCENTCLOUD_REDIS_RATE_LIMIT: "1000", ...extra });
+  const on = await started([], env());
+  const off = await started([], env({ TENCENTCLOUD_REDIS_KEEP_ALIVE: "false" }));
+  const quiet = await started([], env({ TENCENTCLOUD_REDIS_LOG_LEVEL: "warning" }));
+  const minimal = await started([], {}, MINIMAL_ENTRY);
+  const sdkOn = directClient(fake.port, true);
+  const sdkOff = directClient(fake.port, false);
+  const check = { taskId: fake.taskId };
+  try {
+    const subjects: Record<string, () => Promise<unknown>> = {
+      [PER_CALL.mcpOn]: () => callOk(on, "check_task", check),
+      [PER_CALL.sdkOn]: () => sdkOn.DescribeTaskInfo({ TaskId: fake.taskId }),
+      [PER_CALL.mcpOff]: () => callOk(off, "check_task", check),
+      [PER_CALL.sdkOff]: () => sdkOff.DescribeTaskInfo({ TaskId: fake.taskId }),
+      [PER_CALL.mcpQuiet]: () => callOk(quiet, "check_task", check),
+      [PER_CALL.floor]: () => callOk(minimal, "echo", { text: "x" }),
+    };
+    const ms: Record<string, number[]> = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
+    for (const call of Object.values(subjects)) for (let i = 0; i < 100; i++) await call(); // warm-up
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, call] of Object.entries(subjects)) {
+        for (let i = 0; i < perRound; i++) {
+          const t0 = performance.now();
+          await call();
+          ms[name]?.push(performance.now() - t0);
+        }
+        await sleep(20);
+      }
+    }
+    return { calls: rounds * perRound, ms };
+  } finally {
+    await Promise.all([on.close(), off.close(), quiet.close(), minimal.close()]);
+    fake.close();
+  }
+}
+
+// ---- 3. Throughput under the API limit -------------------------------------------------------------------
+
+export interface Throughput {
+  calls: number;
+  limit: number;
+  idealMs: number;
+  elapsedMs: number[];
+  throttled: number[];
+  failed: number[];
+}
+
+/** `calls` concurrent check_task against a fake allowing `limit` per second; the server at its defaults. */
+export async function throughput(rounds: number, calls: number, limit: number): Promise<Throughput> {
+  const out: Throughput = { calls, limit, idealMs: (calls / limit) * 1000, elapsedMs: [], throttled: [], failed: [] };
+  for (let round = 0; round < rounds; round++) {
+    const fake = await FakeCloud.start({ preparingMs: 3_600_000 });
+    const server = await started([], serverEnv(fake.url, { TENCENTCLOUD_REDIS_RATE_LIMIT: String(limit) }));
+    try {
+      const taskId = longTask(fake);
+      fake.rateLimit = limit;
+      fake.reset();
+      await sleep(1100); // an empty window on both sides
+      const t0 = performance.now();
+      const results = await Promise.all(Array.from({ length: calls }, () => server.callTool("check_task", { taskId })));
+      out.elapsedMs.push(performance.now() - t0);
+      out.failed.push(results.filter((r) => r.error || r.result?.isError).length);
+      out.throttled.push(fake.requests.filter((r) => r.errorCode?.startsWith("RequestLimitExceeded")).length);
+    } finally {
+      await server.close();
+      await fake.close();
+    }
+  }
+  return out;
+}
+
+// ---- 4. Memory -------------------------------------------------------------------------------------------
+
+export interface Rss {
+  idle: number[];
+  after10: number[];
+  after2000: number[];
+}
+
+/** RSS of a server process: idle after tools/list, after 10 calls, after 2,000 (10 at a time). */
+async function rssOf(server: RpcProcess, call: () => Promise<void>, out: Rss): Promise<void> {
+  await server.request("tools/list");
+  await sleep(300);
+  out.idle.push(server.rss());
+  for (let i = 0; i < 10; i++) await call();
+  await sleep(300);
+  out.after10.push(server.rss());
+  for (let i = 10; i < 2000; i += 10) await Promise.all(Array.from({ length: 10 }, call));
+  await sleep(300);
+  out.after2000.push(server.rss());
+}
+
+/** The server's RSS under check_task calls, and the minimal server's under echo calls, `rounds` times. */
+export async function memory(rounds: number): Promise<{ server: Rss; minimal: Rss }> {
+  const out = { server: { idle: [], after10: [], after2000: [] }, minimal: { idle: [], after10: [], after2000: [] } };
+  const fake = await FakeCloud.start({ preparingMs: 3_600_000 });
+  const taskId = longTask(fake);
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const minimal = await started([], {}, MINIMAL_ENTRY);
+      await rssOf(minimal, () => callOk(minimal, "echo", { text: "x" }), out.minimal).finally(() => minimal.close());
+      const server = await started([], serverEnv(fake.url, { TENCENTCLOUD_REDIS_RATE_LIMIT: "1000" }));
+      await rssOf(server, () => callOk(server, "check_task", { taskId }), out.server).finally(() => server.close());
+    }
+  } finally {
+    await fake.close();
+  }
+  return out;
+}
