@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Fault } from "../../src/sandbox/fake.js";
-import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
+import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
 
 const ID = SANDBOX_INSTANCE_IDS.orders;
+const password = SANDBOX_PASSWORDS[ID];
 
 /** Each action, and the tool call that makes it. */
 const ACTIONS: Array<[string, string, (backupId: string) => Record<string, unknown>]> = [
   ["DescribeInstances", "list_instances", () => ({})],
   ["DescribeInstanceBackups", "list_backups", () => ({ instanceId: ID })],
   ["DescribeTaskInfo", "check_task", () => ({ taskId: 1 })],
-  ["RestoreInstance", "restore_instance", (backupId) => ({ instanceId: ID, backupId })],
+  ["RestoreInstance", "restore_instance", (backupId) => ({ instanceId: ID, backupId, password })],
 ];
 
 /** Faults that never run the action (so a restore leaves no task behind), and the code each must give. */
@@ -95,7 +96,7 @@ describe("retries: read-only actions retry a 503, a restore never does", () => {
   it("RestoreInstance", async () => {
     const backupId = h.fake.state.listBackups(ID).find((b) => b.Status === 2)?.BackupId ?? "";
     h.fake.inject("RestoreInstance", { kind: "status", status: 503 }, 2);
-    const r = await h.call("restore_instance", { instanceId: ID, backupId });
+    const r = await h.call("restore_instance", { instanceId: ID, backupId, password });
     expect(sc(r).error).toMatchObject({
       code: "ClientError.HttpStatus",
       category: "outcome_unknown",
