@@ -1,5 +1,4 @@
-import http from "node:http";
-import https from "node:https";
+import type http from "node:http";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import type net from "node:net";
 import type { Config, Endpoint } from "../config.js";
@@ -35,10 +34,11 @@ type SdkClient = InstanceType<RedisModule["redis"]["v20180412"]["Client"]>;
  */
 export class TencentRedisClient implements RedisApi {
   private sdk?: Promise<RedisModule>;
-  private readonly clients = new Map<string, SdkClient>();
+  private readonly clients = new Map<string, Promise<SdkClient>>();
   private readonly credentials: CredentialSource;
   private readonly limiter: RateLimiter;
-  private readonly agent: http.Agent;
+  /** One keep-alive pool for every call, created with the first client (node:https loads TLS: not at start). */
+  private agent?: http.Agent;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
 
@@ -50,17 +50,6 @@ export class TencentRedisClient implements RedisApi {
     this.limiter = new RateLimiter(config.rateLimit);
     this.retryBaseMs = config.retryBaseMs;
     this.retryMaxMs = Math.max(config.retryBaseMs, 8000);
-    const override = config.endpoint;
-    const agentOptions: http.AgentOptions & { lookup?: net.LookupFunction } = {
-      keepAlive: config.keepAlive,
-      maxSockets: 64,
-    };
-    // The SDK signs with the service named by the endpoint's first label, so an override such as
-    // 127.0.0.1:9000 is addressed as redis.tencentcloudapi.com:9000 and this lookup connects it to the
-    // override's host: the signature's service stays "redis" whatever the host is.
-    if (override && !isRedisHost(override.host)) agentOptions.lookup = lookupAs(override.host);
-    const useHttp = override?.protocol === "http:";
-    this.agent = useHttp ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
   }
 
   describeInstances(req: DescribeInstancesRequest, opts: CallOptions): Promise<DescribeInstancesResponse> {
@@ -83,7 +72,7 @@ export class TencentRedisClient implements RedisApi {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.agent?.destroy();
   }
 
   /**
@@ -159,11 +148,35 @@ export class TencentRedisClient implements RedisApi {
     }
   }
 
-  private async client(region: string): Promise<SdkClient> {
-    const existing = this.clients.get(region);
-    if (existing) return existing;
+  /** The SDK client of a region, made once (concurrent first calls share it). */
+  private client(region: string): Promise<SdkClient> {
+    let client = this.clients.get(region);
+    if (!client) {
+      client = this.makeClient(region);
+      this.clients.set(region, client);
+      client.catch(() => this.clients.delete(region));
+    }
+    return client;
+  }
+
+  private async makeAgent(): Promise<http.Agent> {
+    const override = this.config.endpoint;
+    const agentOptions: http.AgentOptions & { lookup?: net.LookupFunction } = {
+      keepAlive: this.config.keepAlive,
+      maxSockets: 64,
+    };
+    // The SDK signs with the service named by the endpoint's first label, so an override such as
+    // 127.0.0.1:9000 is addressed as redis.tencentcloudapi.com:9000 and this lookup connects it to the
+    // override's host: the signature's service stays "redis" whatever the host is.
+    if (override && !isRedisHost(override.host)) agentOptions.lookup = lookupAs(override.host);
+    const { Agent } = override?.protocol === "http:" ? await import("node:http") : await import("node:https");
+    this.agent ??= new Agent(agentOptions);
+    return this.agent;
+  }
+
+  private async makeClient(region: string): Promise<SdkClient> {
     this.sdk ??= import("tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js");
-    const { redis } = await this.sdk;
+    const [{ redis }, agent] = await Promise.all([this.sdk, this.makeAgent()]);
     const { endpoint, protocol } = sdkEndpoint(this.config.endpoint, region);
     const client = new redis.v20180412.Client({
       credential: this.credentials.forSdk(),
@@ -175,12 +188,11 @@ export class TencentRedisClient implements RedisApi {
           protocol,
           // our own timer (above) aborts first; this is the SDK's backstop
           reqTimeout: Math.ceil(this.config.timeoutMs / 1000) + 5,
-          agent: this.agent,
+          agent,
         },
       },
     });
     (client as unknown as { parseResponse: typeof parseResponse }).parseResponse = parseResponse;
-    this.clients.set(region, client);
     return client;
   }
 }
