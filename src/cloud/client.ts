@@ -23,6 +23,7 @@ import { RateLimiter, sleep } from "./limiter.js";
 
 export const API_VERSION = "2018-04-12";
 const SERVICE_HOST = "redis.tencentcloudapi.com";
+const THROTTLE_WAIT_MS = 1000;
 
 type RedisModule = typeof import("tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js");
 type SdkClient = InstanceType<RedisModule["redis"]["v20180412"]["Client"]>;
@@ -90,7 +91,9 @@ export class TencentRedisClient implements RedisApi {
         const error = caught instanceof CloudError ? caught : fromSdkError(caught, noContext(this.config));
         error.attempts = attempt;
         if (attempt > this.config.maxRetries || !isRetryable(action, error) || opts.signal?.aborted) throw error;
-        const delay = backoff(attempt, this.retryBaseMs, this.retryMaxMs);
+        // The API counts requests per second: a throttled request waits at least a whole window.
+        const floor = error.code.startsWith("RequestLimitExceeded") ? THROTTLE_WAIT_MS : 0;
+        const delay = Math.max(floor, backoff(attempt, this.retryBaseMs, this.retryMaxMs));
         this.log.warning("retrying API call", {
           action,
           region: opts.region,

@@ -106,7 +106,9 @@ describe("RestoreInstance is resent only after throttling", () => {
     expect(typeof sc(r).taskId).toBe("number");
     expect(h.fake.count("RestoreInstance")).toBe(2);
     expect(h.fake.requests.filter((q) => q.action === "RestoreInstance").map((q) => q.errorCode)).toEqual(["RequestLimitExceeded", undefined]);
-    expect(h.logLines.some((l) => /retrying API call action=RestoreInstance .*code=RequestLimitExceeded/.test(l))).toBe(true);
+    const retry = h.logLines.find((l) => /retrying API call action=RestoreInstance .*code=RequestLimitExceeded/.test(l));
+    // a throttled request waits out a whole window of the API's per-second count before it is resent
+    expect(Number(/retryInMs=(\d+)/.exec(retry ?? "")?.[1])).toBeGreaterThanOrEqual(1000);
   });
 
   it.each<[string, Fault]>([
