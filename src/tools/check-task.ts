@@ -44,6 +44,10 @@ const output = z.object({
   message: z.string().describe("The API's TaskMessage: the error text when it failed, else empty"),
   requestId: z.string().describe("RequestId of the last DescribeTaskInfo call"),
   waitedSeconds: z.number().optional().describe("How long this call waited (only when waitSeconds was given)"),
+  pollError: z
+    .string()
+    .optional()
+    .describe("During a wait: a later poll failed (after its retries), so status is as of the poll before; check again"),
   nextCheckAfterSeconds: z
     .number()
     .int()
@@ -91,16 +95,24 @@ export const checkTask = defineTool({
     let interval = poll.initialMs;
     let polls = 0;
     let ended = "failed";
+    let pollError: string | undefined;
     try {
       res = await describe();
       for (polls = 1; !FINAL.has(res.Status) && elapsed() < waitMs; polls++) {
         progress.report(res.Status);
         await sleep(Math.min(interval, waitMs - elapsed()), extra.signal);
         interval = Math.min(interval * BACKOFF, poll.maxMs);
-        res = await describe();
+        try {
+          res = await describe();
+        } catch (caught) {
+          // a poll that fails (after its retries) mid-wait ends the wait with what is known, not an error
+          if (extra.signal.aborted || !(caught instanceof CloudError)) throw caught;
+          pollError = `${caught.code}: ${caught.message}`;
+          break;
+        }
       }
       progress.report(res.Status);
-      ended = res.Status;
+      ended = pollError ? "poll failed" : res.Status;
     } finally {
       progress.stop();
       if (waitMs > 0) {
@@ -122,6 +134,7 @@ export const checkTask = defineTool({
       requestId: res.RequestId,
     };
     if (waitMs > 0) structured.waitedSeconds = Math.round(elapsed() / 100) / 10;
+    if (pollError) structured.pollError = pollError;
     if (!structured.done) {
       // after a wait, the interval polling had reached; without one, the longest interval (no hammering)
       structured.nextCheckAfterSeconds = Math.max(1, Math.ceil((waitMs > 0 ? interval : poll.maxMs) / 1000));
@@ -161,6 +174,7 @@ function summary(s: Output): string {
     else if (s.instance?.lookupError) text += `. The instance's status could not be read: ${s.instance.lookupError}`;
     return text;
   }
+  if (s.pollError) text += ` as of the previous poll (the last poll failed: ${s.pollError})`;
   return (
     `${text} (not done${waited}): call check_task again in ${s.nextCheckAfterSeconds} s, ` +
     `or now with waitSeconds (up to ${MAX_WAIT_SECONDS}) to wait here.`

@@ -100,6 +100,28 @@ describe("check_task waitSeconds: follows a task to its end over a real MCP clie
     expect((r.content[0] as { text: string }).text).toContain("could not be read: UnauthorizedOperation.NoCAMAuthed");
   });
 
+  it("a poll that fails mid-wait ends the wait with the last known status and pollError, not an error", async () => {
+    const taskId = newRestoreTask(h, { preparingMs: 0, runningMs: 60_000 });
+    let injected = false;
+    const r = await wait(taskId, 60, {
+      onprogress: () => {
+        if (injected) return;
+        injected = true; // after the first successful poll, the API starts failing for good
+        h.fake.inject("DescribeTaskInfo", { kind: "status", status: 503 });
+      },
+    });
+    expect(r.isError).toBeFalsy();
+    expect(sc(r)).toMatchObject({ status: "running", done: false });
+    expect(sc(r).pollError).toMatch(/^ClientError.HttpStatus: The API answered HTTP 503/);
+    expect(sc(r).nextCheckAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect((r.content[0] as { text: string }).text).toContain("as of the previous poll");
+    // the failing poll was retried (1 + 3 requests), after the poll(s) that succeeded
+    const faults = h.fake.requests.filter((q) => q.action === "DescribeTaskInfo").map((q) => q.fault ?? "ok");
+    expect(faults.slice(-4)).toEqual(["status", "status", "status", "status"]);
+    expect(faults.slice(0, -4).length).toBeGreaterThanOrEqual(1);
+    expect(faults.slice(0, -4).every((f) => f === "ok")).toBe(true);
+  });
+
   it("rejects waitSeconds out of 0-600", async () => {
     for (const waitSeconds of [-1, 601, 1.5]) {
       const r = await h.call("check_task", { taskId: 1_000_001, waitSeconds });
