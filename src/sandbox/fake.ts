@@ -6,27 +6,17 @@ import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { LookupFunction, Socket } from "node:net";
 import { isIPv6 } from "node:net";
+import { type Fault, FaultQueue } from "./faults.js";
 import { ApiError, type ActionResult, KNOWN_REGIONS, type Params, runAction } from "./actions.js";
 import { SANDBOX_CREDENTIALS, type SandboxCredential, seedDefault } from "./seed.js";
 import { type BackupBackend, CloudState, type RestoreBackend } from "./state.js";
 import { verifyTc3 } from "./signature.js";
 
+export type { Fault } from "./faults.js";
+
 export const API_VERSION = "2018-04-12";
 /** Requests bigger than this are refused (RequestSizeLimitExceeded). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-export type Fault =
-  | { kind: "error"; code: string; message?: string }
-  /** Wait, then process the request normally. */
-  | { kind: "delay"; ms: number }
-  /** A non-200 answer (default body: an HTML error page). */
-  | { kind: "status"; status: number; body?: string; contentType?: string }
-  /** HTTP 200 with an arbitrary body (default content type application/json). */
-  | { kind: "body"; body: string; contentType?: string }
-  /** Destroy the socket without answering; "after" runs the action first. */
-  | { kind: "drop"; phase: "before" | "after" }
-  /** Never answer; "after" runs the action first. The socket stays open until the client gives up or close(). */
-  | { kind: "hang"; phase: "before" | "after" };
 
 export interface RecordedRequest {
   action: string;
@@ -62,11 +52,6 @@ export interface FakeCloudOptions {
   host?: string;
 }
 
-interface QueuedFault {
-  fault: Fault;
-  remaining: number;
-}
-
 /** The host name the SDK must be given so that it signs the service `redis` (it uses the first label). */
 export const SANDBOX_API_HOST = "redis.tencentcloudapi.com";
 
@@ -98,7 +83,7 @@ export class FakeCloud {
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly faults = new Map<string, QueuedFault[]>();
+  private readonly faults = new FaultQueue();
   private readonly windows = new Map<string, number[]>();
   private closed = false;
   private connectionCount = 0;
@@ -177,9 +162,7 @@ export class FakeCloud {
 
   /** Queues a fault for an action ("*": any action). Faults are used in order, each `times` times. */
   inject(action: string, fault: Fault, times = Number.POSITIVE_INFINITY): void {
-    const queue = this.faults.get(action) ?? [];
-    queue.push({ fault, remaining: times });
-    this.faults.set(action, queue);
+    this.faults.add(action, fault, times);
   }
 
   /** Stops listening and destroys every connection, hanging ones included. */
@@ -192,18 +175,6 @@ export class FakeCloud {
     for (const socket of this.sockets) socket.destroy();
     this.server.closeAllConnections();
     await done;
-  }
-
-  private takeFault(action: string): Fault | undefined {
-    for (const key of [action, "*"]) {
-      const queue = this.faults.get(key);
-      const head = queue?.[0];
-      if (!queue || !head) continue;
-      head.remaining -= 1;
-      if (head.remaining <= 0) queue.shift();
-      return head.fault;
-    }
-    return undefined;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -250,7 +221,7 @@ export class FakeCloud {
     };
     this.requests.push(record);
 
-    const fault = this.takeFault(record.action);
+    const fault = this.faults.take(record.action);
     if (fault) record.fault = fault.kind;
     switch (fault?.kind) {
       case "error":
