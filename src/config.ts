@@ -50,6 +50,10 @@ export interface Config {
   /** Base of the exponential backoff between retries. */
   retryBaseMs: number;
   keepAlive: boolean;
+  /** HTTP(S) proxy for the API, from HTTPS_PROXY / HTTP_PROXY (by the endpoint's protocol); may hold credentials. */
+  proxy?: Secret;
+  /** NO_PROXY entries: host names or domain suffixes that are reached directly ("*": all). */
+  noProxy: readonly string[];
   logLevel: LogLevel;
   /** Polling of check_task's wait: first interval, cap, and the longest silence between progress notifications. */
   poll: { initialMs: number; maxMs: number; progressEveryMs: number };
@@ -180,6 +184,7 @@ export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags
     maxRetries: Math.trunc(number(get, "TENCENTCLOUD_REDIS_MAX_RETRIES", 3, 0, 10)),
     retryBaseMs: number(get, "TENCENTCLOUD_REDIS_RETRY_BASE_MS", 500, 1, 60_000),
     keepAlive: bool(get, "TENCENTCLOUD_REDIS_KEEP_ALIVE", true),
+    ...proxyConfig(get, endpoint?.protocol ?? "https:"),
     logLevel,
     poll: {
       initialMs: number(get, "TENCENTCLOUD_REDIS_POLL_INITIAL_MS", 1000, 10, 60_000),
@@ -208,6 +213,28 @@ function parseFlags(argv: readonly string[]) {
       version: { type: "boolean", short: "v" },
     },
   });
+}
+
+/**
+ * The proxy the API's protocol calls for (HTTPS_PROXY for https, HTTP_PROXY for http, either case, as curl reads
+ * them) and NO_PROXY. The URL may carry user:password, so it is kept as a Secret and never echoed in errors.
+ */
+function proxyConfig(get: (n: string) => string | undefined, protocol: Endpoint["protocol"]) {
+  const names = protocol === "https:" ? ["HTTPS_PROXY", "https_proxy"] : ["HTTP_PROXY", "http_proxy"];
+  const name = names.find((n) => get(n) !== undefined);
+  const noProxy = splitList(get("NO_PROXY") ?? get("no_proxy") ?? "").map((h) => h.toLowerCase());
+  if (name === undefined) return { noProxy };
+  const text = get(name) as string;
+  let url: URL | undefined;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
+    throw new ConfigError(`${name} must be a proxy URL like http://proxy.example.com:3128`);
+  }
+  return { proxy: new Secret(url.href), noProxy };
 }
 
 /** `host`, `host:port` or a URL `http(s)://host[:port]`; https unless the URL says http. */

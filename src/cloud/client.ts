@@ -176,7 +176,19 @@ export class TencentRedisClient implements RedisApi {
     // The SDK signs with the service named by the endpoint's first label, so an override such as
     // 127.0.0.1:9000 is addressed as redis.tencentcloudapi.com:9000 and this lookup connects it to the
     // override's host: the signature's service stays "redis" whatever the host is.
-    if (override && !isRedisHost(override.host)) agentOptions.lookup = lookupAs(override.host);
+    const connectTo = override && !isRedisHost(override.host) ? override.host : undefined;
+    if (connectTo) agentOptions.lookup = lookupAs(connectTo);
+    const proxy = useProxy(this.config, override?.host ?? SERVICE_HOST);
+    if (proxy && connectTo) {
+      // Through a proxy the SDK's host name is what gets connected: the override's own host cannot be reached.
+      this.log.warning("the proxy is not used for an endpoint whose host name is not redis.*: connecting directly", {
+        endpoint: connectTo,
+      });
+    } else if (proxy) {
+      const { HttpsProxyAgent } = await import("https-proxy-agent");
+      this.agent ??= new HttpsProxyAgent(proxy, agentOptions);
+      return this.agent;
+    }
     const { Agent } = override?.protocol === "http:" ? await import("node:http") : await import("node:https");
     this.agent ??= new Agent(agentOptions);
     return this.agent;
@@ -216,6 +228,19 @@ export function sdkEndpoint(override: Endpoint | undefined, region: string): { e
     endpoint: override.port === undefined ? host : `${host}:${override.port}`,
     protocol: `${override.protocol}//`,
   };
+}
+
+/** The proxy URL to use for `host`, unless NO_PROXY names it or it is a loopback address. */
+export function useProxy(config: Config, host: string): string | undefined {
+  if (!config.proxy) return undefined;
+  const name = host.toLowerCase();
+  if (name === "localhost" || name === "::1" || /^127\./.test(name)) return undefined;
+  const bypass = config.noProxy.some((entry) => {
+    if (entry === "*") return true;
+    const domain = entry.replace(/^\*?\./, "");
+    return name === domain || name.endsWith(`.${domain}`);
+  });
+  return bypass ? undefined : config.proxy.reveal();
 }
 
 function isRedisHost(host: string): boolean {

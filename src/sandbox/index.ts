@@ -69,6 +69,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         endpoint: parseEndpoint(fake.url),
         region: config.region ?? SANDBOX_REGION,
         passwords: { byInstance, all: config.passwords.all },
+        proxy: undefined, // the sandbox is on loopback: never through a proxy
         sandboxNote: note,
       };
     },

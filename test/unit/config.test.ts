@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, parseEndpoint, serverPassword, TOOL_NAMES } from "../../src/config.js";
-import { sdkEndpoint } from "../../src/cloud/client.js";
+import { sdkEndpoint, useProxy } from "../../src/cloud/client.js";
 
 describe("loadConfig", () => {
   it("has safe defaults", () => {
@@ -101,5 +101,34 @@ describe("endpoints", () => {
     expect(sdkEndpoint(parseEndpoint("redis.internal.tencentcloudapi.com"), "ap-guangzhou").endpoint).toBe(
       "redis.internal.tencentcloudapi.com",
     );
+  });
+});
+
+describe("proxies", () => {
+  it("takes HTTPS_PROXY for https endpoints and HTTP_PROXY for http ones", () => {
+    const env = { HTTPS_PROXY: "http://secure-proxy:3128", HTTP_PROXY: "http://plain-proxy:3128" };
+    expect(loadConfig([], env).proxy?.reveal()).toBe("http://secure-proxy:3128/");
+    expect(loadConfig([], { ...env, TENCENTCLOUD_REDIS_ENDPOINT: "http://redis.local:80" }).proxy?.reveal()).toBe(
+      "http://plain-proxy:3128/",
+    );
+    expect(loadConfig([], { https_proxy: "proxy.corp:8080" }).proxy?.reveal()).toBe("http://proxy.corp:8080/");
+  });
+
+  it("refuses a malformed proxy without echoing its credentials", () => {
+    expect(() => loadConfig([], { HTTPS_PROXY: "ftp://user:hunter2@proxy" })).toThrow(/HTTPS_PROXY must be a proxy URL/);
+    expect(() => loadConfig([], { HTTPS_PROXY: "ftp://user:hunter2@proxy" })).not.toThrow(/hunter2/);
+  });
+
+  it("bypasses loopback and what NO_PROXY names", () => {
+    const c = loadConfig([], { HTTPS_PROXY: "http://p:1", NO_PROXY: "internal.example, .corp.example" });
+    expect(useProxy(c, "redis.tencentcloudapi.com")).toBe("http://p:1/");
+    expect(useProxy(c, "127.0.0.1")).toBeUndefined();
+    expect(useProxy(c, "localhost")).toBeUndefined();
+    expect(useProxy(c, "internal.example")).toBeUndefined();
+    expect(useProxy(c, "redis.internal.example")).toBeUndefined();
+    expect(useProxy(c, "redis.corp.example")).toBeUndefined();
+    expect(useProxy(c, "notinternal.example")).toBe("http://p:1/");
+    expect(useProxy(loadConfig([], { HTTPS_PROXY: "http://p:1", no_proxy: "*" }), "redis.tencentcloudapi.com")).toBeUndefined();
+    expect(useProxy(loadConfig([], {}), "redis.tencentcloudapi.com")).toBeUndefined();
   });
 });
