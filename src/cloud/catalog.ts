@@ -27,11 +27,6 @@ export interface CatalogEntry {
 
 const e = (category: ErrorCategory, retryable: boolean, hint: string): CatalogEntry => ({ category, retryable, hint });
 
-const CHECK_TASKS =
-  "Do not call restore_instance again yet: the restore may have started. Call list_backups/list_instances " +
-  "and check the instance's tasks (check_task with a known taskId) before deciding; only restore again once you " +
-  "know no restore task exists.";
-
 export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   // RestoreInstance
   "FailedOperation.SystemError": e(
@@ -233,16 +228,10 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "No region was given. Pass region (e.g. ap-guangzhou) or set TENCENTCLOUD_REGION in the server's environment.",
   ),
   "ClientError.Cancelled": e("unavailable", true, "The call was cancelled by the client before it finished."),
-  "ClientError.OutcomeUnknown": e("outcome_unknown", false, CHECK_TASKS),
   "ClientError.PasswordMissing": e(
     "auth",
     false,
     "This instance needs its password to be restored. Ask the user for it, or better, configure it on the server (TENCENTCLOUD_REDIS_PASSWORD_<INSTANCE_ID>) so it never passes through the conversation.",
-  ),
-  "ClientError.ConfirmationRequired": e(
-    "conflict",
-    false,
-    "Show the plan to the user, and call restore_instance again with the same arguments and confirmToken once they agree.",
   ),
   "ClientError.ConfirmationInvalid": e(
     "invalid_input",

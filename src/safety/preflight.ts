@@ -1,15 +1,13 @@
 import type { ApiBackup, ApiInstance, RedisApi } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config } from "../config.js";
-import { toBackup } from "../tools/list-backups.js";
+import { ALL_BACKUP_STATUSES, toBackup } from "../tools/list-backups.js";
 import { instanceStatusWord } from "../tools/list-instances.js";
 import { beijingToMs, toBeijing } from "../tools/shared.js";
 import { type ResolvedPassword, resolvePassword, wherePasswordsGo } from "./password.js";
 
 const PAGE = 100;
 const MAX_PAGES = 100;
-/** Every backup status, so a locked or expired backup is found and named (the API's default is [2] only). */
-const ALL_BACKUP_STATUSES = [2, 1, -1, 3, 4];
 export const RESTORE_TASK_TYPE = "FLOW_RESTOREBACKUP";
 /** How far back the restore tasks known before a restore are listed (clock skew between us and the API). */
 const TASK_WINDOW_MS = 15 * 60_000;

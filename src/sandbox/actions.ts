@@ -180,15 +180,13 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       const instance = instanceInRegion(ctx, reqString(p, "InstanceId"));
       const begin = optTime(p, "BeginTime");
       const end = optTime(p, "EndTime");
-      // The API documents Status as defaulting to [2] (normal only). The fake returns every backup when
-      // Status is absent, so a client sees locked (1) and expired (-1) backups and can explain why they cannot
-      // be restored; pass Status to filter.
-      const statuses = optArray(p, "Status", isInt, "integers");
+      // As the API documents: without Status, only normal backups (Status 2).
+      const statuses = optArray(p, "Status", isInt, "integers") ?? [2];
       const matches = ctx.state
         .listBackups(instance.InstanceId)
         .filter((b) => begin === undefined || b.StartTime.getTime() >= begin)
         .filter((b) => end === undefined || b.StartTime.getTime() <= end)
-        .filter((b) => !statuses || statuses.includes(b.Status));
+        .filter((b) => statuses.includes(b.Status));
       return { TotalCount: matches.length, BackupSet: page(matches, p, 100).map((b) => backupView(b, instance)) };
     },
   },

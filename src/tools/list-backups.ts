@@ -11,6 +11,12 @@ import {
   withError,
 } from "./shared.js";
 
+/**
+ * Every backup status. The API's default is [2] (normal only); asking for all of them lets an agent see, and
+ * be told why it cannot use, a locked or expired backup.
+ */
+export const ALL_BACKUP_STATUSES = [2, 1, -1, 3, 4];
+
 const BACKUP_TYPES: Readonly<Record<string, string>> = {
   "0": "manual",
   "1": "automatic",
@@ -78,6 +84,7 @@ export const listBackups = defineTool({
         InstanceId: args.instanceId,
         Limit: args.limit,
         Offset: args.offset,
+        Status: ALL_BACKUP_STATUSES,
         BeginTime: args.beginTime === undefined ? undefined : apiTime(args.beginTime, "beginTime"),
         EndTime: args.endTime === undefined ? undefined : apiTime(args.endTime, "endTime"),
       },

@@ -90,6 +90,8 @@ describe("tools over a real MCP client against the fake", () => {
     const params = h.fake.requests.at(-1)?.params as Record<string, unknown>;
     expect(params.BeginTime).toBe("2026-11-01 08:00:00");
     expect(params.EndTime).toBe("2026-11-02 00:00:00");
+    // every status, not the API's default of normal only: locked and expired backups are shown and explained
+    expect(params.Status).toEqual([2, 1, -1, 3, 4]);
   });
 
   it("restore_instance returns a numeric taskId that check_task follows to succeed", async () => {

@@ -71,8 +71,8 @@ describe("read actions", () => {
     expect(await errorCode(sdkClient(fake, { region: "xx-nowhere" }).DescribeInstances({}))).toBe("UnsupportedRegion");
   });
 
-  it("DescribeInstanceBackups returns every backup, newest first, in the documented shape", async () => {
-    const res = await client.DescribeInstanceBackups({ InstanceId: IDS.orders });
+  it("DescribeInstanceBackups returns every backup asked for, newest first, in the documented shape", async () => {
+    const res = await client.DescribeInstanceBackups({ InstanceId: IDS.orders, Status: [2, 1, -1, 3, 4] });
     expect(res.TotalCount).toBe(4);
     const set = res.BackupSet ?? [];
     expect(set.map((b) => b.Status)).toEqual([2, 2, 1, -1]);
@@ -97,11 +97,16 @@ describe("read actions", () => {
   it("DescribeInstanceBackups filters by Status and time, pages, and checks its input", async () => {
     const normalOnly = await client.DescribeInstanceBackups({ InstanceId: IDS.orders, Status: [2] });
     expect(normalOnly.BackupSet?.map((b) => b.Status)).toEqual([2, 2]);
+    // without Status, as the API documents: normal backups only
+    const byDefault = await client.DescribeInstanceBackups({ InstanceId: IDS.orders });
+    expect(byDefault.BackupSet?.map((b) => b.Status)).toEqual([2, 2]);
+    const lockedOnly = await client.DescribeInstanceBackups({ InstanceId: IDS.orders, Status: [1] });
+    expect(lockedOnly.BackupSet?.map((b) => b.Locked)).toEqual([1]);
     const since = formatBeijing(Date.now() - 2 * 3600_000);
     const recent = await client.DescribeInstanceBackups({ InstanceId: IDS.orders, BeginTime: since });
     expect(recent.BackupSet?.map((b) => b.Remark)).toEqual(["before release 2.3"]);
     const paged = await client.DescribeInstanceBackups({ InstanceId: IDS.orders, Limit: 1, Offset: 1 });
-    expect(paged.TotalCount).toBe(4);
+    expect(paged.TotalCount).toBe(2);
     expect(paged.BackupSet).toHaveLength(1);
     expect(await errorCode(client.DescribeInstanceBackups({}))).toBe("MissingParameter");
     expect(await errorCode(client.DescribeInstanceBackups({ InstanceId: IDS.reports }))).toBe(

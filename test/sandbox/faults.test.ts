@@ -162,7 +162,7 @@ describe("rate limit", () => {
       await client.DescribeInstances({});
       expect(await errorCode(client.DescribeInstances({}))).toBe("RequestLimitExceeded");
       // Another action has its own window.
-      expect((await client.DescribeInstanceBackups({ InstanceId: IDS.orders })).TotalCount).toBe(4);
+      expect((await client.DescribeInstanceBackups({ InstanceId: IDS.orders })).TotalCount).toBe(2);
       offset += 601; // the first request left the window
       expect((await client.DescribeInstances({})).TotalCount).toBe(3);
       expect(await errorCode(client.DescribeInstances({}))).toBe("RequestLimitExceeded");
