@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { CloudError } from "../cloud/errors.js";
-import type { Extra } from "../tools/shared.js";
+import type { Extra } from "../request.js";
 import type { PlanView } from "./preflight.js";
 
 /** What a confirmation token is bound to. */

@@ -1,9 +1,7 @@
 import type { ApiBackup, ApiInstance, RedisApi } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config } from "../config.js";
-import { ALL_BACKUP_STATUSES, toBackup } from "../tools/list-backups.js";
-import { instanceStatusWord } from "../tools/list-instances.js";
-import { beijingToMs, toBeijing } from "../tools/shared.js";
+import { ALL_BACKUP_STATUSES, beijingToMs, instanceStatusWord, toBackup, toBeijing } from "../cloud/views.js";
 import { type ResolvedPassword, resolvePassword, wherePasswordsGo } from "./password.js";
 
 const PAGE = 100;

@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { ApiTaskInfo } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import { sleep } from "../cloud/limiter.js";
-import { instanceStatusWord } from "./list-instances.js";
-import { beijingToIso, defineTool, type Extra, regionSchema, resolveRegion, type ToolContext, withError } from "./shared.js";
+import { beijingToIso, instanceStatusWord } from "../cloud/views.js";
+import { defineTool, type Extra, regionSchema, resolveRegion, type ToolContext, withError } from "./shared.js";
 
 export const TASK_STATUSES = ["preparing", "running", "succeed", "failed", "error"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];

@@ -1,49 +1,8 @@
 import { z } from "zod";
-import type { ApiBackup } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
-import {
-  beijingToIso,
-  defineTool,
-  instanceIdSchema,
-  regionSchema,
-  resolveRegion,
-  toBeijing,
-  withError,
-} from "./shared.js";
+import { ALL_BACKUP_STATUSES, backupSchema, toBackup, toBeijing } from "../cloud/views.js";
+import { defineTool, instanceIdSchema, regionSchema, resolveRegion, withError } from "./shared.js";
 
-/**
- * Every backup status. The API's default is [2] (normal only); asking for all of them lets an agent see, and
- * be told why it cannot use, a locked or expired backup.
- */
-export const ALL_BACKUP_STATUSES = [2, 1, -1, 3, 4];
-
-const BACKUP_TYPES: Readonly<Record<string, string>> = {
-  "0": "manual",
-  "1": "automatic",
-  "2": "before_config_change",
-};
-const BACKUP_STATUS: Readonly<Record<number, string>> = {
-  1: "locked",
-  2: "normal",
-  [-1]: "expired",
-  3: "exporting",
-  4: "exported",
-};
-
-export const backupSchema = z.object({
-  backupId: z.string().describe("Pass this to restore_instance"),
-  startTime: z.string().describe("When the backup was taken (ISO 8601); a restore brings the data back to this moment"),
-  endTime: z.string().optional(),
-  type: z.string().describe("manual, automatic or before_config_change"),
-  typeCode: z.string().describe("The API's BackupType"),
-  status: z.string().describe("normal, locked, expired, exporting or exported"),
-  statusCode: z.number().int().describe("The API's Status: 2 normal, 1 locked, -1 expired, 3 exporting, 4 exported"),
-  locked: z.boolean(),
-  restorable: z.boolean().describe("Whether restore_instance can use it now (normal and not locked)"),
-  remark: z.string().optional(),
-  expireTime: z.string().optional(),
-});
-export type Backup = z.infer<typeof backupSchema>;
 
 const output = z.object({
   instanceId: z.string(),
@@ -106,24 +65,6 @@ export const listBackups = defineTool({
     return { structured, text };
   },
 });
-
-export function toBackup(b: ApiBackup): Backup {
-  const locked = b.Locked === 1 || b.Status === 1;
-  const backup: Backup = {
-    backupId: String(b.BackupId),
-    startTime: beijingToIso(b.StartTime),
-    type: BACKUP_TYPES[b.BackupType] ?? "other",
-    typeCode: String(b.BackupType),
-    status: BACKUP_STATUS[b.Status] ?? "unknown",
-    statusCode: b.Status,
-    locked,
-    restorable: b.Status === 2 && !locked,
-  };
-  if (b.EndTime) backup.endTime = beijingToIso(b.EndTime);
-  if (b.Remark) backup.remark = b.Remark;
-  if (b.ExpireTime) backup.expireTime = beijingToIso(b.ExpireTime);
-  return backup;
-}
 
 /** An argument time (Beijing time unless it carries an offset) as the API's Beijing-time text. */
 function apiTime(text: string, field: string): string {

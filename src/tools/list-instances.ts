@@ -1,16 +1,7 @@
 import { z } from "zod";
 import type { ApiInstance } from "../cloud/api.js";
-import { beijingToIso, defineTool, regionSchema, resolveRegion, withError } from "./shared.js";
-
-export const INSTANCE_STATUS: Readonly<Record<number, string>> = {
-  0: "initializing",
-  1: "task_in_progress",
-  2: "running",
-  [-2]: "isolated",
-  [-3]: "pending_deletion",
-};
-
-export const instanceStatusWord = (code: number): string => INSTANCE_STATUS[code] ?? "unknown";
+import { beijingToIso, instanceStatusWord } from "../cloud/views.js";
+import { defineTool, regionSchema, resolveRegion, withError } from "./shared.js";
 
 const instanceSchema = z.object({
   instanceId: z.string().describe("Pass this to list_backups and restore_instance"),

@@ -1,12 +1,12 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { RedisApi } from "../cloud/api.js";
 import { ERROR_CATEGORIES } from "../cloud/catalog.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config, ToolName } from "../config.js";
 import type { Logger } from "../log.js";
+import type { Extra } from "../request.js";
 import type { Safety } from "../safety/index.js";
 
 /** What every tool handler receives besides its arguments. Tools never read process.env. */
@@ -23,7 +23,7 @@ export interface ToolServices {
   safety: Safety;
 }
 
-export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type { Extra } from "../request.js";
 
 export interface ToolOutput {
   structured: Record<string, unknown>;
@@ -128,28 +128,4 @@ export function resolveRegion(region: string | undefined, config: Config): strin
     });
   }
   return chosen;
-}
-
-// ---- Times -----------------------------------------------------------------------------------------------
-
-const BEIJING_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
-
-/** The API's "YYYY-MM-DD hh:mm:ss" (Beijing time, UTC+8) as ISO 8601 with its offset; other text unchanged. */
-export function beijingToIso(text: string | undefined | null): string {
-  if (!text) return "";
-  const m = BEIJING_RE.exec(text);
-  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00` : text;
-}
-
-/** Milliseconds since the epoch for the API's Beijing-time text, or undefined. */
-export function beijingToMs(text: string | undefined | null): number | undefined {
-  if (!text) return undefined;
-  const ms = Date.parse(beijingToIso(text));
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** A Date as the API's Beijing-time text. */
-export function toBeijing(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  return d.toISOString().slice(0, 19).replace("T", " ");
 }

@@ -1,0 +1,94 @@
+// The API's shapes in our words: status words, backup views, Beijing time. Tools and safety both use this;
+// it knows nothing of either.
+import { z } from "zod";
+import type { ApiBackup } from "./api.js";
+
+// ---- Instances -------------------------------------------------------------------------------------------
+
+export const INSTANCE_STATUS: Readonly<Record<number, string>> = {
+  0: "initializing",
+  1: "task_in_progress",
+  2: "running",
+  [-2]: "isolated",
+  [-3]: "pending_deletion",
+};
+
+export const instanceStatusWord = (code: number): string => INSTANCE_STATUS[code] ?? "unknown";
+
+// ---- Backups ---------------------------------------------------------------------------------------------
+
+/**
+ * Every backup status. The API's default is [2] (normal only); asking for all of them lets an agent see, and
+ * be told why it cannot use, a locked or expired backup.
+ */
+export const ALL_BACKUP_STATUSES = [2, 1, -1, 3, 4];
+
+const BACKUP_TYPES: Readonly<Record<string, string>> = {
+  "0": "manual",
+  "1": "automatic",
+  "2": "before_config_change",
+};
+const BACKUP_STATUS: Readonly<Record<number, string>> = {
+  1: "locked",
+  2: "normal",
+  [-1]: "expired",
+  3: "exporting",
+  4: "exported",
+};
+
+export const backupSchema = z.object({
+  backupId: z.string().describe("Pass this to restore_instance"),
+  startTime: z.string().describe("When the backup was taken (ISO 8601); a restore brings the data back to this moment"),
+  endTime: z.string().optional(),
+  type: z.string().describe("manual, automatic or before_config_change"),
+  typeCode: z.string().describe("The API's BackupType"),
+  status: z.string().describe("normal, locked, expired, exporting or exported"),
+  statusCode: z.number().int().describe("The API's Status: 2 normal, 1 locked, -1 expired, 3 exporting, 4 exported"),
+  locked: z.boolean(),
+  restorable: z.boolean().describe("Whether restore_instance can use it now (normal and not locked)"),
+  remark: z.string().optional(),
+  expireTime: z.string().optional(),
+});
+export type Backup = z.infer<typeof backupSchema>;
+
+export function toBackup(b: ApiBackup): Backup {
+  const locked = b.Locked === 1 || b.Status === 1;
+  const backup: Backup = {
+    backupId: String(b.BackupId),
+    startTime: beijingToIso(b.StartTime),
+    type: BACKUP_TYPES[b.BackupType] ?? "other",
+    typeCode: String(b.BackupType),
+    status: BACKUP_STATUS[b.Status] ?? "unknown",
+    statusCode: b.Status,
+    locked,
+    restorable: b.Status === 2 && !locked,
+  };
+  if (b.EndTime) backup.endTime = beijingToIso(b.EndTime);
+  if (b.Remark) backup.remark = b.Remark;
+  if (b.ExpireTime) backup.expireTime = beijingToIso(b.ExpireTime);
+  return backup;
+}
+
+// ---- Times -----------------------------------------------------------------------------------------------
+
+const BEIJING_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/** The API's "YYYY-MM-DD hh:mm:ss" (Beijing time, UTC+8) as ISO 8601 with its offset; other text unchanged. */
+export function beijingToIso(text: string | undefined | null): string {
+  if (!text) return "";
+  const m = BEIJING_RE.exec(text);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00` : text;
+}
+
+/** Milliseconds since the epoch for the API's Beijing-time text, or undefined. */
+export function beijingToMs(text: string | undefined | null): number | undefined {
+  if (!text) return undefined;
+  const ms = Date.parse(beijingToIso(text));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A Date as the API's Beijing-time text. */
+export function toBeijing(ms: number): string {
+  const d = new Date(ms + 8 * 3600_000);
+  return d.toISOString().slice(0, 19).replace("T", " ");
+}
