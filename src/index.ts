@@ -2,6 +2,7 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, ConfigError, HELP, loadConfig } from "./config.js";
 import { Logger } from "./log.js";
+import { openState } from "./safety/state/index.js";
 import { createServer } from "./server.js";
 import { VERSION } from "./version.js";
 
@@ -51,7 +52,12 @@ async function main(): Promise<void> {
     );
   }
 
-  const created = createServer({ config, log });
+  // One safety state per process (tokens, locks, API budget): Redis shared by replicas, or this process's memory.
+  const state = await openState(config, log);
+  cleanups.push(() => state.close());
+  if (config.state) log.notice("safety state shared through Redis", { store: config.state.where, prefix: config.state.prefix });
+
+  const created = createServer({ config, log, state });
   cleanups.unshift(() => created.close());
   let closing = false;
   const shutdown = async (reason: string, code = 0) => {

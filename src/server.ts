@@ -5,6 +5,7 @@ import { TencentRedisClient } from "./cloud/client.js";
 import { type Config, LOG_LEVELS, type LogLevel } from "./config.js";
 import type { Logger } from "./log.js";
 import { createSafety } from "./safety/index.js";
+import { MemoryState, type SafetyState } from "./safety/state/index.js";
 import { TOOLS } from "./tools/index.js";
 import { runTool, type ToolContext, type ToolServices } from "./tools/shared.js";
 import { VERSION } from "./version.js";
@@ -14,6 +15,11 @@ export interface ServerDeps {
   log: Logger;
   /** The cloud API; a TencentRedisClient for the config unless given. */
   api?: RedisApi;
+  /**
+   * The process's safety state (tokens, locks, API budget): memory of its own unless given (index.ts gives the
+   * Redis one when TENCENTCLOUD_REDIS_STATE_URL is set). Its owner closes it.
+   */
+  state?: SafetyState;
   /** Replaces the services built here (the safety state) for tests. */
   services?: Partial<ToolServices>;
 }
@@ -28,7 +34,8 @@ export interface CreatedServer {
 /** Builds the MCP server: registers the tools the configuration allows. No I/O of its own. */
 export function createServer(deps: ServerDeps): CreatedServer {
   const { config, log } = deps;
-  const api = deps.api ?? new TencentRedisClient(config, log);
+  const state = deps.state ?? new MemoryState(config);
+  const api = deps.api ?? new TencentRedisClient(config, log, state.budget);
   const server = new McpServer(
     { name: "tencentcloud-redis-mcp", title: "Tencent Cloud Redis restore", version: VERSION },
     {
@@ -51,7 +58,7 @@ export function createServer(deps: ServerDeps): CreatedServer {
     server.server.sendLoggingMessage({ level, logger, data }).catch(() => {});
   });
 
-  const ctx: ToolContext = { config, api, log, server, services: { safety: createSafety(config, log), ...deps.services } };
+  const ctx: ToolContext = { config, api, log, server, services: { safety: createSafety(config, log, state), ...deps.services } };
   for (const tool of TOOLS) {
     if (!config.tools.includes(tool.name)) continue;
     if (config.readOnly && !tool.annotations.readOnlyHint) continue;

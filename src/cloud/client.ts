@@ -17,6 +17,7 @@ import {
   type RestoreInstanceRequest,
   type RestoreInstanceResponse,
 } from "./api.js";
+import type { Budget } from "./budget.js";
 import { CredentialSource } from "./credentials.js";
 import { CloudError, fromSdkError } from "./errors.js";
 import { RateLimiter, sleep } from "./limiter.js";
@@ -37,7 +38,7 @@ export class TencentRedisClient implements RedisApi {
   private sdk?: Promise<RedisModule>;
   private readonly clients = new Map<string, Promise<SdkClient>>();
   private readonly credentials: CredentialSource;
-  private readonly limiter: RateLimiter;
+  private readonly budget: Budget;
   /** One keep-alive pool for every call, created with the first client (node:https loads TLS: not at start). */
   private agent?: http.Agent;
   private readonly retryBaseMs: number;
@@ -46,9 +47,11 @@ export class TencentRedisClient implements RedisApi {
   constructor(
     private readonly config: Config,
     private readonly log: Logger,
+    /** The requests-per-second budget; this process's own RateLimiter unless one shared by replicas is given. */
+    budget?: Budget,
   ) {
     this.credentials = new CredentialSource(config.credentials);
-    this.limiter = new RateLimiter(config.rateLimit);
+    this.budget = budget ?? new RateLimiter(config.rateLimit);
     this.retryBaseMs = config.retryBaseMs;
     this.retryMaxMs = Math.max(config.retryBaseMs, 8000);
   }
@@ -119,7 +122,7 @@ export class TencentRedisClient implements RedisApi {
     await this.credentials.get();
     const client = await this.client(opts.region);
     const queuedAt = performance.now();
-    const release = await this.limiter.acquire(action, opts.signal);
+    const release = await this.budget.acquire(action, opts.signal);
     const started = performance.now();
     const waitMs = Math.round(started - queuedAt);
     const timeout = new AbortController();

@@ -156,6 +156,7 @@ async function restore(
     throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not restore.", { notSent: true });
   }
   assertInstanceAllowed(config, args.instanceId);
+  ctx.services.safety.state.assertAvailable(); // fail closed while the shared state is unreachable
   const region = resolveRegion(args.region, config);
   const binding = { region, instanceId: args.instanceId, backupId: args.backupId };
   const check = (snapshotTasks: boolean) =>
@@ -165,13 +166,13 @@ async function restore(
     const pf = await check(false);
     record.passwordSource = pf.password.source;
     audit.assertWritable(); // refuse now rather than after the human agreed
-    const { token, expiresAt } = tokens.issue(binding);
+    const { token, expiresAt } = await tokens.issue(binding);
     record.outcome = "planned";
     return plan(pf, token, expiresAt);
   }
-  if (config.confirmMode === "token") tokens.consume(args.confirmToken ?? "", binding);
+  if (config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
 
-  const release = locks.acquire(region, args.instanceId, {
+  const lock = await locks.acquire(region, args.instanceId, {
     backupId: args.backupId,
     confirm: config.confirmMode,
     startedAt: Date.now(),
@@ -184,10 +185,11 @@ async function restore(
     }
     record.passwordSource = pf.password.source;
     audit.assertWritable();
+    await lock.assertHeld(); // the preflight (and a human) took time: still ours, right before sending
     progress.sent = true;
     return await submit(ctx, pf, record);
   } finally {
-    release();
+    await lock.release();
   }
 }
 
