@@ -4,6 +4,7 @@ import type { RedisApi } from "./cloud/api.js";
 import { TencentRedisClient } from "./cloud/client.js";
 import { type Config, LOG_LEVELS, type LogLevel } from "./config.js";
 import type { Logger } from "./log.js";
+import { type Metrics, NO_METRICS } from "./metrics.js";
 import { createSafety } from "./safety/index.js";
 import { MemoryState, type SafetyState } from "./safety/state/index.js";
 import { TOOLS } from "./tools/index.js";
@@ -20,6 +21,8 @@ export interface ServerDeps {
    * Redis one when TENCENTCLOUD_REDIS_STATE_URL is set). Its owner closes it.
    */
   state?: SafetyState;
+  /** Where the process counts calls, requests and restores (HTTP mode's /metrics); nothing collected unless given. */
+  metrics?: Metrics;
   /** Replaces the services built here (the safety state) for tests. */
   services?: Partial<ToolServices>;
 }
@@ -35,7 +38,8 @@ export interface CreatedServer {
 export function createServer(deps: ServerDeps): CreatedServer {
   const { config, log } = deps;
   const state = deps.state ?? new MemoryState(config);
-  const api = deps.api ?? new TencentRedisClient(config, log, state.budget);
+  const metrics = deps.metrics ?? NO_METRICS;
+  const api = deps.api ?? new TencentRedisClient(config, log, { budget: state.budget, metrics });
   const server = new McpServer(
     { name: "tencentcloud-redis-mcp", title: "Tencent Cloud Redis restore", version: VERSION },
     {
@@ -58,7 +62,14 @@ export function createServer(deps: ServerDeps): CreatedServer {
     server.server.sendLoggingMessage({ level, logger, data }).catch(() => {});
   });
 
-  const ctx: ToolContext = { config, api, log, server, services: { safety: createSafety(config, log, state), ...deps.services } };
+  const ctx: ToolContext = {
+    config,
+    api,
+    log,
+    server,
+    metrics,
+    services: { safety: createSafety(config, log, state), ...deps.services },
+  };
   for (const tool of TOOLS) {
     if (!config.tools.includes(tool.name)) continue;
     if (config.readOnly && !tool.annotations.readOnlyHint) continue;

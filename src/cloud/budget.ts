@@ -12,4 +12,6 @@ export type Release = () => void;
  */
 export interface Budget {
   acquire(action: string, signal?: AbortSignal): Promise<Release>;
+  /** Where permits come from right now: the budget shared by replicas, or this process's own (the default). */
+  mode?(): "shared" | "local";
 }

@@ -18,6 +18,7 @@ import {
   type RestoreInstanceResponse,
 } from "./api.js";
 import type { Budget } from "./budget.js";
+import { type Metrics, NO_METRICS } from "../metrics.js";
 import { CredentialSource } from "./credentials.js";
 import { CloudError, fromSdkError } from "./errors.js";
 import { RateLimiter, sleep } from "./limiter.js";
@@ -39,6 +40,7 @@ export class TencentRedisClient implements RedisApi {
   private readonly clients = new Map<string, Promise<SdkClient>>();
   private readonly credentials: CredentialSource;
   private readonly budget: Budget;
+  private readonly metrics: Metrics;
   /** One keep-alive pool for every call, created with the first client (node:https loads TLS: not at start). */
   private agent?: http.Agent;
   private readonly retryBaseMs: number;
@@ -47,11 +49,15 @@ export class TencentRedisClient implements RedisApi {
   constructor(
     private readonly config: Config,
     private readonly log: Logger,
-    /** The requests-per-second budget; this process's own RateLimiter unless one shared by replicas is given. */
-    budget?: Budget,
+    /**
+     * budget: the requests-per-second budget, this process's own RateLimiter unless one shared by replicas is
+     * given; metrics: where requests, latencies, throttling and retries are counted.
+     */
+    options: { budget?: Budget; metrics?: Metrics } = {},
   ) {
     this.credentials = new CredentialSource(config.credentials);
-    this.budget = budget ?? new RateLimiter(config.rateLimit);
+    this.budget = options.budget ?? new RateLimiter(config.rateLimit);
+    this.metrics = options.metrics ?? NO_METRICS;
     this.retryBaseMs = config.retryBaseMs;
     this.retryMaxMs = Math.max(config.retryBaseMs, 8000);
   }
@@ -93,10 +99,12 @@ export class TencentRedisClient implements RedisApi {
       } catch (caught) {
         const error = caught instanceof CloudError ? caught : fromSdkError(caught, noContext(this.config));
         error.attempts = attempt;
+        if (error.code.startsWith("RequestLimitExceeded")) this.metrics.throttled(action);
         if (attempt > this.config.maxRetries || !isRetryable(action, error) || opts.signal?.aborted) throw error;
         // The API counts requests per second: a throttled request waits at least a whole window.
         const floor = error.code.startsWith("RequestLimitExceeded") ? THROTTLE_WAIT_MS : 0;
         const delay = Math.max(floor, backoff(attempt, this.retryBaseMs, this.retryMaxMs));
+        this.metrics.retried(action);
         this.log.warning("retrying API call", {
           action,
           region: opts.region,
@@ -125,6 +133,7 @@ export class TencentRedisClient implements RedisApi {
     const release = await this.budget.acquire(action, opts.signal);
     const started = performance.now();
     const waitMs = Math.round(started - queuedAt);
+    this.metrics.budgetWait(this.budget.mode?.() ?? "local", (started - queuedAt) / 1000);
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new Error("timeout")), this.config.timeoutMs);
     // One controller for both the timeout and the caller's cancel (AbortSignal.any keeps composed signals alive
@@ -143,6 +152,7 @@ export class TencentRedisClient implements RedisApi {
     try {
       const response = (await client.request(action, params, { signal })) as T & { RequestId?: string };
       this.log.info("api call", fields(response.RequestId));
+      this.metrics.cloudRequest(action, "ok", (performance.now() - started) / 1000);
       return response;
     } catch (caught) {
       const error = fromSdkError(caught, {
@@ -151,6 +161,7 @@ export class TencentRedisClient implements RedisApi {
         timeoutMs: this.config.timeoutMs,
       });
       this.log.info("api call failed", { ...fields(error.requestId), code: error.code, httpStatus: error.httpStatus });
+      this.metrics.cloudRequest(action, error.entry.category, (performance.now() - started) / 1000);
       throw error;
     } finally {
       clearTimeout(timer);

@@ -129,6 +129,7 @@ export const restoreInstance = defineTool({
     try {
       const out = await restore(args as RestoreArgs, ctx, extra, record, progress);
       ctx.services.safety.audit.write(record);
+      ctx.metrics.restore(record.outcome);
       return out;
     } catch (caught) {
       const error = caught instanceof CloudError ? caught : undefined;
@@ -137,6 +138,7 @@ export const restoreInstance = defineTool({
       record.message = error?.message;
       record.requestId = error?.requestId;
       ctx.services.safety.audit.write(record);
+      ctx.metrics.restore(record.outcome);
       throw caught;
     }
   },
@@ -172,11 +174,13 @@ async function restore(
   }
   if (config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
 
-  const lock = await locks.acquire(region, args.instanceId, {
-    backupId: args.backupId,
-    confirm: config.confirmMode,
-    startedAt: Date.now(),
-  });
+  const lock = await locks
+    .acquire(region, args.instanceId, { backupId: args.backupId, confirm: config.confirmMode, startedAt: Date.now() })
+    .catch((caught: unknown) => {
+      if (caught instanceof CloudError && caught.code === "ResourceUnavailable.InstanceLockedError") ctx.metrics.lock("refused");
+      throw caught;
+    });
+  ctx.metrics.lock("acquired");
   try {
     let pf = await check(true);
     if (config.confirmMode === "elicit") {

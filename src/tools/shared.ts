@@ -6,6 +6,7 @@ import { ERROR_CATEGORIES } from "../cloud/catalog.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config, ToolName } from "../config.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import type { Extra } from "../request.js";
 import type { Safety } from "../safety/index.js";
 
@@ -15,6 +16,8 @@ export interface ToolContext {
   api: RedisApi;
   log: Logger;
   server: McpServer;
+  /** Where calls, restores and locks are counted (HTTP mode's /metrics). */
+  metrics: Metrics;
   /** Extra collaborators a tool needs (safety state, clocks); built once per server. */
   services: ToolServices;
 }
@@ -76,6 +79,7 @@ export async function runTool(
 ): Promise<CallToolResult> {
   try {
     const out = await definition.handler(args as never, ctx, extra);
+    ctx.metrics.toolCall(definition.name, "ok");
     return { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
   } catch (caught) {
     const error = asCloudError(caught);
@@ -83,6 +87,7 @@ export async function runTool(
       ctx.log.error("tool failed unexpectedly", { tool: definition.name, error: describeUnexpected(caught) });
     }
     const body = error.toBody();
+    ctx.metrics.toolCall(definition.name, body.category);
     const text = `Error ${body.code}: ${body.message}${body.requestId ? ` (RequestId ${body.requestId})` : ""}\nHint: ${body.hint}`;
     return { isError: true, content: [{ type: "text", text }], structuredContent: { error: body } };
   }

@@ -17,7 +17,11 @@ export interface Replica {
 }
 
 /** The environment of a replica: the fake's credentials and endpoint, the shared Redis, fast polls. */
-export function replicaEnv(fake: FakeCloud, stateUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function replicaEnv(
+  fake: FakeCloud,
+  stateUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return fakeEnv(fake, {
     TENCENTCLOUD_REDIS_STATE_URL: stateUrl,
     TENCENTCLOUD_REDIS_CONFIRM: "token",

@@ -12,7 +12,11 @@ describe("the Redis safety state, against a real redis-server", () => {
   const opened: SafetyState[] = [];
   const logs: string[] = [];
   const open = async (env: Record<string, string> = {}) => {
-    const config = loadConfig([], { TENCENTCLOUD_REDIS_STATE_URL: redis.url, TENCENTCLOUD_REDIS_STATE_TIMEOUT_MS: "300", ...env });
+    const config = loadConfig([], {
+      TENCENTCLOUD_REDIS_STATE_URL: redis.url,
+      TENCENTCLOUD_REDIS_STATE_TIMEOUT_MS: "300",
+      ...env,
+    });
     const state = await openState(config, new Logger("debug", (line) => logs.push(line)));
     expect(state.kind).toBe("redis");
     opened.push(state);
@@ -50,7 +54,9 @@ describe("the Redis safety state, against a real redis-server", () => {
     const state = await open({ TENCENTCLOUD_REDIS_CONFIRM_TTL_SECONDS: "10" });
     const a = await state.tokens.issue(binding);
     expect(a.token).toMatch(/^ct_[A-Za-z0-9_-]{32}$/);
-    await expect(state.tokens.consume(a.token, { ...binding, backupId: "b-2" })).rejects.toThrow(/issued for instance crs-abcdef12, backup b-1/);
+    await expect(state.tokens.consume(a.token, { ...binding, backupId: "b-2" })).rejects.toThrow(
+      /issued for instance crs-abcdef12, backup b-1/,
+    );
     await expect(state.tokens.consume(a.token, binding)).rejects.toThrow(/unknown, expired or was already used/);
     const b = await state.tokens.issue({ ...binding, caller: "token:alice" } as typeof binding);
     await expect(state.tokens.consume(b.token, { ...binding, caller: "token:bob" } as typeof binding)).rejects.toThrow(
@@ -72,12 +78,23 @@ describe("the Redis safety state, against a real redis-server", () => {
   it("the restore lock: one holder across replicas, the refusal names caller and start, only the owner releases", async () => {
     const [a, b] = [await open(), await open()];
     const startedAt = Date.UTC(2026, 0, 2, 3, 4, 5);
-    const held = await a.locks.acquire("ap-guangzhou", "crs-abcdef12", { caller: "token:bot", backupId: "b-1", confirm: "token", startedAt });
-    const refused = await b.locks.acquire("ap-guangzhou", "crs-abcdef12", { backupId: "b-2", confirm: "token", startedAt: Date.now() }).then(
-      () => undefined,
-      (e: CloudError) => e,
-    );
-    expect(refused?.toBody()).toMatchObject({ code: "ResourceUnavailable.InstanceLockedError", category: "conflict", retryable: true });
+    const held = await a.locks.acquire("ap-guangzhou", "crs-abcdef12", {
+      caller: "token:bot",
+      backupId: "b-1",
+      confirm: "token",
+      startedAt,
+    });
+    const refused = await b.locks
+      .acquire("ap-guangzhou", "crs-abcdef12", { backupId: "b-2", confirm: "token", startedAt: Date.now() })
+      .then(
+        () => undefined,
+        (e: CloudError) => e,
+      );
+    expect(refused?.toBody()).toMatchObject({
+      code: "ResourceUnavailable.InstanceLockedError",
+      category: "conflict",
+      retryable: true,
+    });
     expect(refused?.message).toContain("token:bot");
     expect(refused?.message).toContain("2026-01-02T03:04:05.000Z");
     // another instance is not locked
@@ -98,7 +115,9 @@ describe("the Redis safety state, against a real redis-server", () => {
     const details = { backupId: "b-1", confirm: "none", startedAt: Date.now() };
     const held = await a.locks.acquire("ap-guangzhou", "crs-abcdef12", details);
     await new Promise((r) => setTimeout(r, 2500));
-    expect(await codeOf(b.locks.acquire("ap-guangzhou", "crs-abcdef12", details))).toBe("ResourceUnavailable.InstanceLockedError");
+    expect(await codeOf(b.locks.acquire("ap-guangzhou", "crs-abcdef12", details))).toBe(
+      "ResourceUnavailable.InstanceLockedError",
+    );
     await held.assertHeld();
     await a.close(); // dies without releasing: renewals stop
     const [key] = (await redis.command("KEYS", "tcrmcp:lock:*")) as string[];
@@ -127,7 +146,8 @@ describe("the Redis safety state, against a real redis-server", () => {
     );
     grants.sort((x, y) => x - y);
     // a permit frees one window (1010 ms) after its answer: any 21 grants span more than a second
-    for (let i = 20; i < grants.length; i++) expect((grants[i] as number) - (grants[i - 20] as number)).toBeGreaterThanOrEqual(1000);
+    for (let i = 20; i < grants.length; i++)
+      expect((grants[i] as number) - (grants[i - 20] as number)).toBeGreaterThanOrEqual(1000);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThan(3000); // 90 at 20 per window: at least four windows
     expect(await redis.command("EXISTS", "tcrmcp:budget:DescribeInstances")).toBe(1);
@@ -168,9 +188,11 @@ describe("the Redis safety state, against a real redis-server", () => {
     expect(body).toMatchObject({ code: "ClientError.StateUnavailable", category: "unavailable", retryable: true });
     expect(body?.hint).toMatch(/TENCENTCLOUD_REDIS_STATE_URL/);
     expect(await codeOf(state.tokens.issue(binding))).toBe("ClientError.StateUnavailable");
-    expect(await codeOf(state.locks.acquire("ap-guangzhou", "crs-abcdef12", { backupId: "b", confirm: "none", startedAt: 0 }))).toBe(
-      "ClientError.StateUnavailable",
-    );
+    expect(
+      await codeOf(
+        state.locks.acquire("ap-guangzhou", "crs-abcdef12", { backupId: "b", confirm: "none", startedAt: 0 }),
+      ),
+    ).toBe("ClientError.StateUnavailable");
     // reads: 5 permits (20 / 4 replicas) at once, the sixth waits a window
     const local = await Promise.all(Array.from({ length: 5 }, () => state.budget.acquire("DescribeInstances")));
     let sixth = false;
@@ -184,14 +206,18 @@ describe("the Redis safety state, against a real redis-server", () => {
     (await waiting)();
     expect(logs.join("")).toMatch(/local share|limits itself to 5 requests\/s/);
     await redis.restart();
-    await until("reconnected", () => {
-      try {
-        state.assertAvailable();
-        return true;
-      } catch {
-        return false;
-      }
-    }, 15_000);
+    await until(
+      "reconnected",
+      () => {
+        try {
+          state.assertAvailable();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      15_000,
+    );
     const { token } = await state.tokens.issue(binding);
     await state.tokens.consume(token, binding);
     expect(logs.join("")).toMatch(/reachable again/);
@@ -224,7 +250,9 @@ describe("a Redis with a password", () => {
       expect(() => loadConfig([], { TENCENTCLOUD_REDIS_STATE_URL: `http://:${password}@host:6379` })).toThrow(
         /TENCENTCLOUD_REDIS_STATE_URL must be a Redis URL/,
       );
-      expect(() => loadConfig([], { TENCENTCLOUD_REDIS_STATE_URL: `http://:${password}@host:6379` })).not.toThrow(password);
+      expect(() => loadConfig([], { TENCENTCLOUD_REDIS_STATE_URL: `http://:${password}@host:6379` })).not.toThrow(
+        password,
+      );
       const config = loadConfig([], { TENCENTCLOUD_REDIS_STATE_URL: redis.url });
       expect(JSON.stringify(config)).not.toContain(password);
       expect(config.state?.where).toBe(`redis://127.0.0.1:${redis.port}`);

@@ -17,16 +17,24 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
   let dir: string;
   let replicas: Replica[];
   let backupId: string;
-  const env = (name: string) => replicaEnv(fake, redis.url, { TENCENTCLOUD_REDIS_AUDIT_LOG: join(dir, `${name}.jsonl`) });
-  const [A, B, C] = [0, 1, 2].map((i) => (name: string, args?: Record<string, unknown>) => (replicas[i] as Replica).call(name, args));
+  const env = (name: string) =>
+    replicaEnv(fake, redis.url, { TENCENTCLOUD_REDIS_AUDIT_LOG: join(dir, `${name}.jsonl`) });
+  const on = (i: number) => (name: string, args?: Record<string, unknown>) => (replicas[i] as Replica).call(name, args);
+  const [A, B, C] = [on(0), on(1), on(2)];
   const throttled = () => fake.requests.filter((r) => r.errorCode?.startsWith("RequestLimitExceeded")).length;
   const idle = () => until("no restore in flight on the fake", () => !fake.state.hasRestoreInFlight(SESSIONS));
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "tcrmcp-replicas-"));
-    [redis, fake] = await Promise.all([startStateRedis(), FakeCloud.start({ rateLimit: 20, preparingMs: 50, runningMs: 150 })]);
+    [redis, fake] = await Promise.all([
+      startStateRedis(),
+      FakeCloud.start({ rateLimit: 20, preparingMs: 50, runningMs: 150 }),
+    ]);
     replicas = await Promise.all(["a", "b", "c"].map((n) => startStdioReplica(n, env(n))));
-    const backups = sc(await A("list_backups", { instanceId: SESSIONS })).backups as Array<{ restorable: boolean; backupId: string }>;
+    const backups = sc(await A("list_backups", { instanceId: SESSIONS })).backups as Array<{
+      restorable: boolean;
+      backupId: string;
+    }>;
     backupId = backups.find((b) => b.restorable)?.backupId ?? "";
     expect(backupId).not.toBe("");
   }, 60_000);
@@ -44,7 +52,9 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
   it("a plan made on A is confirmed on B exactly once, then refused on C", async () => {
     const plan = sc(await A("restore_instance", { instanceId: SESSIONS, backupId }));
     expect(plan.status).toBe("confirmation_required");
-    const confirmed = sc(await B("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: plan.confirmToken }));
+    const confirmed = sc(
+      await B("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: plan.confirmToken }),
+    );
     expect(confirmed.status).toBe("submitted");
     const replay = sc(await C("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: plan.confirmToken }));
     expect(replay.error).toMatchObject({ code: "ClientError.ConfirmationInvalid" });
@@ -62,15 +72,23 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
     const results = [sc(r1), sc(r2)];
     expect(results.filter((r) => r.status === "submitted")).toHaveLength(1);
     const refused = results.find((r) => r.error)?.error;
-    expect(refused).toMatchObject({ code: "ResourceUnavailable.InstanceLockedError", category: "conflict", retryable: true });
+    expect(refused).toMatchObject({
+      code: "ResourceUnavailable.InstanceLockedError",
+      category: "conflict",
+      retryable: true,
+    });
     expect(refused.message).toMatch(/started at \d{4}-\d{2}-\d{2}T[\d:.]+Z\) is already in progress/);
     expect(fake.count("RestoreInstance")).toBe(1);
   });
 
   it("90 concurrent reads over three replicas are all answered, none throttled", async () => {
-    const calls = Array.from({ length: 90 }, (_, i) => (i % 2 === 0 ? ["list_instances", {}] : ["list_backups", { instanceId: SESSIONS }]));
+    const calls = Array.from({ length: 90 }, (_, i) =>
+      i % 2 === 0 ? ["list_instances", {}] : ["list_backups", { instanceId: SESSIONS }],
+    );
     const results = await Promise.all(
-      calls.map(([tool, args], i) => (replicas[i % 3] as Replica).call(tool as string, args as Record<string, unknown>)),
+      calls.map(([tool, args], i) =>
+        (replicas[i % 3] as Replica).call(tool as string, args as Record<string, unknown>),
+      ),
     );
     expect(results.filter((r) => r.isError)).toEqual([]);
     expect(throttled()).toBe(0);
@@ -88,8 +106,15 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
     const r = sc(await B("restore_instance", { instanceId: SESSIONS, backupId }));
     expect(r.error).toMatchObject({ code: "ClientError.StateUnavailable", category: "unavailable", retryable: true });
     expect(fake.count()).toBe(before); // nothing sent, not even the preflight
-    expect(readAudit(join(dir, "b.jsonl")).at(-1)).toMatchObject({ outcome: "refused", errorCode: "ClientError.StateUnavailable" });
-    const reads = await Promise.all([A("list_instances"), B("list_backups", { instanceId: SESSIONS }), C("list_instances")]);
+    expect(readAudit(join(dir, "b.jsonl")).at(-1)).toMatchObject({
+      outcome: "refused",
+      errorCode: "ClientError.StateUnavailable",
+    });
+    const reads = await Promise.all([
+      A("list_instances"),
+      B("list_backups", { instanceId: SESSIONS }),
+      C("list_instances"),
+    ]);
     expect(reads.filter((x) => x.isError)).toEqual([]);
     expect((replicas[2] as Replica).stderr()).toMatch(/limits itself to 6 requests\/s/);
 
@@ -97,7 +122,9 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
     await until(
       "every replica is back",
       async () => {
-        const plans = await Promise.all([A, B, C].map((f) => f("restore_instance", { instanceId: SESSIONS, backupId })));
+        const plans = await Promise.all(
+          [A, B, C].map((f) => f("restore_instance", { instanceId: SESSIONS, backupId })),
+        );
         return plans.every((p) => sc(p).status === "confirmation_required");
       },
       20_000,
@@ -113,12 +140,16 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
     try {
       const plan = sc(await doomed.call("restore_instance", { instanceId: SESSIONS, backupId }));
       fake.inject("RestoreInstance", { kind: "hang", phase: "before" }, 1); // never answered, never executed
-      void doomed.call("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: plan.confirmToken }).catch(() => {});
+      void doomed
+        .call("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: plan.confirmToken })
+        .catch(() => {});
       await until("the doomed replica sent its restore", () => fake.count("RestoreInstance") === 1);
       doomed.kill();
       const blocked = sc(await B("restore_instance", { instanceId: SESSIONS, backupId }));
       expect(blocked.status).toBe("confirmation_required"); // planning takes no lock
-      const refused = sc(await B("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: blocked.confirmToken }));
+      const refused = sc(
+        await B("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: blocked.confirmToken }),
+      );
       expect(refused.error?.code).toBe("ResourceUnavailable.InstanceLockedError");
       let submitted = false;
       await until(
@@ -126,7 +157,8 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
         async () => {
           const p = sc(await B("restore_instance", { instanceId: SESSIONS, backupId }));
           const r = sc(await B("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: p.confirmToken }));
-          if (r.error && r.error.code !== "ResourceUnavailable.InstanceLockedError") throw new Error(JSON.stringify(r.error));
+          if (r.error && r.error.code !== "ResourceUnavailable.InstanceLockedError")
+            throw new Error(JSON.stringify(r.error));
           submitted = r.status === "submitted";
           return submitted;
         },

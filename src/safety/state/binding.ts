@@ -17,7 +17,9 @@ export function checkBinding(found: Partial<Binding> & Record<string, unknown>, 
   if ((found.caller ?? undefined) !== (given.caller ?? undefined)) {
     throw invalid("This confirmToken was issued to another caller; it is now void.");
   }
-  const keys = new Set([...Object.keys(found), ...Object.keys(given)].filter((k) => k !== "expiresAt" && k !== "caller"));
+  const keys = new Set(
+    [...Object.keys(found), ...Object.keys(given)].filter((k) => k !== "expiresAt" && k !== "caller"),
+  );
   for (const key of keys) {
     if (found[key] !== given[key]) {
       throw invalid(

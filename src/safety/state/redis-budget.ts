@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Budget, Release } from "../../cloud/budget.js";
 import { cancelled, type RateLimiter } from "../../cloud/limiter.js";
 import type { Logger } from "../../log.js";
+import type { Metrics } from "../../metrics.js";
 import { BUDGET_ACQUIRE, BUDGET_RELEASE } from "./scripts.js";
 
 /** What the shared budget needs of a Redis connection. */
@@ -22,6 +23,7 @@ export interface SharedBudgetOptions {
   fallback: RateLimiter;
   share: number;
   log: Logger;
+  metrics: Metrics;
   windowMs?: number;
 }
 
@@ -85,6 +87,10 @@ export class SharedBudget implements Budget {
     });
   }
 
+  mode(): "shared" | "local" {
+    return this.link.ready && Date.now() >= this.degradedUntil ? "shared" : "local";
+  }
+
   /** True while permits come from Redis (false: the local share). */
   shared(): boolean {
     if (this.link.ready && Date.now() >= this.degradedUntil) {
@@ -127,9 +133,14 @@ export class SharedBudget implements Budget {
         const member = `${this.replica}:${++this.serial}`;
         let wait: number;
         try {
-          wait = await this.link.eval<number>(BUDGET_ACQUIRE, [key], [this.options.limit, member, this.options.holdMs, MAX_POLL_MS]);
+          wait = await this.link.eval<number>(
+            BUDGET_ACQUIRE,
+            [key],
+            [this.options.limit, member, this.options.holdMs, MAX_POLL_MS],
+          );
         } catch (error) {
           this.options.log.warning("shared API budget: Redis did not answer", { reason: this.link.reason(error) });
+          this.options.metrics.stateError("budget");
           this.degradedUntil = Date.now() + DEGRADED_MS;
           for (const waiter of lane.splice(0)) this.handOver(waiter, action);
           return;

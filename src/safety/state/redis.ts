@@ -3,6 +3,7 @@ import type { Budget } from "../../cloud/budget.js";
 import { RateLimiter } from "../../cloud/limiter.js";
 import type { Config, StateConfig } from "../../config.js";
 import type { Logger } from "../../log.js";
+import { type Metrics, NO_METRICS } from "../../metrics.js";
 import type { Binding } from "../confirm.js";
 import { checkBinding, tokenUnknown } from "./binding.js";
 import { type RedisLink, SharedBudget } from "./redis-budget.js";
@@ -51,6 +52,7 @@ export class RedisState implements SafetyState, RedisLink {
     private readonly state: StateConfig,
     config: Config,
     private readonly log: Logger,
+    private readonly metrics: Metrics,
   ) {
     this.tokens = { issue: (b) => this.issue(b, config.confirmTtlMs), consume: (t, b) => this.consume(t, b) };
     this.locks = { acquire: (region, instanceId, details) => this.acquireLock(region, instanceId, details) };
@@ -62,11 +64,17 @@ export class RedisState implements SafetyState, RedisLink {
       fallback: new RateLimiter(share),
       share,
       log,
+      metrics,
     });
   }
 
   /** Connects (waiting at most a moment: a Redis that is down at start only degrades the service). */
-  static async connect(config: Config, state: StateConfig, log: Logger): Promise<RedisState> {
+  static async connect(
+    config: Config,
+    state: StateConfig,
+    log: Logger,
+    metrics: Metrics = NO_METRICS,
+  ): Promise<RedisState> {
     const { createClient } = await import("redis");
     const client = createClient({
       url: state.url.reveal(),
@@ -78,7 +86,7 @@ export class RedisState implements SafetyState, RedisLink {
         reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 6), 3000) + Math.random() * 100,
       },
     });
-    const store = new RedisState(client as unknown as RedisClient, state, config, log);
+    const store = new RedisState(client as unknown as RedisClient, state, config, log, metrics);
     const ready = new Promise<void>((resolve) => client.once("ready", () => resolve()));
     client.on("ready", () => store.up());
     client.on("error", (error: unknown) => store.failed(error));
@@ -92,7 +100,9 @@ export class RedisState implements SafetyState, RedisLink {
   }
 
   assertAvailable(): void {
-    if (!this.client.isReady) throw stateUnavailable(this.down ?? "not connected");
+    if (this.client.isReady) return;
+    this.metrics.stateError("unavailable");
+    throw stateUnavailable(this.down ?? "not connected");
   }
 
   async close(): Promise<void> {
@@ -117,13 +127,14 @@ export class RedisState implements SafetyState, RedisLink {
   }
 
   /** A command of a change: any failure becomes ClientError.StateUnavailable. */
-  private async run<T>(what: () => Promise<T>): Promise<T> {
+  private async run<T>(operation: string, what: () => Promise<T>): Promise<T> {
     this.assertAvailable();
     try {
       return await what();
     } catch (caught) {
       const reason = this.reason(caught);
-      this.log.warning("state store command failed", { reason });
+      this.metrics.stateError(operation);
+      this.log.warning("state store command failed", { operation, reason });
       throw stateUnavailable(reason);
     }
   }
@@ -132,13 +143,13 @@ export class RedisState implements SafetyState, RedisLink {
     const token = `ct_${randomBytes(24).toString("base64url")}`;
     const expiresAt = Date.now() + ttlMs;
     const value = JSON.stringify({ ...binding, expiresAt });
-    await this.run(() => this.command(["SET", this.tokenKey(token), value, "PX", String(ttlMs)]));
+    await this.run("token_issue", () => this.command(["SET", this.tokenKey(token), value, "PX", String(ttlMs)]));
     return { token, expiresAt };
   }
 
   private async consume(token: string, binding: Binding): Promise<void> {
     // GETDEL: one presentation gets the value, every other (on any replica) gets nothing.
-    const value = await this.run(() => this.command<string | null>(["GETDEL", this.tokenKey(token)]));
+    const value = await this.run("token_consume", () => this.command<string | null>(["GETDEL", this.tokenKey(token)]));
     if (value === null) throw tokenUnknown();
     checkBinding(JSON.parse(value) as Record<string, unknown>, binding);
   }
@@ -147,24 +158,30 @@ export class RedisState implements SafetyState, RedisLink {
     const key = `${this.state.prefix}lock:${region}:${instanceId}`;
     const value = JSON.stringify({ ...details, owner: randomUUID() });
     const ttl = this.state.lockMs;
-    const holder = await this.run(() => this.eval<string | null>(LOCK_ACQUIRE, [key], [value, ttl]));
+    const holder = await this.run("lock_acquire", () => this.eval<string | null>(LOCK_ACQUIRE, [key], [value, ttl]));
     if (holder !== null) throw instanceLocked(instanceId, JSON.parse(holder) as LockDetails, "shared");
     let lost = false;
-    const renew = setInterval(() => {
-      this.eval<number>(LOCK_RENEW, [key], [value, ttl]).then(
-        (ok) => {
-          if (ok !== 1 && !lost) {
-            lost = true;
-            this.log.error("restore lock lost: it expired before its call ended", { instanceId });
-          }
-        },
-        (error: unknown) => this.log.warning("restore lock renewal failed", { instanceId, reason: this.reason(error) }),
-      );
-    }, Math.max(100, Math.floor(ttl / 3)));
+    const renew = setInterval(
+      () => {
+        this.eval<number>(LOCK_RENEW, [key], [value, ttl]).then(
+          (ok) => {
+            if (ok !== 1 && !lost) {
+              lost = true;
+              this.log.error("restore lock lost: it expired before its call ended", { instanceId });
+            }
+          },
+          (error: unknown) => {
+            this.metrics.stateError("lock_renew");
+            this.log.warning("restore lock renewal failed", { instanceId, reason: this.reason(error) });
+          },
+        );
+      },
+      Math.max(100, Math.floor(ttl / 3)),
+    );
     renew.unref();
     return {
       assertHeld: async () => {
-        const ok = await this.run(() => this.eval<number>(LOCK_RENEW, [key], [value, ttl]));
+        const ok = await this.run("lock_check", () => this.eval<number>(LOCK_RENEW, [key], [value, ttl]));
         if (ok !== 1) throw stateUnavailable(`the restore lock of ${instanceId} expired while the call was prepared`);
       },
       release: async () => {
@@ -173,7 +190,10 @@ export class RedisState implements SafetyState, RedisLink {
           await this.eval(LOCK_RELEASE, [key], [value]);
         } catch (error) {
           // it expires by itself
-          this.log.warning("restore lock release failed; it expires by itself", { instanceId, reason: this.reason(error) });
+          this.log.warning("restore lock release failed; it expires by itself", {
+            instanceId,
+            reason: this.reason(error),
+          });
         }
       },
     };
@@ -188,26 +208,35 @@ export class RedisState implements SafetyState, RedisLink {
     const was = this.down;
     this.down = undefined;
     if (was === "not connected yet") this.log.notice("state store connected", { store: this.state.where });
-    else this.log.notice("state store reachable again: shared guarantees and budget restored", { store: this.state.where });
+    else
+      this.log.notice("state store reachable again: shared guarantees and budget restored", {
+        store: this.state.where,
+      });
   }
 
   private failed(error: unknown): void {
     const reason = this.reason(error);
     if (this.closed) return;
     if (this.down === undefined || this.down === "not connected yet") {
-      this.log.error("state store unreachable: restores are refused until it is back, reads go on with a local share of the budget", {
-        store: this.state.where,
-        reason,
-      });
+      this.log.error(
+        "state store unreachable: restores are refused until it is back, reads go on with a local share of the budget",
+        {
+          store: this.state.where,
+          reason,
+        },
+      );
     }
     this.down = reason;
   }
 
   /** A short reason for logs and errors, with the URL's password (if any) cut out. */
   reason(error: unknown): string {
-    const text = error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error);
+    const text =
+      error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error);
     const password = new URL(this.state.url.reveal()).password;
-    const clean = password ? text.split(password).join("[redacted]").split(decodeURIComponent(password)).join("[redacted]") : text;
+    const clean = password
+      ? text.split(password).join("[redacted]").split(decodeURIComponent(password)).join("[redacted]")
+      : text;
     return clean.slice(0, 200);
   }
 }
