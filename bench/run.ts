@@ -1,10 +1,11 @@
-// `npm run bench`: the five comparisons, side by side, in rounds. Prints the machine and a table of medians
+// `npm run bench`: the seven comparisons, side by side, in rounds. Prints the machine and a table of medians
 // and ratios against each goal, and writes everything to bench/results/latest.json.
 //   node dist-bench/bench/run.js [--quick] [--bundled <path to a bundled server entry>]
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { replicaThroughput, stateOverhead } from "./replicas.js";
 import { coldStart, memory, PER_CALL, perCall, throughput } from "./scenarios.js";
 import { median, percentile, round, table } from "./stats.js";
 
@@ -33,6 +34,10 @@ step("3. throughput under the API limit");
 const tput = await throughput(quick ? 1 : 2, 200, 20);
 step("4. memory");
 const mem = await memory(quick ? 1 : 2);
+step("6. shared state: lock + token overhead per restore call");
+const overhead = await stateOverhead(quick ? 2 : 5, quick ? 100 : 200);
+step("7. three replicas under one shared budget");
+const replicas = await replicaThroughput(quick ? 1 : 2, 3, 180, 20);
 
 interface Row {
   comparison: string;
@@ -120,6 +125,26 @@ for (const [off, on] of [
   });
 }
 
+const overheadP50 = { memory: median(overhead.ms.memory), redis: median(overhead.ms.redis) };
+rows.push({
+  comparison: `6. lock + token per restore call, p50 (${overhead.calls} each)`,
+  subject: `redis ${ms(overheadP50.redis)}`,
+  baseline: `memory ${ms(overheadP50.memory)}`,
+  ratio: overheadP50.redis / overheadP50.memory,
+});
+const replicaElapsed = median(replicas.elapsedMs);
+const replicaRate = replicas.calls / (replicaElapsed / 1000);
+const replicaThrottled = Math.max(...replicas.throttled);
+const replicaFailed = Math.max(...replicas.failed);
+rows.push({
+  comparison: `7. ${replicas.replicas} replicas, ${replicas.calls} calls, shared ${replicas.limit}/s`,
+  subject: `${round(replicaRate, 1)}/s, throttled ${replicaThrottled}, failed ${replicaFailed}`,
+  baseline: `ideal ${replicas.limit}/s`,
+  ratio: replicaRate / replicas.limit,
+  goal: ">= 0.90, 0 throttled",
+  met: replicaRate / replicas.limit >= 0.9 && replicaThrottled === 0 && replicaFailed === 0,
+});
+
 console.log("");
 console.log(
   table(
@@ -158,6 +183,8 @@ writeFileSync(
       perCallMs: Object.fromEntries(Object.entries(calls.ms).map(([k, v]) => [k, summarise(v)])),
       throughput: tput,
       memoryBytes: mem,
+      stateOverheadMs: { memory: summarise(overhead.ms.memory), redis: summarise(overhead.ms.redis) },
+      replicas,
     },
     null,
     2,

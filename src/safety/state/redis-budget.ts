@@ -125,19 +125,18 @@ export class SharedBudget implements Budget {
     const lane = this.lanes.get(action) ?? [];
     try {
       while (lane.length > 0 && !this.closed) {
-        const head = lane[0] as Waiter;
-        if (head.done) {
+        if ((lane[0] as Waiter).done) {
           lane.shift();
           continue;
         }
-        const member = `${this.replica}:${++this.serial}`;
+        // As many slots as there are waiters: a burst is granted in one round trip, not one by one.
+        const wanted = Math.min(lane.filter((w) => !w.done).length, this.options.limit);
+        const base = `${this.replica}:${++this.serial}`;
+        let granted: number;
         let wait: number;
         try {
-          wait = await this.link.eval<number>(
-            BUDGET_ACQUIRE,
-            [key],
-            [this.options.limit, member, this.options.holdMs, MAX_POLL_MS],
-          );
+          const args = [this.options.limit, base, this.options.holdMs, MAX_POLL_MS, wanted];
+          [granted, wait] = await this.link.eval<[number, number]>(BUDGET_ACQUIRE, [key], args);
         } catch (error) {
           this.options.log.warning("shared API budget: Redis did not answer", { reason: this.link.reason(error) });
           this.options.metrics.stateError("budget");
@@ -145,19 +144,23 @@ export class SharedBudget implements Budget {
           for (const waiter of lane.splice(0)) this.handOver(waiter, action);
           return;
         }
-        if (wait !== 0) {
+        if (granted === 0) {
           await new Promise((resolve) => setTimeout(resolve, wait));
           continue;
         }
-        lane.shift();
-        if (head.done) {
-          // cancelled while Redis granted it: nothing will be sent, give the slot back at once
-          this.link.command(["ZREM", key, member]).catch(() => {});
-          continue;
+        for (let i = 1; i <= granted; i++) {
+          const member = `${base}:${i}`;
+          let waiter = lane.shift();
+          while (waiter?.done) waiter = lane.shift();
+          if (!waiter) {
+            // cancelled while Redis granted it: nothing will be sent, give the slot back at once
+            this.link.command(["ZREM", key, member]).catch(() => {});
+            continue;
+          }
+          waiter.done = true;
+          if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+          waiter.resolve(this.releaser(key, member));
         }
-        head.done = true;
-        if (head.onAbort) head.signal?.removeEventListener("abort", head.onAbort);
-        head.resolve(this.releaser(key, member));
       }
     } finally {
       this.pumping.delete(action);

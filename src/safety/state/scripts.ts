@@ -17,21 +17,24 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0`;
 
 /**
- * A budget slot. KEYS[1] the action's sorted set (member: one request; score: when its slot frees, ms).
- * ARGV[1] limit, ARGV[2] member, ARGV[3] how long an unanswered request holds its slot (ms), ARGV[4] longest
- * wait to suggest (ms). Returns 0 when granted, else how many ms to wait before asking again.
+ * Budget slots, up to ARGV[5] of them at once. KEYS[1] the action's sorted set (member: one request; score:
+ * when its slot frees, ms). ARGV[1] limit, ARGV[2] member prefix (members are prefix:1..n), ARGV[3] how long
+ * an unanswered request holds its slot (ms), ARGV[4] longest wait to suggest (ms), ARGV[5] slots wanted.
+ * Returns {n, 0} when n >= 1 slots were granted, else {0, ms to wait before asking again}.
  */
 export const BUDGET_ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
+local free = tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])
+if free > 0 then
+  local n = math.min(free, tonumber(ARGV[5]))
+  for i = 1, n do redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2] .. ':' .. i) end
   redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 1000)
-  return 0
+  return {n, 0}
 end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, math.min(tonumber(first[2]) - now, tonumber(ARGV[4])))`;
+return {0, math.max(1, math.min(tonumber(first[2]) - now, tonumber(ARGV[4])))}`;
 
 /**
  * The request has its answer: its slot frees one window from now. KEYS[1] the action's set, ARGV[1] member,
