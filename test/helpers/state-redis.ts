@@ -15,6 +15,9 @@ export interface StateRedis {
   url: string;
   /** A RESP client for assertions (flush, keys). */
   command(...args: string[]): Promise<unknown>;
+  /** SIGSTOP / SIGCONT: connections stay open but nothing answers (a Redis that hangs). */
+  pause(): void;
+  resume(): void;
   /** SIGKILL: gone at once, connections reset. */
   kill(): Promise<void>;
   /** Starts it again on the same port (empty: no persistence). */
@@ -66,12 +69,16 @@ export async function startStateRedis(options: { password?: string } = {}): Prom
   const kill = async () => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    if (!proc || proc.exitCode !== null || (proc.signalCode !== null && proc.signalCode !== "SIGSTOP")) return;
     const exited = new Promise((resolve) => proc.once("exit", resolve));
+    proc.kill("SIGCONT");
     proc.kill("SIGKILL");
     await exited;
   };
-  const onExit = () => child?.kill("SIGKILL");
+  const onExit = () => {
+    child?.kill("SIGCONT");
+    child?.kill("SIGKILL");
+  };
   process.on("exit", onExit);
   await launch();
   return {
@@ -86,6 +93,8 @@ export async function startStateRedis(options: { password?: string } = {}): Prom
       }
     },
     kill,
+    pause: () => child?.kill("SIGSTOP"),
+    resume: () => child?.kill("SIGCONT"),
     restart: launch,
     async close() {
       await kill();

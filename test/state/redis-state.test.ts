@@ -167,6 +167,29 @@ describe("the Redis safety state, against a real redis-server", () => {
     next();
   });
 
+  it("Redis hanging: commands time out into StateUnavailable, reads use the local share; answering again: shared", async () => {
+    const state = await open();
+    redis.pause();
+    try {
+      expect(await codeOf(state.tokens.issue(binding))).toBe("ClientError.StateUnavailable");
+      expect(
+        await codeOf(state.locks.acquire("ap-guangzhou", "crs-abcdef12", { backupId: "b", confirm: "none", startedAt: 0 })),
+      ).toBe("ClientError.StateUnavailable");
+      const release = await state.budget.acquire("DescribeBackups");
+      release();
+      expect(state.budget.mode?.()).toBe("local");
+    } finally {
+      redis.resume();
+    }
+    await until("shared again", async () => {
+      const r = await state.budget.acquire("DescribeBackups");
+      r();
+      return state.budget.mode?.() === "shared";
+    });
+    const { token } = await state.tokens.issue(binding);
+    await state.tokens.consume(token, binding);
+  });
+
   it("Redis gone: changes fail closed with StateUnavailable, the budget falls back to a local share; back: full service", async () => {
     const state = await open({ TENCENTCLOUD_REDIS_REPLICAS: "4" });
     await redis.kill();

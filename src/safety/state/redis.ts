@@ -1,12 +1,12 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { Budget } from "../../cloud/budget.js";
 import { RateLimiter } from "../../cloud/limiter.js";
 import type { Config, StateConfig } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { type Metrics, NO_METRICS } from "../../metrics.js";
 import type { Binding } from "../confirm.js";
 import { checkBinding, tokenUnknown } from "./binding.js";
-import { type RedisLink, SharedBudget } from "./redis-budget.js";
+import { SharedBudget } from "./redis-budget.js";
+import { RedisConnection } from "./redis-link.js";
 import { LOCK_ACQUIRE, LOCK_RELEASE, LOCK_RENEW } from "./scripts.js";
 import {
   type HeldLock,
@@ -18,37 +18,22 @@ import {
   type TokenStore,
 } from "./types.js";
 
-/** The part of the official client (`redis`) this store uses. */
-interface RedisClient {
-  readonly isReady: boolean;
-  sendCommand(args: string[]): Promise<unknown>;
-  connect(): Promise<unknown>;
-  close(): Promise<unknown>;
-  destroy(): void;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  once(event: string, listener: () => void): unknown;
-}
-
-/** How long startup waits for the first connection (not fatal: the store connects later by itself). */
-const FIRST_CONNECT_MS = 2000;
-
 /**
  * The safety state in Redis (TENCENTCLOUD_REDIS_STATE_URL), shared by every replica: confirmation tokens,
  * per-instance restore locks and the API budget. Every command has a short timeout and none is queued while
- * disconnected (the client reconnects by itself with backoff), so a slow or absent Redis makes changes fail
- * closed (ClientError.StateUnavailable) and reads fall back to a local share of the budget; it never hangs or
- * crashes the server, and full service comes back with Redis, without a restart.
+ * disconnected (see RedisConnection), so a slow or absent Redis makes changes fail closed
+ * (ClientError.StateUnavailable) and reads fall back to a local share of the budget; it never hangs or crashes
+ * the server, and full service comes back with Redis, without a restart.
  */
-export class RedisState implements SafetyState, RedisLink {
+export class RedisState implements SafetyState {
   readonly kind = "redis";
   readonly tokens: TokenStore;
   readonly locks: LockStore;
-  readonly budget: Budget;
-  private down: string | undefined = "not connected yet";
+  readonly budget: SharedBudget;
   private closed = false;
 
   private constructor(
-    private readonly client: RedisClient,
+    private readonly link: RedisConnection,
     private readonly state: StateConfig,
     config: Config,
     private readonly log: Logger,
@@ -57,7 +42,7 @@ export class RedisState implements SafetyState, RedisLink {
     this.tokens = { issue: (b) => this.issue(b, config.confirmTtlMs), consume: (t, b) => this.consume(t, b) };
     this.locks = { acquire: (region, instanceId, details) => this.acquireLock(region, instanceId, details) };
     const share = Math.max(1, Math.floor(config.rateLimit / config.replicas));
-    this.budget = new SharedBudget(this, {
+    this.budget = new SharedBudget(link, {
       prefix: state.prefix,
       limit: config.rateLimit,
       holdMs: config.timeoutMs + 2000,
@@ -75,55 +60,33 @@ export class RedisState implements SafetyState, RedisLink {
     log: Logger,
     metrics: Metrics = NO_METRICS,
   ): Promise<RedisState> {
-    const { createClient } = await import("redis");
-    const client = createClient({
-      url: state.url.reveal(),
-      disableOfflineQueue: true,
-      commandOptions: { timeout: state.commandTimeoutMs },
-      pingInterval: 5000,
-      socket: {
-        connectTimeout: Math.max(500, state.commandTimeoutMs),
-        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 6), 3000) + Math.random() * 100,
-      },
-    });
-    const store = new RedisState(client as unknown as RedisClient, state, config, log, metrics);
-    const ready = new Promise<void>((resolve) => client.once("ready", () => resolve()));
-    client.on("ready", () => store.up());
-    client.on("error", (error: unknown) => store.failed(error));
-    client.connect().catch((error: unknown) => store.failed(error));
-    await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, FIRST_CONNECT_MS).unref())]);
-    return store;
-  }
-
-  get ready(): boolean {
-    return this.client.isReady;
+    const link = await RedisConnection.connect(state, log, (operation) => metrics.stateError(operation));
+    return new RedisState(link, state, config, log, metrics);
   }
 
   assertAvailable(): void {
-    if (this.client.isReady) return;
+    if (this.link.ready) return;
     this.metrics.stateError("unavailable");
-    throw stateUnavailable(this.down ?? "not connected");
+    throw stateUnavailable(this.link.why);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    (this.budget as SharedBudget).close();
-    try {
-      if (this.client.isReady) await this.client.close();
-      else this.client.destroy();
-    } catch {
-      this.client.destroy();
-    }
+    this.budget.close();
+    await this.link.close();
   }
 
-  /** One command; a failure is the raw error (see `run` for the fail-closed form). */
-  command<T>(args: string[]): Promise<T> {
-    return this.client.sendCommand(args) as Promise<T>;
+  private command<T>(args: string[]): Promise<T> {
+    return this.link.command<T>(args);
   }
 
-  eval<T>(script: string, keys: string[], args: Array<string | number>): Promise<T> {
-    return this.command<T>(["EVAL", script, String(keys.length), ...keys, ...args.map(String)]);
+  private eval<T>(script: string, keys: string[], args: Array<string | number>): Promise<T> {
+    return this.link.eval<T>(script, keys, args);
+  }
+
+  private reason(error: unknown): string {
+    return this.link.reason(error);
   }
 
   /** A command of a change: any failure becomes ClientError.StateUnavailable. */
@@ -158,7 +121,14 @@ export class RedisState implements SafetyState, RedisLink {
     const key = `${this.state.prefix}lock:${region}:${instanceId}`;
     const value = JSON.stringify({ ...details, owner: randomUUID() });
     const ttl = this.state.lockMs;
-    const holder = await this.run("lock_acquire", () => this.eval<string | null>(LOCK_ACQUIRE, [key], [value, ttl]));
+    const holder = await this.run("lock_acquire", () => this.eval<string | null>(LOCK_ACQUIRE, [key], [value, ttl])).catch(
+      (error: unknown) => {
+        // The answer may only be late: if Redis did take the lock for us, this release (behind it on the same
+        // connection) gives it back at once instead of at its expiry.
+        this.eval(LOCK_RELEASE, [key], [value]).catch(() => {});
+        throw error;
+      },
+    );
     if (holder !== null) throw instanceLocked(instanceId, JSON.parse(holder) as LockDetails, "shared");
     let lost = false;
     const renew = setInterval(
@@ -202,41 +172,5 @@ export class RedisState implements SafetyState, RedisLink {
   private tokenKey(token: string): string {
     // Only a hash of the token is stored: reading Redis does not give a usable token.
     return `${this.state.prefix}token:${createHash("sha256").update(token).digest("base64url")}`;
-  }
-
-  private up(): void {
-    const was = this.down;
-    this.down = undefined;
-    if (was === "not connected yet") this.log.notice("state store connected", { store: this.state.where });
-    else
-      this.log.notice("state store reachable again: shared guarantees and budget restored", {
-        store: this.state.where,
-      });
-  }
-
-  private failed(error: unknown): void {
-    const reason = this.reason(error);
-    if (this.closed) return;
-    if (this.down === undefined || this.down === "not connected yet") {
-      this.log.error(
-        "state store unreachable: restores are refused until it is back, reads go on with a local share of the budget",
-        {
-          store: this.state.where,
-          reason,
-        },
-      );
-    }
-    this.down = reason;
-  }
-
-  /** A short reason for logs and errors, with the URL's password (if any) cut out. */
-  reason(error: unknown): string {
-    const text =
-      error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error);
-    const password = new URL(this.state.url.reveal()).password;
-    const clean = password
-      ? text.split(password).join("[redacted]").split(decodeURIComponent(password)).join("[redacted]")
-      : text;
-    return clean.slice(0, 200);
   }
 }
