@@ -1,5 +1,6 @@
-import { chmodSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { timingSafeEqual } from "node:crypto";
+import { chmodSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config.js";
 import { createAuthenticator } from "../../src/http/auth.js";
@@ -57,6 +58,20 @@ describe("bearer tokens from TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE", () => {
     expect(auth.resourceMetadataUrl()).toBeUndefined();
     expect(lines.join("")).toContain("bearer tokens loaded");
     expect(lines.join("")).toContain("tokens=2");
+  });
+
+  it('accepts a hash made with the README\'s recipe (printf %s "$TOKEN" | sha256sum)', async () => {
+    const hash = execFileSync("sh", ["-c", `printf %s "$TOKEN" | sha256sum | cut -d' ' -f1`], {
+      env: { PATH: process.env.PATH, TOKEN: LATER },
+      encoding: "utf8",
+    }).trim();
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    const { auth, lines } = await authenticatorFor(
+      writeTokensFile([{ name: "ops", sha256: hash, scopes: ["redis:read"] }]),
+    );
+    allLines.push(...lines);
+    const result = await auth.authenticate(`Bearer ${LATER}`);
+    expect(result.ok && result.caller.id).toBe("token:ops");
   });
 
   it("refuses an unknown token with 401 invalid_token, logging the reason but not the token", async () => {
