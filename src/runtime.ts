@@ -12,6 +12,8 @@ import { createSafety, type Safety } from "./safety/index.js";
 export interface Runtime {
   api: RedisApi;
   safety: Safety;
+  /** The tool calls running in the process, whatever their session: a shutdown awaits them. */
+  calls: CallTracker;
   /** Releases the API's sockets. */
   close(): void;
 }
@@ -27,6 +29,28 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
   return {
     api,
     safety: createSafety(config, log, { maxInflightPerCaller: options.maxInflightPerCaller }),
+    calls: new CallTracker(),
     close: () => api.close(),
   };
+}
+
+/** Counts running calls; `settled()` resolves once none runs (a restore already sent included). */
+export class CallTracker {
+  private readonly running = new Set<Promise<unknown>>();
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  track<T>(call: Promise<T>): Promise<T> {
+    this.running.add(call);
+    const done = () => this.running.delete(call);
+    call.then(done, done);
+    return call;
+  }
+
+  /** Resolves when every call running now, and every call started meanwhile, has ended. */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
 }

@@ -90,7 +90,7 @@ export function createServer(deps: ServerDeps): CreatedServer {
         outputSchema: tool.outputSchema,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      (args: unknown, extra) => runTool(tool, args, ctx, extra),
+      (args: unknown, extra) => runtime.calls.track(runTool(tool, args, ctx, extra)),
     );
   }
   if (hidden.size > 0) hideFromList(server, hidden);
