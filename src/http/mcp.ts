@@ -67,11 +67,13 @@ export class McpEndpoint {
         return sendRpcError(res, 403, RPC.serverError, "This session belongs to another caller", headers);
       }
       session.lastSeen = Date.now();
-      session.busy++;
+      // a POST being answered keeps the session alive; an open GET stream alone does not
+      const busy = req.method === "POST" ? 1 : 0;
+      session.busy += busy;
       try {
         await session.transport.handleRequest(req, res, body);
       } finally {
-        session.busy--;
+        session.busy -= busy;
         session.lastSeen = Date.now();
       }
       return;
