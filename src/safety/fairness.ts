@@ -51,6 +51,11 @@ export class CallerGate {
     return this.lanes.get(callerId)?.active ?? 0;
   }
 
+  /** Calls of a caller waiting for their turn. */
+  waiting(callerId: string): number {
+    return this.lanes.get(callerId)?.waiting.length ?? 0;
+  }
+
   private wait(lane: Lane, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const wake = () => {
