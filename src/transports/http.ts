@@ -23,7 +23,7 @@ export interface HttpHandle {
   port: number;
   endpoint: McpEndpoint;
   /**
-   * Graceful shutdown: /healthz answers 503 and /mcp refuses new work, running calls get `graceMs` to end;
+   * Graceful shutdown: /healthz answers 503 and /mcp refuses new work (503), running calls get `graceMs` to end;
    * then the sessions close (aborting what still waits) and every call still running (a RestoreInstance
    * already sent) is awaited, so that its outcome is recorded.
    */
@@ -105,15 +105,17 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
     endpoint,
     async shutdown(graceMs = 25_000) {
       if (closing) return;
-      closing = true;
-      server.close();
-      server.closeIdleConnections();
+      closing = true; // from now: /healthz 503, /mcp 503 (the listener stays up so probes see the 503)
       log.notice("shutting down: no new work; waiting for running calls", { calls: runtime.calls.size, sessions: endpoint.sessions.size });
       const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
       await Promise.race([runtime.calls.settled(), grace]);
-      await endpoint.closeAll();
-      await runtime.calls.settled();
-      server.closeAllConnections();
+      await endpoint.closeAll(); // aborts what still waits (check_task waits, confirmations)
+      await runtime.calls.settled(); // a RestoreInstance already sent is awaited and recorded
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      log.notice("shut down", { sessions: endpoint.sessions.size });
     },
   };
 }

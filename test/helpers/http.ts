@@ -67,9 +67,15 @@ export interface HttpHarnessOptions {
 }
 
 /** Connects a real MCP client over Streamable HTTP to `url`, with a bearer token when given. */
-export async function connectHttp(url: string, token?: string, options?: ClientOptions): Promise<HttpClient> {
+export async function connectHttp(
+  url: string,
+  token?: string,
+  options?: ClientOptions,
+  fetchImpl?: typeof fetch,
+): Promise<HttpClient> {
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
   const client = new Client({ name: "http-test-client", version: "1.0.0" }, options);
   await client.connect(transport);

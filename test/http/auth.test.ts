@@ -7,6 +7,8 @@ import { sc } from "../helpers/harness.js";
 import { connectHttp, type HttpHarness, startHttpHarness } from "../helpers/http.js";
 
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
+// biome-ignore lint/suspicious/noExplicitAny: assertions read the JSON body loosely
+const json = async (res: Response): Promise<Record<string, any>> => (await res.json()) as Record<string, any>;
 const INIT = {
   jsonrpc: "2.0",
   id: 1,
@@ -76,7 +78,7 @@ describe("authentication and scopes over HTTP", () => {
       { Authorization: `Bearer ${h.tokens.viewer?.token}`, "Mcp-Session-Id": sessionId ?? "", "Mcp-Protocol-Version": "2025-11-25" },
     );
     expect(hijack.status).toBe(403);
-    expect((await hijack.json()).error.message).toMatch(/another caller/);
+    expect((await json(hijack)).error.message).toMatch(/another caller/);
     const del = await fetch(h.url, {
       method: "DELETE",
       headers: { Authorization: `Bearer ${h.tokens.viewer?.token}`, "Mcp-Session-Id": sessionId ?? "" },
@@ -93,6 +95,6 @@ describe("authentication and scopes over HTTP", () => {
       { Authorization: `Bearer ${h.tokens.ops?.token}`, "Mcp-Session-Id": "00000000-0000-0000-0000-000000000000" },
     );
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe(-32001);
+    expect((await json(res)).error.code).toBe(-32001);
   });
 });

@@ -7,6 +7,8 @@ import { until } from "../follow/helpers.js";
 import { fakeEnv } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: assertions read the JSON body loosely
+const json = async (res: Response): Promise<Record<string, any>> => (await res.json()) as Record<string, any>;
 const INIT = {
   jsonrpc: "2.0",
   id: 1,
@@ -31,7 +33,7 @@ describe("web safety and limits", () => {
   it("/healthz answers 200 {status: ok} without authentication", async () => {
     const res = await fetch(new URL("/healthz", h.url));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok" });
+    expect(await json(res)).toEqual({ status: "ok" });
   });
 
   it("a spoofed Host gets 403 before authentication (even with a valid token)", async () => {
@@ -82,7 +84,7 @@ describe("web safety and limits", () => {
     const big = JSON.stringify({ ...INIT, params: { ...INIT.params, pad: "x".repeat(1024 * 1024) } });
     const res = await fetch(h.url, { method: "POST", headers: { ...ACCEPT, ...auth() }, body: big });
     expect(res.status).toBe(413);
-    expect((await res.json()).error.message).toMatch(/larger than 1048576 bytes/);
+    expect((await json(res)).error.message).toMatch(/larger than 1048576 bytes/);
     const justUnder = JSON.stringify({ ...INIT, params: { ...INIT.params, pad: "x".repeat(1000 * 1024) } });
     const ok = await fetch(h.url, { method: "POST", headers: { ...ACCEPT, ...auth() }, body: justUnder });
     expect(ok.status).toBe(200);
@@ -94,7 +96,7 @@ describe("web safety and limits", () => {
     for (const body of ["{not json", '{"jsonrpc": "2.0", "id": 1, "method"', ""]) {
       const res = await fetch(h.url, { method: "POST", headers: { ...ACCEPT, ...auth() }, body });
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32700 }, id: null });
+      expect(await json(res)).toMatchObject({ jsonrpc: "2.0", error: { code: -32700 }, id: null });
     }
   });
 
@@ -102,7 +104,7 @@ describe("web safety and limits", () => {
     const clients = [await h.connect(), await h.connect(), await h.connect()];
     const res = await fetch(h.url, { method: "POST", headers: { ...ACCEPT, ...auth() }, body: JSON.stringify(INIT) });
     expect(res.status).toBe(503);
-    expect((await res.json()).error.message).toMatch(/Too many sessions .*TENCENTCLOUD_REDIS_HTTP_MAX_SESSIONS=3/);
+    expect((await json(res)).error.message).toMatch(/Too many sessions .*TENCENTCLOUD_REDIS_HTTP_MAX_SESSIONS=3/);
     await clients[0]?.close();
     expect(await until(() => h.http.endpoint.sessions.size === 2)).toBe(true);
     const again = await h.connect();
