@@ -27,7 +27,10 @@ function env(url: string, extra: Record<string, string> = {}): Record<string, st
 }
 
 /** dist/index.js --http on an ephemeral loopback port; resolves with its /mcp URL once it listens. */
-export async function startHttpServer(fakeUrl: string, extra: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; rss(): number; close(): Promise<void> }> {
+export async function startHttpServer(
+  fakeUrl: string,
+  extra: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess; rss(): number; close(): Promise<void> }> {
   const child = spawn(process.execPath, [SERVER_ENTRY, "--http", "--port", "0"], {
     env: env(fakeUrl, extra),
     stdio: ["ignore", "ignore", "pipe"],
@@ -96,7 +99,8 @@ export class HttpRpc {
 
   async callOk(name: string, args: Record<string, unknown>): Promise<void> {
     const answer = await this.request("tools/call", { name, arguments: args });
-    if (answer.error || answer.result?.isError) throw new Error(`${name} failed: ${JSON.stringify(answer).slice(0, 300)}`);
+    if (answer.error || answer.result?.isError)
+      throw new Error(`${name} failed: ${JSON.stringify(answer).slice(0, 300)}`);
   }
 
   private post(body: unknown): Promise<Response> {
@@ -113,7 +117,10 @@ export class HttpRpc {
   }
 }
 
-export const HTTP_PER_CALL = { http: "mcp check_task over HTTP (session)", stdio: "mcp check_task over stdio" } as const;
+export const HTTP_PER_CALL = {
+  http: "mcp check_task over HTTP (session)",
+  stdio: "mcp check_task over stdio",
+} as const;
 
 /** check_task over HTTP vs over stdio, same fake, `rounds` x `perRound` sequential calls each, interleaved. */
 export async function httpPerCall(fakeUrl: string, taskId: number, rounds: number, perRound: number) {

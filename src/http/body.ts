@@ -10,7 +10,12 @@ export type BodyResult = { ok: true; body: unknown } | { ok: false; status: 400 
  * Not JSON: 400 with the JSON-RPC parse error. Neither case parses or keeps more than `limit` bytes.
  */
 export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyResult> {
-  const tooLarge = { ok: false, status: 413, code: -32600, message: `Request body larger than ${limit} bytes` } as const;
+  const tooLarge = {
+    ok: false,
+    status: 413,
+    code: -32600,
+    message: `Request body larger than ${limit} bytes`,
+  } as const;
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return tooLarge;
   const chunks: Buffer[] = [];

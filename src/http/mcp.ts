@@ -37,13 +37,25 @@ export class McpEndpoint {
   }
 
   /** Handles an authenticated request to /mcp. `headers` go on every answer written here (CORS). */
-  async handle(req: IncomingMessage, res: ServerResponse, caller: Caller, expiresAt: number | undefined, headers: Record<string, string>) {
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    caller: Caller,
+    expiresAt: number | undefined,
+    headers: Record<string, string>,
+  ) {
     (req as AuthedRequest).auth = authInfoFor(caller, expiresAt);
     let body: unknown;
     if (req.method === "POST") {
       const read = await readJsonBody(req);
       if (!read.ok) {
-        sendRpcError(res, read.status, read.code, read.message, read.status === 413 ? { ...headers, Connection: "close" } : headers);
+        sendRpcError(
+          res,
+          read.status,
+          read.code,
+          read.message,
+          read.status === 413 ? { ...headers, Connection: "close" } : headers,
+        );
         if (read.status === 413) req.resume();
         return;
       }
@@ -56,14 +68,31 @@ export class McpEndpoint {
     return this.session(req, res, caller, body, headers);
   }
 
-  private async session(req: IncomingMessage, res: ServerResponse, caller: Caller, body: unknown, headers: Record<string, string>) {
+  private async session(
+    req: IncomingMessage,
+    res: ServerResponse,
+    caller: Caller,
+    body: unknown,
+    headers: Record<string, string>,
+  ) {
     const header = req.headers["mcp-session-id"];
     const id = Array.isArray(header) ? header[0] : header;
     if (id !== undefined) {
       const session = this.sessions.get(id);
-      if (!session) return sendRpcError(res, 404, RPC.sessionNotFound, "Session not found (it ended or expired): initialize a new one", headers);
+      if (!session)
+        return sendRpcError(
+          res,
+          404,
+          RPC.sessionNotFound,
+          "Session not found (it ended or expired): initialize a new one",
+          headers,
+        );
       if (session.callerId !== caller.id) {
-        this.deps.log.warning("http session used by another caller: refused", { session: id, caller: caller.id, owner: session.callerId });
+        this.deps.log.warning("http session used by another caller: refused", {
+          session: id,
+          caller: caller.id,
+          owner: session.callerId,
+        });
         return sendRpcError(res, 403, RPC.serverError, "This session belongs to another caller", headers);
       }
       session.lastSeen = Date.now();
@@ -80,10 +109,19 @@ export class McpEndpoint {
     }
     const initializing = Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body);
     if (req.method !== "POST" || !initializing) {
-      return sendRpcError(res, 400, RPC.serverError, "Bad Request: Mcp-Session-Id header is required (initialize first)", headers);
+      return sendRpcError(
+        res,
+        400,
+        RPC.serverError,
+        "Bad Request: Mcp-Session-Id header is required (initialize first)",
+        headers,
+      );
     }
     if (!this.sessions.reserve()) {
-      this.deps.log.warning("http session refused: the session cap is reached", { max: this.sessions.max, caller: caller.id });
+      this.deps.log.warning("http session refused: the session cap is reached", {
+        max: this.sessions.max,
+        caller: caller.id,
+      });
       return sendRpcError(
         res,
         503,
@@ -127,12 +165,24 @@ export class McpEndpoint {
     }
   }
 
-  private async stateless(req: IncomingMessage, res: ServerResponse, caller: Caller, body: unknown, headers: Record<string, string>) {
+  private async stateless(
+    req: IncomingMessage,
+    res: ServerResponse,
+    caller: Caller,
+    body: unknown,
+    headers: Record<string, string>,
+  ) {
     if (req.method !== "POST") {
-      return sendRpcError(res, 405, RPC.serverError, "Method not allowed: this server runs without sessions (stateless)", {
-        ...headers,
-        Allow: "POST",
-      });
+      return sendRpcError(
+        res,
+        405,
+        RPC.serverError,
+        "Method not allowed: this server runs without sessions (stateless)",
+        {
+          ...headers,
+          Allow: "POST",
+        },
+      );
     }
     const { config, log, runtime } = this.deps;
     const created = createServer({ config, log, runtime, caller, processLogs: false, callLogLevel: "info" });

@@ -1,7 +1,12 @@
 import type { ServerResponse } from "node:http";
 
 /** Sends a JSON body with a status (and extra headers); nothing when the response has already started. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;
@@ -23,4 +28,9 @@ export function sendRpcError(
 }
 
 /** JSON-RPC error codes used on the HTTP layer. */
-export const RPC = { parseError: -32700, invalidRequest: -32600, serverError: -32000, sessionNotFound: -32001 } as const;
+export const RPC = {
+  parseError: -32700,
+  invalidRequest: -32600,
+  serverError: -32000,
+  sessionNotFound: -32001,
+} as const;

@@ -34,10 +34,15 @@ function hostnameOf(value: string, withScheme: boolean): string | undefined {
  * parser's host name, port-agnostic), which is Express-only; an Origin is also fine when it is one of the
  * CORS origins. Returns why the request is refused, or undefined.
  */
-export function checkHostAndOrigin(req: IncomingMessage, hosts: ReadonlySet<string>, origins: readonly string[]): string | undefined {
+export function checkHostAndOrigin(
+  req: IncomingMessage,
+  hosts: ReadonlySet<string>,
+  origins: readonly string[],
+): string | undefined {
   const host = req.headers.host;
   const hostname = host === undefined ? undefined : hostnameOf(host, false);
-  if (!hostname || !hosts.has(hostname)) return `Host not allowed: ${host === undefined ? "(none)" : JSON.stringify(host.slice(0, 100))}`;
+  if (!hostname || !hosts.has(hostname))
+    return `Host not allowed: ${host === undefined ? "(none)" : JSON.stringify(host.slice(0, 100))}`;
   const origin = req.headers.origin;
   if (origin === undefined) return undefined;
   if (origins.includes(origin)) return undefined;
@@ -68,7 +73,8 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse, origi
     .writeHead(204, {
       ...headers,
       "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
-      "Access-Control-Allow-Headers": "Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID",
+      "Access-Control-Allow-Headers":
+        "Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID",
       "Access-Control-Max-Age": "600",
       "Content-Length": "0",
     })

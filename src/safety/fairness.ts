@@ -65,7 +65,11 @@ export class CallerGate {
       const onAbort = () => {
         const i = lane.waiting.indexOf(wake);
         if (i >= 0) lane.waiting.splice(i, 1);
-        reject(new CloudError("ClientError.Cancelled", "The call was cancelled while it waited for its turn", { notSent: true }));
+        reject(
+          new CloudError("ClientError.Cancelled", "The call was cancelled while it waited for its turn", {
+            notSent: true,
+          }),
+        );
       };
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });

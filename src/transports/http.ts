@@ -55,11 +55,17 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
 
     if (WELL_KNOWN.includes(path) && req.method === "GET") {
       const metadata = authenticator.resourceMetadata();
-      if (!metadata) return sendJson(res, 404, { error: "not_found", error_description: "This server does not use OAuth" });
+      if (!metadata)
+        return sendJson(res, 404, { error: "not_found", error_description: "This server does not use OAuth" });
       return sendJson(res, 200, metadata, { "Cache-Control": "max-age=300" });
     }
-    if (path !== "/mcp") return sendJson(res, 404, { error: "not_found", error_description: "The MCP endpoint is /mcp" });
-    if (closing) return sendRpcError(res, 503, RPC.serverError, "The server is shutting down", { "Retry-After": "5", Connection: "close" });
+    if (path !== "/mcp")
+      return sendJson(res, 404, { error: "not_found", error_description: "The MCP endpoint is /mcp" });
+    if (closing)
+      return sendRpcError(res, 503, RPC.serverError, "The server is shutting down", {
+        "Retry-After": "5",
+        Connection: "close",
+      });
 
     const auth = await authenticator.authenticate(req.headers.authorization);
     if (!auth.ok) {
@@ -76,7 +82,9 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
 
   const server = createHttpServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      log.error("http request failed unexpectedly", { error: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
+      log.error("http request failed unexpectedly", {
+        error: error instanceof Error ? error.message.slice(0, 200) : "unknown",
+      });
       sendRpcError(res, 500, -32603, "Internal server error");
     });
   });
@@ -106,7 +114,10 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
     async shutdown(graceMs = 25_000) {
       if (closing) return;
       closing = true; // from now: /healthz 503, /mcp 503 (the listener stays up so probes see the 503)
-      log.notice("shutting down: no new work; waiting for running calls", { calls: runtime.calls.size, sessions: endpoint.sessions.size });
+      log.notice("shutting down: no new work; waiting for running calls", {
+        calls: runtime.calls.size,
+        sessions: endpoint.sessions.size,
+      });
       const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
       await Promise.race([runtime.calls.settled(), grace]);
       await endpoint.closeAll(); // aborts what still waits (check_task waits, confirmations)

@@ -90,7 +90,10 @@ describe("dist/index.js --http in a child process", () => {
 
   it("refuses to start with a tokens file readable by others (non-zero exit, naming the file's variable)", async () => {
     const path = writeTokensFile({ bot: { token: newToken(), scopes: READ_WRITE } }, 0o644);
-    const { code, stderr } = await runToExit(["--http", "--port", "0"], fakeEnv(fake, { TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE: path }));
+    const { code, stderr } = await runToExit(
+      ["--http", "--port", "0"],
+      fakeEnv(fake, { TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE: path }),
+    );
     expect(code).not.toBe(0);
     expect(stderr).toContain("TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE");
     expect(stderr).not.toMatch(/listening/);

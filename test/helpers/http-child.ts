@@ -13,7 +13,11 @@ export interface HttpChild {
 }
 
 /** Runs the built server (dist/index.js) with --http in a child process; resolves once it logs its URL. */
-export async function startHttpChild(args: string[], env: Record<string, string>, timeoutMs = 15_000): Promise<HttpChild> {
+export async function startHttpChild(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 15_000,
+): Promise<HttpChild> {
   if (!existsSync(DIST_ENTRY)) throw new Error("dist/index.js is missing: run npm run build first (npm test does)");
   const child = spawn(process.execPath, [DIST_ENTRY, "--http", ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },

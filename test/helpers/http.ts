@@ -139,7 +139,13 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
 const TEMP_AUTH = true;
 function tempAuthenticator(tokens: Record<string, TestToken>): Authenticator {
   const refuse = (description: string) =>
-    ({ ok: false, status: 401, wwwAuthenticate: 'Bearer error="invalid_token"', error: "invalid_token", description }) as const;
+    ({
+      ok: false,
+      status: 401,
+      wwwAuthenticate: 'Bearer error="invalid_token"',
+      error: "invalid_token",
+      description,
+    }) as const;
   return {
     async authenticate(authorization) {
       if (!authorization) return refuse("no token");

@@ -75,7 +75,11 @@ describe("authentication and scopes over HTTP", () => {
     h.fake.reset();
     const hijack = await post(
       { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "list_instances", arguments: {} } },
-      { Authorization: `Bearer ${h.tokens.viewer?.token}`, "Mcp-Session-Id": sessionId ?? "", "Mcp-Protocol-Version": "2025-11-25" },
+      {
+        Authorization: `Bearer ${h.tokens.viewer?.token}`,
+        "Mcp-Session-Id": sessionId ?? "",
+        "Mcp-Protocol-Version": "2025-11-25",
+      },
     );
     expect(hijack.status).toBe(403);
     expect((await json(hijack)).error.message).toMatch(/another caller/);

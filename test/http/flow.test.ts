@@ -64,7 +64,9 @@ describe("per-caller fairness (TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER)"
     const controllers = Array.from({ length: 10 }, () => new AbortController());
     const waits = controllers.map((controller) =>
       ops.client
-        .callTool({ name: "check_task", arguments: { taskId, waitSeconds: 60 } }, undefined, { signal: controller.signal })
+        .callTool({ name: "check_task", arguments: { taskId, waitSeconds: 60 } }, undefined, {
+          signal: controller.signal,
+        })
         .then(
           (r) => ({ settled: "result" as const, r }),
           (e: unknown) => ({ settled: "rejected" as const, e }),
@@ -75,7 +77,11 @@ describe("per-caller fairness (TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER)"
     expect(h.fake.count("DescribeTaskInfo")).toBe(2);
     const refused = await ops.call("list_instances");
     expect(refused.isError).toBe(true);
-    expect(sc(refused).error).toMatchObject({ code: "ClientError.TooManyCalls", retryable: true, category: "throttled" });
+    expect(sc(refused).error).toMatchObject({
+      code: "ClientError.TooManyCalls",
+      retryable: true,
+      category: "throttled",
+    });
     expect(h.fake.count("DescribeInstances")).toBe(0);
 
     const viewer = await h.connect(h.tokens.viewer?.token);
@@ -97,7 +103,9 @@ describe("per-caller fairness (TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER)"
 describe("load: 400 calls from 20 concurrent sessions", () => {
   let h: HttpHarness;
   beforeAll(async () => {
-    h = await startHttpHarness({ env: { TENCENTCLOUD_REDIS_LOG_LEVEL: "warning", TENCENTCLOUD_REDIS_RATE_LIMIT: "1000" } });
+    h = await startHttpHarness({
+      env: { TENCENTCLOUD_REDIS_LOG_LEVEL: "warning", TENCENTCLOUD_REDIS_RATE_LIMIT: "1000" },
+    });
   });
   afterAll(() => h.close());
 
@@ -121,7 +129,9 @@ describe("load: 400 calls from 20 concurrent sessions", () => {
     }
     expect(h.fake.count("DescribeTaskInfo")).toBe(400);
     const rssAfter = process.memoryUsage().rss;
-    console.info(`load: 400 calls over 20 HTTP sessions, RSS ${(rssBefore / 2 ** 20).toFixed(0)} -> ${(rssAfter / 2 ** 20).toFixed(0)} MiB (test process, client and server)`);
+    console.info(
+      `load: 400 calls over 20 HTTP sessions, RSS ${(rssBefore / 2 ** 20).toFixed(0)} -> ${(rssAfter / 2 ** 20).toFixed(0)} MiB (test process, client and server)`,
+    );
     await Promise.all(clients.map((c) => c.close()));
   });
 });

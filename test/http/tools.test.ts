@@ -55,7 +55,11 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
     expect(plan.status).toBe("confirmation_required");
     await first.close(); // the agent reconnects
     const second = await h.connect(h.tokens.ops?.token);
-    const done = await second.call("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: plan.confirmToken });
+    const done = await second.call("restore_instance", {
+      instanceId: SESSIONS,
+      backupId,
+      confirmToken: plan.confirmToken,
+    });
     expect(sc(done)).toMatchObject({ status: "submitted" });
     expect(h.fake.count("RestoreInstance")).toBe(1);
     const progress = progressLog();
@@ -78,7 +82,11 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
     const oncall = await h.connect(h.tokens.oncall?.token);
     const backupId = await restorableBackup(ops, SESSIONS);
     const plan = sc(await ops.call("restore_instance", { instanceId: SESSIONS, backupId }));
-    const stolen = await oncall.call("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: plan.confirmToken });
+    const stolen = await oncall.call("restore_instance", {
+      instanceId: SESSIONS,
+      backupId,
+      confirmToken: plan.confirmToken,
+    });
     expect(stolen.isError).toBe(true);
     expect(sc(stolen).error).toMatchObject({ code: "ClientError.ConfirmationInvalid" });
     expect(sc(stolen).error.message).toMatch(/issued to another caller/);
@@ -100,15 +108,21 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
     expect(seen.oncall).toEqual([]);
     const apiCall = seen.ops?.find((m) => (m.data as { msg?: string }).msg === "api call");
     expect(apiCall?.data).toMatchObject({ action: "DescribeInstances", caller: "token:ops", tool: "list_instances" });
-    expect(h.logLines.some((l) => /INFO api call action=DescribeInstances .*caller=token:ops tool=list_instances/.test(l))).toBe(true);
-    expect(h.logLines.some((l) => /INFO tool call outcome=ok ms=\d+ caller=token:ops tool=list_instances/.test(l))).toBe(true);
+    expect(
+      h.logLines.some((l) => /INFO api call action=DescribeInstances .*caller=token:ops tool=list_instances/.test(l)),
+    ).toBe(true);
+    expect(
+      h.logLines.some((l) => /INFO tool call outcome=ok ms=\d+ caller=token:ops tool=list_instances/.test(l)),
+    ).toBe(true);
 
     // logging/setLevel is per session: at error, ops gets no info record while oncall still does
     await ops.client.setLoggingLevel("error");
     seen.ops = [];
     expect((await ops.call("list_instances")).isError).toBeFalsy();
     expect((await oncall.call("list_instances")).isError).toBeFalsy();
-    expect(await until(() => (seen.oncall ?? []).some((m) => (m.data as { caller?: string }).caller === "token:oncall"))).toBe(true);
+    expect(
+      await until(() => (seen.oncall ?? []).some((m) => (m.data as { caller?: string }).caller === "token:oncall")),
+    ).toBe(true);
     expect(seen.ops).toEqual([]);
     expect(seen.oncall?.every((m) => (m.data as { caller?: string }).caller === "token:oncall")).toBe(true);
   });
@@ -126,7 +140,11 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
     controller.abort("gave up");
     await expect(call).rejects.toThrow();
     expect(
-      await until(() => h.logLines.some((l) => l.includes("check_task wait ended") && l.includes("ended=cancelled") && l.includes("caller=token:ops"))),
+      await until(() =>
+        h.logLines.some(
+          (l) => l.includes("check_task wait ended") && l.includes("ended=cancelled") && l.includes("caller=token:ops"),
+        ),
+      ),
     ).toBe(true);
     const count = h.fake.count("DescribeTaskInfo");
     await pause(300);

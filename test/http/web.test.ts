@@ -39,10 +39,14 @@ describe("web safety and limits", () => {
   it("a spoofed Host gets 403 before authentication (even with a valid token)", async () => {
     const { request } = await import("node:http");
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(h.url, { method: "POST", headers: { ...ACCEPT, ...auth(), Host: "evil.example.com" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        h.url,
+        { method: "POST", headers: { ...ACCEPT, ...auth(), Host: "evil.example.com" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end(JSON.stringify(INIT));
     });
@@ -52,7 +56,11 @@ describe("web safety and limits", () => {
 
   it("a foreign Origin gets 403 (before authentication: no token needed to be refused)", async () => {
     for (const headers of [{ Origin: "https://evil.example.com" }, { Origin: "https://evil.example.com", ...auth() }]) {
-      const res = await fetch(h.url, { method: "POST", headers: { ...ACCEPT, ...headers }, body: JSON.stringify(INIT) });
+      const res = await fetch(h.url, {
+        method: "POST",
+        headers: { ...ACCEPT, ...headers },
+        body: JSON.stringify(INIT),
+      });
       expect(res.status).toBe(403);
       expect(res.headers.get("access-control-allow-origin")).toBeNull();
     }
@@ -75,7 +83,10 @@ describe("web safety and limits", () => {
     expect(listed.headers.get("access-control-allow-origin")).toBe("https://console.example.com");
     expect(listed.headers.get("access-control-expose-headers")).toContain("Mcp-Session-Id");
     await listed.body?.cancel();
-    await fetch(h.url, { method: "DELETE", headers: { ...auth(), "Mcp-Session-Id": listed.headers.get("mcp-session-id") ?? "" } });
+    await fetch(h.url, {
+      method: "DELETE",
+      headers: { ...auth(), "Mcp-Session-Id": listed.headers.get("mcp-session-id") ?? "" },
+    });
     const unlisted = await fetch(h.url, { method: "OPTIONS", headers: { Origin: "http://127.0.0.1:1" } });
     expect(unlisted.status).toBe(403);
   });
@@ -89,7 +100,10 @@ describe("web safety and limits", () => {
     const ok = await fetch(h.url, { method: "POST", headers: { ...ACCEPT, ...auth() }, body: justUnder });
     expect(ok.status).toBe(200);
     await ok.body?.cancel();
-    await fetch(h.url, { method: "DELETE", headers: { ...auth(), "Mcp-Session-Id": ok.headers.get("mcp-session-id") ?? "" } });
+    await fetch(h.url, {
+      method: "DELETE",
+      headers: { ...auth(), "Mcp-Session-Id": ok.headers.get("mcp-session-id") ?? "" },
+    });
   });
 
   it("malformed JSON gets 400 with the JSON-RPC parse error -32700", async () => {
@@ -131,7 +145,9 @@ describe("idle sessions expire", () => {
       body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/list", params: {} }),
     });
     expect(res.status).toBe(404);
-    expect(h.logLines.some((l) => l.includes("http session expired (idle)") && l.includes("caller=token:ops"))).toBe(true);
+    expect(h.logLines.some((l) => l.includes("http session expired (idle)") && l.includes("caller=token:ops"))).toBe(
+      true,
+    );
     const fresh = await h.connect();
     expect((await fresh.call("list_instances")).isError).toBeFalsy();
   });
@@ -149,13 +165,18 @@ describe("stateless mode", () => {
     expect(c.transport.sessionId).toBeUndefined();
     expect((await c.call("list_instances")).isError).toBeFalsy();
     expect(h.http.endpoint.sessions.size).toBe(0);
-    const get = await fetch(h.url, { headers: { Accept: "text/event-stream", Authorization: `Bearer ${h.tokens.ops?.token}` } });
+    const get = await fetch(h.url, {
+      headers: { Accept: "text/event-stream", Authorization: `Bearer ${h.tokens.ops?.token}` },
+    });
     expect(get.status).toBe(405);
   });
 
   it("refuses to start together with elicit confirmation, naming both settings", () => {
     expect(() =>
-      loadConfig(["--http"], fakeEnv(h.fake, { TENCENTCLOUD_REDIS_HTTP_STATELESS: "true", TENCENTCLOUD_REDIS_CONFIRM: "elicit" })),
+      loadConfig(
+        ["--http"],
+        fakeEnv(h.fake, { TENCENTCLOUD_REDIS_HTTP_STATELESS: "true", TENCENTCLOUD_REDIS_CONFIRM: "elicit" }),
+      ),
     ).toThrow(/TENCENTCLOUD_REDIS_HTTP_STATELESS=true cannot be combined with TENCENTCLOUD_REDIS_CONFIRM=elicit/);
   });
 });
