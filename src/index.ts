@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     const { createAuthenticator } = await import("./http/auth.js");
     const { startHttp } = await import("./transports/http.js");
     const authenticator = await createAuthenticator(config, log);
-    const http = await startHttp({ config, log, runtime, authenticator });
+    const http = await startHttp({ config, log, runtime, authenticator, publicUrl: config.publicUrl });
     cleanups.unshift(() => http.shutdown());
     process.on("SIGHUP", () => {
       log.notice("SIGHUP: reloading the authentication configuration");

@@ -3,7 +3,7 @@ import { CloudError } from "../cloud/errors.js";
 
 /** What a caller may do: read (list, check) or restore (any tool that changes an instance). */
 export type Scope = "redis:read" | "redis:restore";
-export const SCOPES: readonly Scope[] = ["redis:read", "redis:restore"];
+export const SCOPES: readonly Scope[] = Object.freeze(["redis:read", "redis:restore"] as const);
 
 /**
  * Who makes a call: `token:<name>` (a static bearer token), `oauth:<sub>` (a JWT), `anonymous` (HTTP with

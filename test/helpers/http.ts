@@ -110,8 +110,8 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   const logLines: string[] = [];
   const log = new Logger(config.logLevel, (line) => logLines.push(line));
   const runtime = createRuntime(config, log, { maxInflightPerCaller: config.http.maxInflightPerCaller });
-  const authenticator: Authenticator = TEMP_AUTH ? tempAuthenticator(tokens) : await createAuthenticator(config, log);
-  const http = await startHttp({ config, log, runtime, authenticator });
+  const authenticator: Authenticator = await createAuthenticator(config, log);
+  const http = await startHttp({ config, log, runtime, authenticator, publicUrl: config.publicUrl });
   const clients: HttpClient[] = [];
   return {
     fake,
@@ -135,27 +135,3 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   };
 }
 
-// TEMPORARY until issue-9b's authenticator is merged: the same tokens, checked in the test process.
-const TEMP_AUTH = true;
-function tempAuthenticator(tokens: Record<string, TestToken>): Authenticator {
-  const refuse = (description: string) =>
-    ({
-      ok: false,
-      status: 401,
-      wwwAuthenticate: 'Bearer error="invalid_token"',
-      error: "invalid_token",
-      description,
-    }) as const;
-  return {
-    async authenticate(authorization) {
-      if (!authorization) return refuse("no token");
-      const found = Object.entries(tokens).find(([, t]) => `Bearer ${t.token}` === authorization);
-      if (!found) return refuse("unknown token");
-      const [name, t] = found;
-      return { ok: true, caller: { id: `token:${name}`, kind: "token", name, scopes: t.scopes } };
-    },
-    resourceMetadata: () => undefined,
-    resourceMetadataUrl: () => undefined,
-    reload: async () => {},
-  };
-}
