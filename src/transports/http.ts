@@ -39,6 +39,8 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
   const hosts = allowedHostnames(http, deps.publicUrl);
   const endpoint = new McpEndpoint({ config, log, runtime });
   let closing = false;
+  /** POSTs to /mcp whose response has not ended: a shutdown lets them finish (within the grace). */
+  const posts = new Set<Promise<void>>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
@@ -76,6 +78,12 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
         { error: auth.error, error_description: auth.description },
         { "WWW-Authenticate": auth.wwwAuthenticate },
       );
+    }
+    if (req.method === "POST") {
+      // answered when the response ends (an SSE answer ends after the call's result is written)
+      const answered = new Promise<void>((resolve) => res.once("close", resolve));
+      posts.add(answered);
+      void answered.then(() => posts.delete(answered));
     }
     await endpoint.handle(req, res, auth.caller, auth.expiresAt, {});
   };
@@ -119,7 +127,11 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
         sessions: endpoint.sessions.size,
       });
       const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-      await Promise.race([runtime.calls.settled(), grace]);
+      const answered = async () => {
+        await runtime.calls.settled();
+        while (posts.size > 0) await Promise.all([...posts]);
+      };
+      await Promise.race([answered(), grace]);
       await endpoint.closeAll(); // aborts what still waits (check_task waits, confirmations)
       await runtime.calls.settled(); // a RestoreInstance already sent is awaited and recorded
       await new Promise<void>((resolve) => {
