@@ -114,6 +114,11 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
       { host: http.host },
     );
   }
+  if (hosts.size === 0) {
+    log.warning(
+      "no Host name is allowed, so every request to /mcp gets 403: set TENCENTCLOUD_REDIS_PUBLIC_URL or TENCENTCLOUD_REDIS_HTTP_ALLOWED_HOSTS",
+    );
+  }
 
   return {
     url,
