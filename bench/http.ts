@@ -43,6 +43,7 @@ export async function startHttpServer(
       if (m?.[1]) resolve(m[1]);
     });
     child.once("exit", (code) => reject(new Error(`the HTTP server exited (${code}): ${stderr}`)));
+    setTimeout(() => reject(new Error(`the HTTP server did not log its URL within 20 s: ${stderr}`)), 20_000).unref();
   });
   return {
     url,
@@ -124,8 +125,9 @@ export const HTTP_PER_CALL = {
 
 /** check_task over HTTP vs over stdio, same fake, `rounds` x `perRound` sequential calls each, interleaved. */
 export async function httpPerCall(fakeUrl: string, taskId: number, rounds: number, perRound: number) {
-  const server = await startHttpServer(fakeUrl, { TENCENTCLOUD_REDIS_LOG_LEVEL: "warning" });
-  const stdio = RpcProcess.spawn([], { ...env(fakeUrl), TENCENTCLOUD_REDIS_LOG_LEVEL: "warning" }, { keep: false });
+  // at notice: the per-call info lines are off (as for the stdio subject), the "listening" line is not
+  const server = await startHttpServer(fakeUrl, { TENCENTCLOUD_REDIS_LOG_LEVEL: "notice" });
+  const stdio = RpcProcess.spawn([], { ...env(fakeUrl), TENCENTCLOUD_REDIS_LOG_LEVEL: "notice" }, { keep: false });
   await stdio.initialize();
   const rpc = new HttpRpc(server.url);
   await rpc.initialize();
