@@ -26,7 +26,7 @@ export async function stateOverhead(rounds: number, perRound: number): Promise<S
   const memory = await openState(loadConfig([], {}), log);
   const shared = await openState(loadConfig([], { TENCENTCLOUD_REDIS_STATE_URL: redis.url }), log);
   const out: StateOverhead = { calls: rounds * perRound, ms: { memory: [], redis: [] } };
-  const binding = { region: SANDBOX_REGION, instanceId: "crs-bench001", backupId: "b-1" };
+  const binding = { caller: "local", region: SANDBOX_REGION, instanceId: "crs-bench001", backupId: "b-1" };
   const once = async (state: SafetyState) => {
     const { token } = await state.tokens.issue(binding);
     await state.tokens.consume(token, binding);

@@ -6,7 +6,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { replicaThroughput, stateOverhead } from "./replicas.js";
+import { longTask } from "./fake-process.js";
+import { HTTP_PER_CALL, httpPerCall, idleSessions } from "./http.js";
 import { coldStart, memory, PER_CALL, perCall, throughput } from "./scenarios.js";
+import { FakeCloud } from "../src/sandbox/fake.js";
 import { median, percentile, round, table } from "./stats.js";
 
 const { values: flags } = parseArgs({ options: { quick: { type: "boolean" }, bundled: { type: "string" } } });
@@ -34,9 +37,14 @@ step("3. throughput under the API limit");
 const tput = await throughput(quick ? 1 : 2, 200, 20);
 step("4. memory");
 const mem = await memory(quick ? 1 : 2);
-step("6. shared state: lock + token overhead per restore call");
+step("6. HTTP: per call vs stdio, and idle sessions");
+const httpFake = await FakeCloud.start({ preparingMs: 3_600_000 });
+const httpCalls = await httpPerCall(httpFake.url, longTask(httpFake), quick ? 2 : 5, quick ? 50 : 120);
+const idle = await idleSessions(httpFake.url, 100);
+await httpFake.close();
+step("7. shared state: lock + token overhead per restore call");
 const overhead = await stateOverhead(quick ? 2 : 5, quick ? 100 : 200);
-step("7. three replicas under one shared budget");
+step("8. three replicas under one shared budget");
 const replicas = await replicaThroughput(quick ? 1 : 2, 3, 180, 20);
 
 interface Row {
@@ -125,9 +133,26 @@ for (const [off, on] of [
   });
 }
 
+const httpStat = (name: string, p: number) => percentile(httpCalls.ms[name] ?? [], p);
+for (const p of [50, 99]) {
+  rows.push({
+    comparison: `6. HTTP per call p${p} (${httpCalls.calls} calls each)`,
+    subject: `HTTP ${ms(httpStat(HTTP_PER_CALL.http, p))}`,
+    baseline: `stdio ${ms(httpStat(HTTP_PER_CALL.stdio, p))}`,
+    ratio: httpStat(HTTP_PER_CALL.http, p) / httpStat(HTTP_PER_CALL.stdio, p),
+  });
+}
+rows.push({
+  comparison: `6. HTTP: RSS with ${idle.sessions} idle sessions more`,
+  subject: `${mb(idle.after)} (${round(idle.perSession / 2 ** 20, 3)} MB per session)`,
+  baseline: `one session ${mb(idle.before)}`,
+  ratio: idle.after / idle.before,
+  goal: "< 0.5 MB per idle session",
+  met: idle.perSession < 0.5 * 2 ** 20,
+});
 const overheadP50 = { memory: median(overhead.ms.memory), redis: median(overhead.ms.redis) };
 rows.push({
-  comparison: `6. lock + token per restore call, p50 (${overhead.calls} each)`,
+  comparison: `7. lock + token per restore call, p50 (${overhead.calls} each)`,
   subject: `redis ${ms(overheadP50.redis)}`,
   baseline: `memory ${ms(overheadP50.memory)}`,
   ratio: overheadP50.redis / overheadP50.memory,
@@ -137,7 +162,7 @@ const replicaRate = replicas.calls / (replicaElapsed / 1000);
 const replicaThrottled = Math.max(...replicas.throttled);
 const replicaFailed = Math.max(...replicas.failed);
 rows.push({
-  comparison: `7. ${replicas.replicas} replicas, ${replicas.calls} calls, shared ${replicas.limit}/s`,
+  comparison: `8. ${replicas.replicas} replicas, ${replicas.calls} calls, shared ${replicas.limit}/s`,
   subject: `${round(replicaRate, 1)}/s, throttled ${replicaThrottled}, failed ${replicaFailed}`,
   baseline: `ideal ${replicas.limit}/s`,
   ratio: replicaRate / replicas.limit,
@@ -183,6 +208,8 @@ writeFileSync(
       perCallMs: Object.fromEntries(Object.entries(calls.ms).map(([k, v]) => [k, summarise(v)])),
       throughput: tput,
       memoryBytes: mem,
+      httpPerCallMs: Object.fromEntries(Object.entries(httpCalls.ms).map(([k, v]) => [k, summarise(v)])),
+      httpIdleSessions: idle,
       stateOverheadMs: { memory: summarise(overhead.ms.memory), redis: summarise(overhead.ms.redis) },
       replicas,
     },

@@ -1,16 +1,22 @@
 #!/usr/bin/env node
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, ConfigError, HELP, loadConfig } from "./config.js";
 import { Logger } from "./log.js";
+import { createPromMetrics, NO_METRICS } from "./metrics.js";
 import { openState } from "./safety/state/index.js";
-import { createServer } from "./server.js";
+import { createRuntime } from "./runtime.js";
 import { VERSION } from "./version.js";
 
-/** Entry point: read the configuration, build the server, connect stdio, and shut down cleanly. */
+/** Entry point: read the configuration, build the per-process runtime, serve stdio or HTTP, shut down cleanly. */
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
   try {
     loaded = loadConfig(process.argv.slice(2), process.env);
+    if (loaded.http.enabled) {
+      const { checkAuthConfig } = await import("./http/auth.js");
+      checkAuthConfig(loaded, { host: loaded.http.host });
+      const { checkMetricsConfig } = await import("./http/metrics.js");
+      checkMetricsConfig(loaded);
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`tencentcloud-redis-mcp: ${error.message}\n`);
@@ -27,7 +33,8 @@ async function main(): Promise<void> {
     return;
   }
   let config: Config = loaded;
-  const log = new Logger(config.logLevel);
+  // HTTP mode (a fleet's log pipeline): JSON lines. stdio (a person's terminal): plain lines.
+  const log = new Logger(config.logLevel, undefined, { json: config.http.enabled });
   const cleanups: Array<() => Promise<void>> = [];
 
   if (config.sandbox) {
@@ -53,12 +60,22 @@ async function main(): Promise<void> {
   }
 
   // One safety state per process (tokens, locks, API budget): Redis shared by replicas, or this process's memory.
-  const state = await openState(config, log);
+  const metrics = config.http.enabled ? await createPromMetrics() : NO_METRICS;
+  const state = await openState(config, log, metrics);
   cleanups.push(() => state.close());
   if (config.state) log.notice("safety state shared through Redis", { store: config.state.where, prefix: config.state.prefix });
-
-  const created = createServer({ config, log, state });
-  cleanups.unshift(() => created.close());
+  else if (config.http.enabled) {
+    log.warning(
+      "TENCENTCLOUD_REDIS_STATE_URL is not set: confirmation tokens, restore locks and the API budget live in this " +
+        "process only, so several replicas would not share these guarantees (see the README's Running several replicas)",
+    );
+  }
+  const runtime = createRuntime(config, log, {
+    maxInflightPerCaller: config.http.enabled ? config.http.maxInflightPerCaller : undefined,
+    state,
+    metrics,
+  });
+  cleanups.unshift(async () => runtime.close());
   let closing = false;
   const shutdown = async (reason: string, code = 0) => {
     if (closing) return;
@@ -69,19 +86,26 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.stdin.on("end", () => void shutdown("stdin closed"));
-  process.stdin.on("close", () => void shutdown("stdin closed"));
 
-  const transport = new StdioServerTransport();
-  transport.onclose = () => void shutdown("transport closed");
-  await created.server.connect(transport);
-  log.info("tencentcloud-redis-mcp ready", {
-    version: VERSION,
-    tools: config.tools.filter((t) => !config.readOnly || t !== "restore_instance").join(","),
-    region: config.region,
-    confirm: config.confirmMode,
-    readOnly: config.readOnly,
-  });
+  if (config.http.enabled) {
+    const { createAuthenticator } = await import("./http/auth.js");
+    const { startHttp } = await import("./transports/http.js");
+    const authenticator = await createAuthenticator(config, log);
+    const http = await startHttp({ config, log, runtime, authenticator, publicUrl: config.publicUrl });
+    cleanups.unshift(() => http.shutdown());
+    process.on("SIGHUP", () => {
+      log.notice("SIGHUP: reloading the authentication configuration");
+      authenticator.reload().catch((error: unknown) => {
+        log.error("reload failed: the previous authentication configuration stays", {
+          error: error instanceof Error ? error.message.slice(0, 200) : "unknown",
+        });
+      });
+    });
+    return;
+  }
+  const { serveStdio } = await import("./transports/stdio.js");
+  const stdio = await serveStdio(config, log, runtime, (reason) => void shutdown(reason));
+  cleanups.unshift(() => stdio.close());
 }
 
 main().catch((error: unknown) => {

@@ -102,7 +102,7 @@ export class PromMetricsImpl implements PromMetrics {
   stateError(operation: string): void {
     this.stateErrors.inc({ operation });
   }
-  sessions(delta: number): void {
-    this.live.inc(delta);
+  sessions(live: number): void {
+    this.live.set(live);
   }
 }

@@ -22,8 +22,8 @@ export interface Metrics {
   lock(result: "acquired" | "refused"): void;
   /** A command to the shared state store failed (Redis slow or gone). */
   stateError(operation: string): void;
-  /** Live MCP sessions (HTTP mode). */
-  sessions(delta: number): void;
+  /** Live MCP sessions now (HTTP mode; set when /metrics is read). */
+  sessions(live: number): void;
 }
 
 export const NO_METRICS: Metrics = {

@@ -1,23 +1,34 @@
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { AuditLog } from "./audit.js";
+import { CallerGate } from "./fairness.js";
 import { MemoryState } from "./state/memory.js";
 import type { LockStore, SafetyState, TokenStore } from "./state/types.js";
 
-/** The safety state of one server: confirmation tokens, per-instance restore locks, the audit log. */
+/**
+ * The safety state of one server process: confirmation tokens, per-instance restore locks, the audit log, and
+ * (HTTP) the per-caller fairness gate. Shared by every session of the process.
+ */
 export interface Safety {
   tokens: TokenStore;
   locks: LockStore;
   audit: AuditLog;
   /** Where tokens and locks live (memory, or Redis shared by replicas); changes call assertAvailable first. */
   state: SafetyState;
+  gate?: CallerGate;
 }
 
-export function createSafety(config: Config, log: Logger, state: SafetyState = new MemoryState(config)): Safety {
+export function createSafety(
+  config: Config,
+  log: Logger,
+  options: { maxInflightPerCaller?: number; state?: SafetyState } = {},
+): Safety {
+  const state = options.state ?? new MemoryState(config);
   return {
     tokens: state.tokens,
     locks: state.locks,
     audit: new AuditLog(config.auditLogPath, log),
     state,
+    ...(options.maxInflightPerCaller !== undefined ? { gate: new CallerGate(options.maxInflightPerCaller) } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { findSubmittedTask } from "../safety/recover.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
 import {
   backupIdSchema,
+  callerOf,
   defineTool,
   type Extra,
   instanceIdSchema,
@@ -119,6 +120,7 @@ export const restoreInstance = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx, extra) {
     const record: AuditRecord = {
+      caller: callerOf(extra, ctx).id,
       region: args.region ?? ctx.config.region,
       instanceId: args.instanceId,
       backupId: args.backupId,
@@ -160,9 +162,10 @@ async function restore(
   assertInstanceAllowed(config, args.instanceId);
   ctx.services.safety.state.assertAvailable(); // fail closed while the shared state is unreachable
   const region = resolveRegion(args.region, config);
-  const binding = { region, instanceId: args.instanceId, backupId: args.backupId };
+  const target = { region, instanceId: args.instanceId, backupId: args.backupId };
+  const binding = { caller: record.caller, ...target };
   const check = (snapshotTasks: boolean) =>
-    preflight(api, config, { ...binding, passwordArgument: args.password, signal: extra.signal, snapshotTasks });
+    preflight(api, config, { ...target, passwordArgument: args.password, signal: extra.signal, snapshotTasks });
 
   if (config.confirmMode === "token" && args.confirmToken === undefined) {
     const pf = await check(false);
@@ -175,7 +178,12 @@ async function restore(
   if (config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
 
   const lock = await locks
-    .acquire(region, args.instanceId, { backupId: args.backupId, confirm: config.confirmMode, startedAt: Date.now() })
+    .acquire(region, args.instanceId, {
+      caller: record.caller,
+      backupId: args.backupId,
+      confirm: config.confirmMode,
+      startedAt: Date.now(),
+    })
     .catch((caught: unknown) => {
       if (caught instanceof CloudError && caught.code === "ResourceUnavailable.InstanceLockedError") ctx.metrics.lock("refused");
       throw caught;

@@ -5,7 +5,7 @@ import { Logger } from "../../src/log.js";
 import { openState, type SafetyState } from "../../src/safety/state/index.js";
 import { type StateRedis, startStateRedis, until } from "../helpers/state-redis.js";
 
-const binding = { region: "ap-guangzhou", instanceId: "crs-abcdef12", backupId: "b-1" };
+const binding = { caller: "token:alice", region: "ap-guangzhou", instanceId: "crs-abcdef12", backupId: "b-1" };
 
 describe("the Redis safety state, against a real redis-server", () => {
   let redis: StateRedis;
@@ -58,8 +58,8 @@ describe("the Redis safety state, against a real redis-server", () => {
       /issued for instance crs-abcdef12, backup b-1/,
     );
     await expect(state.tokens.consume(a.token, binding)).rejects.toThrow(/unknown, expired or was already used/);
-    const b = await state.tokens.issue({ ...binding, caller: "token:alice" } as typeof binding);
-    await expect(state.tokens.consume(b.token, { ...binding, caller: "token:bob" } as typeof binding)).rejects.toThrow(
+    const b = await state.tokens.issue(binding);
+    await expect(state.tokens.consume(b.token, { ...binding, caller: "token:bob" })).rejects.toThrow(
       /another caller/,
     );
     // only a hash of the token is stored, with the token's TTL
