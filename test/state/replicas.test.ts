@@ -77,7 +77,7 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
       category: "conflict",
       retryable: true,
     });
-    expect(refused.message).toMatch(/started at \d{4}-\d{2}-\d{2}T[\d:.]+Z\) is already in progress/);
+    expect(refused.message).toMatch(/started (by local )?at \d{4}-\d{2}-\d{2}T[\d:.]+Z\) is already in progress/);
     expect(fake.count("RestoreInstance")).toBe(1);
   });
 
