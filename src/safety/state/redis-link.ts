@@ -68,10 +68,10 @@ export class RedisConnection implements RedisLink {
     return this.client.isReady && this.silentSince === undefined;
   }
 
-  /** Why it is not ready (for the error an agent sees and the log). */
+  /** Why it is not ready, in a few words for the error an agent sees (the log has the details). */
   get why(): string {
     if (this.silentSince !== undefined) return `Redis did not answer within ${this.state.commandTimeoutMs} ms`;
-    return this.down ?? "not connected";
+    return "Redis is not connected; the server's log names the cause";
   }
 
   command<T>(args: string[]): Promise<T> {

@@ -98,7 +98,10 @@ export class RedisState implements SafetyState {
       const reason = this.reason(caught);
       this.metrics.stateError(operation);
       this.log.warning("state store command failed", { operation, reason });
-      throw stateUnavailable(reason);
+      // the agent gets the kind of failure; the details (addresses, server messages) stay in the log
+      throw stateUnavailable(
+        /did not answer/.test(reason) ? reason : "a Redis command failed; the server's log names the cause",
+      );
     }
   }
 
