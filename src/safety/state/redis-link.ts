@@ -103,11 +103,20 @@ export class RedisConnection implements RedisLink {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const client = this.client;
     try {
-      if (this.client.isReady && this.silentSince === undefined) await this.client.close();
-      else this.client.destroy();
+      // a graceful QUIT, but never waiting on a Redis that stopped answering
+      if (client.isReady && this.silentSince === undefined) {
+        const late = new Promise((resolve) => setTimeout(resolve, this.state.commandTimeoutMs).unref());
+        await Promise.race([client.close(), late]);
+      }
     } catch {
-      this.client.destroy();
+      // destroyed below
+    }
+    try {
+      client.destroy();
+    } catch {
+      // already closed
     }
   }
 
@@ -160,7 +169,11 @@ export class RedisConnection implements RedisLink {
           this.log.warning("state store connection silent: reconnecting", { store: this.state.where });
           const old = this.client;
           this.client = this.open();
-          old.destroy();
+          try {
+            old.destroy();
+          } catch {
+            // already closed
+          }
           this.silentSince = Date.now();
           continue;
         }
