@@ -48,6 +48,8 @@ export interface FakeCloudOptions {
   version?: string;
   /** Answer RestoreInstance's TaskId as a string of digits. */
   taskIdAsString?: boolean;
+  /** Follow every restore with an automatic backup task of the same instance. */
+  autoBackupOnRestore?: boolean;
   port?: number;
   host?: string;
 }
