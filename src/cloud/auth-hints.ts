@@ -32,7 +32,11 @@ function expiredHint(info: CredentialInfo): string {
  * the catalog's hint. SignatureExpire is clock skew when the API's clock says so, else (with temporary
  * credentials) treated like an expired token.
  */
-export function authHint(code: string, info: CredentialInfo | undefined, skewMs: number | undefined): string | undefined {
+export function authHint(
+  code: string,
+  info: CredentialInfo | undefined,
+  skewMs: number | undefined,
+): string | undefined {
   if (code === "AuthFailure.SignatureExpire") {
     if (skewMs !== undefined && Math.abs(skewMs) >= SIGNATURE_WINDOW_MS - 5000) {
       return `The request's timestamp is outside the API's 5-minute window: ${describeSkew(skewMs)}. Fix the clock (NTP, e.g. timedatectl set-ntp true), then retry.`;
