@@ -80,6 +80,8 @@ export class ConfigError extends Error {
 export const HELP = `tencentcloud-redis-mcp: an MCP stdio server that restores Tencent Cloud Redis instances from backups.
 
 Usage: tencentcloud-redis-mcp [options]
+       tencentcloud-redis-mcp doctor [--region r] [--json] [options]
+                            check credentials, endpoint, clock, CAM permissions and settings (exit 0 when all works)
 
   --sandbox                 run against the built-in local Tencent Cloud fake (no account needed)
   --region <region>         default region (TENCENTCLOUD_REGION)

@@ -221,7 +221,8 @@ export class TencentRedisClient implements RedisApi {
   clockSkewMs?: number;
 
   private observeClock(date: string | null): void {
-    const theirs = date ? Date.parse(date) : Number.NaN;
+    // the header has whole seconds: its midpoint is the best estimate of the API's time
+    const theirs = date ? Date.parse(date) + 500 : Number.NaN;
     if (Number.isFinite(theirs)) this.clockSkewMs = Date.now() - theirs;
   }
 }
