@@ -54,7 +54,7 @@ describe("doctor", () => {
     for (const action of ["RestoreInstance", "ManualBackupInstance"]) {
       const sent = fake.requests.filter((q) => q.action === action);
       expect(sent).toHaveLength(1);
-      expect((sent[0]?.params as { InstanceId: string }).InstanceId).toBe("crs-doctor-probe-does-not-exist");
+      expect(sent[0]?.params).toMatchObject({ InstanceId: "crs-doctor-probe-does-not-exist" });
       expect(sent[0]?.errorCode).toBe("ResourceNotFound.InstanceNotExists");
     }
     expect(fake.state.listTasks()).toEqual([]);
