@@ -52,7 +52,7 @@ export function renderText(r: DoctorReport, now = Date.now()): string {
     if (!p) continue;
     const code = p.code ? `(${p.code})` : "";
     out.push(
-      `  ${action.padEnd(26)}${TEXT.verdict[p.verdict].padEnd(9)}${code}${p.needed ? "" : ` ${TEXT.notNeeded}`}`,
+      `  ${action.padEnd(26)}${TEXT.verdict[p.verdict].padEnd(9)}${code}${p.needed ? "" : ` ${TEXT.notNeeded}`}`.trimEnd(),
     );
   }
   out.push("");
