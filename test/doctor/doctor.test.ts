@@ -8,6 +8,7 @@ import { type DoctorReport, renderText, runDoctor } from "../../src/doctor/index
 import { Logger } from "../../src/log.js";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS } from "../../src/sandbox/seed.js";
+import { FakeSts } from "../helpers/credential-fakes.js";
 import { fakeEnv } from "../helpers/harness.js";
 
 // The doctor against the fake, scenario by scenario: what it says, and its exit status.
@@ -66,6 +67,33 @@ describe("doctor", () => {
     const everything = `${JSON.stringify(r)}${text}${lines.join("")}`;
     expect(everything).not.toContain(SANDBOX_CREDENTIALS.secretKey);
     expect(everything).not.toContain(SANDBOX_CREDENTIALS.secretId);
+  });
+
+  it("an assumed role: the source, its base, temporary, and when it expires", async () => {
+    const sts = await new FakeSts(fake, [SANDBOX_CREDENTIALS]).listen();
+    try {
+      const r = await doctor({
+        TENCENTCLOUD_ROLE_ARN: "qcs::cam::uin/100000000001:roleName/redis-restore",
+        TENCENTCLOUD_ROLE_DURATION_SECONDS: "3600",
+        TENCENTCLOUD_STS_ENDPOINT: sts.url,
+      });
+      expect(r.ok).toBe(true);
+      const issued = sts.issued[0];
+      expect(r.credentials).toMatchObject({
+        kind: "assumed-role",
+        temporary: true,
+        authenticates: true,
+        expiresAt: new Date((issued?.expiredTime ?? 0) * 1000).toISOString(),
+      });
+      expect(r.credentials.source).toContain("qcs::cam::uin/100000000001:roleName/redis-restore");
+      expect(r.credentials.base).toContain("TENCENTCLOUD_SECRET_ID");
+      expect(renderText(r)).toMatch(/expires\s+\d{4}-\d{2}-\d{2}T.*\(in 3[56]\d\d s/);
+      const everything = `${JSON.stringify(r)}${renderText(r)}${lines.join("")}`;
+      expect(everything).not.toContain(issued?.secretKey);
+      expect(everything).not.toContain(issued?.token);
+    } finally {
+      await sts.close();
+    }
   });
 
   it("restore denied: not ok, RestoreInstance denied, and the missing statement is printed", async () => {
