@@ -100,12 +100,13 @@ export class CredentialSource {
     }
     this.role ??= new AssumedRole(this.config.role, async () => (await this.base()).creds, this.stsRoute());
     const assumed = await this.role.get();
-    this.info = {
-      ...info("environment", "", assumed, assumed.expiresAt),
-      kind: "assumed-role",
-      source: `role ${this.config.role.arn} (STS AssumeRole, session ${this.config.role.sessionName})`,
-      base: { kind: base.active.kind, source: base.active.source },
-    };
+    this.info = info(
+      "assumed-role",
+      `role ${this.config.role.arn} (STS AssumeRole, session ${this.config.role.sessionName})`,
+      assumed,
+      assumed.expiresAt,
+    );
+    this.info.base = { kind: base.active.kind, source: base.active.source };
     return assumed;
   }
 
@@ -244,7 +245,7 @@ function sdkProtocol(route: StsRoute): string {
   return route.override?.protocol === "http:" ? "http://" : "https://";
 }
 
-function info(kind: SourceKind, source: string, creds: Credentials, expiresAt?: number): CredentialInfo {
+function info(kind: CredentialInfo["kind"], source: string, creds: Credentials, expiresAt?: number): CredentialInfo {
   const out: CredentialInfo = { kind, source, secretId: shortId(creds.secretId), temporary: creds.token !== undefined };
   if (expiresAt !== undefined) out.expiresAt = expiresAt;
   return out;
