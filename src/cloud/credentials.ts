@@ -205,17 +205,34 @@ export class CredentialSource {
 /** An SDK provider as a source: its answer, and the expiry it cached (read from its task, when it has one). */
 function fromSdk(kind: SourceKind, source: string, provider: SdkProvider, prepare?: () => Promise<void>): Active {
   let prepared: Promise<void> | undefined;
+  /** When each credential (by its expiry) was first seen: its lifetime, as far as we can tell. */
+  let seen: { expiresAt: number; at: number } | undefined;
+  const read = async () => {
+    const c = await provider.getCredential();
+    if (!c.secretId || !c.secretKey) throw new Error(`${source} gave no credentials`);
+    const creds: Credentials = { secretId: c.secretId, secretKey: new Secret(c.secretKey) };
+    if (c.token) creds.token = new Secret(c.token);
+    const expiresAt = await cachedExpiry(provider);
+    if (expiresAt !== undefined && seen?.expiresAt !== expiresAt) seen = { expiresAt, at: Date.now() };
+    return { creds, expiresAt };
+  };
   return {
     kind,
     source,
     async get() {
       prepared ??= prepare?.() ?? Promise.resolve();
       await prepared;
-      const c = await provider.getCredential();
-      if (!c.secretId || !c.secretKey) throw new Error(`${source} gave no credentials`);
-      const creds: Credentials = { secretId: c.secretId, secretKey: new Secret(c.secretKey) };
-      if (c.token) creds.token = new Secret(c.token);
-      return { creds, expiresAt: await cachedExpiry(provider) };
+      const found = await read();
+      // The SDK's OIDC provider renews only 0.6 s before expiry (it compares ms with a reserve meant in s): renew
+      // a quarter of the lifetime (at most a minute) ahead, as for an assumed role.
+      if (kind === "tke-oidc" && found.expiresAt !== undefined && seen) {
+        const ahead = Math.min(60_000, (found.expiresAt - seen.at) / 4);
+        if (found.expiresAt - Date.now() < ahead) {
+          (provider as { credentialTask?: unknown }).credentialTask = null;
+          return read();
+        }
+      }
+      return found;
     },
   };
 }

@@ -199,6 +199,15 @@ describe("credentials that expire and renew, from every source", () => {
       const renewed = await listOnce();
       expect(sts.issued).toHaveLength(2);
       expect(renewed).toMatchObject({ ok: true, signedBy: sts.issued[1]?.secretId });
+      // renewed ahead of expiry (a quarter of the lifetime), not only at the SDK's own 0.6 s before it
+      sts.webIdentitySeconds = 8;
+      await sleep((sts.issued[1]?.expiredTime ?? 0) * 1000 - Date.now() + 100);
+      expect((await listOnce()).signedBy).toBe(sts.issued[2]?.secretId);
+      const third = sts.issued[2];
+      if (!third) throw new Error("no third credential");
+      await sleep(third.expiredTime * 1000 - Date.now() - 1500);
+      const ahead = await listOnce();
+      expect(ahead).toMatchObject({ ok: true, signedBy: sts.issued[3]?.secretId });
       const bytes = allBytes([first, renewed]);
       expect(bytes).not.toContain("oidc-web-identity-token-value");
       for (const i of sts.issued) expect(bytes).not.toContain(i.secretKey);
