@@ -76,11 +76,6 @@ export class TencentRedisClient implements RedisApi {
     this.credentials.close();
   }
 
-  /** Where the credentials come from (after a first call), for hints and the doctor: never a secret. */
-  credentialInfo(): CredentialInfo | undefined {
-    return this.credentials.describe();
-  }
-
   /** Credentials valid now (walks the chain, assumes the role): throws the CloudError that stops a call. */
   async resolveCredentials(): Promise<CredentialInfo | undefined> {
     await this.credentials.get();
