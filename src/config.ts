@@ -23,6 +23,23 @@ export interface Endpoint {
   port?: number;
 }
 
+/** The HTTP transport (`--http`): Streamable HTTP at /mcp. */
+export interface HttpConfig {
+  /** --http: serve Streamable HTTP instead of stdio. */
+  enabled: boolean;
+  port: number;
+  host: string;
+  /** No sessions (for load-balanced fleets): no elicitation, no GET stream. */
+  stateless: boolean;
+  sessionIdleMs: number;
+  maxSessions: number;
+  maxInflightPerCaller: number;
+  /** Host names (no port) allowed in Host and Origin besides loopback names (loopback bind) and the public URL's. */
+  allowedHosts: readonly string[];
+  /** Browser origins (scheme://host[:port]) allowed CORS; none by default. */
+  allowedOrigins: readonly string[];
+}
+
 /** STS AssumeRole on top of the base credentials (TENCENTCLOUD_ROLE_*). */
 export interface RoleConfig {
   arn: string;
@@ -71,6 +88,7 @@ export interface Config {
   logLevel: LogLevel;
   /** Polling of check_task's wait: first interval, cap, and the longest silence between progress notifications. */
   poll: { initialMs: number; maxMs: number; progressEveryMs: number };
+  http: HttpConfig;
   // HTTP authentication (issue 9): read here, checked by checkAuthConfig (src/http/auth.ts) in HTTP mode only.
   /** TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE, TENCENTCLOUD_REDIS_OAUTH_ISSUER, TENCENTCLOUD_REDIS_OAUTH_JWKS_URL; `none`: TENCENTCLOUD_REDIS_HTTP_AUTH=none. */
   httpAuth: { tokensFile?: string; oauthIssuer?: string; oauthJwksUrl?: string; none: boolean };
@@ -82,7 +100,7 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export const HELP = `tencentcloud-redis-mcp: an MCP stdio server that restores Tencent Cloud Redis instances from backups.
+export const HELP = `tencentcloud-redis-mcp: an MCP server (stdio, or Streamable HTTP with --http) that restores Tencent Cloud Redis instances from backups.
 
 Usage: tencentcloud-redis-mcp [options]
        tencentcloud-redis-mcp doctor [--region r] [--json] [options]
@@ -97,6 +115,9 @@ Usage: tencentcloud-redis-mcp [options]
   --confirm <mode>          token | elicit | none (TENCENTCLOUD_REDIS_CONFIRM, default token)
   --audit-log <file>        append one JSON line per restore attempt (TENCENTCLOUD_REDIS_AUDIT_LOG)
   --log-level <level>       debug | info | notice | warning | error (TENCENTCLOUD_REDIS_LOG_LEVEL, default info)
+  --http                    serve MCP Streamable HTTP at /mcp instead of stdio (needs authentication: see README)
+  --port <n>                HTTP port (TENCENTCLOUD_REDIS_HTTP_PORT, default 8787)
+  --host <addr>             HTTP bind address (TENCENTCLOUD_REDIS_HTTP_HOST, default 127.0.0.1)
   -h, --help                this text
   -v, --version             the version
 
@@ -242,6 +263,7 @@ export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags
       maxMs: number(get, "TENCENTCLOUD_REDIS_POLL_MAX_MS", 5000, 10, 60_000),
       progressEveryMs: number(get, "TENCENTCLOUD_REDIS_PROGRESS_EVERY_MS", 10_000, 10, 60_000),
     },
+    http: httpConfig(get, flags, confirmMode),
     // HTTP authentication (issue 9)
     httpAuth: {
       tokensFile: get("TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE"),
@@ -250,6 +272,66 @@ export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags
       none: httpAuthNone(get("TENCENTCLOUD_REDIS_HTTP_AUTH")),
     },
     publicUrl: get("TENCENTCLOUD_REDIS_PUBLIC_URL"),
+  };
+}
+
+// ---- HTTP transport (--http) -----------------------------------------------------------------------------
+
+const HOSTNAME_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
+
+function httpConfig(
+  get: (n: string) => string | undefined,
+  flags: ReturnType<typeof parseFlags>["values"],
+  confirmMode: ConfirmMode,
+): HttpConfig {
+  const enabled = flags.http ?? false;
+  const portText = flags.port ?? get("TENCENTCLOUD_REDIS_HTTP_PORT");
+  const port = portText === undefined ? 8787 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`TENCENTCLOUD_REDIS_HTTP_PORT (or --port) must be a port number from 0 to 65535, not "${portText}"`);
+  }
+  const host = flags.host ?? get("TENCENTCLOUD_REDIS_HTTP_HOST") ?? "127.0.0.1";
+  if (!HOSTNAME_RE.test(host) && !/^[0-9A-Fa-f:.]+$/.test(host)) {
+    throw new ConfigError(`TENCENTCLOUD_REDIS_HTTP_HOST (or --host) must be an address or host name to bind, not "${host}"`);
+  }
+  const stateless = bool(get, "TENCENTCLOUD_REDIS_HTTP_STATELESS", false);
+  if (enabled && stateless && confirmMode === "elicit") {
+    throw new ConfigError(
+      "TENCENTCLOUD_REDIS_HTTP_STATELESS=true cannot be combined with TENCENTCLOUD_REDIS_CONFIRM=elicit: without " +
+        "sessions the human's answer may reach another replica. Use TENCENTCLOUD_REDIS_CONFIRM=token, or run with sessions.",
+    );
+  }
+  const allowedHosts = splitList(get("TENCENTCLOUD_REDIS_HTTP_ALLOWED_HOSTS") ?? "").map((h) => h.toLowerCase());
+  const badHost = allowedHosts.find((h) => !HOSTNAME_RE.test(h));
+  if (badHost !== undefined) {
+    throw new ConfigError(
+      `TENCENTCLOUD_REDIS_HTTP_ALLOWED_HOSTS must list host names without scheme or port (e.g. mcp.example.com), not "${badHost}"`,
+    );
+  }
+  const allowedOrigins = splitList(get("TENCENTCLOUD_REDIS_HTTP_ALLOWED_ORIGINS") ?? "").map((o) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(o);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== o.replace(/\/$/, "")) {
+      throw new ConfigError(
+        `TENCENTCLOUD_REDIS_HTTP_ALLOWED_ORIGINS must list origins like https://app.example.com (scheme, host, optional port), not "${o}"`,
+      );
+    }
+    return url.origin;
+  });
+  return {
+    enabled,
+    port,
+    host,
+    stateless,
+    sessionIdleMs: number(get, "TENCENTCLOUD_REDIS_HTTP_SESSION_IDLE_SECONDS", 1800, 1, 7 * 86_400) * 1000,
+    maxSessions: Math.trunc(number(get, "TENCENTCLOUD_REDIS_HTTP_MAX_SESSIONS", 1000, 1, 100_000)),
+    maxInflightPerCaller: Math.trunc(number(get, "TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER", 8, 1, 1000)),
+    allowedHosts,
+    allowedOrigins,
   };
 }
 
@@ -275,6 +357,9 @@ function parseFlags(argv: readonly string[]) {
       confirm: { type: "string" },
       "audit-log": { type: "string" },
       "log-level": { type: "string" },
+      http: { type: "boolean" },
+      port: { type: "string" },
+      host: { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },

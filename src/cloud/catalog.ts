@@ -269,6 +269,16 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     false,
     "This server is read-only (TENCENTCLOUD_REDIS_READ_ONLY): it lists and checks, it does not restore.",
   ),
+  "ClientError.ScopeMissing": e(
+    "permission",
+    false,
+    "Your credentials lack the scope this tool needs (the message names it): nothing was sent. Ask the operator for a token or OAuth grant with that scope.",
+  ),
+  "ClientError.TooManyCalls": e(
+    "throttled",
+    true,
+    "You have too many calls running on this server at once (TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER): nothing was sent. Wait for some to finish, then call again.",
+  ),
 };
 
 const PREFIX_FALLBACK: ReadonlyArray<[string, CatalogEntry]> = [
