@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { type Config, ConfigError, HELP, loadConfig } from "./config.js";
+import { type Config, ConfigError, HELP, LOG_LEVELS, loadConfig } from "./config.js";
+import { doctorArgs } from "./doctor/index.js";
 import { Logger } from "./log.js";
 import { createPromMetrics, NO_METRICS } from "./metrics.js";
 import { openState } from "./safety/state/index.js";
@@ -9,9 +10,10 @@ import { VERSION } from "./version.js";
 /** Entry point: read the configuration, build the per-process runtime, serve stdio or HTTP, shut down cleanly. */
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
+  const command = doctorArgs(process.argv.slice(2));
   try {
-    loaded = loadConfig(process.argv.slice(2), process.env);
-    if (loaded.http.enabled) {
+    loaded = loadConfig(command.rest, process.env);
+    if (loaded.http.enabled && !command.doctor) {
       const { checkAuthConfig } = await import("./http/auth.js");
       checkAuthConfig(loaded, { host: loaded.http.host });
       const { checkMetricsConfig } = await import("./http/metrics.js");
@@ -33,8 +35,10 @@ async function main(): Promise<void> {
     return;
   }
   let config: Config = loaded;
-  // HTTP mode (a fleet's log pipeline): JSON lines. stdio (a person's terminal): plain lines.
-  const log = new Logger(config.logLevel, undefined, { json: config.http.enabled });
+  // the doctor reports in its own words: only warnings and worse on stderr
+  const quiet = command.doctor && LOG_LEVELS.indexOf(config.logLevel) < LOG_LEVELS.indexOf("warning");
+  // HTTP mode (a fleet's log pipeline): JSON lines. stdio (a person's terminal) and the doctor: plain lines.
+  const log = new Logger(quiet ? "warning" : config.logLevel, undefined, { json: config.http.enabled && !command.doctor });
   const cleanups: Array<() => Promise<void>> = [];
 
   if (config.sandbox) {
@@ -51,12 +55,22 @@ async function main(): Promise<void> {
     for (const [instanceId, port] of sandbox.redis?.ports() ?? []) {
       log.notice("sandbox redis-server", { instanceId, host: "127.0.0.1", port });
     }
+  } else if (command.doctor) {
+    // the doctor says itself where the credentials come from
   } else if (!config.credentials) {
     log.warning(
       "TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY are not set: calls will use ~/.tencentcloud/credentials " +
         "or the instance role if there is one, and fail with ClientError.CredentialsMissing otherwise " +
         "(to try without an account, run with --sandbox)",
     );
+  }
+
+  if (command.doctor) {
+    const { doctorMain } = await import("./doctor/index.js");
+    const code = await doctorMain(config, log, command.json, (text) => process.stdout.write(text));
+    for (const cleanup of cleanups) await cleanup().catch(() => {});
+    process.exitCode = code;
+    return;
   }
 
   // One safety state per process (tokens, locks, API budget): Redis shared by replicas, or this process's memory.

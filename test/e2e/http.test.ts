@@ -78,6 +78,49 @@ describe("dist/index.js --http in a child process", () => {
     }
   });
 
+  it("SIGHUP re-reads the tokens file: a token added since is accepted, one removed is refused", async () => {
+    const first = newToken();
+    const second = newToken();
+    const path = writeTokensFile({ first: { token: first, scopes: ["redis:read"] } });
+    const child = await startHttpChild(["--port", "0"], fakeEnv(fake, { TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE: path }));
+    try {
+      const status = async (token: string) => {
+        const res = await fetch(child.url, {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            Accept: "application/json, text/event-stream",
+            Authorization: `Bearer ${token}`,
+          },
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "initialize",
+            params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+          }),
+        });
+        await res.body?.cancel();
+        return res.status;
+      };
+      expect(await status(first)).toBe(200);
+      expect(await status(second)).toBe(401);
+      writeTokensFile({ second: { token: second, scopes: ["redis:read"] } }, 0o600, path);
+      child.child.kill("SIGHUP");
+      expect(await until(() => child.stderr().includes("SIGHUP"), 3000)).toBe(true);
+      let accepted = false;
+      for (let i = 0; i < 50 && !accepted; i++) {
+        accepted = (await status(second)) === 200;
+        if (!accepted) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(accepted).toBe(true);
+      expect(await status(first)).toBe(401);
+      child.child.kill("SIGTERM");
+      expect(await child.exited).toBe(0);
+    } finally {
+      await child.stop("SIGKILL");
+    }
+  });
+
   it("refuses to start with TENCENTCLOUD_REDIS_HTTP_AUTH=none on 0.0.0.0 (non-zero exit, naming the variable)", async () => {
     const { code, stderr } = await runToExit(
       ["--http", "--host", "0.0.0.0", "--port", "0"],

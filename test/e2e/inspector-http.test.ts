@@ -137,3 +137,42 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
     });
   });
 });
+
+describe("MCP Inspector 2.x CLI against --http in stateless mode", () => {
+  let h: HttpHarness;
+  beforeAll(async () => {
+    if (!existsSync(NODE24) || !existsSync(CURRENT))
+      throw new Error(`Node 24 or the MCP Inspector 2.x is missing: ${INSTALL}`);
+    h = await startHttpHarness({ env: { TENCENTCLOUD_REDIS_HTTP_STATELESS: "true" } });
+  });
+  afterAll(() => h.close());
+
+  it("lists the tools and calls one (its GET stream request gets 405, which it tolerates)", async () => {
+    const target = [
+      "--transport",
+      "http",
+      "--server-url",
+      h.url,
+      "--header",
+      `Authorization: Bearer ${h.tokens.ops?.token}`,
+    ];
+    const { tools } = await run(NODE24, [CURRENT, "--cli", ...target, "--method", "tools/list"]);
+    expect(tools.map((t: { name: string }) => t.name)).toEqual([
+      "list_instances",
+      "list_backups",
+      "restore_instance",
+      "check_task",
+    ]);
+    const r = await run(NODE24, [
+      CURRENT,
+      "--cli",
+      ...target,
+      "--method",
+      "tools/call",
+      "--tool-name",
+      "list_instances",
+    ]);
+    expect(r.isError).toBeFalsy();
+    expect(h.http.endpoint.sessions.size).toBe(0);
+  });
+});

@@ -26,9 +26,8 @@ export const READ_WRITE: Scope[] = ["redis:read", "redis:restore"];
 export const newToken = () => `tk_${randomBytes(24).toString("base64url")}`;
 
 /** Writes a tokens file (hashes only, mode 0600) for these named tokens; returns its path. */
-export function writeTokensFile(tokens: Record<string, TestToken>, mode = 0o600): string {
-  const dir = mkdtempSync(join(tmpdir(), "mcp-tokens-"));
-  const path = join(dir, "tokens.json");
+export function writeTokensFile(tokens: Record<string, TestToken>, mode = 0o600, at?: string): string {
+  const path = at ?? join(mkdtempSync(join(tmpdir(), "mcp-tokens-")), "tokens.json");
   const entries = Object.entries(tokens).map(([name, t]) => ({
     name,
     sha256: createHash("sha256").update(t.token).digest("hex"),
@@ -134,4 +133,3 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     },
   };
 }
-
