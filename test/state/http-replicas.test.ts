@@ -109,7 +109,7 @@ describe("three HTTP replicas, one Redis, one fake cloud enforcing 20 requests/s
     expect(ok.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await ok.text();
     expect(text).toMatch(/tcrmcp_tool_calls_total\{tool="list_instances",outcome="ok"\} \d+/);
-    expect(text).toMatch(/tcrmcp_restores_total\{outcome="submitted"\} [1-9]/);
+    expect(text).toMatch(/tcrmcp_restores_total\{outcome="planned"\} [1-9]/); // A made the plans
     expect(text).toMatch(/tcrmcp_sessions [1-9]/);
     for (const t of Object.values(tokens)) expect(text).not.toContain(t.token);
     expect(text).not.toContain(SANDBOX_CREDENTIALS.secretKey);
