@@ -50,7 +50,8 @@ export interface ApiTaskInfo {
 }
 
 export interface ApiTaskListItem {
-  TaskId: number;
+  /** An integer, or a string of digits. */
+  TaskId: number | string;
   TaskType: string;
   StartTime: string;
   Result: number;
@@ -95,6 +96,17 @@ export interface RestoreInstanceResponse {
   RequestId: string;
 }
 
+export interface ManualBackupInstanceRequest {
+  InstanceId: string;
+  Remark?: string;
+  StorageDays?: number;
+}
+export interface ManualBackupInstanceResponse {
+  /** The SDK types an integer; the published example shows a string of digits ("6954227"). */
+  TaskId: number | string;
+  RequestId: string;
+}
+
 export interface DescribeTaskListRequest {
   InstanceId?: string;
   Limit?: number;
@@ -116,6 +128,7 @@ export interface RedisApi {
     opts: CallOptions,
   ): Promise<DescribeInstanceBackupsResponse>;
   restoreInstance(req: RestoreInstanceRequest, opts: CallOptions): Promise<RestoreInstanceResponse>;
+  manualBackupInstance(req: ManualBackupInstanceRequest, opts: CallOptions): Promise<ManualBackupInstanceResponse>;
   describeTaskInfo(req: { TaskId: number }, opts: CallOptions): Promise<ApiTaskInfo>;
   describeTaskList(req: DescribeTaskListRequest, opts: CallOptions): Promise<DescribeTaskListResponse>;
   /** Releases sockets (keep-alive pool). */

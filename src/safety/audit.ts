@@ -23,6 +23,9 @@ export interface AuditRecord {
   taskId?: number;
   requestId?: string;
   passwordSource?: PasswordSource;
+  /** The undo point the plan named: restoring this backup undoes the restore (writes after it are lost). */
+  undoBackupId?: string;
+  undoBackupStartTime?: string;
 }
 
 /**
@@ -73,6 +76,8 @@ export class AuditLog {
       taskId: record.taskId,
       requestId: record.requestId,
       passwordSource: record.passwordSource,
+      undoBackupId: record.undoBackupId,
+      undoBackupStartTime: record.undoBackupStartTime,
     })}\n`;
     let fd: number | undefined;
     try {

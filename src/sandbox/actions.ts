@@ -306,7 +306,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       }
       try {
         const { task } = await ctx.state.createManualBackup(instance, remark);
-        return { TaskId: task.TaskId };
+        return { TaskId: String(task.TaskId) }; // as the published example shows it
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new ApiError("FailedOperation.SystemError", `The backup failed: ${message}`);

@@ -1,0 +1,98 @@
+import type { ApiBackup, RedisApi } from "../cloud/api.js";
+import { ALL_BACKUP_STATUSES, beijingToMs, parseTaskId, type TaskKind, taskKindOf, toBeijing } from "../cloud/views.js";
+
+/** What this server knows of a task it started itself. */
+export interface StartedTask {
+  kind: Exclude<TaskKind, "other">;
+  region: string;
+  instanceId: string;
+  /** For a backup: the Remark it was sent with (check_task names the new backup by it). */
+  remark?: string;
+}
+
+/** Tasks remembered at once; the oldest go first beyond this. */
+const MAX_TASKS = 1000;
+
+/**
+ * The tasks this server started (restores and backups), in memory, so that check_task knows a task's kind
+ * without another request. Tasks started elsewhere (another server, the console) are not here: check_task then
+ * asks DescribeTaskList.
+ */
+export class StartedTasks {
+  private readonly tasks = new Map<number, StartedTask>();
+
+  remember(taskId: number, task: StartedTask): void {
+    this.tasks.delete(taskId);
+    while (this.tasks.size >= MAX_TASKS) this.tasks.delete(this.tasks.keys().next().value as number);
+    this.tasks.set(taskId, task);
+  }
+
+  get(taskId: number, region: string): StartedTask | undefined {
+    const task = this.tasks.get(taskId);
+    return task?.region === region ? task : undefined;
+  }
+}
+
+/** How far around a task's StartTime DescribeTaskList is searched for it (clock skew, seconds precision). */
+const TASK_WINDOW_MS = 2 * 60_000;
+/** How long before its task's StartTime a new backup may have started (the API stamps them separately). */
+const BACKUP_SKEW_MS = 10 * 60_000;
+
+/**
+ * The kind of a task this server did not start: DescribeTaskList (type codes) for the task's instance around its
+ * StartTime. DescribeTaskInfo's own TaskType is free text and is not read. "unknown" when it cannot be found.
+ */
+export async function lookUpTaskKind(
+  api: RedisApi,
+  where: { region: string; instanceId: string; taskId: number; startMs: number; signal?: AbortSignal },
+): Promise<TaskKind | "unknown"> {
+  for (let offset = 0, page = 0; page < 3; page++) {
+    const res = await api.describeTaskList(
+      {
+        InstanceId: where.instanceId,
+        BeginTime: toBeijing(where.startMs - TASK_WINDOW_MS),
+        EndTime: toBeijing(where.startMs + TASK_WINDOW_MS),
+        Limit: 100,
+        Offset: offset,
+      },
+      { region: where.region, signal: where.signal },
+    );
+    const tasks = res.Tasks ?? [];
+    const found = tasks.find((t) => parseTaskId(t.TaskId) === where.taskId);
+    if (found) return taskKindOf(found.TaskType);
+    offset += tasks.length;
+    if (tasks.length === 0 || offset >= (res.TotalCount ?? 0)) break;
+  }
+  return "unknown";
+}
+
+/**
+ * The backup a finished backup task made: the newest manual backup of the instance with the task's remark (when
+ * known), taken no earlier than shortly before the task started.
+ */
+export async function findNewBackup(
+  api: RedisApi,
+  where: { region: string; instanceId: string; remark?: string; startMs: number; signal?: AbortSignal },
+): Promise<ApiBackup | undefined> {
+  const res = await api.describeInstanceBackups(
+    {
+      InstanceId: where.instanceId,
+      BeginTime: toBeijing(where.startMs - BACKUP_SKEW_MS),
+      Limit: 100,
+      Offset: 0,
+      Status: ALL_BACKUP_STATUSES,
+    },
+    { region: where.region, signal: where.signal },
+  );
+  const earliest = where.startMs - (where.remark === undefined ? 60_000 : BACKUP_SKEW_MS);
+  let best: ApiBackup | undefined;
+  let bestMs = Number.NEGATIVE_INFINITY;
+  for (const b of res.BackupSet ?? []) {
+    const ms = beijingToMs(b.StartTime);
+    if (ms === undefined || ms < earliest || ms <= bestMs || String(b.BackupType) !== "0") continue;
+    if (where.remark !== undefined && (b.Remark ?? "") !== where.remark) continue;
+    best = b;
+    bestMs = ms;
+  }
+  return best;
+}
