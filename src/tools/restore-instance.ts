@@ -256,7 +256,7 @@ function plan(pf: Preflight, confirmToken: string, expiresAt: number): ToolOutpu
   const text =
     `Nothing was restored yet. Plan: restore ${view.instance.name} (${view.instance.instanceId}, ${view.instance.status}) ` +
     `from backup ${view.backup.backupId} (${view.backup.type}, taken ${view.backup.startTime}, ${view.backup.age} ago).\n` +
-    `WARNING: ${view.warning}\n${view.undoBackup ? `${undoText(view.undoBackup)}.\n` : ""}Show this to the user. If they agree, call restore_instance again with the same ` +
+    `WARNING: ${view.warning}\nShow this to the user. If they agree, call restore_instance again with the same ` +
     `arguments plus confirmToken "${confirmToken}" (single use, until ${structured.expiresAt}).`;
   return { structured, text };
 }

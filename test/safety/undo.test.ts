@@ -46,7 +46,7 @@ describe("the undo point in the plan and the result (token confirmation)", () =>
       ageMinutes: 60,
       remark: hourOld.Remark,
     });
-    const line = `undo: restore backup ${hourOld.BackupId}, taken 1 h 0 min ago; writes after it are lost`;
+    const line = `Undo: restore backup ${hourOld.BackupId}, taken 1 h 0 min ago; writes after it are lost.`;
     expect(text(plan)).toContain(line);
     expect(p.warning).toContain(`Undo: restore backup ${hourOld.BackupId}, taken 1 h 0 min ago; writes after it are lost.`);
     expect(p.warning).not.toMatch(/cannot be undone/);
