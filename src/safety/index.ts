@@ -3,17 +3,17 @@ import type { Logger } from "../log.js";
 import { AuditLog } from "./audit.js";
 import { ConfirmTokens } from "./confirm.js";
 import { InflightLocks } from "./inflight.js";
-import { StartedTasks } from "./tasks.js";
+import { KnownTasks } from "./tasks.js";
 
 /**
  * The safety state of one server: confirmation tokens, per-instance restore locks, the audit log, and the tasks
- * it started (their kind, for check_task).
+ * knows (their kind, for check_task).
  */
 export interface Safety {
   tokens: ConfirmTokens;
   locks: InflightLocks;
   audit: AuditLog;
-  tasks: StartedTasks;
+  tasks: KnownTasks;
 }
 
 export function createSafety(config: Config, log: Logger): Safety {
@@ -21,6 +21,6 @@ export function createSafety(config: Config, log: Logger): Safety {
     tokens: new ConfirmTokens(config.confirmTtlMs),
     locks: new InflightLocks(),
     audit: new AuditLog(config.auditLogPath, log),
-    tasks: new StartedTasks(),
+    tasks: new KnownTasks(),
   };
 }

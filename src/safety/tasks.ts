@@ -1,12 +1,12 @@
 import type { ApiBackup, RedisApi } from "../cloud/api.js";
 import { ALL_BACKUP_STATUSES, beijingToMs, parseTaskId, type TaskKind, taskKindOf, toBeijing } from "../cloud/views.js";
 
-/** What this server knows of a task it started itself. */
-export interface StartedTask {
-  kind: Exclude<TaskKind, "other">;
+/** What this server knows of a task: it started it, or learned its kind once. */
+export interface KnownTask {
+  kind: TaskKind;
   region: string;
   instanceId: string;
-  /** For a backup: the Remark it was sent with (check_task names the new backup by it). */
+  /** For a backup this server started: the Remark it was sent with (check_task names the new backup by it). */
   remark?: string;
 }
 
@@ -14,22 +14,46 @@ export interface StartedTask {
 const MAX_TASKS = 1000;
 
 /**
- * The tasks this server started (restores and backups), in memory, so that check_task knows a task's kind
- * without another request. Tasks started elsewhere (another server, the console) are not here: check_task then
- * asks DescribeTaskList.
+ * The tasks whose kind this server knows, in memory: the restores and backups it started, and the tasks it
+ * looked up once with DescribeTaskList (check_task on a task started elsewhere: another server, the console).
  */
-export class StartedTasks {
-  private readonly tasks = new Map<number, StartedTask>();
+export class KnownTasks {
+  private readonly tasks = new Map<string, KnownTask>();
+  private readonly lookups = new Map<string, Promise<TaskKind | "unknown">>();
 
-  remember(taskId: number, task: StartedTask): void {
-    this.tasks.delete(taskId);
-    while (this.tasks.size >= MAX_TASKS) this.tasks.delete(this.tasks.keys().next().value as number);
-    this.tasks.set(taskId, task);
+  remember(taskId: number, task: KnownTask): void {
+    const key = `${task.region}/${taskId}`;
+    this.tasks.delete(key);
+    while (this.tasks.size >= MAX_TASKS) this.tasks.delete(this.tasks.keys().next().value as string);
+    this.tasks.set(key, task);
   }
 
-  get(taskId: number, region: string): StartedTask | undefined {
-    const task = this.tasks.get(taskId);
-    return task?.region === region ? task : undefined;
+  get(taskId: number, region: string): KnownTask | undefined {
+    return this.tasks.get(`${region}/${taskId}`);
+  }
+
+  /**
+   * The task's kind: remembered, else from `lookUp`, run once for concurrent calls and remembered when found.
+   */
+  async kindOf(
+    taskId: number,
+    where: { region: string; instanceId: string },
+    lookUp: () => Promise<TaskKind | "unknown">,
+  ): Promise<TaskKind | "unknown"> {
+    const known = this.get(taskId, where.region);
+    if (known) return known.kind;
+    const key = `${where.region}/${taskId}`;
+    let pending = this.lookups.get(key);
+    if (!pending) {
+      pending = lookUp()
+        .then((kind) => {
+          if (kind !== "unknown") this.remember(taskId, { kind, region: where.region, instanceId: where.instanceId });
+          return kind;
+        })
+        .finally(() => this.lookups.delete(key));
+      this.lookups.set(key, pending);
+    }
+    return pending;
   }
 }
 

@@ -153,8 +153,11 @@ export const checkTask = defineTool({
     }
     const startMs = beijingToMs(res.StartTime);
     const where = { region, instanceId: structured.instanceId, startMs: startMs ?? Date.now(), signal: extra.signal };
-    const known = ctx.services.safety.tasks.get(args.taskId, region);
-    structured.kind = known?.kind ?? (await kindOf(ctx, { ...where, taskId: args.taskId }, startMs));
+    const { tasks } = ctx.services.safety;
+    const known = tasks.get(args.taskId, region);
+    structured.kind = known
+      ? known.kind
+      : await tasks.kindOf(args.taskId, where, () => kindOf(ctx, { ...where, taskId: args.taskId }, startMs));
     if (status === "succeed" && structured.instanceId) {
       structured.instance = await lookUpInstance(ctx, structured.instanceId, region, extra.signal);
       if (structured.kind === "backup") structured.backup = await backupMade(ctx, { ...where, remark: known?.remark });

@@ -65,6 +65,9 @@ describe("backup_instance and check_task on a backup task", () => {
       const lookup = h.fake.requests.find((q) => q.action === "DescribeTaskList");
       expect(lookup?.params).toMatchObject({ InstanceId: ORDERS });
       expect(lookup?.params).not.toHaveProperty("TaskTypes");
+      // learned once: a second check asks DescribeTaskInfo only
+      expect(sc(await other.call("check_task", { taskId: b.taskId })).kind).toBe("backup");
+      expect(h.fake.count("DescribeTaskList")).toBe(1);
     } finally {
       await other.close();
     }
@@ -103,6 +106,13 @@ describe("backup_instance and check_task on a backup task", () => {
     expect(error.hint).toMatch(/not resent/);
     expect(h.fake.count("ManualBackupInstance")).toBe(1);
     expect(h.fake.state.listBackups(SESSIONS).length).toBe(before + 1);
+  });
+
+  it("an HTTP 503 after sending is not resent either", async () => {
+    h.fake.inject("ManualBackupInstance", { kind: "status", status: 503 }, 1);
+    const error = sc(await h.call("backup_instance", { instanceId: SESSIONS })).error;
+    expect(error).toMatchObject({ code: "ClientError.HttpStatus", category: "outcome_unknown", retryable: false });
+    expect(h.fake.count("ManualBackupInstance")).toBe(1);
   });
 
   it("a throttled request, which was not executed, is sent again", async () => {
