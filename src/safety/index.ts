@@ -3,7 +3,7 @@ import type { Logger } from "../log.js";
 import { AuditLog } from "./audit.js";
 import { ConfirmTokens } from "./confirm.js";
 import { InflightLocks } from "./inflight.js";
-import { KnownTasks } from "./tasks.js";
+import { KnownTasks } from "./known-tasks.js";
 
 /**
  * The safety state of one server: confirmation tokens, per-instance restore locks, the audit log, and the tasks

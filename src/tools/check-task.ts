@@ -3,7 +3,7 @@ import type { ApiTaskInfo } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import { sleep } from "../cloud/limiter.js";
 import { beijingToIso, beijingToMs, instanceStatusWord } from "../cloud/views.js";
-import { findNewBackup, lookUpTaskKind } from "../safety/tasks.js";
+import { findNewBackup, lookUpTaskKind } from "../safety/known-tasks.js";
 import { defineTool, type Extra, regionSchema, resolveRegion, type ToolContext, withError } from "./shared.js";
 
 export const TASK_STATUSES = ["preparing", "running", "succeed", "failed", "error"] as const;
