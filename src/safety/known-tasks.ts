@@ -91,8 +91,8 @@ export async function lookUpTaskKind(
 }
 
 /**
- * The backup a finished backup task made: the newest manual backup of the instance with the task's remark (when
- * known), taken no earlier than shortly before the task started.
+ * The backup a finished backup task made: for a backup_instance task, the newest manual backup of the instance
+ * with its remark; for a backup task started elsewhere (no remark known), the newest backup started with it.
  */
 export async function findNewBackup(
   api: RedisApi,
@@ -113,8 +113,9 @@ export async function findNewBackup(
   let bestMs = Number.NEGATIVE_INFINITY;
   for (const b of res.BackupSet ?? []) {
     const ms = beijingToMs(b.StartTime);
-    if (ms === undefined || ms < earliest || ms <= bestMs || String(b.BackupType) !== "0") continue;
-    if (where.remark !== undefined && (b.Remark ?? "") !== where.remark) continue;
+    if (ms === undefined || ms < earliest || ms <= bestMs) continue;
+    // a backup_instance task: its manual backup, by remark; a task started elsewhere: any backup started with it
+    if (where.remark !== undefined && (String(b.BackupType) !== "0" || (b.Remark ?? "") !== where.remark)) continue;
     best = b;
     bestMs = ms;
   }

@@ -190,7 +190,7 @@ async function backupMade(
   try {
     const found = await findNewBackup(ctx.api, where);
     if (!found) {
-      return { lookupError: `No new manual backup of ${where.instanceId} is listed yet: look with list_backups` };
+      return { lookupError: `No new backup of ${where.instanceId} is listed yet: look with list_backups` };
     }
     const made: NonNullable<Output["backup"]> = { backupId: String(found.BackupId), startTime: beijingToIso(found.StartTime) };
     if (found.Remark) made.remark = found.Remark;
