@@ -73,6 +73,23 @@ describe("backup_instance and check_task on a backup task", () => {
     }
   });
 
+  it("when DescribeTaskList fails, the kind is unknown and the task's status still comes back", async () => {
+    const b = sc(await h.call("backup_instance", { instanceId: ORDERS }));
+    const other = await startHarness({ sharedFake: h.fake });
+    try {
+      h.fake.reset();
+      h.fake.inject("DescribeTaskList", { kind: "error", code: "UnauthorizedOperation.NoCAMAuthed" });
+      const r = await other.call("check_task", { taskId: b.taskId });
+      expect(r.isError).toBeFalsy();
+      expect(sc(r)).toMatchObject({ kind: "unknown", status: "succeed", done: true });
+      expect(sc(r)).not.toHaveProperty("backup");
+      expect(text(r)).toMatch(new RegExp(`^Task ${b.taskId} on ${ORDERS}: succeed`));
+    } finally {
+      h.fake.reset();
+      await other.close();
+    }
+  });
+
   it("refuses bad arguments before sending anything", async () => {
     const bad = [
       { instanceId: ORDERS, remark: "x".repeat(129) },
