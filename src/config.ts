@@ -29,9 +29,23 @@ export interface Endpoint {
   port?: number;
 }
 
+/** STS AssumeRole on top of the base credentials (TENCENTCLOUD_ROLE_*). */
+export interface RoleConfig {
+  arn: string;
+  sessionName: string;
+  /** Lifetime asked of STS; undefined: STS's default (7200 s). */
+  durationSeconds?: number;
+}
+
 export interface Config {
   /** From TENCENTCLOUD_SECRET_ID/KEY/SESSION_TOKEN; undefined means "use the SDK's default chain". */
   credentials?: Credentials;
+  /** Assume this role with the base credentials (TENCENTCLOUD_ROLE_ARN). */
+  role?: RoleConfig;
+  /** STS endpoint override (TENCENTCLOUD_STS_ENDPOINT), for AssumeRole and TKE OIDC. */
+  stsEndpoint?: Endpoint;
+  /** TKE OIDC is set up (TKE_ROLE_ARN and TKE_WEB_IDENTITY_TOKEN_FILE): the SDK's provider reads the rest. */
+  tkeOidc: boolean;
   region?: string;
   endpoint?: Endpoint;
   timeoutMs: number;
@@ -82,6 +96,8 @@ export class ConfigError extends Error {
 export const HELP = `tencentcloud-redis-mcp: an MCP stdio server that restores Tencent Cloud Redis instances from backups.
 
 Usage: tencentcloud-redis-mcp [options]
+       tencentcloud-redis-mcp doctor [--region r] [--json] [options]
+                            check credentials, endpoint, clock, CAM permissions and settings (exit 0 when all works)
 
   --sandbox                 run against the built-in local Tencent Cloud fake (no account needed)
   --region <region>         default region (TENCENTCLOUD_REGION)
@@ -105,6 +121,8 @@ export interface CliFlags {
 const REGION_RE = /^[a-z]{2,4}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const INSTANCE_PATTERN_RE = /^[A-Za-z0-9*_-]{1,64}$/;
 const PASSWORD_PREFIX = "TENCENTCLOUD_REDIS_PASSWORD_";
+const ROLE_ARN_RE = /^qcs::cam::uin\/\d+:role(?:Name\/[\w+=,.@-]{1,128}|\/\d+)$/;
+const SESSION_NAME_RE = /^[\w+=,.@-]{2,128}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -139,6 +157,31 @@ export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags
       } is: set both, or neither to use the profile file or the instance role`,
     );
   }
+
+  const roleArn = get("TENCENTCLOUD_ROLE_ARN");
+  let role: RoleConfig | undefined;
+  if (roleArn !== undefined) {
+    if (!ROLE_ARN_RE.test(roleArn)) {
+      throw new ConfigError(
+        `TENCENTCLOUD_ROLE_ARN must be a role ARN like qcs::cam::uin/100000000001:roleName/redis-restore, not "${roleArn}"`,
+      );
+    }
+    const sessionName = get("TENCENTCLOUD_ROLE_SESSION_NAME") ?? "tencentcloud-redis-mcp";
+    if (!SESSION_NAME_RE.test(sessionName)) {
+      throw new ConfigError(
+        "TENCENTCLOUD_ROLE_SESSION_NAME must be 2 to 128 letters, digits or the characters +=,.@_-",
+      );
+    }
+    const duration = get("TENCENTCLOUD_ROLE_DURATION_SECONDS");
+    role = { arn: roleArn, sessionName };
+    if (duration !== undefined) role.durationSeconds = Math.trunc(number(get, "TENCENTCLOUD_ROLE_DURATION_SECONDS", 0, 1, 43200));
+  } else if (get("TENCENTCLOUD_ROLE_SESSION_NAME") ?? get("TENCENTCLOUD_ROLE_DURATION_SECONDS")) {
+    throw new ConfigError(
+      "TENCENTCLOUD_ROLE_SESSION_NAME / TENCENTCLOUD_ROLE_DURATION_SECONDS are set but TENCENTCLOUD_ROLE_ARN is not",
+    );
+  }
+  const stsText = get("TENCENTCLOUD_STS_ENDPOINT");
+  const stsEndpoint = stsText === undefined ? undefined : parseEndpoint(stsText, "TENCENTCLOUD_STS_ENDPOINT");
 
   const region = flags.region ?? get("TENCENTCLOUD_REGION");
   if (region !== undefined && !REGION_RE.test(region)) {
@@ -184,6 +227,9 @@ export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags
     help: flags.help ?? false,
     version: flags.version ?? false,
     credentials,
+    role,
+    stsEndpoint,
+    tkeOidc: get("TKE_ROLE_ARN") !== undefined && get("TKE_WEB_IDENTITY_TOKEN_FILE") !== undefined,
     region,
     endpoint,
     timeoutMs: number(get, "TENCENTCLOUD_REDIS_TIMEOUT_SECONDS", 30, 0.05, 600) * 1000,
@@ -270,26 +316,27 @@ function proxyConfig(get: (n: string) => string | undefined, protocol: Endpoint[
 }
 
 /** `host`, `host:port` or a URL `http(s)://host[:port]`; https unless the URL says http. */
-export function parseEndpoint(text: string): Endpoint {
+export function parseEndpoint(text: string, variable = "TENCENTCLOUD_REDIS_ENDPOINT"): Endpoint {
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
   let url: URL;
   try {
     url = new URL(hasScheme ? text : `https://${text}`);
   } catch {
-    throw endpointError(text);
+    throw endpointError(text, variable);
   }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") throw endpointError(text);
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") throw endpointError(text, variable);
   if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash || url.username || url.password) {
-    throw endpointError(text);
+    throw endpointError(text, variable);
   }
   const endpoint: Endpoint = { protocol: url.protocol, host: url.hostname.replace(/^\[|\]$/g, "") };
   if (url.port !== "") endpoint.port = Number(url.port);
   return endpoint;
 }
 
-function endpointError(text: string): ConfigError {
+function endpointError(text: string, variable: string): ConfigError {
+  const name = variable === "TENCENTCLOUD_REDIS_ENDPOINT" ? `${variable} (or --endpoint)` : variable;
   return new ConfigError(
-    `TENCENTCLOUD_REDIS_ENDPOINT (or --endpoint) must be a host, host:port or http(s)://host[:port] URL, not "${text}"`,
+    `${name} must be a host, host:port or http(s)://host[:port] URL, not "${text}"`,
   );
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { type Config, ConfigError, HELP, loadConfig } from "./config.js";
+import { type Config, ConfigError, HELP, LOG_LEVELS, loadConfig } from "./config.js";
+import { doctorArgs } from "./doctor/index.js";
 import { Logger } from "./log.js";
 import { createServer } from "./server.js";
 import { VERSION } from "./version.js";
@@ -8,8 +9,9 @@ import { VERSION } from "./version.js";
 /** Entry point: read the configuration, build the server, connect stdio, and shut down cleanly. */
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
+  const command = doctorArgs(process.argv.slice(2));
   try {
-    loaded = loadConfig(process.argv.slice(2), process.env);
+    loaded = loadConfig(command.rest, process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`tencentcloud-redis-mcp: ${error.message}\n`);
@@ -26,7 +28,9 @@ async function main(): Promise<void> {
     return;
   }
   let config: Config = loaded;
-  const log = new Logger(config.logLevel);
+  // the doctor reports in its own words: only warnings and worse on stderr
+  const quiet = command.doctor && LOG_LEVELS.indexOf(config.logLevel) < LOG_LEVELS.indexOf("warning");
+  const log = new Logger(quiet ? "warning" : config.logLevel);
   const cleanups: Array<() => Promise<void>> = [];
 
   if (config.sandbox) {
@@ -43,12 +47,22 @@ async function main(): Promise<void> {
     for (const [instanceId, port] of sandbox.redis?.ports() ?? []) {
       log.notice("sandbox redis-server", { instanceId, host: "127.0.0.1", port });
     }
+  } else if (command.doctor) {
+    // the doctor says itself where the credentials come from
   } else if (!config.credentials) {
     log.warning(
       "TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY are not set: calls will use ~/.tencentcloud/credentials " +
         "or the instance role if there is one, and fail with ClientError.CredentialsMissing otherwise " +
         "(to try without an account, run with --sandbox)",
     );
+  }
+
+  if (command.doctor) {
+    const { doctorMain } = await import("./doctor/index.js");
+    const code = await doctorMain(config, log, command.json, (text) => process.stdout.write(text));
+    for (const cleanup of cleanups) await cleanup().catch(() => {});
+    process.exitCode = code;
+    return;
   }
 
   const created = createServer({ config, log });

@@ -14,10 +14,10 @@ import {
   undoText,
 } from "../cloud/views.js";
 import { type ResolvedPassword, resolvePassword, wherePasswordsGo } from "./password.js";
+import { restoreTaskIds } from "./tasks.js";
 
 const PAGE = 100;
 const MAX_PAGES = 100;
-export const RESTORE_TASK_TYPE = "FLOW_RESTOREBACKUP";
 /** How far back the restore tasks known before a restore are listed (clock skew between us and the API). */
 const TASK_WINDOW_MS = 15 * 60_000;
 
@@ -166,21 +166,6 @@ function requireUndoPoint(undo: ApiBackup | undefined, maxMinutes: number, insta
       `that is newer than the one to restore (TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES), but ${found}. Nothing was sent.`,
     { notSent: true },
   );
-}
-
-/** The IDs of the instance's restore tasks started since `beginTime`. */
-export async function restoreTaskIds(
-  api: RedisApi,
-  region: string,
-  instanceId: string,
-  beginTime: string,
-  signal?: AbortSignal,
-): Promise<Set<number>> {
-  const res = await api.describeTaskList(
-    { InstanceId: instanceId, TaskTypes: [RESTORE_TASK_TYPE], BeginTime: beginTime, Limit: 100, Offset: 0 },
-    { region, signal },
-  );
-  return new Set((res.Tasks ?? []).filter((t) => t.InstanceId === instanceId).map((t) => Number(t.TaskId)));
 }
 
 /** What a human is shown before a restore: the instance, the backup, and what will be lost. */
