@@ -1,16 +1,14 @@
 #!/usr/bin/env node
 // `npm run demo`: a restore drill on the sandbox, through a real MCP client over stdio. It starts the built
 // server (dist/index.js --sandbox), writes a key into the sandbox's real redis-server, takes a backup, breaks
-// the data, restores through the MCP tools (plan, confirm, follow the task) and checks that the data is back.
-// Exit code 0 when the data came back, 1 otherwise.
+// the data, takes an undo point, restores through the MCP tools (plan, confirm, follow the task), checks that
+// the data is back and ends by printing how to undo the restore. Exit code 0 when the data came back, 1 otherwise.
 
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { redis } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js";
-import { loopbackAgent, SANDBOX_API_HOST } from "../dist/sandbox/fake.js";
 import { RespClient } from "../dist/sandbox/resp.js";
-import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS, SANDBOX_REGION } from "../dist/sandbox/seed.js";
+import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../dist/sandbox/seed.js";
 
 const SERVER = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const INSTANCE = SANDBOX_INSTANCE_IDS.orders;
@@ -73,14 +71,14 @@ async function follow(client, taskId) {
   throw new Error("the task did not finish");
 }
 
-/** The fake cloud's endpoint, from the server's stderr ("sandbox mode: ... endpoint=http://127.0.0.1:PORT"). */
-async function fakeEndpoint(stderr) {
-  for (let i = 0; i < 100; i++) {
-    const match = /sandbox mode:.* endpoint=http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr());
-    if (match) return Number(match[1]);
-    await sleep(50);
-  }
-  throw new Error("the server did not report its sandbox endpoint");
+/** backup_instance, then check_task to its end: the new backup. */
+async function backUp(client, remark) {
+  const submitted = ok(await call(client, "backup_instance", { instanceId: INSTANCE, remark }), "backup_instance");
+  say(`backup_instance: task ${submitted.taskId} (remark "${submitted.remark}")`);
+  const task = await follow(client, submitted.taskId);
+  if (!task.succeeded || !task.backup?.backupId) throw new Error(`the backup did not finish: ${JSON.stringify(task)}`);
+  say(`check_task: new backup ${task.backup.backupId}, taken ${task.backup.startTime}`);
+  return task.backup;
 }
 
 async function main() {
@@ -91,10 +89,7 @@ async function main() {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", TENCENTCLOUD_REDIS_LOG_LEVEL: "notice" },
     stderr: "pipe",
   });
-  let stderr = "";
-  transport.stderr?.on("data", (chunk) => {
-    stderr += chunk.toString("utf8");
-  });
+  transport.stderr?.on("data", () => {}); // the server's log: drained, not shown
   const client = new Client({ name: "tencentcloud-redis-mcp-demo", version: "1.0.0" });
   await client.connect(transport);
   try {
@@ -120,20 +115,9 @@ async function main() {
     say(`${KEY} = ${JSON.stringify(before[0])}`);
     say(`orders:1001 = ${before[1]}`);
 
-    step("Take a backup (ManualBackupInstance: the sandbox's way, like the console's 'back up now')");
-    const api = new redis.v20180412.Client({
-      credential: SANDBOX_CREDENTIALS,
-      region: SANDBOX_REGION,
-      profile: {
-        httpProfile: {
-          endpoint: `${SANDBOX_API_HOST}:${await fakeEndpoint(() => stderr)}`,
-          protocol: "http://",
-          agent: loopbackAgent(),
-        },
-      },
-    });
-    const backup = await api.ManualBackupInstance({ InstanceId: INSTANCE, Remark: "demo: before the incident" });
-    say(`backup task ${backup.TaskId} done (a real RDB snapshot of the instance)`);
+    step("Take a backup (backup_instance, then check_task)");
+    await backUp(client, "demo: before the incident");
+    say("(a real RDB snapshot of the instance)");
 
     step("List backups (list_backups)");
     const backups = ok(await call(client, "list_backups", { instanceId: INSTANCE }), "list_backups").backups;
@@ -155,6 +139,11 @@ async function main() {
     say(`${KEY} = ${JSON.stringify(broken[0])}`);
     say(`orders:1001 = ${broken[1]}`);
 
+    step("Take an undo point (backup_instance, then check_task: the data as it is now, before the restore)");
+    // A backup's StartTime has one-second precision, and an undo point must be newer than the backup restored.
+    await sleep(1100);
+    const undo = await backUp(client, "demo: undo point");
+
     step("Plan the restore (restore_instance)");
     const args = { instanceId: INSTANCE, backupId: chosen.backupId };
     const planned = await call(client, "restore_instance", args);
@@ -168,6 +157,7 @@ async function main() {
       say("(this server has no confirmation step: the restore was submitted directly)");
     }
     say(`restore submitted as task ${restore.taskId} (password from the server: ${restore.passwordSource})`);
+    if (restore.undoBackup?.backupId !== undo.backupId) throw new Error("the restore does not name the undo point");
 
     step("Follow the task to its end (check_task)");
     const task = await follow(client, restore.taskId);
@@ -181,6 +171,10 @@ async function main() {
       restored
         ? "\nRESTORED: the data written before the backup is back, the corruption is gone."
         : "\nFAILED: the data did not come back.",
+    );
+    console.log(
+      `\nTo undo this restore: restore_instance with instanceId ${INSTANCE} and backupId ${undo.backupId} ` +
+        `(the undo point, taken ${undo.startTime}); writes made after it are lost.`,
     );
     return restored;
   } finally {

@@ -2,12 +2,13 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { AuditLog } from "./audit.js";
 import { CallerGate } from "./fairness.js";
+import { KnownTasks } from "./known-tasks.js";
 import { MemoryState } from "./state/memory.js";
 import type { LockStore, SafetyState, TokenStore } from "./state/types.js";
 
 /**
- * The safety state of one server process: confirmation tokens, per-instance restore locks, the audit log, and
- * (HTTP) the per-caller fairness gate. Shared by every session of the process.
+ * The safety state of one server process: confirmation tokens, per-instance restore locks, the audit log, the
+ * tasks it knows (their kind, for check_task), and (HTTP) the per-caller fairness gate. Shared by every session.
  */
 export interface Safety {
   tokens: TokenStore;
@@ -15,6 +16,7 @@ export interface Safety {
   audit: AuditLog;
   /** Where tokens and locks live (memory, or Redis shared by replicas); changes call assertAvailable first. */
   state: SafetyState;
+  tasks: KnownTasks;
   gate?: CallerGate;
 }
 
@@ -29,6 +31,7 @@ export function createSafety(
     locks: state.locks,
     audit: new AuditLog(config.auditLogPath, log),
     state,
+    tasks: new KnownTasks(),
     ...(options.maxInflightPerCaller !== undefined ? { gate: new CallerGate(options.maxInflightPerCaller) } : {}),
   };
 }

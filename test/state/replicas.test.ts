@@ -106,6 +106,9 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
     const r = sc(await B("restore_instance", { instanceId: SESSIONS, backupId }));
     expect(r.error).toMatchObject({ code: "ClientError.StateUnavailable", category: "unavailable", retryable: true });
     expect(fake.count()).toBe(before); // nothing sent, not even the preflight
+    const backup = sc(await C("backup_instance", { instanceId: SESSIONS }));
+    expect(backup.error).toMatchObject({ code: "ClientError.StateUnavailable" }); // any change fails closed
+    expect(fake.count()).toBe(before);
     expect(readAudit(join(dir, "b.jsonl")).at(-1)).toMatchObject({
       outcome: "refused",
       errorCode: "ClientError.StateUnavailable",
