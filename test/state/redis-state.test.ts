@@ -247,6 +247,41 @@ describe("the Redis safety state, against a real redis-server", () => {
   });
 });
 
+describe("a Redis that is down when the server starts", () => {
+  it("starts degraded (changes refused, no address in the agent's error), then serves fully once Redis is up", async () => {
+    const redis = await startStateRedis();
+    await redis.kill();
+    const logs: string[] = [];
+    const state = await openState(
+      loadConfig([], { TENCENTCLOUD_REDIS_STATE_URL: redis.url }),
+      new Logger("debug", (line) => logs.push(line)),
+    );
+    try {
+      const refused = await state.tokens.issue(binding).then(
+        () => undefined,
+        (e: CloudError) => e,
+      );
+      expect(refused?.code).toBe("ClientError.StateUnavailable");
+      expect(JSON.stringify(refused?.toBody())).not.toContain(String(redis.port)); // the address stays in the log
+      expect(logs.join("")).toContain(String(redis.port));
+      await redis.restart();
+      await until("connected", () => {
+        try {
+          state.assertAvailable();
+          return true;
+        } catch {
+          return false;
+        }
+      }, 15_000);
+      const { token } = await state.tokens.issue(binding);
+      await state.tokens.consume(token, binding);
+    } finally {
+      await state.close();
+      await redis.close();
+    }
+  });
+});
+
 describe("a Redis with a password", () => {
   it("connects with it and never writes it in a log line or an error", async () => {
     const password = "s3cret-Pa55word";
