@@ -71,6 +71,13 @@ export function renderText(r: DoctorReport, now = Date.now()): string {
     ),
   );
   if (a && !a.writable) out.push(row("", TEXT.auditUnwritable));
+  const st = s.sharedState;
+  out.push(
+    row(
+      L.sharedState,
+      st === null ? TEXT.memoryState : st.reachable ? TEXT.stateReachable(st.store) : TEXT.stateUnreachable(st.store),
+    ),
+  );
   out.push("");
 
   out.push(TEXT.sections.notes);

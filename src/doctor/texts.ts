@@ -28,6 +28,7 @@ export const TEXT = {
     readOnly: "read-only",
     allowlist: "allowlist",
     auditLog: "audit log",
+    sharedState: "shared state",
     needed: "needed by",
   },
   yes: "yes",
@@ -67,5 +68,9 @@ export const TEXT = {
   unreached: (code: string, message: string) => `the API could not be reached: ${code}: ${message}`,
   notAuthenticated: (code: string, message: string) => `the credentials were refused: ${code}: ${message}`,
   noCredentials: (code: string, message: string) => `no usable credentials: ${code}: ${message}`,
+  stateReachable: (store: string) => `${store} (reachable)`,
+  stateUnreachable: (store: string) =>
+    `${store} (NOT reachable: restores would be refused with ClientError.StateUnavailable; the log above names the cause)`,
+  memoryState: "this process's memory (TENCENTCLOUD_REDIS_STATE_URL not set)",
   auditUnwritable: "the audit log cannot be written: restores would be refused (ClientError.AuditLogUnavailable)",
 } as const;
