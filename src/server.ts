@@ -5,8 +5,8 @@ import { TencentRedisClient } from "./cloud/client.js";
 import { type Config, LOG_LEVELS, type LogLevel } from "./config.js";
 import type { Logger } from "./log.js";
 import { createSafety } from "./safety/index.js";
-import { TOOLS } from "./tools/index.js";
-import { runTool, type ToolContext, type ToolServices } from "./tools/shared.js";
+import { registerTools } from "./tools/register.js";
+import type { ToolContext, ToolServices } from "./tools/shared.js";
 import { VERSION } from "./version.js";
 
 export interface ServerDeps {
@@ -52,22 +52,7 @@ export function createServer(deps: ServerDeps): CreatedServer {
   });
 
   const ctx: ToolContext = { config, api, log, server, services: { safety: createSafety(config, log), ...deps.services } };
-  for (const tool of TOOLS) {
-    if (!config.tools.includes(tool.name)) continue;
-    if (config.readOnly && !tool.annotations.readOnlyHint) continue;
-    const inputSchema = typeof tool.inputSchema === "function" ? tool.inputSchema(config) : tool.inputSchema;
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: { title: tool.title, ...tool.annotations },
-      },
-      (args: unknown, extra) => runTool(tool, args, ctx, extra),
-    );
-  }
+  registerTools(server, ctx);
 
   return {
     server,

@@ -8,6 +8,7 @@ import type { Config, ToolName } from "../config.js";
 import type { Logger } from "../log.js";
 import type { Extra } from "../request.js";
 import type { Safety } from "../safety/index.js";
+import { validateArguments } from "./arguments.js";
 
 /** What every tool handler receives besides its arguments. Tools never read process.env. */
 export interface ToolContext {
@@ -55,6 +56,16 @@ export const errorSchema = z
     category: z.enum(ERROR_CATEGORIES),
     hint: z.string().describe("What to do next"),
     attempts: z.number().int().optional().describe("Requests sent for this call, when more than one"),
+    fields: z
+      .array(
+        z.object({
+          path: z.string().describe("The argument at fault, like instanceId"),
+          problem: z.string().describe("What is wrong with it"),
+          expected: z.string().describe("What it should be, and where the value comes from"),
+        }),
+      )
+      .optional()
+      .describe("For ClientError.InvalidArgument: every argument at fault"),
   })
   .describe("Present only when the call failed (isError: true)");
 
@@ -67,15 +78,25 @@ export function withError(success: z.ZodObject): z.ZodObject {
   return success.partial().extend({ error: errorSchema.optional() });
 }
 
-/** Runs a handler and turns any failure into an `isError` result with `structuredContent.error`. */
+/** A tool's input schema for this server's configuration. */
+export function inputSchemaOf(definition: ToolDefinition, config: Config): z.ZodObject {
+  return typeof definition.inputSchema === "function" ? definition.inputSchema(config) : definition.inputSchema;
+}
+
+/**
+ * Checks the arguments against the input schema, runs the handler, and turns any failure (a bad argument
+ * included) into an `isError` result with `structuredContent.error`.
+ */
 export async function runTool(
   definition: ToolDefinition,
+  inputSchema: z.ZodObject,
   args: unknown,
   ctx: ToolContext,
   extra: Extra,
 ): Promise<CallToolResult> {
   try {
-    const out = await definition.handler(args as never, ctx, extra);
+    const parsed = await validateArguments(definition.name, inputSchema, args);
+    const out = await definition.handler(parsed as never, ctx, extra);
     return { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
   } catch (caught) {
     const error = asCloudError(caught);
