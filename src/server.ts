@@ -4,6 +4,7 @@ import type { RedisApi } from "./cloud/api.js";
 import { TencentRedisClient } from "./cloud/client.js";
 import { type Config, LOG_LEVELS, type LogLevel } from "./config.js";
 import type { Logger } from "./log.js";
+import { registerPrompts } from "./prompts/restore-runbook.js";
 import { createSafety } from "./safety/index.js";
 import { registerTools } from "./tools/register.js";
 import type { ToolContext, ToolServices } from "./tools/shared.js";
@@ -53,6 +54,7 @@ export function createServer(deps: ServerDeps): CreatedServer {
 
   const ctx: ToolContext = { config, api, log, server, services: { safety: createSafety(config, log), ...deps.services } };
   registerTools(server, ctx);
+  registerPrompts(server);
 
   return {
     server,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { CloudError, type FieldProblem } from "../cloud/errors.js";
 
 /** Where a value for a commonly mistaken argument comes from: the hint for the first field at fault. */
