@@ -96,7 +96,8 @@ type Env = Readonly<Record<string, string | undefined>>;
  * Reads the configuration once, from flags and environment (a flag wins over its variable). Pure: it never
  * touches process.env or the file system. Throws ConfigError naming the variable or flag at fault.
  */
-export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags {
+export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFlags {
+  const env = withoutPlaceholders(rawEnv);
   let parsed: ReturnType<typeof parseFlags>;
   try {
     parsed = parseFlags(argv);
@@ -193,6 +194,22 @@ export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags
     },
   };
 }
+
+/**
+ * The environment without values that are an unfilled placeholder of an MCP Bundle's manifest, like
+ * `${user_config.region}`: a host that leaves an optional setting empty may pass the text on as it is, and it
+ * means "not set".
+ */
+function withoutPlaceholders(env: Env): Env {
+  const clean: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && PLACEHOLDER_RE.test(value.trim())) continue;
+    clean[name] = value;
+  }
+  return clean;
+}
+
+const PLACEHOLDER_RE = /^\$\{user_config\.[A-Za-z0-9_.-]*\}$/;
 
 function parseFlags(argv: readonly string[]) {
   return parseArgs({
