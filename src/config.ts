@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { LANGUAGES, type Language } from "./i18n/index.js";
 import { Secret } from "./secret.js";
 
 /** Tool names are a public interface: keep them exactly. */
@@ -55,6 +56,8 @@ export interface Config {
   /** NO_PROXY entries: host names or domain suffixes that are reached directly ("*": all). */
   noProxy: readonly string[];
   logLevel: LogLevel;
+  /** TENCENTCLOUD_LANGUAGE: the API's X-TC-Language and the language of the texts a person reads. */
+  language: Language;
   /** Polling of check_task's wait: first interval, cap, and the longest silence between progress notifications. */
   poll: { initialMs: number; maxMs: number; progressEveryMs: number };
 }
@@ -156,6 +159,12 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     throw new ConfigError(`TENCENTCLOUD_REDIS_LOG_LEVEL (or --log-level) must be one of ${LOG_LEVELS.join(", ")}`);
   }
 
+  const languageText = get("TENCENTCLOUD_LANGUAGE") ?? "en-US";
+  const language = LANGUAGES.find((l) => l.toLowerCase() === languageText.toLowerCase().replace("_", "-"));
+  if (language === undefined) {
+    throw new ConfigError(`TENCENTCLOUD_LANGUAGE must be ${LANGUAGES.join(" or ")}, not "${languageText}"`);
+  }
+
   const byInstance = new Map<string, Secret>();
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(PASSWORD_PREFIX) || value === undefined || value === "") continue;
@@ -187,6 +196,7 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     keepAlive: bool(get, "TENCENTCLOUD_REDIS_KEEP_ALIVE", true),
     ...proxyConfig(get, endpoint?.protocol ?? "https:"),
     logLevel,
+    language,
     poll: {
       initialMs: number(get, "TENCENTCLOUD_REDIS_POLL_INITIAL_MS", 1000, 10, 60_000),
       maxMs: number(get, "TENCENTCLOUD_REDIS_POLL_MAX_MS", 5000, 10, 60_000),

@@ -204,7 +204,7 @@ export class TencentRedisClient implements RedisApi {
       credential: this.credentials.forSdk(),
       region,
       profile: {
-        language: "en-US",
+        language: this.config.language,
         httpProfile: {
           endpoint,
           protocol,

@@ -2,6 +2,8 @@ import type { ApiBackup, ApiInstance, RedisApi } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config } from "../config.js";
 import { ALL_BACKUP_STATUSES, beijingToMs, instanceStatusWord, toBackup, toBeijing } from "../cloud/views.js";
+import { enUS } from "../i18n/en-US.js";
+import type { Messages } from "../i18n/index.js";
 import { type ResolvedPassword, resolvePassword, wherePasswordsGo } from "./password.js";
 
 const PAGE = 100;
@@ -136,19 +138,17 @@ export async function restoreTaskIds(
   return new Set((res.Tasks ?? []).filter((t) => t.InstanceId === instanceId).map((t) => Number(t.TaskId)));
 }
 
-/** The backup's age relative to now, in whole minutes and in words ("3 h 12 min"). */
-export function backupAge(backup: ApiBackup, now = Date.now()): { ageMinutes: number; age: string } {
+/** The backup's age relative to now, in whole minutes and in words ("3 h 12 min", in the texts' language). */
+export function backupAge(backup: ApiBackup, now = Date.now(), t: Messages = enUS): { ageMinutes: number; age: string } {
   const started = beijingToMs(backup.StartTime) ?? now;
   const minutes = Math.max(0, Math.floor((now - started) / 60_000));
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
-  const mins = minutes % 60;
-  const parts = days > 0 ? [`${days} d`, `${hours} h`] : hours > 0 ? [`${hours} h`, `${mins} min`] : [`${mins} min`];
-  return { ageMinutes: minutes, age: parts.join(" ") };
+  return { ageMinutes: minutes, age: t.duration({ days, hours, minutes: minutes % 60 }) };
 }
 
 /** What a human is shown before a restore: the instance, the backup, and what will be lost. */
-export function planView(pf: Preflight, now = Date.now()) {
+export function planView(pf: Preflight, t: Messages = enUS, now = Date.now()) {
   const b = toBackup(pf.backup);
   const instance = {
     instanceId: pf.instance.InstanceId,
@@ -158,12 +158,9 @@ export function planView(pf: Preflight, now = Date.now()) {
     noAuth: pf.instance.NoAuth === true,
     region: pf.region,
   };
-  const backup = { backupId: b.backupId, startTime: b.startTime, type: b.type, ...backupAge(pf.backup, now) };
+  const backup = { backupId: b.backupId, startTime: b.startTime, type: b.type, ...backupAge(pf.backup, now, t) };
   const label = instance.name ? `${instance.name} (${instance.instanceId})` : instance.instanceId;
-  const warning =
-    `Restoring ${label} from backup ${backup.backupId} replaces ALL of its data with the backup taken at ` +
-    `${backup.startTime} (${backup.age} ago). Every write made to the instance after that time will be lost, ` +
-    "and the restore cannot be undone.";
+  const warning = t.planWarning({ label, backupId: backup.backupId, startTime: backup.startTime, age: backup.age });
   return { instance, backup: b.remark ? { ...backup, remark: b.remark } : backup, warning };
 }
 export type PlanView = ReturnType<typeof planView>;

@@ -1,0 +1,51 @@
+/**
+ * Every text this server shows to a person without a model in between (the confirmation form, the plan's
+ * warning, the demo), one catalog per language. Each catalog is typed by this interface, so a key missing in
+ * one language fails the typecheck. Tool names, argument names, error codes and tool descriptions stay English.
+ */
+export interface Messages {
+  /** An age in words, like "3 h 12 min". */
+  duration(p: { days: number; hours: number; minutes: number }): string;
+  /** A backup type word of the API's views (manual, automatic, before_config_change, other). */
+  backupType(type: string): string;
+  /** A task status word of check_task (preparing, running, succeed, failed, error, checking). */
+  taskStatus(status: string): string;
+  /** check_task's progress notification while it waits. */
+  progress(p: { taskId: number; status: string; seconds: number; waitSeconds: number }): string;
+  /** The plan's warning: what the restore replaces and what is lost. */
+  planWarning(p: { label: string; backupId: string; startTime: string; age: string }): string;
+  /** The elicitation form that asks a human to confirm a restore. */
+  form: {
+    question(p: { label: string; instanceId: string; region: string }): string;
+    backup(p: { backupId: string; type: string; startTime: string; age: string }): string;
+    confirmTitle(p: { instanceId: string; backupId: string }): string;
+    confirmDescription(p: { startTime: string }): string;
+  };
+  /** npm run demo's narration. */
+  demo: {
+    title: string;
+    server(p: { name: string; version: string }): string;
+    stepFind: string;
+    stepWrite(p: { port: number; key: string }): string;
+    stepBackup: string;
+    stepList: string;
+    stepCorrupt: string;
+    stepPlan: string;
+    stepConfirm: string;
+    stepFollow: string;
+    stepRead: string;
+    found(p: { name: string; instanceId: string; port: number }): string;
+    noRedis(p: { instanceId: string }): string;
+    backupDone(p: { taskId: string | number }): string;
+    restoring(p: { backupId: string }): string;
+    plan(p: { warning: string; expiresAt: string }): string;
+    noConfirmation: string;
+    submitted(p: { taskId: number; source: string }): string;
+    taskStatus(p: { taskId: number; status: string }): string;
+    progress(p: { progress: number; total?: number; message?: string }): string;
+    failedCall(p: { what: string; text: string }): string;
+    restored: string;
+    notRestored: string;
+    failed(p: { message: string }): string;
+  };
+}

@@ -1,0 +1,153 @@
+// TENCENTCLOUD_LANGUAGE: one catalog per language with the same keys, the API told the language, and the texts a
+// person reads (the plan's warning, the confirmation form, check_task's progress, the demo) left with no English
+// sentence in zh-CN.
+
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { CATALOGS, LANGUAGES } from "../../src/i18n/index.js";
+import { zhCN } from "../../src/i18n/zh-CN.js";
+import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
+import { sc, startHarness } from "../helpers/harness.js";
+import { restorableBackup } from "../safety/helpers.js";
+import { englishSentences } from "./english.js";
+
+const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
+
+/** Every key path of a catalog (functions and strings are leaves). */
+function keys(value: unknown, prefix = ""): string[] {
+  if (typeof value !== "object" || value === null) return [prefix];
+  return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** Every leaf rendered with sample arguments (any argument a text could take). */
+function rendered(value: unknown): string[] {
+  const sample = new Proxy(
+    {},
+    {
+      get: (_t, name) =>
+        name === Symbol.toPrimitive
+          ? () => "running"
+          : typeof name === "symbol"
+            ? undefined
+            : name === "total"
+              ? 60
+              : ["days", "hours", "minutes"].includes(name)
+                ? 3
+                : "crs-sbx1orde",
+    },
+  );
+  if (typeof value === "string") return [value];
+  if (typeof value === "function") return [String(value(sample))];
+  if (typeof value === "object" && value !== null) return Object.values(value).flatMap(rendered);
+  return [];
+}
+
+describe("the catalogs", () => {
+  it("have exactly the same keys in every language", () => {
+    const reference = keys(CATALOGS["en-US"]).sort();
+    expect(reference.length).toBeGreaterThan(30);
+    for (const language of LANGUAGES) expect(keys(CATALOGS[language]).sort(), language).toEqual(reference);
+  });
+
+  it("zh-CN renders no English sentence, for any key", () => {
+    const texts = rendered(zhCN);
+    expect(texts.length).toBeGreaterThan(30);
+    for (const text of texts) expect(englishSentences(text), text).toEqual([]);
+    // The detector does find English: the en-US catalog is full of it.
+    expect(rendered(CATALOGS["en-US"]).filter((t) => englishSentences(t).length > 0).length).toBeGreaterThan(15);
+  });
+
+  it("TENCENTCLOUD_LANGUAGE takes en-US or zh-CN (any case), en-US by default, and refuses anything else", () => {
+    expect(loadConfig([], {}).language).toBe("en-US");
+    expect(loadConfig([], { TENCENTCLOUD_LANGUAGE: "zh-cn" }).language).toBe("zh-CN");
+    expect(() => loadConfig([], { TENCENTCLOUD_LANGUAGE: "fr-FR" })).toThrow(
+      /TENCENTCLOUD_LANGUAGE must be en-US or zh-CN/,
+    );
+  });
+});
+
+describe("TENCENTCLOUD_LANGUAGE=zh-CN end to end", () => {
+  it("sends X-TC-Language on every API call (en-US by default)", async () => {
+    for (const [env, expected] of [
+      [{}, "en-US"],
+      [{ TENCENTCLOUD_LANGUAGE: "zh-CN" }, "zh-CN"],
+    ] as const) {
+      const h = await startHarness({ env });
+      try {
+        await h.call("list_instances");
+        await h.call("list_backups", { instanceId: SESSIONS });
+        expect(h.fake.requests.length).toBe(2);
+        for (const r of h.fake.requests) expect(r.headers["x-tc-language"]).toBe(expected);
+      } finally {
+        await h.close();
+      }
+    }
+  });
+
+  it("the plan's warning is Chinese; tool names, fields and codes stay English", async () => {
+    const h = await startHarness({ env: { TENCENTCLOUD_LANGUAGE: "zh-CN", TENCENTCLOUD_REDIS_CONFIRM: "token" } });
+    try {
+      const backupId = await restorableBackup(h, SESSIONS);
+      const plan = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId }));
+      expect(plan.status).toBe("confirmation_required");
+      expect(plan.warning).toContain("全部数据");
+      expect(plan.warning).toContain(backupId);
+      expect(englishSentences(plan.warning)).toEqual([]);
+      expect(englishSentences(plan.backup.age)).toEqual([]);
+      const tool = (await h.client.listTools()).tools.find((t) => t.name === "restore_instance");
+      expect(englishSentences(tool?.description ?? "").length).toBeGreaterThan(0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("the confirmation form is Chinese", async () => {
+    const h = await startHarness({
+      env: { TENCENTCLOUD_LANGUAGE: "zh-CN", TENCENTCLOUD_REDIS_CONFIRM: "elicit" },
+      client: { capabilities: { elicitation: {} } },
+    });
+    const asked: Array<{
+      message: string;
+      requestedSchema: { properties: Record<string, { title: string; description: string }> };
+    }> = [];
+    h.client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params as (typeof asked)[number]);
+      return { action: "decline" };
+    });
+    try {
+      const backupId = await restorableBackup(h, SESSIONS);
+      const r = await h.call("restore_instance", { instanceId: SESSIONS, backupId });
+      expect(sc(r).error.code).toBe("ClientError.ConfirmationDeclined");
+      expect(asked).toHaveLength(1);
+      const form = asked[0];
+      const confirm = form?.requestedSchema.properties.confirm;
+      for (const text of [form?.message ?? "", confirm?.title ?? "", confirm?.description ?? ""]) {
+        expect(text.length).toBeGreaterThan(5);
+        expect(englishSentences(text), text).toEqual([]);
+      }
+      expect(form?.message).toContain("session-store");
+      expect(form?.message).toMatch(/备份时间 \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00（1 小时 0 分钟前）/);
+      expect(h.fake.count("RestoreInstance")).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("check_task's progress notifications are Chinese", async () => {
+    const h = await startHarness({ env: { TENCENTCLOUD_LANGUAGE: "zh-CN" } });
+    try {
+      const backupId = await restorableBackup(h, SESSIONS);
+      const taskId = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId })).taskId;
+      const messages: string[] = [];
+      await h.client.callTool({ name: "check_task", arguments: { taskId, waitSeconds: 10 } }, undefined, {
+        onprogress: (p) => messages.push(p.message ?? ""),
+      });
+      expect(messages.length).toBeGreaterThan(0);
+      for (const m of messages) expect(englishSentences(m), m).toEqual([]);
+      expect(messages.at(-1)).toContain("成功");
+    } finally {
+      await h.close();
+    }
+  });
+});
