@@ -60,6 +60,11 @@ export interface Config {
   language: Language;
   /** Polling of check_task's wait: first interval, cap, and the longest silence between progress notifications. */
   poll: { initialMs: number; maxMs: number; progressEveryMs: number };
+  // HTTP authentication (issue 9): read here, checked by checkAuthConfig (src/http/auth.ts) in HTTP mode only.
+  /** TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE, TENCENTCLOUD_REDIS_OAUTH_ISSUER, TENCENTCLOUD_REDIS_OAUTH_JWKS_URL; `none`: TENCENTCLOUD_REDIS_HTTP_AUTH=none. */
+  httpAuth: { tokensFile?: string; oauthIssuer?: string; oauthJwksUrl?: string; none: boolean };
+  /** TENCENTCLOUD_REDIS_PUBLIC_URL: the MCP endpoint's full URL as clients reach it (the tokens' audience). */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -202,6 +207,14 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
       maxMs: number(get, "TENCENTCLOUD_REDIS_POLL_MAX_MS", 5000, 10, 60_000),
       progressEveryMs: number(get, "TENCENTCLOUD_REDIS_PROGRESS_EVERY_MS", 10_000, 10, 60_000),
     },
+    // HTTP authentication (issue 9)
+    httpAuth: {
+      tokensFile: get("TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE"),
+      oauthIssuer: get("TENCENTCLOUD_REDIS_OAUTH_ISSUER"),
+      oauthJwksUrl: get("TENCENTCLOUD_REDIS_OAUTH_JWKS_URL"),
+      none: httpAuthNone(get("TENCENTCLOUD_REDIS_HTTP_AUTH")),
+    },
+    publicUrl: get("TENCENTCLOUD_REDIS_PUBLIC_URL"),
   };
 }
 
@@ -220,6 +233,13 @@ function withoutPlaceholders(env: Env): Env {
 }
 
 const PLACEHOLDER_RE = /^\$\{user_config\.[A-Za-z0-9_.-]*\}$/;
+
+/** TENCENTCLOUD_REDIS_HTTP_AUTH: unset, or `none` (no authentication; HTTP mode allows it on a loopback host only). */
+function httpAuthNone(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (value.toLowerCase() === "none") return true;
+  throw new ConfigError(`TENCENTCLOUD_REDIS_HTTP_AUTH can only be "none" (or unset), not "${value}"`);
+}
 
 function parseFlags(argv: readonly string[]) {
   return parseArgs({
