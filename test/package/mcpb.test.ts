@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
+import { requireNode24 } from "../helpers/node24.js";
 import { startStdio } from "../helpers/stdio.js";
 
 const run = promisify(execFile);
@@ -22,7 +23,11 @@ const MCPB = join(ROOT, "node_modules/@anthropic-ai/mcpb/dist/cli/cli.js");
 interface Manifest {
   version: string;
   manifest_version: string;
-  server: { type: string; entry_point: string; mcp_config: { command: string; args: string[]; env: Record<string, string> } };
+  server: {
+    type: string;
+    entry_point: string;
+    mcp_config: { command: string; args: string[]; env: Record<string, string> };
+  };
   tools: Array<{ name: string; description: string }>;
   prompts: Array<{ name: string }>;
   compatibility: { platforms: string[]; runtimes: { node: string } };
@@ -92,22 +97,34 @@ describe("the MCP Bundle (.mcpb)", () => {
     }
   });
 
-  it("unpacked in an empty folder, starts on its own (--sandbox), lists its tools as the manifest does, and answers a call", async () => {
-    const session = await startStdio(["--sandbox"], {}, { entry: join(dir, manifest.server.entry_point), cwd: dir });
-    try {
-      const { tools } = await session.client.listTools();
-      expect(tools.map((t) => ({ name: t.name, description: t.description }))).toEqual(manifest.tools);
-      const { prompts } = await session.client.listPrompts();
-      expect(prompts.map((p) => p.name)).toEqual(manifest.prompts.map((p) => p.name));
-      const r = await session.call("list_instances");
-      expect(r.isError, JSON.stringify(r)).toBeFalsy();
-      expect(sc(r).instances.length).toBe(3);
-      const backups = await session.call("list_backups", { instanceId: sc(r).instances[0].instanceId });
-      expect(backups.isError, JSON.stringify(backups)).toBeFalsy();
-    } finally {
-      await session.close();
-    }
-  }, 60_000);
+  it.each([
+    ["this Node", process.execPath],
+    ["Node 24", "node24"],
+  ])(
+    "unpacked in an empty folder, starts on its own (--sandbox) on %s, lists its tools as the manifest does, and answers a call",
+    async (_which, command) => {
+      const node = command === "node24" ? requireNode24() : command;
+      const session = await startStdio(
+        ["--sandbox"],
+        {},
+        { command: node, entry: join(dir, manifest.server.entry_point), cwd: dir },
+      );
+      try {
+        const { tools } = await session.client.listTools();
+        expect(tools.map((t) => ({ name: t.name, description: t.description }))).toEqual(manifest.tools);
+        const { prompts } = await session.client.listPrompts();
+        expect(prompts.map((p) => p.name)).toEqual(manifest.prompts.map((p) => p.name));
+        const r = await session.call("list_instances");
+        expect(r.isError, JSON.stringify(r)).toBeFalsy();
+        expect(sc(r).instances.length).toBe(3);
+        const backups = await session.call("list_backups", { instanceId: sc(r).instances[0].instanceId });
+        expect(backups.isError, JSON.stringify(backups)).toBeFalsy();
+      } finally {
+        await session.close();
+      }
+    },
+    60_000,
+  );
 
   it("optional settings left empty reach the server as unfilled ${user_config...} text, and mean unset", async () => {
     const fake = await FakeCloud.start();
@@ -130,7 +147,9 @@ describe("the MCP Bundle (.mcpb)", () => {
       const listed = await session.call("list_instances", { region: "ap-guangzhou" });
       expect(listed.isError, JSON.stringify(listed)).toBeFalsy();
       // Any instance allowed, token confirmation (the default): the first call is a plan.
-      const instanceId = sc(listed).instances.find((i: { noAuth: boolean; status: string }) => i.noAuth && i.status === "running").instanceId;
+      const instanceId = sc(listed).instances.find(
+        (i: { noAuth: boolean; status: string }) => i.noAuth && i.status === "running",
+      ).instanceId;
       const backups = await session.call("list_backups", { instanceId, region: "ap-guangzhou" });
       const backupId = sc(backups).backups.find((b: { restorable: boolean }) => b.restorable).backupId;
       const plan = await session.call("restore_instance", { instanceId, backupId, region: "ap-guangzhou" });
