@@ -5,7 +5,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { longTask } from "./fake-process.js";
+import { HTTP_PER_CALL, httpPerCall, idleSessions } from "./http.js";
 import { coldStart, memory, PER_CALL, perCall, throughput } from "./scenarios.js";
+import { FakeCloud } from "../src/sandbox/fake.js";
 import { median, percentile, round, table } from "./stats.js";
 
 const { values: flags } = parseArgs({ options: { quick: { type: "boolean" }, bundled: { type: "string" } } });
@@ -33,6 +36,11 @@ step("3. throughput under the API limit");
 const tput = await throughput(quick ? 1 : 2, 200, 20);
 step("4. memory");
 const mem = await memory(quick ? 1 : 2);
+step("6. HTTP: per call vs stdio, and idle sessions");
+const httpFake = await FakeCloud.start({ preparingMs: 3_600_000 });
+const httpCalls = await httpPerCall(httpFake.url, longTask(httpFake), quick ? 2 : 5, quick ? 50 : 120);
+const idle = await idleSessions(httpFake.url, 100);
+await httpFake.close();
 
 interface Row {
   comparison: string;
@@ -120,6 +128,24 @@ for (const [off, on] of [
   });
 }
 
+const httpStat = (name: string, p: number) => percentile(httpCalls.ms[name] ?? [], p);
+for (const p of [50, 99]) {
+  rows.push({
+    comparison: `6. HTTP per call p${p} (${httpCalls.calls} calls each)`,
+    subject: `HTTP ${ms(httpStat(HTTP_PER_CALL.http, p))}`,
+    baseline: `stdio ${ms(httpStat(HTTP_PER_CALL.stdio, p))}`,
+    ratio: httpStat(HTTP_PER_CALL.http, p) / httpStat(HTTP_PER_CALL.stdio, p),
+  });
+}
+rows.push({
+  comparison: `6. HTTP: RSS with ${idle.sessions} idle sessions more`,
+  subject: `${mb(idle.after)} (${round(idle.perSession / 2 ** 20, 3)} MB per session)`,
+  baseline: `one session ${mb(idle.before)}`,
+  ratio: idle.after / idle.before,
+  goal: "< 0.5 MB per idle session",
+  met: idle.perSession < 0.5 * 2 ** 20,
+});
+
 console.log("");
 console.log(
   table(
@@ -158,6 +184,8 @@ writeFileSync(
       perCallMs: Object.fromEntries(Object.entries(calls.ms).map(([k, v]) => [k, summarise(v)])),
       throughput: tput,
       memoryBytes: mem,
+      httpPerCallMs: Object.fromEntries(Object.entries(httpCalls.ms).map(([k, v]) => [k, summarise(v)])),
+      httpIdleSessions: idle,
     },
     null,
     2,

@@ -24,9 +24,40 @@ export interface Endpoint {
   port?: number;
 }
 
+/** The HTTP transport (`--http`): Streamable HTTP at /mcp. */
+export interface HttpConfig {
+  /** --http: serve Streamable HTTP instead of stdio. */
+  enabled: boolean;
+  port: number;
+  host: string;
+  /** No sessions (for load-balanced fleets): no elicitation, no GET stream. */
+  stateless: boolean;
+  sessionIdleMs: number;
+  maxSessions: number;
+  maxInflightPerCaller: number;
+  /** Host names (no port) allowed in Host and Origin besides loopback names (loopback bind) and the public URL's. */
+  allowedHosts: readonly string[];
+  /** Browser origins (scheme://host[:port]) allowed CORS; none by default. */
+  allowedOrigins: readonly string[];
+}
+
+/** STS AssumeRole on top of the base credentials (TENCENTCLOUD_ROLE_*). */
+export interface RoleConfig {
+  arn: string;
+  sessionName: string;
+  /** Lifetime asked of STS; undefined: STS's default (7200 s). */
+  durationSeconds?: number;
+}
+
 export interface Config {
   /** From TENCENTCLOUD_SECRET_ID/KEY/SESSION_TOKEN; undefined means "use the SDK's default chain". */
   credentials?: Credentials;
+  /** Assume this role with the base credentials (TENCENTCLOUD_ROLE_ARN). */
+  role?: RoleConfig;
+  /** STS endpoint override (TENCENTCLOUD_STS_ENDPOINT), for AssumeRole and TKE OIDC. */
+  stsEndpoint?: Endpoint;
+  /** TKE OIDC is set up (TKE_ROLE_ARN and TKE_WEB_IDENTITY_TOKEN_FILE): the SDK's provider reads the rest. */
+  tkeOidc: boolean;
   region?: string;
   endpoint?: Endpoint;
   timeoutMs: number;
@@ -60,6 +91,7 @@ export interface Config {
   language: Language;
   /** Polling of check_task's wait: first interval, cap, and the longest silence between progress notifications. */
   poll: { initialMs: number; maxMs: number; progressEveryMs: number };
+  http: HttpConfig;
   // HTTP authentication (issue 9): read here, checked by checkAuthConfig (src/http/auth.ts) in HTTP mode only.
   /** TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE, TENCENTCLOUD_REDIS_OAUTH_ISSUER, TENCENTCLOUD_REDIS_OAUTH_JWKS_URL; `none`: TENCENTCLOUD_REDIS_HTTP_AUTH=none. */
   httpAuth: { tokensFile?: string; oauthIssuer?: string; oauthJwksUrl?: string; none: boolean };
@@ -71,9 +103,11 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export const HELP = `tencentcloud-redis-mcp: an MCP stdio server that restores Tencent Cloud Redis instances from backups.
+export const HELP = `tencentcloud-redis-mcp: an MCP server (stdio, or Streamable HTTP with --http) that restores Tencent Cloud Redis instances from backups.
 
 Usage: tencentcloud-redis-mcp [options]
+       tencentcloud-redis-mcp doctor [--region r] [--json] [options]
+                            check credentials, endpoint, clock, CAM permissions and settings (exit 0 when all works)
 
   --sandbox                 run against the built-in local Tencent Cloud fake (no account needed)
   --region <region>         default region (TENCENTCLOUD_REGION)
@@ -84,6 +118,9 @@ Usage: tencentcloud-redis-mcp [options]
   --confirm <mode>          token | elicit | none (TENCENTCLOUD_REDIS_CONFIRM, default token)
   --audit-log <file>        append one JSON line per restore attempt (TENCENTCLOUD_REDIS_AUDIT_LOG)
   --log-level <level>       debug | info | notice | warning | error (TENCENTCLOUD_REDIS_LOG_LEVEL, default info)
+  --http                    serve MCP Streamable HTTP at /mcp instead of stdio (needs authentication: see README)
+  --port <n>                HTTP port (TENCENTCLOUD_REDIS_HTTP_PORT, default 8787)
+  --host <addr>             HTTP bind address (TENCENTCLOUD_REDIS_HTTP_HOST, default 127.0.0.1)
   -h, --help                this text
   -v, --version             the version
 
@@ -97,6 +134,8 @@ export interface CliFlags {
 const REGION_RE = /^[a-z]{2,4}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const INSTANCE_PATTERN_RE = /^[A-Za-z0-9*_-]{1,64}$/;
 const PASSWORD_PREFIX = "TENCENTCLOUD_REDIS_PASSWORD_";
+const ROLE_ARN_RE = /^qcs::cam::uin\/\d+:role(?:Name\/[\w+=,.@-]{1,128}|\/\d+)$/;
+const SESSION_NAME_RE = /^[\w+=,.@-]{2,128}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -132,6 +171,31 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
       } is: set both, or neither to use the profile file or the instance role`,
     );
   }
+
+  const roleArn = get("TENCENTCLOUD_ROLE_ARN");
+  let role: RoleConfig | undefined;
+  if (roleArn !== undefined) {
+    if (!ROLE_ARN_RE.test(roleArn)) {
+      throw new ConfigError(
+        `TENCENTCLOUD_ROLE_ARN must be a role ARN like qcs::cam::uin/100000000001:roleName/redis-restore, not "${roleArn}"`,
+      );
+    }
+    const sessionName = get("TENCENTCLOUD_ROLE_SESSION_NAME") ?? "tencentcloud-redis-mcp";
+    if (!SESSION_NAME_RE.test(sessionName)) {
+      throw new ConfigError(
+        "TENCENTCLOUD_ROLE_SESSION_NAME must be 2 to 128 letters, digits or the characters +=,.@_-",
+      );
+    }
+    const duration = get("TENCENTCLOUD_ROLE_DURATION_SECONDS");
+    role = { arn: roleArn, sessionName };
+    if (duration !== undefined) role.durationSeconds = Math.trunc(number(get, "TENCENTCLOUD_ROLE_DURATION_SECONDS", 0, 1, 43200));
+  } else if (get("TENCENTCLOUD_ROLE_SESSION_NAME") ?? get("TENCENTCLOUD_ROLE_DURATION_SECONDS")) {
+    throw new ConfigError(
+      "TENCENTCLOUD_ROLE_SESSION_NAME / TENCENTCLOUD_ROLE_DURATION_SECONDS are set but TENCENTCLOUD_ROLE_ARN is not",
+    );
+  }
+  const stsText = get("TENCENTCLOUD_STS_ENDPOINT");
+  const stsEndpoint = stsText === undefined ? undefined : parseEndpoint(stsText, "TENCENTCLOUD_STS_ENDPOINT");
 
   const region = flags.region ?? get("TENCENTCLOUD_REGION");
   if (region !== undefined && !REGION_RE.test(region)) {
@@ -183,6 +247,9 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     help: flags.help ?? false,
     version: flags.version ?? false,
     credentials,
+    role,
+    stsEndpoint,
+    tkeOidc: get("TKE_ROLE_ARN") !== undefined && get("TKE_WEB_IDENTITY_TOKEN_FILE") !== undefined,
     region,
     endpoint,
     timeoutMs: number(get, "TENCENTCLOUD_REDIS_TIMEOUT_SECONDS", 30, 0.05, 600) * 1000,
@@ -207,6 +274,7 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
       maxMs: number(get, "TENCENTCLOUD_REDIS_POLL_MAX_MS", 5000, 10, 60_000),
       progressEveryMs: number(get, "TENCENTCLOUD_REDIS_PROGRESS_EVERY_MS", 10_000, 10, 60_000),
     },
+    http: httpConfig(get, flags, confirmMode),
     // HTTP authentication (issue 9)
     httpAuth: {
       tokensFile: get("TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE"),
@@ -234,6 +302,66 @@ function withoutPlaceholders(env: Env): Env {
 
 const PLACEHOLDER_RE = /^\$\{user_config\.[A-Za-z0-9_.-]*\}$/;
 
+// ---- HTTP transport (--http) -----------------------------------------------------------------------------
+
+const HOSTNAME_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
+
+function httpConfig(
+  get: (n: string) => string | undefined,
+  flags: ReturnType<typeof parseFlags>["values"],
+  confirmMode: ConfirmMode,
+): HttpConfig {
+  const enabled = flags.http ?? false;
+  const portText = flags.port ?? get("TENCENTCLOUD_REDIS_HTTP_PORT");
+  const port = portText === undefined ? 8787 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`TENCENTCLOUD_REDIS_HTTP_PORT (or --port) must be a port number from 0 to 65535, not "${portText}"`);
+  }
+  const host = flags.host ?? get("TENCENTCLOUD_REDIS_HTTP_HOST") ?? "127.0.0.1";
+  if (!HOSTNAME_RE.test(host) && !/^[0-9A-Fa-f:.]+$/.test(host)) {
+    throw new ConfigError(`TENCENTCLOUD_REDIS_HTTP_HOST (or --host) must be an address or host name to bind, not "${host}"`);
+  }
+  const stateless = bool(get, "TENCENTCLOUD_REDIS_HTTP_STATELESS", false);
+  if (enabled && stateless && confirmMode === "elicit") {
+    throw new ConfigError(
+      "TENCENTCLOUD_REDIS_HTTP_STATELESS=true cannot be combined with TENCENTCLOUD_REDIS_CONFIRM=elicit: without " +
+        "sessions the human's answer may reach another replica. Use TENCENTCLOUD_REDIS_CONFIRM=token, or run with sessions.",
+    );
+  }
+  const allowedHosts = splitList(get("TENCENTCLOUD_REDIS_HTTP_ALLOWED_HOSTS") ?? "").map((h) => h.toLowerCase());
+  const badHost = allowedHosts.find((h) => !HOSTNAME_RE.test(h));
+  if (badHost !== undefined) {
+    throw new ConfigError(
+      `TENCENTCLOUD_REDIS_HTTP_ALLOWED_HOSTS must list host names without scheme or port (e.g. mcp.example.com), not "${badHost}"`,
+    );
+  }
+  const allowedOrigins = splitList(get("TENCENTCLOUD_REDIS_HTTP_ALLOWED_ORIGINS") ?? "").map((o) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(o);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== o.replace(/\/$/, "")) {
+      throw new ConfigError(
+        `TENCENTCLOUD_REDIS_HTTP_ALLOWED_ORIGINS must list origins like https://app.example.com (scheme, host, optional port), not "${o}"`,
+      );
+    }
+    return url.origin;
+  });
+  return {
+    enabled,
+    port,
+    host,
+    stateless,
+    sessionIdleMs: number(get, "TENCENTCLOUD_REDIS_HTTP_SESSION_IDLE_SECONDS", 1800, 1, 7 * 86_400) * 1000,
+    maxSessions: Math.trunc(number(get, "TENCENTCLOUD_REDIS_HTTP_MAX_SESSIONS", 1000, 1, 100_000)),
+    maxInflightPerCaller: Math.trunc(number(get, "TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER", 8, 1, 1000)),
+    allowedHosts,
+    allowedOrigins,
+  };
+}
+
 /** TENCENTCLOUD_REDIS_HTTP_AUTH: unset, or `none` (no authentication; HTTP mode allows it on a loopback host only). */
 function httpAuthNone(value: string | undefined): boolean {
   if (value === undefined) return false;
@@ -256,6 +384,9 @@ function parseFlags(argv: readonly string[]) {
       confirm: { type: "string" },
       "audit-log": { type: "string" },
       "log-level": { type: "string" },
+      http: { type: "boolean" },
+      port: { type: "string" },
+      host: { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -285,26 +416,27 @@ function proxyConfig(get: (n: string) => string | undefined, protocol: Endpoint[
 }
 
 /** `host`, `host:port` or a URL `http(s)://host[:port]`; https unless the URL says http. */
-export function parseEndpoint(text: string): Endpoint {
+export function parseEndpoint(text: string, variable = "TENCENTCLOUD_REDIS_ENDPOINT"): Endpoint {
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
   let url: URL;
   try {
     url = new URL(hasScheme ? text : `https://${text}`);
   } catch {
-    throw endpointError(text);
+    throw endpointError(text, variable);
   }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") throw endpointError(text);
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") throw endpointError(text, variable);
   if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash || url.username || url.password) {
-    throw endpointError(text);
+    throw endpointError(text, variable);
   }
   const endpoint: Endpoint = { protocol: url.protocol, host: url.hostname.replace(/^\[|\]$/g, "") };
   if (url.port !== "") endpoint.port = Number(url.port);
   return endpoint;
 }
 
-function endpointError(text: string): ConfigError {
+function endpointError(text: string, variable: string): ConfigError {
+  const name = variable === "TENCENTCLOUD_REDIS_ENDPOINT" ? `${variable} (or --endpoint)` : variable;
   return new ConfigError(
-    `TENCENTCLOUD_REDIS_ENDPOINT (or --endpoint) must be a host, host:port or http(s)://host[:port] URL, not "${text}"`,
+    `${name} must be a host, host:port or http(s)://host[:port] URL, not "${text}"`,
   );
 }
 

@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { type Config, ConfigError, HELP, loadConfig } from "./config.js";
+import { type Config, ConfigError, HELP, LOG_LEVELS, loadConfig } from "./config.js";
+import { doctorArgs } from "./doctor/index.js";
 import { Logger } from "./log.js";
-import { createServer } from "./server.js";
+import { createRuntime } from "./runtime.js";
 import { VERSION } from "./version.js";
 
-/** Entry point: read the configuration, build the server, connect stdio, and shut down cleanly. */
+/** Entry point: read the configuration, build the per-process runtime, serve stdio or HTTP, shut down cleanly. */
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
+  const command = doctorArgs(process.argv.slice(2));
   try {
-    loaded = loadConfig(process.argv.slice(2), process.env);
+    loaded = loadConfig(command.rest, process.env);
+    if (loaded.http.enabled && !command.doctor) {
+      const { checkAuthConfig } = await import("./http/auth.js");
+      checkAuthConfig(loaded, { host: loaded.http.host });
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`tencentcloud-redis-mcp: ${error.message}\n`);
@@ -26,7 +31,9 @@ async function main(): Promise<void> {
     return;
   }
   let config: Config = loaded;
-  const log = new Logger(config.logLevel);
+  // the doctor reports in its own words: only warnings and worse on stderr
+  const quiet = command.doctor && LOG_LEVELS.indexOf(config.logLevel) < LOG_LEVELS.indexOf("warning");
+  const log = new Logger(quiet ? "warning" : config.logLevel);
   const cleanups: Array<() => Promise<void>> = [];
 
   if (config.sandbox) {
@@ -43,6 +50,8 @@ async function main(): Promise<void> {
     for (const [instanceId, port] of sandbox.redis?.ports() ?? []) {
       log.notice("sandbox redis-server", { instanceId, host: "127.0.0.1", port });
     }
+  } else if (command.doctor) {
+    // the doctor says itself where the credentials come from
   } else if (!config.credentials) {
     log.warning(
       "TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY are not set: calls will use ~/.tencentcloud/credentials " +
@@ -51,8 +60,18 @@ async function main(): Promise<void> {
     );
   }
 
-  const created = createServer({ config, log });
-  cleanups.unshift(() => created.close());
+  if (command.doctor) {
+    const { doctorMain } = await import("./doctor/index.js");
+    const code = await doctorMain(config, log, command.json, (text) => process.stdout.write(text));
+    for (const cleanup of cleanups) await cleanup().catch(() => {});
+    process.exitCode = code;
+    return;
+  }
+
+  const runtime = createRuntime(config, log, {
+    maxInflightPerCaller: config.http.enabled ? config.http.maxInflightPerCaller : undefined,
+  });
+  cleanups.unshift(async () => runtime.close());
   let closing = false;
   const shutdown = async (reason: string, code = 0) => {
     if (closing) return;
@@ -63,19 +82,26 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.stdin.on("end", () => void shutdown("stdin closed"));
-  process.stdin.on("close", () => void shutdown("stdin closed"));
 
-  const transport = new StdioServerTransport();
-  transport.onclose = () => void shutdown("transport closed");
-  await created.server.connect(transport);
-  log.info("tencentcloud-redis-mcp ready", {
-    version: VERSION,
-    tools: config.tools.filter((t) => !config.readOnly || t !== "restore_instance").join(","),
-    region: config.region,
-    confirm: config.confirmMode,
-    readOnly: config.readOnly,
-  });
+  if (config.http.enabled) {
+    const { createAuthenticator } = await import("./http/auth.js");
+    const { startHttp } = await import("./transports/http.js");
+    const authenticator = await createAuthenticator(config, log);
+    const http = await startHttp({ config, log, runtime, authenticator, publicUrl: config.publicUrl });
+    cleanups.unshift(() => http.shutdown());
+    process.on("SIGHUP", () => {
+      log.notice("SIGHUP: reloading the authentication configuration");
+      authenticator.reload().catch((error: unknown) => {
+        log.error("reload failed: the previous authentication configuration stays", {
+          error: error instanceof Error ? error.message.slice(0, 200) : "unknown",
+        });
+      });
+    });
+    return;
+  }
+  const { serveStdio } = await import("./transports/stdio.js");
+  const stdio = await serveStdio(config, log, runtime, (reason) => void shutdown(reason));
+  cleanups.unshift(() => stdio.close());
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,26 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { LOG_LEVELS, type LogLevel } from "./config.js";
 
 export type LogData = Record<string, string | number | boolean | undefined>;
 
 /** Where log records go besides stderr: the MCP server's `notifications/message` once it is connected. */
 export type LogSink = (level: LogLevel, logger: string, data: LogData & { msg: string }) => void;
+
+/**
+ * What a tool call adds to every record logged while it runs: its fields (the caller, the tool) and the one
+ * sink its records go to (the MCP session that made the call), instead of every attached sink.
+ */
+export interface CallLogContext {
+  fields: LogData;
+  sink?: LogSink;
+}
+
+const callContext = new AsyncLocalStorage<CallLogContext>();
+
+/** Runs `fn` with `context` applied to every record logged by it and by everything it awaits. */
+export function withCallLog<T>(context: CallLogContext, fn: () => T): T {
+  return callContext.run(context, fn);
+}
 
 /**
  * Logs go to stderr (one line each: time, level, message, key=value pairs) and to every attached sink (the
@@ -46,10 +63,13 @@ export class Logger {
     this.log("error", msg, data);
   }
 
-  log(level: LogLevel, msg: string, data: LogData = {}): void {
+  log(level: LogLevel, msg: string, given: LogData = {}): void {
+    const call = callContext.getStore();
+    const data = call ? { ...given, ...call.fields } : given;
     const record = { msg, ...data };
+    // Within a call, its records go to the calling session only; outside any call, to every attached sink.
     // MCP clients filter by their own logging/setLevel; the sink decides (the SDK drops ignored levels).
-    for (const sink of this.sinks) {
+    for (const sink of call ? (call.sink ? [call.sink] : []) : this.sinks) {
       try {
         sink(level, "tencentcloud-redis-mcp", record);
       } catch {

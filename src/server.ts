@@ -1,11 +1,11 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { RedisApi } from "./cloud/api.js";
-import { TencentRedisClient } from "./cloud/client.js";
 import { type Config, LOG_LEVELS, type LogLevel } from "./config.js";
-import type { Logger } from "./log.js";
+import type { Logger, LogSink } from "./log.js";
 import { registerPrompts } from "./prompts/restore-runbook.js";
-import { createSafety } from "./safety/index.js";
+import { createRuntime, type Runtime } from "./runtime.js";
+import { type Caller, LOCAL_CALLER } from "./safety/caller.js";
 import { registerTools } from "./tools/register.js";
 import type { ToolContext, ToolServices } from "./tools/shared.js";
 import { VERSION } from "./version.js";
@@ -13,23 +13,36 @@ import { VERSION } from "./version.js";
 export interface ServerDeps {
   config: Config;
   log: Logger;
-  /** The cloud API; a TencentRedisClient for the config unless given. */
+  /** The per-process state (cloud client, safety) shared by every server of the process; built here if absent. */
+  runtime?: Runtime;
+  /** The cloud API when no runtime is given; a TencentRedisClient for the config unless given. */
   api?: RedisApi;
-  /** Replaces the services built here (the safety state) for tests. */
+  /** Replaces the services of the runtime (the safety state) for tests. */
   services?: Partial<ToolServices>;
+  /**
+   * Who this server (one session) serves: tools/list shows only the tools its scopes allow. Each call's own
+   * caller comes from its AuthInfo when the transport sets one. Default: the local caller of stdio.
+   */
+  caller?: Caller;
+  /** Whether records logged outside any tool call also go to this session's client (stdio: yes; HTTP: no). */
+  processLogs?: boolean;
+  /** The level of the one line logged per tool call (who, what, outcome, time). Default debug. */
+  callLogLevel?: LogLevel;
 }
 
 export interface CreatedServer {
   server: McpServer;
   api: RedisApi;
-  /** Closes the MCP server and releases the API's sockets. */
+  /** Closes the MCP server (and the API's sockets when the runtime was built here). */
   close(): Promise<void>;
 }
 
 /** Builds the MCP server: registers the tools the configuration allows. No I/O of its own. */
 export function createServer(deps: ServerDeps): CreatedServer {
   const { config, log } = deps;
-  const api = deps.api ?? new TencentRedisClient(config, log);
+  const ownsRuntime = deps.runtime === undefined;
+  const runtime = deps.runtime ?? createRuntime(config, log, { api: deps.api });
+  const caller = deps.caller ?? LOCAL_CALLER;
   const server = new McpServer(
     { name: "tencentcloud-redis-mcp", title: "Tencent Cloud Redis restore", version: VERSION },
     {
@@ -47,22 +60,32 @@ export function createServer(deps: ServerDeps): CreatedServer {
     clientLevel = request.params.level;
     return {};
   });
-  const detach = log.addSink((level, logger, data) => {
+  const sink: LogSink = (level, logger, data) => {
     if (!server.isConnected() || LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(clientLevel)) return;
     server.server.sendLoggingMessage({ level, logger, data }).catch(() => {});
-  });
+  };
+  const detach = deps.processLogs === false ? () => {} : log.addSink(sink);
 
-  const ctx: ToolContext = { config, api, log, server, services: { safety: createSafety(config, log), ...deps.services } };
-  registerTools(server, ctx);
+  const ctx: ToolContext = {
+    config,
+    api: runtime.api,
+    log,
+    server,
+    services: { safety: runtime.safety, ...deps.services },
+    caller,
+    logSink: sink,
+    callLogLevel: deps.callLogLevel ?? "debug",
+  };
+  registerTools(server, ctx, (call) => runtime.calls.track(call));
   registerPrompts(server);
 
   return {
     server,
-    api,
+    api: runtime.api,
     async close() {
       detach();
       await server.close();
-      api.close();
+      if (ownsRuntime) runtime.close();
     },
   };
 }

@@ -43,6 +43,7 @@ export interface ApiBackup {
 export interface ApiTaskInfo {
   Status: string;
   StartTime: string;
+  /** Free text (the published example: "redis缓存清空流程"), not a code. */
   TaskType: string;
   InstanceId: string;
   TaskMessage?: string;
@@ -50,7 +51,8 @@ export interface ApiTaskInfo {
 }
 
 export interface ApiTaskListItem {
-  TaskId: number;
+  TaskId: number | string;
+  /** A code string ("010" restore, "012" manual backup, "017" automatic backup), not a FLOW_ name. */
   TaskType: string;
   StartTime: string;
   Result: number;

@@ -131,7 +131,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   "AuthFailure.TokenFailure": e(
     "auth",
     false,
-    "The session token is invalid or expired. Refresh the temporary credentials (TENCENTCLOUD_SESSION_TOKEN) and restart the server.",
+    "The session token is invalid or expired. Refresh the temporary credentials where they come from (TENCENTCLOUD_SESSION_TOKEN needs a restart; the profile file, an instance role and TENCENTCLOUD_ROLE_ARN are picked up by the next call).",
   ),
   "AuthFailure.UnauthorizedOperation": e(
     "permission",
@@ -222,6 +222,11 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     false,
     "No credentials were found. Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN for temporary keys) in the server's environment, or ~/.tencentcloud/credentials, then restart. To try without an account, run with --sandbox.",
   ),
+  "ClientError.AssumeRoleFailed": e(
+    "auth",
+    true,
+    "STS AssumeRole (TENCENTCLOUD_ROLE_ARN) failed: the message carries STS's code and message. Check the role ARN, that the base credentials may assume it (the role's trust policy, sts:AssumeRole), and TENCENTCLOUD_STS_ENDPOINT; the next call tries again. Nothing was sent to Redis.",
+  ),
   "ClientError.RegionMissing": e(
     "invalid_input",
     false,
@@ -268,6 +273,16 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     "permission",
     false,
     "This server is read-only (TENCENTCLOUD_REDIS_READ_ONLY): it lists and checks, it does not restore.",
+  ),
+  "ClientError.ScopeMissing": e(
+    "permission",
+    false,
+    "Your credentials lack the scope this tool needs (the message names it): nothing was sent. Ask the operator for a token or OAuth grant with that scope.",
+  ),
+  "ClientError.TooManyCalls": e(
+    "throttled",
+    true,
+    "You have too many calls running on this server at once (TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER): nothing was sent. Wait for some to finish, then call again.",
   ),
 };
 

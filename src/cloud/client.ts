@@ -1,6 +1,4 @@
 import type http from "node:http";
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import type net from "node:net";
 import type { Config, Endpoint } from "../config.js";
 import type { Logger } from "../log.js";
 import {
@@ -17,12 +15,13 @@ import {
   type RestoreInstanceRequest,
   type RestoreInstanceResponse,
 } from "./api.js";
-import { CredentialSource } from "./credentials.js";
-import { CloudError, fromSdkError } from "./errors.js";
+import { authHint } from "./auth-hints.js";
+import { type CredentialInfo, CredentialSource } from "./credentials.js";
+import { CloudError, fromSdkError, withOverride } from "./errors.js";
+import { createAgent, serviceEndpoint } from "./http.js";
 import { RateLimiter, sleep } from "./limiter.js";
 
 export const API_VERSION = "2018-04-12";
-const SERVICE_HOST = "redis.tencentcloudapi.com";
 const THROTTLE_WAIT_MS = 1000;
 
 type RedisModule = typeof import("tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js");
@@ -39,7 +38,7 @@ export class TencentRedisClient implements RedisApi {
   private readonly credentials: CredentialSource;
   private readonly limiter: RateLimiter;
   /** One keep-alive pool for every call, created with the first client (node:https loads TLS: not at start). */
-  private agent?: http.Agent;
+  private agent?: Promise<http.Agent>;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
 
@@ -47,7 +46,7 @@ export class TencentRedisClient implements RedisApi {
     private readonly config: Config,
     private readonly log: Logger,
   ) {
-    this.credentials = new CredentialSource(config.credentials);
+    this.credentials = new CredentialSource(config, log);
     this.limiter = new RateLimiter(config.rateLimit);
     this.retryBaseMs = config.retryBaseMs;
     this.retryMaxMs = Math.max(config.retryBaseMs, 8000);
@@ -73,7 +72,14 @@ export class TencentRedisClient implements RedisApi {
   }
 
   close(): void {
-    this.agent?.destroy();
+    void this.agent?.then((agent) => agent.destroy());
+    this.credentials.close();
+  }
+
+  /** Credentials valid now (walks the chain, assumes the role): throws the CloudError that stops a call. */
+  async resolveCredentials(): Promise<CredentialInfo | undefined> {
+    await this.credentials.get();
+    return this.credentials.describe();
   }
 
   /**
@@ -115,8 +121,8 @@ export class TencentRedisClient implements RedisApi {
   /** One request: sent once a rate-limit permit is free, timed out by our own timer, logged. */
   private async once<T>(action: string, params: object, opts: CallOptions, attempt: number): Promise<T> {
     // Resolved before the permit is taken (the first call loads the SDK), and here, not inside the SDK, which
-    // would turn our CloudError into a codeless exception.
-    await this.credentials.get();
+    // would turn our CloudError into a codeless exception; the request is signed with exactly these.
+    const creds = await this.credentials.get();
     const client = await this.client(opts.region);
     const queuedAt = performance.now();
     const release = await this.limiter.acquire(action, opts.signal);
@@ -138,15 +144,24 @@ export class TencentRedisClient implements RedisApi {
       waitMs: waitMs > 0 ? waitMs : undefined,
     });
     try {
-      const response = (await client.request(action, params, { signal })) as T & { RequestId?: string };
+      const response = (await this.credentials.signWith(creds, () => client.request(action, params, { signal }))) as T & {
+        RequestId?: string;
+      };
       this.log.info("api call", fields(response.RequestId));
       return response;
     } catch (caught) {
-      const error = fromSdkError(caught, {
+      let error = fromSdkError(caught, {
         timedOut: timeout.signal.aborted && !opts.signal?.aborted,
         cancelled: opts.signal?.aborted ?? false,
         timeoutMs: this.config.timeoutMs,
       });
+      if (error.code.startsWith("AuthFailure.")) {
+        const info = this.credentials.describe();
+        // refused temporary credentials: the next call asks their source (or the chain) afresh
+        if (info?.temporary && error.code !== "AuthFailure.UnauthorizedOperation") this.credentials.invalidate();
+        const hint = authHint(error.code, info, this.clockSkewMs);
+        if (hint) error = withOverride(error, { hint });
+      }
       this.log.info("api call failed", { ...fields(error.requestId), code: error.code, httpStatus: error.httpStatus });
       throw error;
     } finally {
@@ -167,30 +182,8 @@ export class TencentRedisClient implements RedisApi {
     return client;
   }
 
-  private async makeAgent(): Promise<http.Agent> {
-    const override = this.config.endpoint;
-    const agentOptions: http.AgentOptions & { lookup?: net.LookupFunction } = {
-      keepAlive: this.config.keepAlive,
-      maxSockets: 64,
-    };
-    // The SDK signs with the service named by the endpoint's first label, so an override such as
-    // 127.0.0.1:9000 is addressed as redis.tencentcloudapi.com:9000 and this lookup connects it to the
-    // override's host: the signature's service stays "redis" whatever the host is.
-    const connectTo = override && !isRedisHost(override.host) ? override.host : undefined;
-    if (connectTo) agentOptions.lookup = lookupAs(connectTo);
-    const proxy = useProxy(this.config, override?.host ?? SERVICE_HOST);
-    if (proxy && connectTo) {
-      // Through a proxy the SDK's host name is what gets connected: the override's own host cannot be reached.
-      this.log.warning("the proxy is not used for an endpoint whose host name is not redis.*: connecting directly", {
-        endpoint: connectTo,
-      });
-    } else if (proxy) {
-      const { HttpsProxyAgent } = await import("https-proxy-agent");
-      this.agent ??= new HttpsProxyAgent(proxy, agentOptions);
-      return this.agent;
-    }
-    const { Agent } = override?.protocol === "http:" ? await import("node:http") : await import("node:https");
-    this.agent ??= new Agent(agentOptions);
+  private makeAgent(): Promise<http.Agent> {
+    this.agent ??= createAgent(this.config, this.log, "redis", this.config.endpoint);
     return this.agent;
   }
 
@@ -214,54 +207,29 @@ export class TencentRedisClient implements RedisApi {
         },
       },
     });
-    (client as unknown as { parseResponse: typeof parseResponse }).parseResponse = parseResponse;
+    (client as unknown as { parseResponse: typeof parseResponse }).parseResponse = (res) => {
+      this.observeClock(res.headers.get("date"));
+      return parseResponse(res);
+    };
     return client;
   }
-}
 
-/** The host:port and protocol handed to the SDK for a region (see the constructor for overrides). */
-export function sdkEndpoint(override: Endpoint | undefined, region: string): { endpoint: string; protocol: string } {
-  if (!override) {
-    const host = region.endsWith("-fsi") ? `redis.${region}.tencentcloudapi.com` : SERVICE_HOST;
-    return { endpoint: host, protocol: "https://" };
+  /** The API's clock against ours, from the Date header of its last answer (1 s resolution). */
+  clockSkewMs?: number;
+
+  private observeClock(date: string | null): void {
+    // the header has whole seconds: its midpoint is the best estimate of the API's time
+    const theirs = date ? Date.parse(date) + 500 : Number.NaN;
+    if (Number.isFinite(theirs)) this.clockSkewMs = Date.now() - theirs;
   }
-  const host = isRedisHost(override.host) ? override.host : SERVICE_HOST;
-  return {
-    endpoint: override.port === undefined ? host : `${host}:${override.port}`,
-    protocol: `${override.protocol}//`,
-  };
 }
 
-/** The proxy URL to use for `host`, unless NO_PROXY names it or it is a loopback address. */
-export function useProxy(config: Config, host: string): string | undefined {
-  if (!config.proxy) return undefined;
-  const name = host.toLowerCase();
-  if (name === "localhost" || name === "::1" || /^127\./.test(name)) return undefined;
-  const bypass = config.noProxy.some((entry) => {
-    if (entry === "*") return true;
-    const domain = entry.replace(/^\*?\./, "");
-    return name === domain || name.endsWith(`.${domain}`);
-  });
-  return bypass ? undefined : config.proxy.reveal();
+/** The host:port and protocol handed to the SDK for a region (see http.ts for overrides). */
+export function sdkEndpoint(override: Endpoint | undefined, region: string): { endpoint: string; protocol: string } {
+  return serviceEndpoint("redis", override, region);
 }
 
-function isRedisHost(host: string): boolean {
-  return host.split(".")[0] === "redis" && host.includes(".");
-}
-
-/** A dns.lookup that resolves any name to `host`'s address(es). */
-function lookupAs(host: string): net.LookupFunction {
-  return (_hostname, options, callback) => {
-    dnsLookup(host, { ...options, all: true }, (err, addresses) => {
-      if (err || options.all) {
-        (callback as (e: NodeJS.ErrnoException | null, a: LookupAddress[]) => void)(err, addresses);
-        return;
-      }
-      const first = addresses[0];
-      callback(null, first?.address ?? "", first?.family ?? 4);
-    });
-  };
-}
+export { useProxy } from "./http.js";
 
 /** Replaces the SDK's response parser: a 200 whose body is not the API's JSON shape is a BadResponse. */
 async function parseResponse(res: {

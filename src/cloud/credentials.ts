@@ -1,6 +1,14 @@
-import type { Credentials } from "../config.js";
+import { AsyncLocalStorage } from "node:async_hooks";
+import type http from "node:http";
+import { homedir } from "node:os";
+import path from "node:path";
+import { existsSync } from "node:fs";
+import type { Config, Credentials } from "../config.js";
+import type { Logger } from "../log.js";
 import { Secret } from "../secret.js";
 import { CloudError } from "./errors.js";
+import { createAgent } from "./http.js";
+import { AssumedRole, type StsRoute } from "./sts.js";
 
 /** What the SDK's client asks for on every request. */
 export interface SdkCredential {
@@ -9,28 +17,63 @@ export interface SdkCredential {
   token?: string;
 }
 
-interface Provider {
+export type SourceKind = "environment" | "profile" | "tke-oidc" | "cvm-role";
+
+/** Where the credentials in use come from: never a secret. */
+export interface CredentialInfo {
+  kind: SourceKind | "assumed-role";
+  /** For people: "profile file /home/me/.tencentcloud/credentials", "CVM role redis-ops (metadata service)". */
+  source: string;
+  /** The base source, when a role is assumed with it. */
+  base?: { kind: SourceKind; source: string };
+  /** The SecretId shortened (AKID...2f9a): enough to tell keys apart, not to use one. */
+  secretId: string;
+  temporary: boolean;
+  /** Unix ms, when known. */
+  expiresAt?: number;
+}
+
+interface SdkProvider {
   getCredential(): Promise<{ secretId?: string; secretKey?: string; token?: string }>;
 }
 
+/** A credential source that answered: asked again on every request (it caches and renews by itself). */
+interface Active {
+  kind: SourceKind;
+  source: string;
+  get(): Promise<{ creds: Credentials; expiresAt?: number }>;
+}
+
 const CHAIN_TIMEOUT_MS = 3000;
+const RENEW_TIMEOUT_MS = 15_000;
 
 /**
- * Credentials for the SDK: the configured ones, else the SDK's own chain after the environment (profile file
- * ~/.tencentcloud/credentials, the CVM role, TKE OIDC). The chain is bounded in time (the SDK fetches the CVM
- * metadata without a timeout) and quiet (the SDK's default provider prints its errors to the console).
- * Secrets stay wrapped until the SDK asks for them to sign a request.
+ * Credentials for the SDK, asked for on every request: the configured ones, else the first source of the chain
+ * that answers (profile file, TKE OIDC, CVM role), kept and asked again each time (the SDK's providers cache and
+ * renew; the profile file is re-read, so a rotated file is picked up). A source that fails later is dropped, and
+ * the next call walks the chain again. With TENCENTCLOUD_ROLE_ARN the role is assumed (STS) with those base
+ * credentials and renewed before it expires. The chain is bounded in time (the SDK fetches the CVM metadata
+ * without a timeout) and quiet. Secrets stay wrapped until the SDK asks for them to sign a request.
  */
 export class CredentialSource {
-  private cached?: Promise<Credentials>;
+  private active?: Active;
+  private walking?: Promise<Active>;
+  private role?: AssumedRole;
+  private info?: CredentialInfo;
+  private stsAgent?: Promise<http.Agent>;
+  /** The credentials resolved for the request being signed (see once() in client.ts). */
+  private readonly current = new AsyncLocalStorage<Credentials>();
 
-  constructor(private readonly configured: Credentials | undefined) {}
+  constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+  ) {}
 
-  /** The `credential` object handed to the SDK client: resolved lazily, on each request. */
+  /** The `credential` object handed to the SDK client: the credentials resolved for this request. */
   forSdk(): { getCredential(): Promise<SdkCredential> } {
     return {
       getCredential: async () => {
-        const c = await this.get();
+        const c = this.current.getStore() ?? (await this.get());
         const out: SdkCredential = { secretId: c.secretId, secretKey: c.secretKey.reveal() };
         if (c.token) out.token = c.token.reveal();
         return out;
@@ -38,32 +81,102 @@ export class CredentialSource {
     };
   }
 
-  get(): Promise<Credentials> {
-    if (this.configured) return Promise.resolve(this.configured);
-    if (!this.cached) {
-      this.cached = this.fromChain();
-      // a failed lookup is tried again on the next call (the user may have fixed the profile file)
-      this.cached.catch(() => {
-        this.cached = undefined;
-      });
-    }
-    return this.cached;
+  /** Runs `fn` (one SDK request) signing with `creds`. */
+  signWith<T>(creds: Credentials, fn: () => Promise<T>): Promise<T> {
+    return this.current.run(creds, fn);
   }
 
-  private async fromChain(): Promise<Credentials> {
+  /** The source in use, once credentials were found (never a secret). */
+  describe(): CredentialInfo | undefined {
+    return this.info;
+  }
+
+  /** Credentials valid now: from the source in use, or a new walk of the chain. */
+  async get(): Promise<Credentials> {
+    const base = await this.base();
+    if (!this.config.role) {
+      this.info = info(base.active.kind, base.active.source, base.creds, base.expiresAt);
+      return base.creds;
+    }
+    this.role ??= new AssumedRole(this.config.role, async () => (await this.base()).creds, this.stsRoute());
+    const assumed = await this.role.get();
+    this.info = info(
+      "assumed-role",
+      `role ${this.config.role.arn} (STS AssumeRole, session ${this.config.role.sessionName})`,
+      assumed,
+      assumed.expiresAt,
+    );
+    this.info.base = { kind: base.active.kind, source: base.active.source };
+    return assumed;
+  }
+
+  /** Forgets the source in use (its credentials were refused): the next call walks the chain again. */
+  invalidate(): void {
+    if (this.config.credentials) return;
+    this.active = undefined;
+    this.role = undefined;
+  }
+
+  private async base(): Promise<{ active: Active; creds: Credentials; expiresAt?: number }> {
+    const active = this.active ?? (await this.walk());
+    try {
+      const { creds, expiresAt } = await withTimeout(active.get(), RENEW_TIMEOUT_MS);
+      return { active, creds, expiresAt };
+    } catch (caught) {
+      if (this.active === active) this.active = undefined;
+      this.log.warning("credential source failed: the next call looks for credentials again", {
+        source: active.source,
+        reason: caught instanceof Error ? caught.message.slice(0, 200) : "unknown",
+      });
+      throw new CloudError(
+        "ClientError.CredentialsMissing",
+        `The credentials of ${active.source} could not be renewed: ${caught instanceof Error ? caught.message : String(caught)}`,
+        { notSent: true },
+      );
+    }
+  }
+
+  private walk(): Promise<Active> {
+    this.walking ??= this.findSource().finally(() => {
+      this.walking = undefined;
+    });
+    return this.walking;
+  }
+
+  private async findSource(): Promise<Active> {
+    const configured = this.config.credentials;
+    if (configured) {
+      this.active = {
+        kind: "environment",
+        source: "the environment (TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)",
+        get: async () => ({ creds: configured }),
+      };
+      return this.active;
+    }
     const mod = await import("tencentcloud-sdk-nodejs/tencentcloud/common/credential.js");
     const sdk = (mod as unknown as { default?: typeof mod }).default ?? mod;
-    const providers: Provider[] = [new sdk.ProfileCredential()];
-    if (process.env.TKE_ROLE_ARN && process.env.TKE_WEB_IDENTITY_TOKEN_FILE) {
-      providers.push(new sdk.OIDCRoleArnCredential());
+    const candidates: Array<() => Active> = [() => fromSdk("profile", profileSource(), new sdk.ProfileCredential())];
+    if (this.config.tkeOidc) {
+      candidates.push(() => {
+        const route = this.stsRoute();
+        // TKE mode (it re-reads the token file on each renewal); the endpoint and agent are ours
+        const provider = new (sdk.OIDCRoleArnCredential as unknown as new (c: object) => SdkProvider)({
+          profile: { httpProfile: { protocol: sdkProtocol(route), agent: undefined } },
+        }) as SdkProvider & { endpoint: string; clientConfig: { profile: { httpProfile: { agent?: unknown } } } };
+        return fromSdk("tke-oidc", "TKE OIDC (TKE_ROLE_ARN, TKE_WEB_IDENTITY_TOKEN_FILE)", provider, async () => {
+          provider.endpoint = stsEndpointFor(route);
+          provider.clientConfig.profile.httpProfile.agent = await route.agent();
+        });
+      });
     }
-    providers.push(new sdk.CvmRoleCredential());
-    for (const provider of providers) {
-      const found = await withTimeout(provider.getCredential(), CHAIN_TIMEOUT_MS).catch(() => undefined);
-      if (found?.secretId && found.secretKey) {
-        const creds: Credentials = { secretId: found.secretId, secretKey: new Secret(found.secretKey) };
-        if (found.token) creds.token = new Secret(found.token);
-        return creds;
+    candidates.push(() => fromSdk("cvm-role", "the CVM instance role (metadata service)", new sdk.CvmRoleCredential()));
+    for (const make of candidates) {
+      const candidate = make();
+      const found = await withTimeout(candidate.get(), CHAIN_TIMEOUT_MS).catch(() => undefined);
+      if (found) {
+        this.active = candidate;
+        this.log.info("credentials found", { source: candidate.source });
+        return candidate;
       }
     }
     throw new CloudError(
@@ -72,12 +185,98 @@ export class CredentialSource {
       { notSent: true },
     );
   }
+
+  private stsRoute(): StsRoute {
+    return {
+      override: this.config.stsEndpoint,
+      agent: () => {
+        this.stsAgent ??= createAgent(this.config, this.log, "sts", this.config.stsEndpoint);
+        return this.stsAgent;
+      },
+      timeoutMs: this.config.timeoutMs,
+    };
+  }
+
+  close(): void {
+    void this.stsAgent?.then((agent) => agent.destroy());
+  }
+}
+
+/** An SDK provider as a source: its answer, and the expiry it cached (read from its task, when it has one). */
+function fromSdk(kind: SourceKind, source: string, provider: SdkProvider, prepare?: () => Promise<void>): Active {
+  let prepared: Promise<void> | undefined;
+  /** When each credential (by its expiry) was first seen: its lifetime, as far as we can tell. */
+  let seen: { expiresAt: number; at: number } | undefined;
+  const read = async () => {
+    const c = await provider.getCredential();
+    if (!c.secretId || !c.secretKey) throw new Error(`${source} gave no credentials`);
+    const creds: Credentials = { secretId: c.secretId, secretKey: new Secret(c.secretKey) };
+    if (c.token) creds.token = new Secret(c.token);
+    const expiresAt = await cachedExpiry(provider);
+    if (expiresAt !== undefined && seen?.expiresAt !== expiresAt) seen = { expiresAt, at: Date.now() };
+    return { creds, expiresAt };
+  };
+  return {
+    kind,
+    source,
+    async get() {
+      prepared ??= prepare?.() ?? Promise.resolve();
+      await prepared;
+      const found = await read();
+      // The SDK's OIDC provider renews only 0.6 s before expiry (it compares ms with a reserve meant in s): renew
+      // a quarter of the lifetime (at most a minute) ahead, as for an assumed role.
+      if (kind === "tke-oidc" && found.expiresAt !== undefined && seen) {
+        const ahead = Math.min(60_000, (found.expiresAt - seen.at) / 4);
+        if (found.expiresAt - Date.now() < ahead) {
+          (provider as { credentialTask?: unknown }).credentialTask = null;
+          return read();
+        }
+      }
+      return found;
+    },
+  };
+}
+
+/** The SDK's CVM and OIDC providers keep their last answer (with ExpiredTime, unix s) in `credentialTask`. */
+async function cachedExpiry(provider: SdkProvider): Promise<number | undefined> {
+  const task = (provider as { credentialTask?: Promise<{ ExpiredTime?: unknown }> | null }).credentialTask;
+  if (!task) return undefined;
+  const answer = await task.catch(() => undefined);
+  return typeof answer?.ExpiredTime === "number" ? answer.ExpiredTime * 1000 : undefined;
+}
+
+/** The file the SDK's ProfileCredential reads. */
+function profileSource(): string {
+  const home = path.join(homedir(), ".tencentcloud", "credentials");
+  return `the profile file ${existsSync(home) ? home : "/etc/tencentcloud/credentials"}`;
+}
+
+function stsEndpointFor(route: StsRoute): string {
+  const o = route.override;
+  if (!o) return "sts.tencentcloudapi.com";
+  const host = o.host.split(".")[0] === "sts" && o.host.includes(".") ? o.host : "sts.tencentcloudapi.com";
+  return o.port === undefined ? host : `${host}:${o.port}`;
+}
+
+function sdkProtocol(route: StsRoute): string {
+  return route.override?.protocol === "http:" ? "http://" : "https://";
+}
+
+function info(kind: CredentialInfo["kind"], source: string, creds: Credentials, expiresAt?: number): CredentialInfo {
+  const out: CredentialInfo = { kind, source, secretId: shortId(creds.secretId), temporary: creds.token !== undefined };
+  if (expiresAt !== undefined) out.expiresAt = expiresAt;
+  return out;
+}
+
+/** AKIDz8krbsJ5...MPLE -> "AKID...MPLE". */
+export function shortId(secretId: string): string {
+  return secretId.length <= 12 ? `${secretId.slice(0, 2)}...` : `${secretId.slice(0, 4)}...${secretId.slice(-4)}`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("timeout")), ms);
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

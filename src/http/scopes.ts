@@ -1,6 +1,7 @@
-/** The scopes a caller may hold: `redis:read` for the read-only tools, `redis:restore` for any tool that changes an instance. */
-export type Scope = "redis:read" | "redis:restore";
-export const SCOPES: readonly Scope[] = Object.freeze(["redis:read", "redis:restore"] as const);
+import { SCOPES, type Scope } from "../safety/caller.js";
+
+/** The scopes a caller may hold (defined once, in safety/caller.ts, beside the rule of which tool needs which). */
+export { SCOPES, type Scope };
 
 export function isScope(value: unknown): value is Scope {
   return typeof value === "string" && (SCOPES as readonly string[]).includes(value);

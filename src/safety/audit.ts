@@ -13,6 +13,8 @@ export type AuditOutcome = "planned" | "submitted" | "recovered" | "refused" | "
 
 /** One line of the audit log. Only these fields are written: never a password, key or token. */
 export interface AuditRecord {
+  /** Who made the call (token:<name>, oauth:<sub>, anonymous, local). */
+  caller: string;
   region?: string;
   instanceId: string;
   backupId: string;
@@ -63,6 +65,7 @@ export class AuditLog {
     const line = `${JSON.stringify({
       time: new Date().toISOString(),
       event: "restore_instance",
+      caller: record.caller,
       region: record.region,
       instanceId: record.instanceId,
       backupId: record.backupId,
@@ -84,6 +87,7 @@ export class AuditLog {
       this.log.error("audit log write failed", {
         path: this.path,
         reason: reason(caught),
+        caller: record.caller,
         instanceId: record.instanceId,
         backupId: record.backupId,
         outcome: record.outcome,

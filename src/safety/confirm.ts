@@ -7,8 +7,10 @@ import type { Messages } from "../i18n/index.js";
 import type { Extra } from "../request.js";
 import type { PlanView } from "./preflight.js";
 
-/** What a confirmation token is bound to. */
+/** What a confirmation token is bound to: the caller that received the plan, and what it restores. */
 export interface Binding {
+  /** The caller's ID (token:<name>, oauth:<sub>, anonymous, local). */
+  caller: string;
   region: string;
   instanceId: string;
   backupId: string;
@@ -26,7 +28,8 @@ const invalid = (message: string) =>
 
 /**
  * Confirmation tokens (TENCENTCLOUD_REDIS_CONFIRM=token): random, kept in this process's memory only,
- * single-use, expiring, and bound to region + instance + backup. Any presentation spends the token.
+ * single-use, expiring, and bound to the caller + region + instance + backup. Any presentation spends the token.
+ * They belong to the process, not to an MCP session: the same caller may confirm from another session.
  */
 export class ConfirmTokens {
   private readonly issued = new Map<string, Issued>();
@@ -53,6 +56,9 @@ export class ConfirmTokens {
     if (!found) throw invalid("This confirmToken is unknown or was already used (each token works once).");
     if (found.expiresAt <= this.now()) {
       throw invalid(`This confirmToken expired at ${new Date(found.expiresAt).toISOString()}.`);
+    }
+    if (found.caller !== binding.caller) {
+      throw invalid("This confirmToken was issued to another caller; it is now void.");
     }
     if (found.region !== binding.region || found.instanceId !== binding.instanceId || found.backupId !== binding.backupId) {
       throw invalid(

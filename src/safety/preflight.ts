@@ -5,10 +5,10 @@ import { ALL_BACKUP_STATUSES, beijingToMs, instanceStatusWord, toBackup, toBeiji
 import { enUS } from "../i18n/en-US.js";
 import type { Messages } from "../i18n/index.js";
 import { type ResolvedPassword, resolvePassword, wherePasswordsGo } from "./password.js";
+import { restoreTaskIds } from "./tasks.js";
 
 const PAGE = 100;
 const MAX_PAGES = 100;
-export const RESTORE_TASK_TYPE = "FLOW_RESTOREBACKUP";
 /** How far back the restore tasks known before a restore are listed (clock skew between us and the API). */
 const TASK_WINDOW_MS = 15 * 60_000;
 
@@ -121,21 +121,6 @@ async function findBackup(api: RedisApi, req: PreflightRequest): Promise<ApiBack
     if (set.length === 0 || offset >= (res.TotalCount ?? 0)) return undefined;
   }
   return undefined;
-}
-
-/** The IDs of the instance's restore tasks started since `beginTime`. */
-export async function restoreTaskIds(
-  api: RedisApi,
-  region: string,
-  instanceId: string,
-  beginTime: string,
-  signal?: AbortSignal,
-): Promise<Set<number>> {
-  const res = await api.describeTaskList(
-    { InstanceId: instanceId, TaskTypes: [RESTORE_TASK_TYPE], BeginTime: beginTime, Limit: 100, Offset: 0 },
-    { region, signal },
-  );
-  return new Set((res.Tasks ?? []).filter((t) => t.InstanceId === instanceId).map((t) => Number(t.TaskId)));
 }
 
 /** The backup's age relative to now, in whole minutes and in words ("3 h 12 min", in the texts' language). */

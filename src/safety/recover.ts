@@ -2,14 +2,15 @@ import type { RedisApi } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import { sleep } from "../cloud/limiter.js";
 import type { Logger } from "../log.js";
-import { type Preflight, restoreTaskIds } from "./preflight.js";
+import type { Preflight } from "./preflight.js";
+import { restoreTaskIds } from "./tasks.js";
 
 const LOOKUPS = 3;
 
 /**
  * After a RestoreInstance whose answer was lost (timeout, dropped connection, unreadable reply), looks for the
- * restore task it may have created instead of resending it: a FLOW_RESTOREBACKUP task of this instance, in the
- * preflight's window, that was not there before the request. Tries a few times (the task may appear late).
+ * restore task it may have created instead of resending it: a restore task (type "010") of this instance, in
+ * the preflight's window, that was not there before the request; never a task of another type. Tries a few times (the task may appear late).
  * Returns its TaskId, or undefined when none is found (the caller reports outcome_unknown).
  */
 export async function findSubmittedTask(

@@ -15,7 +15,7 @@ import {
   reqString,
 } from "./params.js";
 import type { Backup, CloudState, Instance, Task, TaskStatus } from "./state.js";
-import { FAKE_APPID } from "./state.js";
+import { FAKE_APPID, TASK_TYPE_CODES, TASK_TYPE_LABELS } from "./state.js";
 import { formatBeijing } from "./time.js";
 
 export { ApiError, type ActionResult, type Params } from "./params.js";
@@ -138,8 +138,6 @@ function backupView(b: Backup, i: Instance): ActionResult {
 
 /** DescribeTaskList's Result: 0 init, 1 running, 2 done, 4 failed. */
 const RESULT_OF: Readonly<Record<TaskStatus, number>> = { preparing: 0, running: 1, succeed: 2, failed: 4, error: 4 };
-/** Numeric task type codes, accepted in DescribeTaskList's TaskTypes as well as the names. */
-const TASK_TYPE_CODES: Readonly<Record<string, string>> = { FLOW_RESTOREBACKUP: "010", FLOW_BACKUPINSTANCE: "012" };
 
 /** Tasks of the request's region (a task is seen through its instance). */
 function tasksInRegion(ctx: ActionContext, instanceId?: string): Task[] {
@@ -245,7 +243,8 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       return {
         Status: ctx.state.taskStatus(task),
         StartTime: formatBeijing(task.createdAt),
-        TaskType: task.TaskType,
+        // free text, as in the published example
+        TaskType: TASK_TYPE_LABELS[task.TaskType],
         InstanceId: task.InstanceId,
         TaskMessage: ctx.state.taskMessage(task),
       };
@@ -269,7 +268,8 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
         .filter((t) => !name || state.getInstance(t.InstanceId)?.InstanceName === name)
         .filter((t) => begin === undefined || t.createdAt >= begin)
         .filter((t) => end === undefined || t.createdAt <= end)
-        .filter((t) => !types || types.includes(t.TaskType) || types.includes(TASK_TYPE_CODES[t.TaskType] ?? ""))
+        // which form the filter takes is not documented unambiguously: the fake accepts both
+        .filter((t) => !types || types.includes(t.TaskType) || types.includes(TASK_TYPE_CODES[t.TaskType]))
         .filter((t) => !results || results.includes(RESULT_OF[state.taskStatus(t)]));
       const tasks = page(matches, p, 100).map((t) => {
         const status = state.taskStatus(t);
@@ -277,7 +277,8 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
         return {
           TaskId: t.TaskId,
           StartTime: formatBeijing(t.createdAt),
-          TaskType: t.TaskType,
+          // a code string, as in the published example ("037")
+          TaskType: TASK_TYPE_CODES[t.TaskType],
           InstanceName: state.getInstance(t.InstanceId)?.InstanceName ?? "",
           InstanceId: t.InstanceId,
           ProjectId: 0,
@@ -306,7 +307,8 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       }
       try {
         const { task } = await ctx.state.createManualBackup(instance, remark);
-        return { TaskId: task.TaskId };
+        // a string of digits, as in the published example of 2024 (the 2025 one shows an integer)
+        return { TaskId: String(task.TaskId) };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new ApiError("FailedOperation.SystemError", `The backup failed: ${message}`);

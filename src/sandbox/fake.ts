@@ -48,6 +48,10 @@ export interface FakeCloudOptions {
   version?: string;
   /** Answer RestoreInstance's TaskId as a string of digits. */
   taskIdAsString?: boolean;
+  /** Follow every restore with an automatic backup task of the same instance. */
+  autoBackupOnRestore?: boolean;
+  /** The API's clock runs this far ahead of the fake's own (negative: behind): signatures and the Date header. */
+  clockSkewMs?: number;
   port?: number;
   host?: string;
 }
@@ -77,6 +81,8 @@ export class FakeCloud {
   readonly version: string;
   rateLimit: number | undefined;
   taskIdAsString: boolean;
+  /** See FakeCloudOptions.clockSkewMs (scenario: a machine whose clock is off). */
+  clockSkewMs: number;
   readonly host: string;
   port = 0;
 
@@ -95,6 +101,7 @@ export class FakeCloud {
     this.version = options.version ?? API_VERSION;
     this.rateLimit = options.rateLimit;
     this.taskIdAsString = options.taskIdAsString ?? false;
+    this.clockSkewMs = options.clockSkewMs ?? 0;
     this.host = options.host ?? "127.0.0.1";
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -141,6 +148,18 @@ export class FakeCloud {
 
   addCredential(credential: SandboxCredential): void {
     this.credentials.set(credential.secretId, credential);
+  }
+
+  /** Scenario: CAM denies these actions to this SecretId (answered with `code`). */
+  deny(secretId: string, actions: readonly string[], code = "AuthFailure.UnauthorizedOperation"): void {
+    const credential = this.credentials.get(secretId);
+    if (!credential) throw new Error(`fake cloud: no credential ${secretId}`);
+    this.credentials.set(secretId, { ...credential, denied: actions, deniedCode: code });
+  }
+
+  /** The API's clock (the fake's clock plus the scenario's skew). */
+  apiNow(): number {
+    return this.state.now() + this.clockSkewMs;
   }
 
   /** TCP connections accepted since start (to observe keep-alive). */
@@ -208,7 +227,7 @@ export class FakeCloud {
       { method: req.method ?? "", url: req.url ?? "/", headers: req.headers, body: body ?? Buffer.alloc(0) },
       {
         lookupSecret: (id) => this.credentials.get(id),
-        nowSeconds: Math.floor(this.state.now() / 1000),
+        nowSeconds: Math.floor(this.apiNow() / 1000),
       },
     );
     const record: RecordedRequest = {
@@ -263,7 +282,8 @@ export class FakeCloud {
     } else if (!verification.ok) {
       result = { Error: { Code: verification.code, Message: verification.message } };
     } else {
-      result = await this.process(req.method ?? "", record, params);
+      result =
+        this.refusedByAccount(verification.secretId, record) ?? (await this.process(req.method ?? "", record, params));
     }
     const error = result.Error as { Code?: string } | undefined;
     if (error?.Code) record.errorCode = error.Code;
@@ -273,6 +293,24 @@ export class FakeCloud {
     }
     if (fault?.kind === "hang") return;
     this.sendApi(res, headers, result);
+  }
+
+  /** An expired temporary credential, or an action CAM denies to the key (scenarios). */
+  private refusedByAccount(secretId: string, record: RecordedRequest): ActionResult | undefined {
+    const credential = this.credentials.get(secretId);
+    if (credential?.expiresAt !== undefined && this.apiNow() >= credential.expiresAt) {
+      return { Error: { Code: "AuthFailure.TokenFailure", Message: "The temporary credential has expired." } };
+    }
+    if (credential?.denied?.includes(record.action)) {
+      const resource = `qcs::redis:${record.region ?? ""}:uin/100000000001:instance/*`;
+      return {
+        Error: {
+          Code: credential.deniedCode ?? "AuthFailure.UnauthorizedOperation",
+          Message: `you are not authorized to perform operation (redis:${record.action})\nresource (${resource}) has no permission`,
+        },
+      };
+    }
+    return undefined;
   }
 
   /** Checks the protocol (after the signature) and runs the action. Returns the Response object. */
@@ -325,6 +363,7 @@ export class FakeCloud {
     const traceId = headers?.["x-tc-traceid"];
     res.writeHead(200, {
       "content-type": "application/json",
+      date: new Date(this.apiNow()).toUTCString(),
       ...(traceId ? { "x-tc-traceid": traceId } : {}),
     });
     res.end(JSON.stringify({ Response: { ...response, RequestId: randomUUID() } }));

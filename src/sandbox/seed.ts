@@ -8,6 +8,12 @@ export interface SandboxCredential {
   secretId: string;
   secretKey: string;
   token?: string;
+  /** Temporary credentials: refused with AuthFailure.TokenFailure after this time (ms, the fake's clock). */
+  expiresAt?: number;
+  /** Actions CAM denies to this key (scenario), answered with `deniedCode`. */
+  denied?: readonly string[];
+  /** Default AuthFailure.UnauthorizedOperation. */
+  deniedCode?: string;
 }
 
 /** 36-character AKID-style SecretId, like a real one. */

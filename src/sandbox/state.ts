@@ -3,7 +3,24 @@
 
 export type InstanceStatus = 0 | 1 | 2 | -2 | -3;
 export type BackupStatus = 1 | 2 | -1 | 3 | 4;
-export type TaskType = "FLOW_RESTOREBACKUP" | "FLOW_BACKUPINSTANCE";
+export type TaskType = "FLOW_RESTOREBACKUP" | "FLOW_BACKUPINSTANCE" | "FLOW_AUTOBACKUP";
+
+/**
+ * How the API names a task type: DescribeTaskList answers numeric code strings (the published CLI example shows
+ * "037"; the SDK's docs list FLOW_RESTOREBACKUP "010", FLOW_BACKUPINSTANCE "012", FLOW_AUTOBACKUP "017"), while
+ * DescribeTaskInfo answers free text (its published example: "redis缓存清空流程"). The labels below are written in
+ * the style of that example; the real ones are not published.
+ */
+export const TASK_TYPE_CODES: Readonly<Record<TaskType, string>> = {
+  FLOW_RESTOREBACKUP: "010",
+  FLOW_BACKUPINSTANCE: "012",
+  FLOW_AUTOBACKUP: "017",
+};
+export const TASK_TYPE_LABELS: Readonly<Record<TaskType, string>> = {
+  FLOW_RESTOREBACKUP: "redis备份恢复流程",
+  FLOW_BACKUPINSTANCE: "redis手动备份流程",
+  FLOW_AUTOBACKUP: "redis自动备份流程",
+};
 export type TaskOutcome = "succeed" | "failed" | "error";
 export type TaskStatus = "preparing" | "running" | TaskOutcome;
 
@@ -74,6 +91,8 @@ export interface CloudStateOptions {
   runningMs?: number;
   restoreBackend?: RestoreBackend;
   backupBackend?: BackupBackend;
+  /** Follow every restore with an automatic backup of the same instance (see CloudState.autoBackupOnRestore). */
+  autoBackupOnRestore?: boolean;
 }
 
 export const FIRST_TASK_ID = 1_000_001;
@@ -91,6 +110,8 @@ export class CloudState {
   runningMs: number;
   restoreBackend: RestoreBackend | undefined;
   backupBackend: BackupBackend | undefined;
+  /** When set, every restore is followed at once by an automatic backup of the same instance (a newer task). */
+  autoBackupOnRestore = false;
 
   private readonly instances = new Map<string, Instance>();
   private readonly backups = new Map<string, Backup>();
@@ -106,6 +127,7 @@ export class CloudState {
     this.runningMs = options.runningMs ?? DEFAULT_RUNNING_MS;
     this.restoreBackend = options.restoreBackend;
     this.backupBackend = options.backupBackend;
+    this.autoBackupOnRestore = options.autoBackupOnRestore ?? false;
   }
 
   // ---- instances ----
@@ -220,7 +242,16 @@ export class CloudState {
     } else if (this.restoreBackend) {
       this.track(task, () => this.restoreBackend?.restore(instance, backup, password));
     }
+    if (this.autoBackupOnRestore) this.createAutoBackup(instance);
     return task;
+  }
+
+  /** An automatic backup, as the daily schedule starts one: a backup of type "1" and a FLOW_AUTOBACKUP task. */
+  createAutoBackup(instance: Instance): { task: Task; backup: Backup } {
+    const backup = this.addBackup({ InstanceId: instance.InstanceId, BackupType: "1" });
+    const task = this.newTask(instance.InstanceId, "FLOW_AUTOBACKUP", 0, this.runningMs);
+    task.BackupId = backup.BackupId;
+    return { task, backup };
   }
 
   /**

@@ -4,11 +4,14 @@
 // runs, and answers a mismatch with a text-only error an agent cannot act on. So each tool is registered with
 // an open schema (any object passes), runTool checks the arguments against the real schema and answers a
 // mismatch as a structured ClientError.InvalidArgument, and tools/list is answered here with the real
-// schemas, converted exactly as the SDK converts them (a test compares the two).
+// schemas, converted exactly as the SDK converts them (a test compares the two), without the tools the session's
+// caller has no scope for: those stay registered, so that a call to one reaches runTool and is refused there with
+// a structured ClientError.ScopeMissing.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Config } from "../config.js";
+import { requiredScope } from "../safety/caller.js";
 import { TOOLS } from "./index.js";
 import { inputSchemaOf, runTool, type ToolContext, type ToolDefinition } from "./shared.js";
 
@@ -33,8 +36,15 @@ export function listedTool(tool: ToolDefinition, config: Config): Tool {
   };
 }
 
-/** Registers the offered tools on the server and answers tools/list with their real schemas. */
-export function registerTools(server: McpServer, ctx: ToolContext): void {
+/**
+ * Registers the offered tools on the server and answers tools/list with their real schemas. `track` wraps each
+ * call (the runtime counts running calls, for a graceful shutdown).
+ */
+export function registerTools(
+  server: McpServer,
+  ctx: ToolContext,
+  track: (call: Promise<CallToolResult>) => Promise<CallToolResult> = (call) => call,
+): void {
   const tools = offeredTools(ctx.config);
   for (const tool of tools) {
     const inputSchema = inputSchemaOf(tool, ctx.config);
@@ -47,10 +57,12 @@ export function registerTools(server: McpServer, ctx: ToolContext): void {
         outputSchema: tool.outputSchema,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      (args: unknown, extra) => runTool(tool, inputSchema, args, ctx, extra),
+      (args: unknown, extra) => track(runTool(tool, inputSchema, args, ctx, extra)),
     );
   }
   if (tools.length === 0) return;
-  const listed = tools.map((tool) => listedTool(tool, ctx.config));
+  const listed = tools
+    .filter((tool) => ctx.caller.scopes.includes(requiredScope(tool.annotations)))
+    .map((tool) => listedTool(tool, ctx.config));
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 }

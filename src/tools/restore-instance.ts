@@ -9,6 +9,7 @@ import { findSubmittedTask } from "../safety/recover.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
 import {
   backupIdSchema,
+  callerOf,
   defineTool,
   type Extra,
   instanceIdSchema,
@@ -120,6 +121,7 @@ export const restoreInstance = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx, extra) {
     const record: AuditRecord = {
+      caller: callerOf(extra, ctx).id,
       region: args.region ?? ctx.config.region,
       instanceId: args.instanceId,
       backupId: args.backupId,
@@ -158,9 +160,10 @@ async function restore(
   }
   assertInstanceAllowed(config, args.instanceId);
   const region = resolveRegion(args.region, config);
-  const binding = { region, instanceId: args.instanceId, backupId: args.backupId };
+  const target = { region, instanceId: args.instanceId, backupId: args.backupId };
+  const binding = { caller: record.caller, ...target };
   const check = (snapshotTasks: boolean) =>
-    preflight(api, config, { ...binding, passwordArgument: args.password, signal: extra.signal, snapshotTasks });
+    preflight(api, config, { ...target, passwordArgument: args.password, signal: extra.signal, snapshotTasks });
 
   if (config.confirmMode === "token" && args.confirmToken === undefined) {
     const pf = await check(false);

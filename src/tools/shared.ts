@@ -4,9 +4,10 @@ import { z } from "zod";
 import type { RedisApi } from "../cloud/api.js";
 import { ERROR_CATEGORIES } from "../cloud/catalog.js";
 import { CloudError } from "../cloud/errors.js";
-import type { Config, ToolName } from "../config.js";
-import type { Logger } from "../log.js";
+import type { Config, LogLevel, ToolName } from "../config.js";
+import { type Logger, type LogSink, withCallLog } from "../log.js";
 import type { Extra } from "../request.js";
+import { assertScope, type Caller, callerFromAuthInfo, requiredScope } from "../safety/caller.js";
 import type { Safety } from "../safety/index.js";
 import { validateArguments } from "./arguments.js";
 
@@ -16,8 +17,19 @@ export interface ToolContext {
   api: RedisApi;
   log: Logger;
   server: McpServer;
-  /** Extra collaborators a tool needs (safety state, clocks); built once per server. */
+  /** Extra collaborators a tool needs (safety state, clocks); shared by every server of the process. */
   services: ToolServices;
+  /** Whom the server (session) serves; a call's own caller is `callerOf(extra, ctx)`. */
+  caller: Caller;
+  /** Where the records logged during a call of this server go (its MCP session), and only there. */
+  logSink?: LogSink;
+  /** The level of the one line logged per call. */
+  callLogLevel?: LogLevel;
+}
+
+/** The caller of a call: from its AuthInfo (HTTP), else the server's own (stdio: the local caller). */
+export function callerOf(extra: Extra, ctx: ToolContext): Caller {
+  return callerFromAuthInfo(extra.authInfo) ?? ctx.caller;
 }
 
 export interface ToolServices {
@@ -84,8 +96,10 @@ export function inputSchemaOf(definition: ToolDefinition, config: Config): z.Zod
 }
 
 /**
- * Checks the arguments against the input schema, runs the handler, and turns any failure (a bad argument
- * included) into an `isError` result with `structuredContent.error`.
+ * Runs a handler and turns any failure into an `isError` result with `structuredContent.error`. Before it:
+ * the caller's scope for the tool (one rule: requiredScope), the arguments against the tool's input schema
+ * (a bad one is ClientError.InvalidArgument, naming the fields), then the caller's turn (per-caller fairness).
+ * Every record logged during the call carries the caller and goes to the calling session only.
  */
 export async function runTool(
   definition: ToolDefinition,
@@ -94,19 +108,37 @@ export async function runTool(
   ctx: ToolContext,
   extra: Extra,
 ): Promise<CallToolResult> {
-  try {
-    const parsed = await validateArguments(definition.name, inputSchema, args);
-    const out = await definition.handler(parsed as never, ctx, extra);
-    return { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
-  } catch (caught) {
-    const error = asCloudError(caught);
-    if (!(caught instanceof CloudError)) {
-      ctx.log.error("tool failed unexpectedly", { tool: definition.name, error: describeUnexpected(caught) });
+  const caller = callerOf(extra, ctx);
+  const fields = { caller: caller.id, tool: definition.name };
+  return withCallLog({ fields, sink: ctx.logSink }, async () => {
+    const started = performance.now();
+    let release: (() => void) | undefined;
+    let result: CallToolResult;
+    try {
+      assertScope(caller, definition.name, requiredScope(definition.annotations));
+      const parsed = await validateArguments(definition.name, inputSchema, args);
+      release = await ctx.services.safety.gate?.acquire(caller.id, extra.signal);
+      const out = await definition.handler(parsed as never, ctx, extra);
+      result = { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
+    } catch (caught) {
+      const error = asCloudError(caught);
+      if (!(caught instanceof CloudError)) {
+        ctx.log.error("tool failed unexpectedly", { error: describeUnexpected(caught) });
+      }
+      const body = error.toBody();
+      const text = `Error ${body.code}: ${body.message}${body.requestId ? ` (RequestId ${body.requestId})` : ""}\nHint: ${body.hint}`;
+      result = { isError: true, content: [{ type: "text", text }], structuredContent: { error: body } };
+    } finally {
+      release?.();
     }
-    const body = error.toBody();
-    const text = `Error ${body.code}: ${body.message}${body.requestId ? ` (RequestId ${body.requestId})` : ""}\nHint: ${body.hint}`;
-    return { isError: true, content: [{ type: "text", text }], structuredContent: { error: body } };
-  }
+    const error = result.isError ? (result.structuredContent?.error as { code?: string } | undefined) : undefined;
+    ctx.log.log(ctx.callLogLevel ?? "debug", "tool call", {
+      outcome: error ? "error" : "ok",
+      code: error?.code,
+      ms: Math.round(performance.now() - started),
+    });
+    return result;
+  });
 }
 
 function asCloudError(caught: unknown): CloudError {

@@ -56,7 +56,8 @@ describe("the built server over stdio", () => {
     });
 
     it("starts and lists its tools without credentials; calls then fail with CredentialsMissing", async () => {
-      const env = fakeEnv(fake, { HOME: "/nonexistent-home" });
+      // the CVM metadata service is fetched through http_proxy: a closed loopback port, nothing leaves loopback
+      const env = fakeEnv(fake, { HOME: "/nonexistent-home", http_proxy: "http://127.0.0.1:9" });
       delete (env as Record<string, string | undefined>).TENCENTCLOUD_SECRET_ID;
       delete (env as Record<string, string | undefined>).TENCENTCLOUD_SECRET_KEY;
       const s = await startStdio([], env);

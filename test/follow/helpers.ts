@@ -5,7 +5,7 @@ import type { Harness } from "../helpers/harness.js";
 export const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 
 /** A restore task on the password-free sandbox instance with this timing, created directly in the fake's model. */
-export function newRestoreTask(h: Harness, timing: { preparingMs: number; runningMs: number }): number {
+export function newRestoreTask(h: Pick<Harness, "fake">, timing: { preparingMs: number; runningMs: number }): number {
   const { state } = h.fake;
   const instance = state.getInstance(SESSIONS);
   const backup = state.listBackups(SESSIONS).find((b) => b.Status === 2 && b.Locked === 0);

@@ -109,7 +109,11 @@ describe("ClientError cases without a working API", () => {
   it("CredentialsMissing names the variables to set", async () => {
     const home = mkdtempSync(join(tmpdir(), "no-creds-"));
     const previous = process.env.HOME;
+    const previousProxy = process.env.http_proxy;
     process.env.HOME = home;
+    // the chain ends with the CVM metadata service, which the SDK fetches through http_proxy: a closed loopback
+    // port, so that nothing is sent beyond loopback
+    process.env.http_proxy = "http://127.0.0.1:9";
     const h = await startHarness({ env: { TENCENTCLOUD_SECRET_ID: "", TENCENTCLOUD_SECRET_KEY: "" } });
     try {
       const r = await h.call("list_instances", {});
@@ -119,6 +123,8 @@ describe("ClientError cases without a working API", () => {
       expect(h.fake.count()).toBe(0);
     } finally {
       process.env.HOME = previous;
+      if (previousProxy === undefined) delete process.env.http_proxy;
+      else process.env.http_proxy = previousProxy;
       await h.close();
     }
   });

@@ -110,7 +110,7 @@ describe("tools over a real MCP client against the fake", () => {
       const t = sc(await h.call("check_task", { taskId: String(s.taskId) }));
       seen.add(t.status);
       if (t.done) {
-        expect(t).toMatchObject({ status: "succeed", succeeded: true, instanceId: SESSIONS, taskType: "FLOW_RESTOREBACKUP" });
+        expect(t).toMatchObject({ status: "succeed", succeeded: true, instanceId: SESSIONS, taskType: "redis备份恢复流程" });
         break;
       }
       await new Promise((r) => setTimeout(r, 20));

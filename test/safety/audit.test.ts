@@ -37,7 +37,7 @@ describe("audit log: one flushed JSON line per restore_instance call", () => {
     const lines = readAudit(path);
     expect(lines.map((l) => l.outcome)).toEqual(["planned", "submitted", "refused", "refused", "planned", "failed"]);
     for (const line of lines) {
-      expect(line).toMatchObject({ event: "restore_instance", region: "ap-guangzhou", instanceId: ORDERS, confirm: "token" });
+      expect(line).toMatchObject({ event: "restore_instance", caller: "local", region: "ap-guangzhou", instanceId: ORDERS, confirm: "token" });
       expect(Date.parse(line.time)).toBeGreaterThan(0);
     }
     expect(lines[0]).toMatchObject({ backupId, passwordSource: "env" });
@@ -73,7 +73,7 @@ describe("audit log that cannot be written", () => {
   it("a failed write is logged as an error, never silent", () => {
     const lines: string[] = [];
     const audit = new AuditLog(mkdtempSync(join(tmpdir(), "audit-dir-")), new Logger("info", (l) => lines.push(l)));
-    expect(audit.write({ instanceId: "crs-a", backupId: "b", confirm: "none", outcome: "submitted", taskId: 7 })).toBe(false);
+    expect(audit.write({ caller: "local", instanceId: "crs-a", backupId: "b", confirm: "none", outcome: "submitted", taskId: 7 })).toBe(false);
     expect(lines.join("")).toMatch(/ERROR audit log write failed .*reason=EISDIR.*taskId=7/);
   });
 });

@@ -126,7 +126,7 @@ describe("TENCENTCLOUD_REDIS_CONFIRM=token (the default)", () => {
 });
 
 describe("ConfirmTokens", () => {
-  const binding = { region: "ap-guangzhou", instanceId: "crs-aaaaaaaa", backupId: "b-1" };
+  const binding = { caller: "token:bot", region: "ap-guangzhou", instanceId: "crs-aaaaaaaa", backupId: "b-1" };
 
   it("expire", () => {
     let now = 1_000_000;
@@ -135,6 +135,15 @@ describe("ConfirmTokens", () => {
     expect(expiresAt).toBe(1_300_000);
     now = 1_300_000;
     expect(() => tokens.consume(token, binding)).toThrow(/expired/);
+  });
+
+  it("are bound to the caller: another caller presenting one is refused, and the token is spent", () => {
+    const tokens = new ConfirmTokens(300_000);
+    const { token } = tokens.issue(binding);
+    expect(() => tokens.consume(token, { ...binding, caller: "token:other" })).toThrow(/issued to another caller/);
+    expect(() => tokens.consume(token, binding)).toThrow(/unknown or was already used/);
+    const second = tokens.issue(binding).token;
+    expect(() => tokens.consume(second, binding)).not.toThrow();
   });
 
   it("are random and distinct", () => {

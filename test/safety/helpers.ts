@@ -3,7 +3,7 @@ import type { Harness } from "../helpers/harness.js";
 import { sc } from "../helpers/harness.js";
 
 /** The first backup list_backups says can be restored now. */
-export async function restorableBackup(h: Harness, instanceId: string): Promise<string> {
+export async function restorableBackup(h: Pick<Harness, "call">, instanceId: string): Promise<string> {
   const backups = sc(await h.call("list_backups", { instanceId })).backups as Array<{ restorable: boolean; backupId: string }>;
   const found = backups.find((b) => b.restorable);
   if (!found) throw new Error(`no restorable backup for ${instanceId}`);
@@ -11,7 +11,7 @@ export async function restorableBackup(h: Harness, instanceId: string): Promise<
 }
 
 /** Waits until the fake has no restore running on the instance (its RestoreInstance refuses a second one). */
-export async function waitIdle(h: Harness, instanceId: string): Promise<void> {
+export async function waitIdle(h: Pick<Harness, "fake">, instanceId: string): Promise<void> {
   for (let i = 0; i < 500 && h.fake.state.hasRestoreInFlight(instanceId); i++) {
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -50,8 +50,41 @@ describe("never twice: one restore per instance in flight, and a lost answer is 
     expect(h.fake.state.listTasks(SESSIONS)[0]?.TaskId).toBe(sc(r).taskId);
     expect(h.fake.count("RestoreInstance")).toBe(1);
     const lookup = h.fake.requests.filter((q) => q.action === "DescribeTaskList").at(-1)?.params;
-    expect(lookup).toMatchObject({ InstanceId: SESSIONS, TaskTypes: ["FLOW_RESTOREBACKUP"] });
+    // no TaskTypes filter: the API's form of it is not documented; the restore type is matched from the answer
+    expect(lookup).toMatchObject({ InstanceId: SESSIONS, Limit: 100, Offset: 0 });
+    expect(lookup).not.toHaveProperty("TaskTypes");
     expect((lookup as { BeginTime: string }).BeginTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  });
+
+  it("an automatic backup started beside the lost restore is never taken for it (the API answers type codes)", async () => {
+    h.fake.state.autoBackupOnRestore = true;
+    try {
+      h.fake.inject("RestoreInstance", { kind: "drop", phase: "after" }, 1);
+      const r = await restore();
+      expect(sc(r)).toMatchObject({ status: "submitted", recovered: true });
+      const [newest, restoreTask] = h.fake.state.listTasks(SESSIONS);
+      expect(newest?.TaskType).toBe("FLOW_AUTOBACKUP"); // newer than the restore, in the same window
+      expect(restoreTask?.TaskType).toBe("FLOW_RESTOREBACKUP");
+      expect(sc(r).taskId).toBe(restoreTask?.TaskId);
+    } finally {
+      h.fake.state.autoBackupOnRestore = false;
+    }
+  });
+
+  it("with only an automatic backup in the window, the answer stays unknown: the backup is not the restore", async () => {
+    await waitIdle(h, SESSIONS);
+    const instance = h.fake.state.getInstance(SESSIONS);
+    if (!instance) throw new Error("no sandbox instance");
+    h.fake.inject("RestoreInstance", { kind: "hang", phase: "before" }, 1);
+    const pending = restore();
+    // once the restore is on the wire (after the preflight's snapshot), an automatic backup starts
+    for (let i = 0; i < 400 && h.fake.count("RestoreInstance") === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const auto = h.fake.state.createAutoBackup(instance).task;
+    const r = await pending;
+    expect(sc(r).error).toMatchObject({ code: "ClientError.Timeout", category: "outcome_unknown" });
+    expect(h.fake.count("RestoreInstance")).toBe(1);
+    const lookups = h.fake.requests.filter((q) => q.action === "DescribeTaskList" && q.at > auto.createdAt);
+    expect(lookups.length).toBeGreaterThan(0); // the backup was in the answers the recovery read
   });
 
   it("a connection dropped after the fake accepted it: not resent, the task is recovered", async () => {

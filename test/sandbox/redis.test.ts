@@ -81,7 +81,7 @@ describe("sandbox backed by redis-server", () => {
   it("drill: write, snapshot, break, restore through the tools, and the data is back", async () => {
     await set({ "drill:a": "1", "drill:b": "before" });
     const { TaskId } = await sdkClient(sandbox.fake).ManualBackupInstance({ InstanceId: ORDERS, Remark: "drill" });
-    expect(TaskId).toBeGreaterThan(0);
+    expect(Number(TaskId)).toBeGreaterThan(0);
     const backups = sc(await h.call("list_backups", { instanceId: ORDERS })).backups as Array<Record<string, unknown>>;
     const snapshot = backups.find((b) => b.remark === "drill");
     expect(snapshot).toMatchObject({ restorable: true });

@@ -49,7 +49,7 @@ describe("tasks", () => {
     const info = await client.DescribeTaskInfo({ TaskId });
     expect(info).toMatchObject({
       Status: "preparing",
-      TaskType: "FLOW_RESTOREBACKUP",
+      TaskType: "redis备份恢复流程", // free text, like the published example's "redis缓存清空流程"
       InstanceId: IDS.orders,
       TaskMessage: "",
     });
@@ -120,7 +120,7 @@ describe("tasks", () => {
     ]);
     const first = list.Tasks?.[0];
     expect(first).toMatchObject({
-      TaskType: "FLOW_RESTOREBACKUP",
+      TaskType: "010", // a code string, like the published example's "037"
       InstanceId: IDS.orders,
       InstanceName: "orders-cache",
     });
@@ -131,6 +131,7 @@ describe("tasks", () => {
     expect(all.Tasks?.[0]).toMatchObject({ Result: 0, Progress: 0, InstanceId: IDS.sessions });
     expect((await client.DescribeTaskList({ TaskTypes: ["FLOW_BACKUPINSTANCE"] })).TotalCount).toBe(0);
     expect((await client.DescribeTaskList({ TaskTypes: ["010"] })).TotalCount).toBe(4);
+    expect((await client.DescribeTaskList({ TaskTypes: ["FLOW_RESTOREBACKUP"] })).TotalCount).toBe(4);
     expect((await client.DescribeTaskList({ Result: [4] })).Tasks?.map((t) => t.TaskId)).toEqual([failed]);
     const later = formatBeijing(fake.state.now() - 1000);
     expect((await client.DescribeTaskList({ BeginTime: later })).Tasks?.map((t) => t.TaskId)).toEqual([preparing]);
@@ -150,11 +151,14 @@ describe("tasks", () => {
     });
     started.push(fake);
     const client = sdkClient(fake);
-    const { TaskId } = await client.ManualBackupInstance({ InstanceId: IDS.orders, Remark: "sandbox snapshot" });
-    expect(TaskId).toBeTypeOf("number");
-    expect(await client.DescribeTaskInfo({ TaskId: TaskId ?? 0 })).toMatchObject({
-      Status: "succeed",
-      TaskType: "FLOW_BACKUPINSTANCE",
+    const answer = await client.ManualBackupInstance({ InstanceId: IDS.orders, Remark: "sandbox snapshot" });
+    // a string of digits, as the published example of 2024 shows it
+    expect(answer.TaskId).toMatch(/^\d+$/);
+    const TaskId = Number(answer.TaskId);
+    expect(await client.DescribeTaskInfo({ TaskId })).toMatchObject({ Status: "succeed", TaskType: "redis手动备份流程" });
+    expect((await client.DescribeTaskList({ InstanceId: IDS.orders })).Tasks?.[0]).toMatchObject({
+      TaskId,
+      TaskType: "012",
     });
     const newest = (await client.DescribeInstanceBackups({ InstanceId: IDS.orders })).BackupSet?.[0];
     expect(newest).toMatchObject({ Remark: "sandbox snapshot", Status: 2, BackupType: "0", Locked: 0 });
@@ -164,7 +168,7 @@ describe("tasks", () => {
       BackupId: newest?.BackupId ?? "",
       Password: ORDERS_PASSWORD,
     });
-    expect(restore.TaskId).toBe((TaskId ?? 0) + 1);
+    expect(restore.TaskId).toBe(TaskId + 1);
     expect(await errorCode(client.ManualBackupInstance({ InstanceId: IDS.sessions }))).toBe(
       "FailedOperation.SystemError",
     );
@@ -172,5 +176,19 @@ describe("tasks", () => {
       "ResourceUnavailable.InstanceStatusAbnormal",
     );
     expect(snapshots).toEqual([IDS.orders, IDS.sessions]);
+  });
+
+  it("an automatic backup appears beside a restore, as code 017, with its own backup of type 1", async () => {
+    const { fake, client, restore } = await setup();
+    fake.state.autoBackupOnRestore = true;
+    const restoreId = await restore();
+    const list = await client.DescribeTaskList({ InstanceId: IDS.orders });
+    expect(list.Tasks?.map((t) => [t.TaskId, t.TaskType])).toEqual([
+      [restoreId + 1, "017"],
+      [restoreId, "010"],
+    ]);
+    expect((await client.DescribeTaskInfo({ TaskId: restoreId + 1 })).TaskType).toBe("redis自动备份流程");
+    const newest = (await client.DescribeInstanceBackups({ InstanceId: IDS.orders })).BackupSet?.[0];
+    expect(newest?.BackupType).toBe("1");
   });
 });

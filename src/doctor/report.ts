@@ -1,0 +1,180 @@
+import { accessSync, constants, existsSync } from "node:fs";
+import path from "node:path";
+import { TencentRedisClient } from "../cloud/client.js";
+import { CloudError } from "../cloud/errors.js";
+import { serviceEndpoint } from "../cloud/http.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import { ACTIONS_BY_TOOL, type CamPolicy, policyFor, WRITE_TOOLS } from "./policy.js";
+import { PROBES, type ProbeResult, runProbe, type Verdict } from "./probe.js";
+
+const DEFAULT_REGION = "ap-guangzhou";
+/** Beyond this the clock is worth a warning (the API refuses 300 s). */
+const SKEW_WARN_SECONDS = 60;
+
+export interface DoctorReport {
+  ok: boolean;
+  actions: Record<string, Verdict>;
+  credentials: {
+    found: boolean;
+    source?: string;
+    kind?: string;
+    base?: string;
+    secretId?: string;
+    temporary?: boolean;
+    expiresAt?: string;
+    authenticates: boolean | "unknown";
+    error?: { code: string; message: string };
+  };
+  endpoint: {
+    endpoint: string;
+    connectedTo?: string;
+    region: string;
+    reached: boolean;
+    latencyMs?: number;
+    clockSkewSeconds?: number;
+    error?: { code: string; message: string };
+  };
+  /** Per action: its verdict, whether the configured tools need it, and the code that decided it. */
+  probes: Record<string, { verdict: Verdict; needed: boolean; code?: string; message?: string }>;
+  settings: {
+    tools: string[];
+    confirmMode: string;
+    readOnly: boolean;
+    allowedInstances: string[] | "any";
+    auditLog: { path: string; writable: boolean; reason?: string } | null;
+  };
+  /** Needed actions that are not allowed. */
+  missing: string[];
+  /** The allow statement that would grant the denied actions. */
+  missingPolicy?: CamPolicy;
+  warnings: string[];
+}
+
+/**
+ * Answers "will this work?" against the configured cloud: credentials, endpoint and clock, the CAM permission of
+ * every action the server calls (writes probed only with an instance ID that cannot exist), and the settings.
+ * One client, no retries; nothing is changed.
+ */
+export async function runDoctor(config: Config, log: Logger): Promise<DoctorReport> {
+  const region = config.region ?? DEFAULT_REGION;
+  const tools = config.tools.filter((t) => !(config.readOnly && WRITE_TOOLS.has(t)));
+  const needed = new Set(tools.flatMap((t) => ACTIONS_BY_TOOL[t] ?? []));
+  const client = new TencentRedisClient({ ...config, maxRetries: 0 }, log);
+  const { endpoint } = serviceEndpoint("redis", config.endpoint, region);
+  const report: DoctorReport = {
+    ok: false,
+    actions: {},
+    credentials: { found: false, authenticates: "unknown" },
+    endpoint: { endpoint, region, reached: false },
+    probes: {},
+    settings: {
+      tools,
+      confirmMode: config.confirmMode,
+      readOnly: config.readOnly,
+      allowedInstances: config.allowedInstances ? [...config.allowedInstances] : "any",
+      auditLog: config.auditLogPath ? auditLog(config.auditLogPath) : null,
+    },
+    missing: [],
+    warnings: [],
+  };
+  if (config.endpoint && !endpoint.startsWith(config.endpoint.host)) {
+    report.endpoint.connectedTo = `${config.endpoint.host}${config.endpoint.port ? `:${config.endpoint.port}` : ""}`;
+  }
+  try {
+    await probeAll(client, region, report);
+  } finally {
+    client.close();
+  }
+  for (const probe of PROBES) {
+    const verdict = report.actions[probe.action] ?? "unknown";
+    report.actions[probe.action] = verdict;
+    report.probes[probe.action] = { ...report.probes[probe.action], verdict, needed: needed.has(probe.action) };
+  }
+  report.missing = [...needed].filter((a) => report.actions[a] !== "allowed");
+  const denied = report.missing.filter((a) => report.actions[a] === "denied");
+  if (denied.length > 0) report.missingPolicy = policyFor(denied);
+  report.ok =
+    report.credentials.authenticates === true &&
+    report.endpoint.reached &&
+    report.missing.length === 0 &&
+    (report.settings.auditLog?.writable ?? true);
+  return report;
+}
+
+async function probeAll(client: TencentRedisClient, region: string, report: DoctorReport) {
+  try {
+    const info = await client.resolveCredentials();
+    report.credentials.found = true;
+    if (info) {
+      Object.assign(report.credentials, {
+        source: info.source,
+        kind: info.kind,
+        secretId: info.secretId,
+        temporary: info.temporary,
+      });
+      if (info.base) report.credentials.base = info.base.source;
+      if (info.expiresAt !== undefined) report.credentials.expiresAt = new Date(info.expiresAt).toISOString();
+    }
+  } catch (caught) {
+    report.credentials.error = errorOf(caught);
+    return;
+  }
+  const [first, ...rest] = PROBES;
+  if (!first) return;
+  const reads = await runProbe(client, first, region);
+  record(report, first.action, reads);
+  if (reads.code === undefined || reads.verdict !== "unknown") {
+    report.endpoint.reached = true;
+    report.endpoint.latencyMs = reads.latencyMs;
+    report.credentials.authenticates = true;
+  } else if (reads.code.startsWith("AuthFailure.")) {
+    report.endpoint.reached = true;
+    report.credentials.authenticates = false;
+    report.credentials.error = { code: reads.code, message: reads.message ?? "" };
+  } else {
+    report.endpoint.error = { code: reads.code, message: reads.message ?? "" };
+  }
+  if (client.clockSkewMs !== undefined) {
+    const seconds = Math.round(client.clockSkewMs / 1000);
+    report.endpoint.clockSkewSeconds = seconds;
+    if (Math.abs(seconds) >= SKEW_WARN_SECONDS) report.warnings.push(`clock skew ${seconds} s`);
+  }
+  if (report.credentials.authenticates !== true) return;
+  // reads probe a real instance when there is one (harmless); writes never do
+  const sample = (reads.answer as { InstanceSet?: Array<{ InstanceId?: string }> } | undefined)?.InstanceSet?.[0]
+    ?.InstanceId;
+  const latencies = [reads.latencyMs];
+  for (const probe of rest) {
+    const result = await runProbe(client, probe, region, sample);
+    record(report, probe.action, result);
+    if (result.verdict !== "unknown") latencies.push(result.latencyMs);
+  }
+  // the first call also loads the SDK and opens the connection: the quickest answer is the network's latency
+  report.endpoint.latencyMs = Math.min(...latencies);
+}
+
+function record(report: DoctorReport, action: string, result: ProbeResult): void {
+  report.actions[action] = result.verdict;
+  const entry: DoctorReport["probes"][string] = { verdict: result.verdict, needed: false };
+  if (result.code) entry.code = result.code;
+  if (result.message && result.verdict !== "allowed") entry.message = result.message;
+  report.probes[action] = entry;
+}
+
+function errorOf(caught: unknown): { code: string; message: string } {
+  if (caught instanceof CloudError) return { code: caught.code, message: caught.message };
+  return { code: "ClientError.Internal", message: caught instanceof Error ? caught.message : String(caught) };
+}
+
+/** Whether the audit log can be appended to (without creating it). */
+function auditLog(file: string): { path: string; writable: boolean; reason?: string } {
+  const target = existsSync(file) ? file : path.dirname(path.resolve(file));
+  try {
+    accessSync(target, constants.W_OK);
+    return { path: file, writable: true };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    return { path: file, writable: false, reason: `${code} on ${target}` };
+  }
+}

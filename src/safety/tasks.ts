@@ -1,0 +1,43 @@
+import type { ApiTaskListItem, RedisApi } from "../cloud/api.js";
+
+/**
+ * How DescribeTaskList names a restore from backup: the code "010" (its answers carry code strings, as the
+ * published example's "037"), or the name FLOW_RESTOREBACKUP should some region answer with it.
+ */
+export const RESTORE_TASK_TYPES: ReadonlySet<string> = new Set(["010", "FLOW_RESTOREBACKUP"]);
+
+const PAGE = 100;
+const MAX_PAGES = 50;
+
+export function isRestoreTask(task: Pick<ApiTaskListItem, "TaskType">): boolean {
+  return RESTORE_TASK_TYPES.has(String(task.TaskType ?? "").trim());
+}
+
+/**
+ * The IDs of the instance's restore tasks started since `beginTime`. Reads every task of the instance in the
+ * window, page by page and without a TaskTypes filter (which form the filter takes is not documented), and
+ * keeps the restores itself: an automatic backup started in the same window is never taken for one.
+ */
+export async function restoreTaskIds(
+  api: RedisApi,
+  region: string,
+  instanceId: string,
+  beginTime: string,
+  signal?: AbortSignal,
+): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
+    const res = await api.describeTaskList(
+      { InstanceId: instanceId, BeginTime: beginTime, Limit: PAGE, Offset: offset },
+      { region, signal },
+    );
+    const tasks = res.Tasks ?? [];
+    for (const t of tasks) {
+      const id = Number(t.TaskId);
+      if (t.InstanceId === instanceId && isRestoreTask(t) && Number.isSafeInteger(id)) ids.add(id);
+    }
+    offset += tasks.length;
+    if (tasks.length === 0 || offset >= (res.TotalCount ?? 0)) break;
+  }
+  return ids;
+}

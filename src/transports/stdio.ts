@@ -1,0 +1,32 @@
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import type { Runtime } from "../runtime.js";
+import { createServer } from "../server.js";
+import { VERSION } from "../version.js";
+
+/**
+ * Serves one client over stdin/stdout (the default): one McpServer whose caller is the local user (every
+ * scope). `shutdown` is called when the client goes away (stdin ends, the transport closes).
+ */
+export async function serveStdio(
+  config: Config,
+  log: Logger,
+  runtime: Runtime,
+  shutdown: (reason: string) => void,
+): Promise<{ close(): Promise<void> }> {
+  const created = createServer({ config, log, runtime });
+  process.stdin.on("end", () => shutdown("stdin closed"));
+  process.stdin.on("close", () => shutdown("stdin closed"));
+  const transport = new StdioServerTransport();
+  transport.onclose = () => shutdown("transport closed");
+  await created.server.connect(transport);
+  log.info("tencentcloud-redis-mcp ready", {
+    version: VERSION,
+    tools: config.tools.filter((t) => !config.readOnly || t !== "restore_instance").join(","),
+    region: config.region,
+    confirm: config.confirmMode,
+    readOnly: config.readOnly,
+  });
+  return { close: () => created.close() };
+}

@@ -1,0 +1,175 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { TencentRedisClient } from "../../src/cloud/client.js";
+import { AssumedRole } from "../../src/cloud/sts.js";
+import { loadConfig, parseEndpoint } from "../../src/config.js";
+import { Logger } from "../../src/log.js";
+import { loopbackAgent } from "../../src/sandbox/fake.js";
+import { restoreTaskIds } from "../../src/safety/tasks.js";
+import { Secret } from "../../src/secret.js";
+import { createServer } from "../../src/server.js";
+import { toTaskId } from "../../src/tools/restore-instance.js";
+import { type Fixture, FixtureCloud, fixture } from "../helpers/fixture-cloud.js";
+import { sc } from "../helpers/harness.js";
+
+// For every action the server calls, the API's published example answer (TencentCloud/tencentcloud-cli,
+// tccli/examples/<service>/<version>/<Action>.md, saved in test/fixtures/tencentcloud-cli/ with its source) is
+// served over loopback HTTP, parsed by the real SDK client, and turned by the server's code into the right result.
+
+const KEYS = {
+  TENCENTCLOUD_SECRET_ID: "AKIDFIXTURE00000000000000000000000000",
+  TENCENTCLOUD_SECRET_KEY: "fixture-key",
+};
+
+describe("the API's published examples, parsed by the server", () => {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const c of closers.splice(0).reverse()) await c();
+  });
+
+  async function serve(...names: string[]): Promise<FixtureCloud> {
+    const answers: Record<string, Fixture> = {};
+    for (const name of names) {
+      const f = fixture(name);
+      expect(f.source).toMatch(
+        /^https:\/\/github\.com\/TencentCloud\/tencentcloud-cli\/blob\/[0-9a-f]{40}\/tccli\/examples\//,
+      );
+      answers[f.action] = f;
+    }
+    const cloud = await new FixtureCloud(answers).listen();
+    closers.push(() => cloud.close());
+    return cloud;
+  }
+
+  function config(cloud: FixtureCloud) {
+    return loadConfig([], {
+      ...KEYS,
+      TENCENTCLOUD_REGION: "ap-guangzhou",
+      TENCENTCLOUD_REDIS_ENDPOINT: cloud.url,
+      TENCENTCLOUD_REDIS_CONFIRM: "none",
+      TENCENTCLOUD_REDIS_MAX_RETRIES: "0",
+    });
+  }
+
+  async function tools(cloud: FixtureCloud) {
+    const created = createServer({ config: config(cloud), log: new Logger("error", () => {}) });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: "fixtures", version: "1" });
+    await Promise.all([created.server.connect(b), client.connect(a)]);
+    closers.push(async () => {
+      await client.close();
+      await created.close();
+    });
+    return (name: string, args: Record<string, unknown>) =>
+      client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+  }
+
+  function api(cloud: FixtureCloud): TencentRedisClient {
+    const client = new TencentRedisClient(config(cloud), new Logger("error", () => {}));
+    closers.push(async () => client.close());
+    return client;
+  }
+
+  it("DescribeInstances -> list_instances", async () => {
+    const call = await tools(await serve("DescribeInstances"));
+    const r = sc(await call("list_instances", {}));
+    expect(r.totalCount).toBe(8);
+    expect(r.instances).toHaveLength(2);
+    expect(r.instances[0]).toMatchObject({
+      instanceId: "crs-4nmzc0ul",
+      name: "Redis_automation_is_awesome",
+      status: "task_in_progress",
+      statusCode: 1,
+    });
+    expect(r.instances[1]).toMatchObject({ instanceId: "crs-46njvft9", status: "running", statusCode: 2 });
+    expect(r.nextOffset).toBe(2);
+  });
+
+  it("DescribeInstanceBackups -> list_backups", async () => {
+    const call = await tools(await serve("DescribeInstanceBackups"));
+    const r = sc(await call("list_backups", { instanceId: "crs-ei43p3gr" }));
+    expect(r.backups[0]).toMatchObject({
+      backupId: "165706342-5832225-1641692389",
+      startTime: "2026-06-01T02:00:48+08:00",
+      type: "automatic",
+      typeCode: "1",
+      status: "normal",
+      statusCode: 2,
+      restorable: true,
+    });
+  });
+
+  it("DescribeTaskInfo -> check_task: free-text TaskType, a finished task", async () => {
+    const cloud = await serve("DescribeTaskInfo", "DescribeInstances");
+    const call = await tools(cloud);
+    const r = sc(await call("check_task", { taskId: "18215" }));
+    expect(r).toMatchObject({
+      taskId: 18215,
+      status: "succeed",
+      done: true,
+      succeeded: true,
+      taskType: "redis缓存清空流程",
+      instanceId: "crs-09u2u96z",
+    });
+    expect(cloud.requests[0]).toMatchObject({ action: "DescribeTaskInfo", params: { TaskId: 18215 } });
+  });
+
+  it("DescribeTaskList: code-string types; the lost-answer lookup never takes a task of type 037 for a restore", async () => {
+    const cloud = await serve("DescribeTaskList");
+    const client = api(cloud);
+    const list = await client.describeTaskList({ InstanceId: "crs-opcazbrb" }, { region: "ap-guangzhou" });
+    expect(list.Tasks.map((t) => [t.TaskId, t.TaskType, t.Result])).toEqual([
+      [42372, "037", 2],
+      [42371, "037", 2],
+    ]);
+    const ids = await restoreTaskIds(client, "ap-guangzhou", "crs-opcazbrb", "2019-11-15 00:00:00");
+    expect([...ids]).toEqual([]);
+    const lookup = cloud.requests.at(-1)?.params;
+    expect(lookup).toMatchObject({ InstanceId: "crs-opcazbrb", Limit: 100, Offset: 0 });
+    expect(lookup).not.toHaveProperty("TaskTypes");
+  });
+
+  it.each([
+    ["RestoreInstance", "an integer (2025)"],
+    ["RestoreInstance.2022", "a string of digits (2022)"],
+    ["ManualBackupInstance", "an integer (2025)"],
+    ["ManualBackupInstance.2024", "a string of digits (2024)"],
+  ])("%s: TaskId as %s becomes the task number", async (name) => {
+    const f = fixture(name);
+    const client = api(await serve(name));
+    const answer = await client.call<{ TaskId: unknown }>(
+      f.action,
+      f.action === "RestoreInstance"
+        ? { InstanceId: "crs-5a4py64p", BackupId: "678362566696298532848117" }
+        : { InstanceId: "crs-5a4py64p", Remark: "note_message" },
+      { region: "ap-guangzhou" },
+    );
+    expect(answer.TaskId).toEqual(f.output.Response.TaskId);
+    expect(toTaskId(answer.TaskId)).toBe(6954227);
+  });
+
+  it("STS AssumeRole: temporary credentials and their expiry, signed for sts", async () => {
+    const cloud = await serve("AssumeRole");
+    const role = new AssumedRole(
+      { arn: "qcs::cam::uin/100015158414:roleName/readOnlyRole", sessionName: "cts" },
+      async () => ({ secretId: KEYS.TENCENTCLOUD_SECRET_ID, secretKey: new Secret(KEYS.TENCENTCLOUD_SECRET_KEY) }),
+      {
+        override: parseEndpoint(cloud.url),
+        agent: async () => loopbackAgent(),
+        timeoutMs: 5000,
+      },
+    );
+    const creds = await role.get();
+    expect(creds).toMatchObject({ secretId: "AKID***", expiresAt: 1543914376 * 1000 });
+    expect(creds.secretKey.reveal()).toBe("q95K***");
+    expect(creds.token.reveal()).toBe("da1e***");
+    expect(cloud.requests[0]).toMatchObject({
+      action: "AssumeRole",
+      host: `sts.tencentcloudapi.com:${cloud.port}`,
+      params: { RoleArn: "qcs::cam::uin/100015158414:roleName/readOnlyRole", RoleSessionName: "cts" },
+    });
+    expect(cloud.requests[0]?.authorization).toMatch(/Credential=AKIDFIXTURE0+\/\d{4}-\d{2}-\d{2}\/sts\/tc3_request/);
+  });
+});
