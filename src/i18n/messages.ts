@@ -21,6 +21,8 @@ export interface Messages {
     confirmTitle(p: { instanceId: string; backupId: string }): string;
     confirmDescription(p: { startTime: string }): string;
   };
+  /** `tencentcloud-redis-mcp doctor`'s report (its table; the JSON form stays in English words). */
+  doctor: DoctorTexts;
   /** npm run demo's narration. */
   demo: {
     title: string;
@@ -48,4 +50,54 @@ export interface Messages {
     notRestored: string;
     failed(p: { message: string }): string;
   };
+}
+
+export interface DoctorTexts {
+  title: string;
+  sections: { credentials: string; endpoint: string; actions: string; settings: string; notes: string };
+  labels: {
+    source: string;
+    secretId: string;
+    temporary: string;
+    expires: string;
+    base: string;
+    authenticates: string;
+    endpoint: string;
+    connectedTo: string;
+    region: string;
+    latency: string;
+    clockSkew: string;
+    tools: string;
+    confirmMode: string;
+    readOnly: string;
+    allowlist: string;
+    auditLog: string;
+    needed: string;
+  };
+  /** A credential source by its kind (environment, profile, tke-oidc, cvm-role, assumed-role); `text` is the English. */
+  source(p: { kind?: string; text: string; path?: string; roleArn?: string; sessionName?: string }): string;
+  yes: string;
+  no: string;
+  none: string;
+  unknown: string;
+  anyInstance: string;
+  notConfigured: string;
+  noSource: string;
+  writable(path: string): string;
+  notWritable(path: string, reason: string): string;
+  latencyMs(ms: number): string;
+  skew(seconds: number): string;
+  skewWarning(seconds: number): string;
+  expiresAt(iso: string, inSeconds: number): string;
+  verdict: { allowed: string; denied: string; unknown: string };
+  notNeeded: string;
+  probeNote: string;
+  scopedNote: string;
+  ok: string;
+  notOk: string;
+  missingStatements: string;
+  unreached(code: string, message: string): string;
+  notAuthenticated(code: string, message: string): string;
+  noCredentials(code: string, message: string): string;
+  auditUnwritable: string;
 }

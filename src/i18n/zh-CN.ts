@@ -31,6 +31,79 @@ export const zhCN: Messages = {
     confirmTitle: ({ instanceId, backupId }) => `用备份 ${backupId} 覆盖 ${instanceId} 的全部数据`,
     confirmDescription: ({ startTime }) => `${startTime} 之后写入的所有数据都将丢失。`,
   },
+  doctor: {
+    title: "tencentcloud-redis-mcp 自检（doctor）",
+    sections: {
+      credentials: "凭证",
+      endpoint: "接入点",
+      actions: "权限（CAM），按 API 操作",
+      settings: "设置",
+      notes: "说明",
+    },
+    labels: {
+      source: "来源",
+      secretId: "SecretId",
+      temporary: "临时凭证",
+      expires: "过期时间",
+      base: "扮演角色所用凭证",
+      authenticates: "认证通过",
+      endpoint: "接入点",
+      connectedTo: "实际连接",
+      region: "地域",
+      latency: "延迟",
+      clockSkew: "时钟偏差",
+      tools: "工具",
+      confirmMode: "确认方式",
+      readOnly: "只读",
+      allowlist: "允许的实例",
+      auditLog: "审计日志",
+      needed: "用于",
+    },
+    source: ({ kind, text, path, roleArn, sessionName }) =>
+      kind === "environment"
+        ? "环境变量（TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY）"
+        : kind === "profile"
+          ? `配置文件 ${path ?? ""}`
+          : kind === "tke-oidc"
+            ? "TKE OIDC（TKE_ROLE_ARN、TKE_WEB_IDENTITY_TOKEN_FILE）"
+            : kind === "cvm-role"
+              ? "CVM 实例角色（元数据服务）"
+              : kind === "assumed-role"
+                ? `角色 ${roleArn ?? ""}（STS AssumeRole，会话 ${sessionName ?? ""}）`
+                : text,
+    yes: "是",
+    no: "否",
+    none: "无",
+    unknown: "未知",
+    anyInstance: "任意实例",
+    notConfigured: "未配置",
+    noSource: "未找到凭证",
+    writable: (path) => `${path}（可写）`,
+    notWritable: (path, reason) => `${path}（不可写：${reason}）`,
+    latencyMs: (ms) => `${ms} 毫秒`,
+    skew: (seconds) =>
+      seconds === 0
+        ? "无（对照 API 的 Date 响应头，精度 1 秒）"
+        : `比 API 的时钟${seconds > 0 ? "快" : "慢"} ${Math.abs(seconds)} 秒（对照其 Date 响应头）`,
+    skewWarning: (seconds) =>
+      `本机时钟与 API 相差 ${Math.abs(seconds)} 秒：超过 300 秒的请求会被拒绝（AuthFailure.SignatureExpire）。请用 NTP 校准时钟。`,
+    expiresAt: (iso, inSeconds) => `${iso}（${inSeconds} 秒后；来源支持时会自动续期）`,
+    verdict: { allowed: "允许", denied: "拒绝", unknown: "未知" },
+    notNeeded: "（当前配置的工具不需要）",
+    probeNote:
+      "RestoreInstance 和 ManualBackupInstance 只用一个不可能存在的实例 ID 探测，因此不会恢复或备份任何实例。" +
+      "权限错误（UnauthorizedOperation.*、AuthFailure.UnauthorizedOperation）表示拒绝；实例不存在或参数无效的错误，" +
+      "或该操作对不存在的 ID 的既定回答（DescribeTaskInfo：FailedOperation.SystemError）表示允许；" +
+      "其他情况（无法连接云端、内部错误）均为未知，绝不视为允许。",
+    scopedNote: "若策略只允许指定的实例，用虚构实例 ID 的探测可能显示为拒绝，而真实实例其实是允许的。",
+    ok: "正常：当前配置的工具所需的一切均可用。",
+    notOk: "异常：当前配置的工具所需的某些条件不满足（见上文）。",
+    missingStatements: "缺少 CAM 权限：请在这组凭证的策略中加入以下语句：",
+    unreached: (code, message) => `无法连接 API：${code}：${message}`,
+    notAuthenticated: (code, message) => `凭证被拒绝：${code}：${message}`,
+    noCredentials: (code, message) => `没有可用的凭证：${code}：${message}`,
+    auditUnwritable: "无法写入审计日志：恢复将被拒绝（ClientError.AuditLogUnavailable）",
+  },
   demo: {
     title: "tencentcloud-redis-mcp 演示：在沙箱中演练一次恢复（无需腾讯云账号）",
     server: ({ name, version }) => `服务端：node dist/index.js --sandbox（通过 stdio 的 MCP，${name} ${version}）`,

@@ -1,14 +1,17 @@
 // TENCENTCLOUD_LANGUAGE: one catalog per language with the same keys, the API told the language, and the texts a
-// person reads (the plan's warning, the confirmation form, check_task's progress, the demo) left with no English
-// sentence in zh-CN.
+// person reads (the plan's warning, the confirmation form, check_task's progress, the doctor's report, the demo)
+// left with no English sentence in zh-CN.
 
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
+import { renderText, runDoctor } from "../../src/doctor/index.js";
 import { CATALOGS, LANGUAGES } from "../../src/i18n/index.js";
 import { zhCN } from "../../src/i18n/zh-CN.js";
-import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
-import { sc, startHarness } from "../helpers/harness.js";
+import { Logger } from "../../src/log.js";
+import { FakeCloud } from "../../src/sandbox/fake.js";
+import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
+import { fakeEnv, sc, startHarness } from "../helpers/harness.js";
 import { restorableBackup } from "../safety/helpers.js";
 import { englishSentences } from "./english.js";
 
@@ -148,6 +151,40 @@ describe("TENCENTCLOUD_LANGUAGE=zh-CN end to end", () => {
       expect(messages.at(-1)).toContain("成功");
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe("TENCENTCLOUD_LANGUAGE=zh-CN: the doctor's report", () => {
+  it("has no English sentence, whether all is well or not", async () => {
+    const fake = await FakeCloud.start();
+    const language = { TENCENTCLOUD_LANGUAGE: "zh-CN" };
+    const doctor = async (env: Record<string, string>) => {
+      const config = loadConfig([], fakeEnv(fake, { ...language, ...env }));
+      const report = await runDoctor(config, new Logger("error", () => {}));
+      return renderText(report, Date.now(), CATALOGS[config.language].doctor);
+    };
+    try {
+      const good = await doctor({});
+      expect(good).toContain("正常");
+      expect(good).toContain("环境变量");
+      fake.deny(SANDBOX_CREDENTIALS.secretId, ["RestoreInstance"]);
+      fake.clockSkewMs = 120_000;
+      const bad = await doctor({ TENCENTCLOUD_REDIS_AUDIT_LOG: "/nonexistent-dir-for-doctor/audit.jsonl" });
+      expect(bad).toContain("异常");
+      expect(bad).toContain("拒绝");
+      expect(bad).toContain("NTP");
+      expect(bad).toContain("不可写");
+      for (const text of [good, bad]) {
+        // Every line but the CAM statement's JSON (its keys and action names are the API's).
+        const table = text.slice(0, text.indexOf("{") === -1 ? undefined : text.indexOf("{"));
+        for (const line of table.split("\n")) expect(englishSentences(line), line).toEqual([]);
+      }
+      // The same report in en-US is English: the check above can fail.
+      const english = renderText(await runDoctor(loadConfig([], fakeEnv(fake)), new Logger("error", () => {})));
+      expect(english.split("\n").filter((l) => englishSentences(l).length > 0).length).toBeGreaterThan(5);
+    } finally {
+      await fake.close();
     }
   });
 });

@@ -3,7 +3,7 @@
  * file names and other tokens (crs-..., 2026-11-27T08:00:00+08:00, list_instances, dist/index.js) are not words.
  */
 export function englishSentences(text: string): string[] {
-  const words = text.split(/[\s,;:.!?()（），。；：！？、“”"'<>]+/);
+  const words = text.split(/[\s,;()（），。；：！？、“”"'<>]+/).map((w) => w.replace(/[.:!?]+$/, ""));
   const runs: string[] = [];
   let run: string[] = [];
   for (const word of [...words, ""]) {
