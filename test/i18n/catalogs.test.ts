@@ -61,6 +61,24 @@ describe("the catalogs", () => {
     expect(rendered(CATALOGS["en-US"]).filter((t) => englishSentences(t).length > 0).length).toBeGreaterThan(15);
   });
 
+  it("zh-CN names every credential source kind in Chinese, and en-US keeps the source's own words", () => {
+    const detail = {
+      path: "/root/.tencentcloud/credentials",
+      roleArn: "qcs::cam::uin/100000000001:roleName/redis-ops",
+      sessionName: "tencentcloud-redis-mcp",
+    };
+    for (const kind of ["environment", "profile", "tke-oidc", "cvm-role", "assumed-role"]) {
+      const text = zhCN.doctor.source({ kind, text: "the English words", ...detail });
+      expect(text, kind).not.toBe("the English words");
+      expect(englishSentences(text), text).toEqual([]);
+    }
+    expect(zhCN.doctor.source({ kind: "profile", text: "", ...detail })).toContain(detail.path);
+    expect(zhCN.doctor.source({ kind: "assumed-role", text: "", ...detail })).toContain(detail.roleArn);
+    expect(CATALOGS["en-US"].doctor.source({ kind: "profile", text: "the profile file /x", ...detail })).toBe(
+      "the profile file /x",
+    );
+  });
+
   it("TENCENTCLOUD_LANGUAGE takes en-US or zh-CN (any case), en-US by default, and refuses anything else", () => {
     expect(loadConfig([], {}).language).toBe("en-US");
     expect(loadConfig([], { TENCENTCLOUD_LANGUAGE: "zh-cn" }).language).toBe("zh-CN");
