@@ -1,17 +1,15 @@
 #!/usr/bin/env node
 // `npm run demo`: a restore drill on the sandbox, through a real MCP client over stdio. It starts the built
 // server (dist/index.js --sandbox), writes a key into the sandbox's real redis-server, takes a backup, breaks
-// the data, restores through the MCP tools (plan, confirm, follow the task) and checks that the data is back.
-// Exit code 0 when the data came back, 1 otherwise.
+// the data, takes an undo point, restores through the MCP tools (plan, confirm, follow the task), checks that
+// the data is back and ends by printing how to undo the restore. Exit code 0 when the data came back, 1 otherwise.
 
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { redis } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js";
 import { LANGUAGES, messages } from "../dist/i18n/index.js";
-import { loopbackAgent, SANDBOX_API_HOST } from "../dist/sandbox/fake.js";
 import { RespClient } from "../dist/sandbox/resp.js";
-import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS, SANDBOX_REGION } from "../dist/sandbox/seed.js";
+import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../dist/sandbox/seed.js";
 
 const SERVER = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const INSTANCE = SANDBOX_INSTANCE_IDS.orders;
@@ -70,10 +68,11 @@ async function follow(client, taskId) {
       result = await call(client, "check_task", { taskId });
     }
     const task = ok(result, "check_task");
-    if (task.status !== last)
+    if (task.status !== last) {
       say(
         `${t.taskStatus({ taskId, status: texts.taskStatus(task.status) })}${task.message ? ` - ${task.message}` : ""}`,
       );
+    }
     last = task.status;
     if (task.done) return task;
     if (!canWait) await sleep(250);
@@ -81,14 +80,14 @@ async function follow(client, taskId) {
   throw new Error("the task did not finish");
 }
 
-/** The fake cloud's endpoint, from the server's stderr ("sandbox mode: ... endpoint=http://127.0.0.1:PORT"). */
-async function fakeEndpoint(stderr) {
-  for (let i = 0; i < 100; i++) {
-    const match = /sandbox mode:.* endpoint=http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr());
-    if (match) return Number(match[1]);
-    await sleep(50);
-  }
-  throw new Error("the server did not report its sandbox endpoint");
+/** backup_instance, then check_task to its end: the new backup. */
+async function backUp(client, remark) {
+  const submitted = ok(await call(client, "backup_instance", { instanceId: INSTANCE, remark }), "backup_instance");
+  say(t.backupSubmitted({ taskId: submitted.taskId, remark: submitted.remark }));
+  const task = await follow(client, submitted.taskId);
+  if (!task.succeeded || !task.backup?.backupId) throw new Error(`the backup did not finish: ${JSON.stringify(task)}`);
+  say(t.newBackup({ backupId: task.backup.backupId, startTime: task.backup.startTime }));
+  return task.backup;
 }
 
 async function main() {
@@ -104,10 +103,7 @@ async function main() {
     },
     stderr: "pipe",
   });
-  let stderr = "";
-  transport.stderr?.on("data", (chunk) => {
-    stderr += chunk.toString("utf8");
-  });
+  transport.stderr?.on("data", () => {}); // the server's log: drained, not shown
   const client = new Client({ name: "tencentcloud-redis-mcp-demo", version: "1.0.0" });
   await client.connect(transport);
   try {
@@ -131,25 +127,14 @@ async function main() {
     say(`orders:1001 = ${before[1]}`);
 
     step(t.stepBackup);
-    const api = new redis.v20180412.Client({
-      credential: SANDBOX_CREDENTIALS,
-      region: SANDBOX_REGION,
-      profile: {
-        httpProfile: {
-          endpoint: `${SANDBOX_API_HOST}:${await fakeEndpoint(() => stderr)}`,
-          protocol: "http://",
-          agent: loopbackAgent(),
-        },
-      },
-    });
-    const backup = await api.ManualBackupInstance({ InstanceId: INSTANCE, Remark: "demo: before the incident" });
-    say(t.backupDone({ taskId: backup.TaskId }));
+    await backUp(client, "demo: before the incident");
+    say(t.snapshot);
 
     step(t.stepList);
     const backups = ok(await call(client, "list_backups", { instanceId: INSTANCE }), "list_backups").backups;
     for (const b of backups) {
       say(
-        `${b.backupId}  ${b.startTime}  ${b.type.padEnd(9)} ${b.status.padEnd(7)} ${b.restorable ? "restorable" : "-"}  ${b.remark ?? ""}`,
+        `${b.backupId}  ${b.startTime}  ${b.type.padEnd(9)} ${b.status.padEnd(7)} ${b.restorable ? t.restorable : "-"}  ${b.remark ?? ""}`,
       );
     }
     const chosen = backups.find((b) => b.remark === "demo: before the incident");
@@ -165,6 +150,11 @@ async function main() {
     say(`${KEY} = ${JSON.stringify(broken[0])}`);
     say(`orders:1001 = ${broken[1]}`);
 
+    step(t.stepUndo);
+    // A backup's StartTime has one-second precision, and an undo point must be newer than the backup restored.
+    await sleep(1100);
+    const undo = await backUp(client, "demo: undo point");
+
     step(t.stepPlan);
     const args = { instanceId: INSTANCE, backupId: chosen.backupId };
     const planned = await call(client, "restore_instance", args);
@@ -178,6 +168,7 @@ async function main() {
       say(t.noConfirmation);
     }
     say(t.submitted({ taskId: restore.taskId, source: restore.passwordSource }));
+    if (restore.undoBackup?.backupId !== undo.backupId) throw new Error("the restore does not name the undo point");
 
     step(t.stepFollow);
     const task = await follow(client, restore.taskId);
@@ -188,6 +179,7 @@ async function main() {
     say(`orders:1001 = ${after[1]}`);
     const restored = task.succeeded && after[0] === VALUE && after[1] === before[1];
     console.log(`\n${restored ? t.restored : t.notRestored}`);
+    console.log(`\n${t.howToUndo({ instanceId: INSTANCE, backupId: undo.backupId, startTime: undo.startTime })}`);
     return restored;
   } finally {
     await client.close();

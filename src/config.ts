@@ -3,7 +3,13 @@ import { LANGUAGES, type Language } from "./i18n/index.js";
 import { Secret } from "./secret.js";
 
 /** Tool names are a public interface: keep them exactly. */
-export const TOOL_NAMES = ["list_instances", "list_backups", "restore_instance", "check_task"] as const;
+export const TOOL_NAMES = [
+  "list_instances",
+  "list_backups",
+  "backup_instance",
+  "restore_instance",
+  "check_task",
+] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 export const CONFIRM_MODES = ["token", "elicit", "none"] as const;
@@ -69,6 +75,11 @@ export interface Config {
   tools: readonly ToolName[];
   /** Instance ID patterns (`*` wildcards) a restore may target; undefined: any. */
   allowedInstances?: readonly string[];
+  /**
+   * TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES: a restore needs an undo backup (a restorable backup newer than the
+   * one restored) at most this many minutes old; undefined: no requirement.
+   */
+  undoMaxAgeMinutes?: number;
   confirmMode: ConfirmMode;
   confirmTtlMs: number;
   /** Whether `restore_instance` offers a `password` argument at all. */
@@ -257,6 +268,7 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     readOnly: (flags["read-only"] ?? false) || bool(get, "TENCENTCLOUD_REDIS_READ_ONLY", false),
     tools,
     allowedInstances,
+    undoMaxAgeMinutes: optionalNumber(get, "TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES", 1, 525_600),
     confirmMode,
     confirmTtlMs: number(get, "TENCENTCLOUD_REDIS_CONFIRM_TTL_SECONDS", 300, 10, 3600) * 1000,
     passwordArgument: bool(get, "TENCENTCLOUD_REDIS_PASSWORD_ARGUMENT", true),
@@ -474,6 +486,16 @@ function number(get: (n: string) => string | undefined, name: string, fallback: 
   const n = Number(value);
   if (!Number.isFinite(n) || n < min || n > max) {
     throw new ConfigError(`${name} must be a number from ${min} to ${max}, not "${value}"`);
+  }
+  return n;
+}
+
+function optionalNumber(get: (n: string) => string | undefined, name: string, min: number, max: number) {
+  const value = get(name);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number of minutes from ${min} to ${max}, not "${value}"`);
   }
   return n;
 }

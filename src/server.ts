@@ -49,8 +49,9 @@ export function createServer(deps: ServerDeps): CreatedServer {
       capabilities: { logging: {} },
       instructions:
         "Restores Tencent Cloud Redis instances from backups. Find the instance with list_instances, choose a " +
-        "backup with list_backups, restore with restore_instance (it overwrites all data: confirm with the user), " +
-        "then follow the returned taskId with check_task until done.",
+        "backup with list_backups, make an undo point with backup_instance (follow it with check_task), restore " +
+        "with restore_instance (it overwrites all data: confirm with the user), then follow the returned taskId " +
+        "with check_task until done.",
     },
   );
 

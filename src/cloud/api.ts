@@ -97,6 +97,17 @@ export interface RestoreInstanceResponse {
   RequestId: string;
 }
 
+export interface ManualBackupInstanceRequest {
+  InstanceId: string;
+  Remark?: string;
+  StorageDays?: number;
+}
+export interface ManualBackupInstanceResponse {
+  /** The SDK types an integer; the published example shows a string of digits ("6954227"). */
+  TaskId: number | string;
+  RequestId: string;
+}
+
 export interface DescribeTaskListRequest {
   InstanceId?: string;
   Limit?: number;
@@ -118,6 +129,7 @@ export interface RedisApi {
     opts: CallOptions,
   ): Promise<DescribeInstanceBackupsResponse>;
   restoreInstance(req: RestoreInstanceRequest, opts: CallOptions): Promise<RestoreInstanceResponse>;
+  manualBackupInstance(req: ManualBackupInstanceRequest, opts: CallOptions): Promise<ManualBackupInstanceResponse>;
   describeTaskInfo(req: { TaskId: number }, opts: CallOptions): Promise<ApiTaskInfo>;
   describeTaskList(req: DescribeTaskListRequest, opts: CallOptions): Promise<DescribeTaskListResponse>;
   /** Releases sockets (keep-alive pool). */

@@ -28,7 +28,12 @@ export interface CatalogEntry {
 const e = (category: ErrorCategory, retryable: boolean, hint: string): CatalogEntry => ({ category, retryable, hint });
 
 export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
-  // RestoreInstance
+  // RestoreInstance and ManualBackupInstance
+  "FailedOperation.CommitFlowError": e(
+    "internal",
+    false,
+    "Tencent Cloud could not start the task (its workflow was not committed), so nothing was started. Check list_instances that the instance is running with no task in progress, then try once more; if it persists, open a ticket with the RequestId.",
+  ),
   "FailedOperation.SystemError": e(
     "internal",
     true,
@@ -47,7 +52,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   "InvalidParameter.PermissionDenied": e(
     "permission",
     false,
-    "The API refused this operation for these credentials or this instance. Ask the account owner to grant redis:RestoreInstance (CAM) for this instance.",
+    "The API refused this operation for these credentials or this instance. Ask the account owner to grant the action (CAM: redis:RestoreInstance, redis:ManualBackupInstance) for this instance.",
   ),
   "InvalidParameterValue.BackupNotExists": e(
     "not_found",
@@ -82,17 +87,17 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   "ResourceUnavailable.InstanceLockedError": e(
     "conflict",
     true,
-    "The instance is locked by another task (maybe another restore). Wait for it to finish (check_task), then retry.",
+    "The instance is locked by another task (maybe a restore or a backup). Wait for it to finish (check_task), then retry.",
   ),
   "ResourceUnavailable.InstanceStateError": e(
     "conflict",
     true,
-    "The instance is in a state that does not allow a restore (a task is running or it is being changed). Check list_instances, wait until it is running, then retry.",
+    "The instance is in a state that does not allow this (a task is running or it is being changed). Check list_instances, wait until it is running, then retry.",
   ),
   "ResourceUnavailable.InstanceStatusAbnormal": e(
     "conflict",
     false,
-    "The instance is not running (isolated, being created or deleted). Only a running instance can be restored; check list_instances.",
+    "The instance is not running (isolated, being created or deleted). Only a running instance can be restored or backed up; check list_instances.",
   ),
   "UnauthorizedOperation.NoCAMAuthed": e(
     "permission",
@@ -256,7 +261,12 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   "ClientError.InstanceNotAllowed": e(
     "permission",
     false,
-    "This server is not allowed to restore that instance (TENCENTCLOUD_REDIS_ALLOWED_INSTANCES). Ask the operator.",
+    "This server is not allowed to restore or back up that instance (TENCENTCLOUD_REDIS_ALLOWED_INSTANCES). Ask the operator.",
+  ),
+  "ClientError.NoUndoPoint": e(
+    "conflict",
+    false,
+    "This server restores only with a recent undo point (TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES). Take one with backup_instance, wait for it with check_task until it succeeds, then call restore_instance again.",
   ),
   "ClientError.AuditLogUnavailable": e(
     "unavailable",
@@ -272,7 +282,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   "ClientError.ReadOnly": e(
     "permission",
     false,
-    "This server is read-only (TENCENTCLOUD_REDIS_READ_ONLY): it lists and checks, it does not restore.",
+    "This server is read-only (TENCENTCLOUD_REDIS_READ_ONLY): it lists and checks, it does not restore or back up.",
   ),
   "ClientError.ScopeMissing": e(
     "permission",

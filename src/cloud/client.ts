@@ -10,6 +10,8 @@ import {
   type DescribeInstancesResponse,
   type DescribeTaskListRequest,
   type DescribeTaskListResponse,
+  type ManualBackupInstanceRequest,
+  type ManualBackupInstanceResponse,
   READ_ONLY_ACTIONS,
   type RedisApi,
   type RestoreInstanceRequest,
@@ -64,6 +66,9 @@ export class TencentRedisClient implements RedisApi {
   restoreInstance(req: RestoreInstanceRequest, opts: CallOptions): Promise<RestoreInstanceResponse> {
     return this.call("RestoreInstance", req, opts);
   }
+  manualBackupInstance(req: ManualBackupInstanceRequest, opts: CallOptions): Promise<ManualBackupInstanceResponse> {
+    return this.call("ManualBackupInstance", req, opts);
+  }
   describeTaskInfo(req: { TaskId: number }, opts: CallOptions): Promise<ApiTaskInfo> {
     return this.call("DescribeTaskInfo", req, opts);
   }
@@ -84,8 +89,8 @@ export class TencentRedisClient implements RedisApi {
 
   /**
    * One API call with its retries. Throttling (the request was not executed) is retried for any action;
-   * network errors, timeouts, 5xx and internal errors only for read-only actions. RestoreInstance is never
-   * resent after anything that may have reached the API.
+   * network errors, timeouts, 5xx and internal errors only for read-only actions. RestoreInstance and
+   * ManualBackupInstance are never resent after anything that may have reached the API.
    */
   async call<T>(action: string, params: object, opts: CallOptions): Promise<T> {
     let attempt = 0;

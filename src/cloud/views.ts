@@ -69,6 +69,68 @@ export function toBackup(b: ApiBackup): Backup {
   return backup;
 }
 
+/** The backup's age relative to now, in whole minutes and in words ("3 h 12 min"). */
+export function backupAge(backup: Pick<ApiBackup, "StartTime">, now = Date.now()): { ageMinutes: number; age: string } {
+  const started = beijingToMs(backup.StartTime) ?? now;
+  const minutes = Math.max(0, Math.floor((now - started) / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  const parts = days > 0 ? [`${days} d`, `${hours} h`] : hours > 0 ? [`${hours} h`, `${mins} min`] : [`${mins} min`];
+  return { ageMinutes: minutes, age: parts.join(" ") };
+}
+
+export const undoBackupSchema = z
+  .object({
+    backupId: z.string(),
+    startTime: z.string().describe("Restoring this backup undoes the restore, except for writes made after this time"),
+    age: z.string(),
+    ageMinutes: z.number().int(),
+    remark: z.string().optional(),
+  })
+  .describe("The undo point: the newest restorable backup taken after the one restored");
+export type UndoBackup = z.infer<typeof undoBackupSchema>;
+
+export function toUndoBackup(b: ApiBackup, now = Date.now()): UndoBackup {
+  const undo: UndoBackup = { backupId: String(b.BackupId), startTime: beijingToIso(b.StartTime), ...backupAge(b, now) };
+  if (b.Remark) undo.remark = b.Remark;
+  return undo;
+}
+
+/** How to undo a restore, in one line. */
+export function undoText(undo: UndoBackup): string {
+  return `undo: restore backup ${undo.backupId}, taken ${undo.age} ago; writes after it are lost`;
+}
+
+/** Whether a backup can be restored now (normal and not locked). */
+export const isRestorable = (b: ApiBackup): boolean => b.Status === 2 && b.Locked !== 1;
+
+// ---- Tasks -----------------------------------------------------------------------------------------------
+
+export type TaskKind = "restore" | "backup" | "other";
+
+/**
+ * DescribeTaskList's TaskType: a numeric code (the SDK's docs: FLOW_RESTOREBACKUP "010", FLOW_BACKUPINSTANCE
+ * "012", FLOW_AUTOBACKUP "017"); the names are accepted too, should some region answer with them.
+ * DescribeTaskInfo's TaskType is free text and is never read for this.
+ */
+const TASK_KINDS: Readonly<Record<string, TaskKind>> = {
+  "010": "restore",
+  FLOW_RESTOREBACKUP: "restore",
+  "012": "backup",
+  FLOW_BACKUPINSTANCE: "backup",
+  "017": "backup",
+  FLOW_AUTOBACKUP: "backup",
+};
+
+export const taskKindOf = (taskType: string | undefined): TaskKind => TASK_KINDS[taskType ?? ""] ?? "other";
+
+/** A TaskId as the API answers it (an integer or a string of digits) as a number, else undefined. */
+export function parseTaskId(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
 // ---- Times -----------------------------------------------------------------------------------------------
 
 const BEIJING_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;

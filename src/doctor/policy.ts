@@ -7,8 +7,9 @@ export const ACTIONS_BY_TOOL: Readonly<Record<string, readonly string[]>> = {
   list_instances: ["DescribeInstances"],
   list_backups: ["DescribeInstanceBackups"],
   restore_instance: ["DescribeInstances", "DescribeInstanceBackups", "DescribeTaskList", "RestoreInstance"],
-  check_task: ["DescribeTaskInfo", "DescribeInstances"],
-  backup_instance: ["DescribeInstances", "ManualBackupInstance"],
+  // check_task also reads the kind of a task it did not start, and names the backup a backup task made
+  check_task: ["DescribeTaskInfo", "DescribeInstances", "DescribeTaskList", "DescribeInstanceBackups"],
+  backup_instance: ["ManualBackupInstance"],
 };
 
 /** Tools that change something: not offered by a read-only server. */

@@ -7,9 +7,13 @@ export const enUS: Messages = {
   taskStatus: (status) => status,
   progress: ({ taskId, status, seconds, waitSeconds }) =>
     `Task ${taskId}: ${status}, ${seconds} s waited of ${waitSeconds} s`,
-  planWarning: ({ label, backupId, startTime, age }) =>
+  planWarning: ({ label, backupId, startTime, age, undo }) =>
     `Restoring ${label} from backup ${backupId} replaces ALL of its data with the backup taken at ${startTime} ` +
-    `(${age} ago). Every write made to the instance after that time will be lost, and the restore cannot be undone.`,
+    `(${age} ago). Every write made to the instance after that time will be lost. ` +
+    (undo
+      ? `Undo: restore backup ${undo.backupId}, taken ${undo.age} ago; writes after it are lost.`
+      : "No backup is newer than this one, so the instance's current data cannot be brought back after the restore. " +
+        "To make an undo point first, call backup_instance, then check_task until it is done, then plan the restore again."),
   form: {
     question: ({ label, instanceId, region }) =>
       `Restore Redis instance ${label} (${instanceId}, ${region}) from a backup?`,
@@ -89,7 +93,15 @@ export const enUS: Messages = {
     server: ({ name, version }) => `server: node dist/index.js --sandbox (MCP over stdio, ${name} ${version})`,
     stepFind: "Find the instance (list_instances)",
     stepWrite: ({ port, key }) => `Write a key (redis-cli -p ${port} -a <password> SET ${key} ...)`,
-    stepBackup: "Take a backup (ManualBackupInstance: the sandbox's way, like the console's 'back up now')",
+    stepBackup: "Take a backup (backup_instance, then check_task)",
+    stepUndo: "Take an undo point (backup_instance, then check_task: the data as it is now, before the restore)",
+    backupSubmitted: ({ taskId, remark }) => `backup_instance: task ${taskId} (remark "${remark}")`,
+    newBackup: ({ backupId, startTime }) => `check_task: new backup ${backupId}, taken ${startTime}`,
+    restorable: "restorable",
+    snapshot: "(a real RDB snapshot of the instance)",
+    howToUndo: ({ instanceId, backupId, startTime }) =>
+      `To undo this restore: restore_instance with instanceId ${instanceId} and backupId ${backupId} ` +
+      `(the undo point, taken ${startTime}); writes made after it are lost.`,
     stepList: "List backups (list_backups)",
     stepCorrupt: "Corrupt the data (the incident)",
     stepPlan: "Plan the restore (restore_instance)",
@@ -98,7 +110,6 @@ export const enUS: Messages = {
     stepRead: "Read the key back",
     found: ({ name, instanceId, port }) => `-> ${name} (${instanceId}), a real redis-server on 127.0.0.1:${port}`,
     noRedis: ({ instanceId }) => `${instanceId} has no redis-server: is redis-server installed?`,
-    backupDone: ({ taskId }) => `backup task ${taskId} done (a real RDB snapshot of the instance)`,
     restoring: ({ backupId }) => `-> restoring ${backupId}`,
     plan: ({ warning, expiresAt }) =>
       `Nothing was restored yet. The plan's warning, shown to the user:\n${warning}\nThe user agrees; the confirmToken works once, until ${expiresAt}.`,

@@ -12,8 +12,17 @@ export interface Messages {
   taskStatus(status: string): string;
   /** check_task's progress notification while it waits. */
   progress(p: { taskId: number; status: string; seconds: number; waitSeconds: number }): string;
-  /** The plan's warning: what the restore replaces and what is lost. */
-  planWarning(p: { label: string; backupId: string; startTime: string; age: string }): string;
+  /**
+   * The plan's warning: what the restore replaces, what is lost, and how to undo it (the undo backup), or that
+   * it cannot be undone and how to make an undo point first.
+   */
+  planWarning(p: {
+    label: string;
+    backupId: string;
+    startTime: string;
+    age: string;
+    undo?: { backupId: string; age: string };
+  }): string;
   /** The elicitation form that asks a human to confirm a restore. */
   form: {
     question(p: { label: string; instanceId: string; region: string }): string;
@@ -30,6 +39,12 @@ export interface Messages {
     stepFind: string;
     stepWrite(p: { port: number; key: string }): string;
     stepBackup: string;
+    stepUndo: string;
+    backupSubmitted(p: { taskId: number; remark: string }): string;
+    newBackup(p: { backupId: string; startTime: string }): string;
+    restorable: string;
+    snapshot: string;
+    howToUndo(p: { instanceId: string; backupId: string; startTime: string }): string;
     stepList: string;
     stepCorrupt: string;
     stepPlan: string;
@@ -38,7 +53,6 @@ export interface Messages {
     stepRead: string;
     found(p: { name: string; instanceId: string; port: number }): string;
     noRedis(p: { instanceId: string }): string;
-    backupDone(p: { taskId: string | number }): string;
     restoring(p: { backupId: string }): string;
     plan(p: { warning: string; expiresAt: string }): string;
     noConfirmation: string;

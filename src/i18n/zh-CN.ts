@@ -22,9 +22,13 @@ export const zhCN: Messages = {
   taskStatus: (status) => STATUSES[status] ?? "未知状态",
   progress: ({ taskId, status, seconds, waitSeconds }) =>
     `任务 ${taskId}：${STATUSES[status] ?? "未知状态"}，已等待 ${seconds} 秒（最多 ${waitSeconds} 秒）`,
-  planWarning: ({ label, backupId, startTime, age }) =>
+  planWarning: ({ label, backupId, startTime, age, undo }) =>
     `从备份 ${backupId} 恢复 ${label} 会用 ${startTime}（${age}前）的备份替换该实例的全部数据。` +
-    "该时间之后写入实例的所有数据都将丢失，且恢复无法撤销。",
+    "该时间之后写入实例的所有数据都将丢失。" +
+    (undo
+      ? `撤销方法：恢复备份 ${undo.backupId}（${undo.age}前创建）；在它之后写入的数据会丢失。`
+      : "没有比它更新的备份，恢复后无法找回实例当前的数据。" +
+        "若要先建立撤销点，请调用 backup_instance，再用 check_task 等它完成，然后重新制定恢复计划。"),
   form: {
     question: ({ label, instanceId, region }) => `要从备份恢复 Redis 实例 ${label}（${instanceId}，${region}）吗？`,
     backup: ({ backupId, type, startTime, age }) => `备份：${backupId}，${type}，备份时间 ${startTime}（${age}前）。`,
@@ -109,7 +113,15 @@ export const zhCN: Messages = {
     server: ({ name, version }) => `服务端：node dist/index.js --sandbox（通过 stdio 的 MCP，${name} ${version}）`,
     stepFind: "查找实例（list_instances）",
     stepWrite: ({ port, key }) => `写入一个键（redis-cli -p ${port} -a <密码> SET ${key} ...）`,
-    stepBackup: "创建备份（ManualBackupInstance：沙箱中的做法，相当于控制台的“立即备份”）",
+    stepBackup: "创建备份（backup_instance，然后 check_task）",
+    stepUndo: "建立撤销点（backup_instance，然后 check_task：恢复前实例当前的数据）",
+    backupSubmitted: ({ taskId, remark }) => `backup_instance：任务 ${taskId}（备注“${remark}”）`,
+    newBackup: ({ backupId, startTime }) => `check_task：新备份 ${backupId}，备份时间 ${startTime}`,
+    restorable: "可恢复",
+    snapshot: "（实例的真实 RDB 快照）",
+    howToUndo: ({ instanceId, backupId, startTime }) =>
+      `如需撤销这次恢复：调用 restore_instance，instanceId 为 ${instanceId}，backupId 为 ${backupId}` +
+      `（撤销点，备份时间 ${startTime}）；在它之后写入的数据会丢失。`,
     stepList: "列出备份（list_backups）",
     stepCorrupt: "破坏数据（模拟事故）",
     stepPlan: "制定恢复计划（restore_instance）",
@@ -118,7 +130,6 @@ export const zhCN: Messages = {
     stepRead: "读回该键",
     found: ({ name, instanceId, port }) => `-> ${name}（${instanceId}），真实的 redis-server，地址 127.0.0.1:${port}`,
     noRedis: ({ instanceId }) => `${instanceId} 没有 redis-server：是否已安装 redis-server？`,
-    backupDone: ({ taskId }) => `备份任务 ${taskId} 已完成（实例的真实 RDB 快照）`,
     restoring: ({ backupId }) => `-> 正在恢复 ${backupId}`,
     plan: ({ warning, expiresAt }) =>
       `尚未恢复任何数据。向用户展示的计划警告：\n${warning}\n用户同意；confirmToken 只能使用一次，有效期至 ${expiresAt}。`,

@@ -25,6 +25,9 @@ export interface AuditRecord {
   taskId?: number;
   requestId?: string;
   passwordSource?: PasswordSource;
+  /** The undo point the plan named: restoring this backup undoes the restore (writes after it are lost). */
+  undoBackupId?: string;
+  undoBackupStartTime?: string;
 }
 
 /**
@@ -76,6 +79,8 @@ export class AuditLog {
       taskId: record.taskId,
       requestId: record.requestId,
       passwordSource: record.passwordSource,
+      undoBackupId: record.undoBackupId,
+      undoBackupStartTime: record.undoBackupStartTime,
     })}\n`;
     let fd: number | undefined;
     try {

@@ -1,7 +1,17 @@
 import type { ApiBackup, ApiInstance, RedisApi } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config } from "../config.js";
-import { ALL_BACKUP_STATUSES, beijingToMs, instanceStatusWord, toBackup, toBeijing } from "../cloud/views.js";
+import {
+  ALL_BACKUP_STATUSES,
+  backupAge,
+  beijingToMs,
+  instanceStatusWord,
+  isRestorable,
+  toBackup,
+  toBeijing,
+  toUndoBackup,
+  type UndoBackup,
+} from "../cloud/views.js";
 import { enUS } from "../i18n/en-US.js";
 import type { Messages } from "../i18n/index.js";
 import { type ResolvedPassword, resolvePassword, wherePasswordsGo } from "./password.js";
@@ -27,6 +37,8 @@ export interface Preflight {
   region: string;
   instance: ApiInstance;
   backup: ApiBackup;
+  /** The undo point: the newest restorable backup taken after `backup`; none when `backup` is the newest. */
+  undo?: ApiBackup;
   password: ResolvedPassword;
   /** The DescribeTaskList window (Beijing time) and the restore tasks that existed in it before the restore. */
   tasks?: { beginTime: string; known: ReadonlySet<number> };
@@ -48,7 +60,7 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
   // Settled, not all: a missing instance is reported as such even when its backup listing failed too.
   const [instances, backups, tasks] = await Promise.allSettled([
     api.describeInstances({ InstanceId: req.instanceId, Limit: 10 }, opts),
-    findBackup(api, req),
+    listBackups(api, req),
     req.snapshotTasks ? restoreTaskIds(api, req.region, req.instanceId, beginTime, req.signal) : undefined,
   ]);
 
@@ -71,7 +83,8 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
       busy,
     );
   }
-  const backup = settled(backups);
+  const all = settled(backups);
+  const backup = all.find((b) => String(b.BackupId) === req.backupId);
   if (!backup) {
     throw preflightError(
       "InvalidParameterValue.BackupNotExists",
@@ -88,6 +101,8 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
       `backup ${req.backupId} is ${view.status} (status ${backup.Status}), not normal`,
     );
   }
+  const undo = undoPoint(all, backup);
+  if (config.undoMaxAgeMinutes !== undefined) requireUndoPoint(undo, config.undoMaxAgeMinutes, req.instanceId);
   const password = resolvePassword(config, req.instanceId, req.passwordArgument);
   if (instance.NoAuth !== true && password.value === undefined) {
     throw new CloudError(
@@ -97,6 +112,7 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
     );
   }
   const out: Preflight = { region: req.region, instance, backup, password };
+  if (undo) out.undo = undo;
   const known = settled(tasks);
   if (known) out.tasks = { beginTime, known };
   return out;
@@ -107,29 +123,50 @@ function settled<T>(result: PromiseSettledResult<T>): T {
   return result.value;
 }
 
-/** Pages through the instance's backups (100 at a time; there is no BackupId filter) until the one is found. */
-async function findBackup(api: RedisApi, req: PreflightRequest): Promise<ApiBackup | undefined> {
-  for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
+/**
+ * Every backup of the instance, 100 a page (there is no BackupId filter, and the undo point is looked for among
+ * all of them, whatever order the API lists them in). An instance rarely has more than one page.
+ */
+async function listBackups(api: RedisApi, req: PreflightRequest): Promise<ApiBackup[]> {
+  const all: ApiBackup[] = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
     const res = await api.describeInstanceBackups(
-      { InstanceId: req.instanceId, Limit: PAGE, Offset: offset, Status: ALL_BACKUP_STATUSES },
+      { InstanceId: req.instanceId, Limit: PAGE, Offset: all.length, Status: ALL_BACKUP_STATUSES },
       { region: req.region, signal: req.signal },
     );
     const set = res.BackupSet ?? [];
-    const found = set.find((b) => String(b.BackupId) === req.backupId);
-    if (found) return found;
-    offset += set.length;
-    if (set.length === 0 || offset >= (res.TotalCount ?? 0)) return undefined;
+    all.push(...set);
+    if (set.length === 0 || all.length >= (res.TotalCount ?? 0)) break;
   }
-  return undefined;
+  return all;
 }
 
-/** The backup's age relative to now, in whole minutes and in words ("3 h 12 min", in the texts' language). */
-export function backupAge(backup: ApiBackup, now = Date.now(), t: Messages = enUS): { ageMinutes: number; age: string } {
-  const started = beijingToMs(backup.StartTime) ?? now;
-  const minutes = Math.max(0, Math.floor((now - started) / 60_000));
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  return { ageMinutes: minutes, age: t.duration({ days, hours, minutes: minutes % 60 }) };
+/** The newest restorable backup taken after `target`: restoring it undoes a restore of `target`. */
+export function undoPoint(backups: readonly ApiBackup[], target: ApiBackup): ApiBackup | undefined {
+  const after = beijingToMs(target.StartTime) ?? Number.POSITIVE_INFINITY;
+  let best: ApiBackup | undefined;
+  let bestMs = after;
+  for (const b of backups) {
+    const ms = beijingToMs(b.StartTime);
+    if (ms === undefined || ms <= bestMs || String(b.BackupId) === String(target.BackupId) || !isRestorable(b)) continue;
+    best = b;
+    bestMs = ms;
+  }
+  return best;
+}
+
+/** TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES: refuses a restore without an undo backup at most `maxMinutes` old. */
+function requireUndoPoint(undo: ApiBackup | undefined, maxMinutes: number, instanceId: string): void {
+  if (undo && backupAge(undo).ageMinutes <= maxMinutes) return;
+  const found = undo
+    ? `its newest undo backup, ${undo.BackupId}, was taken ${backupAge(undo).age} ago`
+    : "no restorable backup of it is newer than the one to restore";
+  throw new CloudError(
+    "ClientError.NoUndoPoint",
+    `This server restores only with an undo point: a backup of ${instanceId} at most ${maxMinutes} min old ` +
+      `that is newer than the one to restore (TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES), but ${found}. Nothing was sent.`,
+    { notSent: true },
+  );
 }
 
 /** What a human is shown before a restore: the instance, the backup, and what will be lost. */
@@ -143,9 +180,18 @@ export function planView(pf: Preflight, t: Messages = enUS, now = Date.now()) {
     noAuth: pf.instance.NoAuth === true,
     region: pf.region,
   };
-  const backup = { backupId: b.backupId, startTime: b.startTime, type: b.type, ...backupAge(pf.backup, now, t) };
+  const { ageMinutes } = backupAge(pf.backup, now);
+  const backup = { backupId: b.backupId, startTime: b.startTime, type: b.type, ageMinutes, age: inWords(ageMinutes, t) };
   const label = instance.name ? `${instance.name} (${instance.instanceId})` : instance.instanceId;
-  const warning = t.planWarning({ label, backupId: backup.backupId, startTime: backup.startTime, age: backup.age });
-  return { instance, backup: b.remark ? { ...backup, remark: b.remark } : backup, warning };
+  const undoBackup: UndoBackup | undefined = pf.undo ? toUndoBackup(pf.undo, now) : undefined;
+  const undo = undoBackup ? { backupId: undoBackup.backupId, age: inWords(undoBackup.ageMinutes, t) } : undefined;
+  const warning = t.planWarning({ label, backupId: backup.backupId, startTime: backup.startTime, age: backup.age, undo });
+  const shown = b.remark ? { ...backup, remark: b.remark } : backup;
+  return { instance, backup: shown, warning, ...(undoBackup ? { undoBackup } : {}) };
 }
 export type PlanView = ReturnType<typeof planView>;
+
+/** An age in whole minutes, in words of the texts' language ("3 h 12 min"). */
+function inWords(minutes: number, t: Messages): string {
+  return t.duration({ days: Math.floor(minutes / 1440), hours: Math.floor((minutes % 1440) / 60), minutes: minutes % 60 });
+}

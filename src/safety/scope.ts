@@ -12,7 +12,7 @@ export function matchesPattern(pattern: string, instanceId: string): boolean {
 }
 
 /**
- * Refuses, before any request is sent, a restore of an instance outside TENCENTCLOUD_REDIS_ALLOWED_INSTANCES.
+ * Refuses, before any request is sent, a restore or backup of an instance outside TENCENTCLOUD_REDIS_ALLOWED_INSTANCES.
  * No allowlist configured: every instance is allowed.
  */
 export function assertInstanceAllowed(config: Config, instanceId: string): void {
@@ -20,7 +20,7 @@ export function assertInstanceAllowed(config: Config, instanceId: string): void 
   if (!patterns || patterns.some((p) => matchesPattern(p, instanceId))) return;
   throw new CloudError(
     "ClientError.InstanceNotAllowed",
-    `This server may only restore the instances listed in TENCENTCLOUD_REDIS_ALLOWED_INSTANCES (${patterns.join(", ")}); ${instanceId} is not one of them. Nothing was sent.`,
+    `This server may only restore or back up the instances listed in TENCENTCLOUD_REDIS_ALLOWED_INSTANCES (${patterns.join(", ")}); ${instanceId} is not one of them. Nothing was sent.`,
     { notSent: true },
   );
 }

@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { ApiTaskInfo } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import { sleep } from "../cloud/limiter.js";
-import { beijingToIso, instanceStatusWord } from "../cloud/views.js";
+import { beijingToIso, beijingToMs, instanceStatusWord } from "../cloud/views.js";
 import { type Messages, messages } from "../i18n/index.js";
+import { findNewBackup, lookUpTaskKind } from "../safety/known-tasks.js";
 import { defineTool, type Extra, regionSchema, resolveRegion, type ToolContext, withError } from "./shared.js";
 
 export const TASK_STATUSES = ["preparing", "running", "succeed", "failed", "error"] as const;
@@ -19,7 +20,7 @@ export const taskIdSchema = z
     z.string().regex(/^[1-9]\d{0,15}$/, "must be a positive integer or a string of digits"),
   ])
   .transform((v) => Number(v))
-  .describe("Task ID returned by restore_instance (integer, or a string of digits)");
+  .describe("taskId from restore_instance or backup_instance");
 
 const instanceAfter = z
   .object({
@@ -34,8 +35,20 @@ const instanceAfter = z
   })
   .describe("The instance as DescribeInstances shows it after the task succeeded (only when status is succeed)");
 
+const newBackup = z
+  .object({
+    backupId: z.string().optional(),
+    startTime: z.string().optional(),
+    remark: z.string().optional(),
+    lookupError: z.string().optional().describe("Set when the new backup could not be found yet: see list_backups"),
+  })
+  .describe("After a backup task succeeded: the new backup (the undo point)");
+
 const output = z.object({
   taskId: z.number().int(),
+  kind: z
+    .enum(["restore", "backup", "other", "unknown"])
+    .describe("restore, backup (backup_instance or automatic), another kind of task, or unknown"),
   status: z.enum(TASK_STATUSES).describe("preparing (queued), running, succeed, failed or error"),
   done: z.boolean().describe("True once the task reached a final state (succeed, failed, error): stop checking"),
   succeeded: z.boolean(),
@@ -55,17 +68,17 @@ const output = z.object({
     .optional()
     .describe("When not done: call check_task again after this many seconds (or at once with a waitSeconds)"),
   instance: instanceAfter.optional(),
+  backup: newBackup.optional(),
 });
 type Output = z.infer<typeof output>;
 
 export const checkTask = defineTool({
   name: "check_task",
-  title: "Check a restore task",
+  title: "Check a task",
   description:
-    "Reports the status of a Tencent Cloud Redis task, such as the restore started by restore_instance: " +
-    "preparing, running, succeed, failed or error, and whether it is done. With waitSeconds it waits here " +
-    "until the task is done or the wait ends (sending progress notifications meanwhile); when not done, call " +
-    "it again after nextCheckAfterSeconds. On succeed it also reports the instance's status. Read-only.",
+    "Status of a restore or backup task (preparing, running, succeed, failed, error) and whether it is done. " +
+    "waitSeconds waits here; if not done, call again after nextCheckAfterSeconds. A finished backup_instance " +
+    "task names its new backup. Read-only.",
   inputSchema: z.strictObject({
     taskId: taskIdSchema,
     region: regionSchema,
@@ -76,9 +89,7 @@ export const checkTask = defineTool({
       .max(MAX_WAIT_SECONDS)
       .default(0)
       .describe(
-        "Wait up to this many seconds (0-600) for the task to finish before answering; 0 (default) answers at " +
-          "once. The server polls (by default every 1 s, growing to 5 s) and, if the request has a progress token, " +
-          "sends progress notifications at least every 10 s.",
+        "Wait up to this many seconds (0-600) for the task to end, with progress notifications; 0 (default) answers at once",
       ),
   }),
   outputSchema: withError(output),
@@ -132,6 +143,7 @@ export const checkTask = defineTool({
     const status = (TASK_STATUSES as readonly string[]).includes(res.Status) ? (res.Status as TaskStatus) : "error";
     const structured: Output = {
       taskId: args.taskId,
+      kind: "unknown",
       status,
       done: FINAL.has(status),
       succeeded: status === "succeed",
@@ -147,12 +159,55 @@ export const checkTask = defineTool({
       // after a wait, the interval polling had reached; without one, the longest interval (no hammering)
       structured.nextCheckAfterSeconds = Math.max(1, Math.ceil((waitMs > 0 ? interval : poll.maxMs) / 1000));
     }
+    const startMs = beijingToMs(res.StartTime);
+    const where = { region, instanceId: structured.instanceId, startMs: startMs ?? Date.now(), signal: extra.signal };
+    const { tasks } = ctx.services.safety;
+    const known = tasks.get(args.taskId, region);
+    structured.kind = known
+      ? known.kind
+      : await tasks.kindOf(args.taskId, where, () => kindOf(ctx, { ...where, taskId: args.taskId }, startMs));
     if (status === "succeed" && structured.instanceId) {
       structured.instance = await lookUpInstance(ctx, structured.instanceId, region, extra.signal);
+      if (structured.kind === "backup") structured.backup = await backupMade(ctx, { ...where, remark: known?.remark });
     }
     return { structured, text: summary(structured) };
   },
 });
+
+/** The kind of a task this server did not start (DescribeTaskList); "unknown" when that fails. */
+async function kindOf(
+  ctx: ToolContext,
+  where: Parameters<typeof lookUpTaskKind>[1],
+  startMs: number | undefined,
+): Promise<Output["kind"]> {
+  if (!where.instanceId || startMs === undefined) return "unknown";
+  try {
+    return await lookUpTaskKind(ctx.api, where);
+  } catch (caught) {
+    if (where.signal?.aborted || !(caught instanceof CloudError)) throw caught;
+    ctx.log.warning("task kind lookup failed", { taskId: where.taskId, code: caught.code });
+    return "unknown";
+  }
+}
+
+/** The backup a finished backup task made; a failed or empty lookup is reported in `lookupError`. */
+async function backupMade(
+  ctx: ToolContext,
+  where: Parameters<typeof findNewBackup>[1],
+): Promise<NonNullable<Output["backup"]>> {
+  try {
+    const found = await findNewBackup(ctx.api, where);
+    if (!found) {
+      return { lookupError: `No new backup of ${where.instanceId} is listed yet: look with list_backups` };
+    }
+    const made: NonNullable<Output["backup"]> = { backupId: String(found.BackupId), startTime: beijingToIso(found.StartTime) };
+    if (found.Remark) made.remark = found.Remark;
+    return made;
+  } catch (caught) {
+    if (where.signal?.aborted || !(caught instanceof CloudError)) throw caught;
+    return { lookupError: `${caught.code}: ${caught.message}` };
+  }
+}
 
 /** The instance after the task; a failed lookup is reported in `lookupError`, not thrown (unless cancelled). */
 async function lookUpInstance(
@@ -174,10 +229,13 @@ async function lookUpInstance(
 
 function summary(s: Output): string {
   const waited = s.waitedSeconds === undefined ? "" : ` after waiting ${s.waitedSeconds} s`;
-  let text = `Task ${s.taskId} on ${s.instanceId}: ${s.status}`;
+  const label = s.kind === "restore" ? "Restore task" : s.kind === "backup" ? "Backup task" : "Task";
+  let text = `${label} ${s.taskId} on ${s.instanceId}: ${s.status}`;
   if (s.done) {
     text += ` (done${waited})`;
     if (s.message) text += ` - ${s.message}`;
+    if (s.backup?.backupId) text += `. New backup: ${s.backup.backupId}, taken ${s.backup.startTime} (the undo point)`;
+    else if (s.backup?.lookupError) text += `. ${s.backup.lookupError}`;
     if (s.instance?.status) text += `. Instance ${s.instance.instanceId} is now ${s.instance.status}.`;
     else if (s.instance?.lookupError) text += `. The instance's status could not be read: ${s.instance.lookupError}`;
     return text;

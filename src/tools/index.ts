@@ -1,3 +1,4 @@
+import { backupInstance } from "./backup-instance.js";
 import { checkTask } from "./check-task.js";
 import { listBackups } from "./list-backups.js";
 import { listInstances } from "./list-instances.js";
@@ -8,6 +9,7 @@ import type { ToolDefinition } from "./shared.js";
 export const TOOLS: readonly ToolDefinition[] = [
   listInstances,
   listBackups,
+  backupInstance,
   restoreInstance,
   checkTask,
 ] as unknown as readonly ToolDefinition[];

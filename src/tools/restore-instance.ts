@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
+import { parseTaskId, toUndoBackup, undoBackupSchema, undoText } from "../cloud/views.js";
 import { type Messages, messages } from "../i18n/index.js";
 import type { AuditRecord } from "../safety/audit.js";
 import { elicitConfirmation } from "../safety/confirm.js";
@@ -60,7 +61,8 @@ const output = z.object({
       remark: z.string().optional(),
     })
     .optional(),
-  warning: z.string().optional().describe("What will be lost: show it to the user before confirming"),
+  undoBackup: undoBackupSchema.optional(),
+  warning: z.string().optional().describe("What will be lost, and how to undo: show it to the user before confirming"),
 });
 type Output = z.infer<typeof output>;
 
@@ -81,12 +83,10 @@ export const restoreInstance = defineTool({
   name: "restore_instance",
   title: "Restore a Redis instance from a backup",
   description:
-    "Restores a Tencent Cloud Redis instance from one of its backups. DESTRUCTIVE: every key of the instance " +
-    "is replaced by the backup's data; everything written after the backup was taken is lost. Take instanceId " +
-    "from list_instances and backupId from list_backups (same instance). The server checks both first and asks " +
-    "for confirmation: if the answer has status confirmation_required, show its backup time and warning to the " +
-    "user and, once they agree, call again with the same arguments plus confirmToken. A submitted restore returns " +
-    "a taskId: follow it with check_task until it is done. Never call it twice for the same restore.",
+    "DESTRUCTIVE: replaces all data of a Redis instance with a backup's (instanceId from list_instances, " +
+    "backupId from list_backups). First make an undo point: backup_instance, then check_task until done. " +
+    "confirmation_required: show the warning and undoBackup to the user; if they agree, call again adding " +
+    "confirmToken. Follow the taskId with check_task. Never call twice for one restore.",
   inputSchema: (config) => {
     const shape = {
       instanceId: instanceIdSchema,
@@ -168,6 +168,7 @@ async function restore(
   if (config.confirmMode === "token" && args.confirmToken === undefined) {
     const pf = await check(false);
     record.passwordSource = pf.password.source;
+    noteUndo(record, pf);
     audit.assertWritable(); // refuse now rather than after the human agreed
     const { token, expiresAt } = tokens.issue(binding);
     record.outcome = "planned";
@@ -188,6 +189,7 @@ async function restore(
       pf = await check(true); // the human may have taken minutes: check again right before
     }
     record.passwordSource = pf.password.source;
+    noteUndo(record, pf);
     audit.assertWritable();
     progress.sent = true;
     return await submit(ctx, pf, record);
@@ -204,18 +206,29 @@ async function restore(
 async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<ToolOutput> {
   const instanceId = pf.instance.InstanceId;
   const backupId = String(pf.backup.BackupId);
-  const base = { instanceId, backupId, region: pf.region, passwordSource: pf.password.source };
+  const undo = pf.undo ? toUndoBackup(pf.undo) : undefined;
+  const base = {
+    instanceId,
+    backupId,
+    region: pf.region,
+    passwordSource: pf.password.source,
+    ...(undo ? { undoBackup: undo } : {}),
+  };
+  const how = undo ? ` To undo it: ${undoText(undo).slice("undo: ".length)}.` : ` ${NO_UNDO_AFTER}`;
+  const remember = (taskId: number) =>
+    ctx.services.safety.tasks.remember(taskId, { kind: "restore", region: pf.region, instanceId });
   try {
     const res = await ctx.api.restoreInstance(
       { InstanceId: instanceId, BackupId: backupId, Password: pf.password.value },
       { region: pf.region },
     );
     const taskId = toTaskId(res.TaskId);
+    remember(taskId);
     Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
     const structured: Output = { status: "submitted", taskId, requestId: res.RequestId, ...base };
     return {
       structured,
-      text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. Follow it with check_task.`,
+      text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. Follow it with check_task.${how}`,
     };
   } catch (caught) {
     if (!(caught instanceof CloudError)) throw caught;
@@ -226,9 +239,10 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     const note =
       `RestoreInstance's answer was lost (${caught.code}); it was not resent. Restore task ${taskId} of this ` +
       "instance, created since, was found with DescribeTaskList: follow it with check_task.";
+    remember(taskId);
     Object.assign(record, { outcome: "recovered", taskId, errorCode: caught.code, message: note });
     const structured: Output = { status: "submitted", taskId, recovered: true, note, ...base };
-    return { structured, text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. ${note}` };
+    return { structured, text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. ${note}${how}` };
   }
 }
 
@@ -252,10 +266,18 @@ function plan(pf: Preflight, confirmToken: string, expiresAt: number, t: Message
   return { structured, text };
 }
 
+const NO_UNDO_AFTER = "No backup newer than the one restored existed: the data before the restore cannot be brought back.";
+
+/** The undo point the plan named, for the audit record. */
+function noteUndo(record: AuditRecord, pf: Preflight): void {
+  record.undoBackupId = pf.undo ? String(pf.undo.BackupId) : undefined;
+  record.undoBackupStartTime = pf.undo ? toUndoBackup(pf.undo).startTime : undefined;
+}
+
 /** TaskId comes back as a number or a string of digits; anything else is a bad response. */
 export function toTaskId(value: unknown): number {
-  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) {
+  const n = parseTaskId(value);
+  if (n === undefined) {
     throw new CloudError("ClientError.BadResponse", "The API's answer has no valid TaskId", {
       override: { category: "outcome_unknown", retryable: false, hint: UNKNOWN_HINT },
     });

@@ -53,11 +53,12 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
       if (!existsSync(PINNED)) throw new Error(`the MCP Inspector is missing (${PINNED}): run npm ci`);
     });
 
-    it("tools/list shows the four tools", async () => {
+    it("tools/list shows the five tools", async () => {
       const { tools } = await run(PINNED, [...pinned(), "--method", "tools/list"]);
       expect(tools.map((t: { name: string }) => t.name)).toEqual([
         "list_instances",
         "list_backups",
+        "backup_instance",
         "restore_instance",
         "check_task",
       ]);
@@ -96,11 +97,12 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
       expect(stdout.trim()).toMatch(/^v24\./);
     });
 
-    it("tools/list shows the four tools", async () => {
+    it("tools/list shows the five tools", async () => {
       const { tools } = await run(NODE24, [CURRENT, "--cli", ...target(), "--method", "tools/list"]);
       expect(tools.map((t: { name: string }) => t.name)).toEqual([
         "list_instances",
         "list_backups",
+        "backup_instance",
         "restore_instance",
         "check_task",
       ]);
@@ -160,6 +162,7 @@ describe("MCP Inspector 2.x CLI against --http in stateless mode", () => {
     expect(tools.map((t: { name: string }) => t.name)).toEqual([
       "list_instances",
       "list_backups",
+      "backup_instance",
       "restore_instance",
       "check_task",
     ]);

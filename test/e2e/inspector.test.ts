@@ -28,17 +28,23 @@ describe("MCP Inspector CLI against the sandbox", () => {
     requireRedisServer();
   });
 
-  it("tools/list shows the four tools with their annotations", async () => {
+  it("tools/list shows the five tools with their annotations", async () => {
     const { tools } = await inspect(["--method", "tools/list"]);
     expect(tools.map((t: { name: string }) => t.name)).toEqual([
       "list_instances",
       "list_backups",
+      "backup_instance",
       "restore_instance",
       "check_task",
     ]);
     expect(tools.find((t: { name: string }) => t.name === "restore_instance").annotations).toMatchObject({
       destructiveHint: true,
       readOnlyHint: false,
+    });
+    expect(tools.find((t: { name: string }) => t.name === "backup_instance").annotations).toMatchObject({
+      destructiveHint: false,
+      readOnlyHint: false,
+      idempotentHint: false,
     });
   });
 

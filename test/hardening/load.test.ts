@@ -69,7 +69,9 @@ describe("load over stdio", () => {
     const responseIds = s.messages.filter((m) => typeof m.id === "string" && m.id.startsWith("load-")).map((m) => m.id);
     expect(responseIds).toHaveLength(CALLS); // none duplicated
     expect(new Set(responseIds).size).toBe(CALLS); // none lost
-    expect(fake.count()).toBe(CALLS);
+    // one request per call, plus one DescribeTaskList per task this server did not start (its kind, looked up once)
+    expect(fake.count("DescribeTaskList")).toBe(tasks.length);
+    expect(fake.count()).toBe(CALLS + tasks.length);
     expect(s.alive).toBe(true);
   });
 });

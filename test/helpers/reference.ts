@@ -16,6 +16,23 @@ export const RESTORE_INSTANCE_CODES = [
   "UnauthorizedOperation.NoCAMAuthed",
 ] as const;
 
+/**
+ * ManualBackupInstance's codes, as the Go SDK lists them for the action (TencentCloud/tencentcloud-sdk-go,
+ * tencentcloud/redis/v20180412/client.go, "可能返回的错误码"); the API pages list none of their own.
+ */
+export const MANUAL_BACKUP_INSTANCE_CODES = [
+  "FailedOperation.CommitFlowError",
+  "FailedOperation.SystemError",
+  "InternalError.InternalError",
+  "InvalidParameter.InvalidParameter",
+  "InvalidParameter.PermissionDenied",
+  "ResourceNotFound.InstanceNotExists",
+  "ResourceUnavailable.InstanceLockedError",
+  "ResourceUnavailable.InstanceStateError",
+  "ResourceUnavailable.InstanceStatusAbnormal",
+  "UnauthorizedOperation.NoCAMAuthed",
+] as const;
+
 export const DESCRIBE_TASK_INFO_CODES = ["FailedOperation.SystemError", "InvalidParameter.InvalidParameter"] as const;
 
 export const COMMON_CODES = [

@@ -33,11 +33,12 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
     h.fake.reset();
   });
 
-  it("lists the four tools and answers list_instances and list_backups", async () => {
+  it("lists the five tools and answers list_instances and list_backups", async () => {
     const c = await h.connect(h.tokens.ops?.token);
     expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual([
       "list_instances",
       "list_backups",
+      "backup_instance",
       "restore_instance",
       "check_task",
     ]);

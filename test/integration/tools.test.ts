@@ -13,9 +13,9 @@ describe("tools over a real MCP client against the fake", () => {
   afterAll(() => h.close());
   beforeEach(() => h.fake.reset());
 
-  it("lists exactly the four tools, each with schemas and every annotation stated", async () => {
+  it("lists exactly the five tools, each with schemas and every annotation stated", async () => {
     const { tools } = await h.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(["list_instances", "list_backups", "restore_instance", "check_task"]);
+    expect(tools.map((t) => t.name)).toEqual(["list_instances", "list_backups", "backup_instance", "restore_instance", "check_task"]);
     for (const tool of tools) {
       expect(tool.description?.length, tool.name).toBeGreaterThan(80);
       expect(tool.inputSchema.type).toBe("object");
@@ -30,6 +30,17 @@ describe("tools over a real MCP client against the fake", () => {
     }
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
     expect(byName.restore_instance?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: false });
+    expect(byName.backup_instance?.annotations).toEqual({
+      title: "Back up a Redis instance now",
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: true,
+    });
+    expect(Object.keys(byName.backup_instance?.inputSchema.properties ?? {}).sort()).toEqual(
+      ["instanceId", "region", "remark", "storageDays"],
+    );
+    expect(byName.backup_instance?.inputSchema.required).toEqual(["instanceId"]);
     for (const name of ["list_instances", "list_backups", "check_task"]) {
       expect(byName[name]?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
     }

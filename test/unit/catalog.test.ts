@@ -5,11 +5,12 @@ import {
   CLIENT_ERROR_CODES,
   COMMON_CODES,
   DESCRIBE_TASK_INFO_CODES,
+  MANUAL_BACKUP_INSTANCE_CODES,
   RESTORE_INSTANCE_CODES,
 } from "../helpers/reference.js";
 
 describe("error catalog", () => {
-  const listed = [...RESTORE_INSTANCE_CODES, ...DESCRIBE_TASK_INFO_CODES, ...COMMON_CODES, ...CLIENT_ERROR_CODES];
+  const listed = [...RESTORE_INSTANCE_CODES, ...MANUAL_BACKUP_INSTANCE_CODES, ...DESCRIBE_TASK_INFO_CODES, ...COMMON_CODES, ...CLIENT_ERROR_CODES];
 
   it.each(listed)("has its own entry for %s", (code) => {
     const entry = CATALOG[code];
@@ -27,6 +28,8 @@ describe("error catalog", () => {
     expect(describeError("AuthFailure.SignatureExpire").hint).toMatch(/clock/i);
     expect(describeError("ClientError.CredentialsMissing").hint).toContain("TENCENTCLOUD_SECRET_ID");
     expect(describeError("RequestLimitExceeded")).toMatchObject({ category: "throttled", retryable: true });
+    expect(describeError("ClientError.NoUndoPoint")).toMatchObject({ category: "conflict", retryable: false });
+    expect(describeError("ClientError.NoUndoPoint").hint).toMatch(/backup_instance[\s\S]*check_task/);
   });
 
   it("maps unknown codes by their prefix", () => {

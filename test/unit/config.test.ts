@@ -17,6 +17,12 @@ describe("loadConfig", () => {
     expect(c.logLevel).toBe("info");
     expect(c.sandbox).toBe(false);
     expect(c.passwordArgument).toBe(true);
+    expect(c.undoMaxAgeMinutes).toBeUndefined();
+  });
+
+  it("reads the undo policy in whole minutes", () => {
+    expect(loadConfig([], { TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES: "60" }).undoMaxAgeMinutes).toBe(60);
+    expect(loadConfig([], { TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES: " " }).undoMaxAgeMinutes).toBeUndefined();
   });
 
   it("reads credentials and keeps the secrets wrapped", () => {
@@ -54,6 +60,9 @@ describe("loadConfig", () => {
     [{ TENCENTCLOUD_REDIS_READ_ONLY: "perhaps" }, /TENCENTCLOUD_REDIS_READ_ONLY/],
     [{ TENCENTCLOUD_REDIS_ALLOWED_INSTANCES: "crs-a;rm -rf" }, /TENCENTCLOUD_REDIS_ALLOWED_INSTANCES/],
     [{ TENCENTCLOUD_REDIS_LOG_LEVEL: "loud" }, /TENCENTCLOUD_REDIS_LOG_LEVEL/],
+    [{ TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES: "0" }, /TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES/],
+    [{ TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES: "1.5" }, /TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES/],
+    [{ TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES: "an hour" }, /TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES/],
   ])("rejects bad configuration %j", (env, message) => {
     expect(() => loadConfig([], env)).toThrow(ConfigError);
     expect(() => loadConfig([], env)).toThrow(message);

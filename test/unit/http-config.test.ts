@@ -69,6 +69,7 @@ describe("scopes", () => {
     expect(rule).toEqual({
       list_instances: "redis:read",
       list_backups: "redis:read",
+      backup_instance: "redis:restore",
       restore_instance: "redis:restore",
       check_task: "redis:read",
     });

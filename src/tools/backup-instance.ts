@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
+import { parseTaskId, toBeijing } from "../cloud/views.js";
+import { assertInstanceAllowed } from "../safety/scope.js";
+import { defineTool, instanceIdSchema, regionSchema, resolveRegion, withError } from "./shared.js";
+
+/** The API documents no limit for Remark; this one keeps it short, printable and easy to match in list_backups. */
+export const REMARK_MAX = 128;
+/** ManualBackupInstance's documented StorageDays range. */
+export const STORAGE_DAYS_MAX = 1825;
+
+const output = z.object({
+  status: z.literal("submitted").describe("The backup task was created: follow taskId with check_task"),
+  taskId: z.number().int(),
+  instanceId: z.string(),
+  region: z.string(),
+  remark: z.string().describe("The backup's remark; check_task names the new backup by it"),
+  storageDays: z.number().int().optional(),
+  requestId: z.string().describe("The ManualBackupInstance RequestId"),
+});
+type Output = z.infer<typeof output>;
+
+const unknownHint = (instanceId: string, remark: string) =>
+  `The backup may or may not have started; it was not resent. Call list_backups for ${instanceId}: a new manual ` +
+  `backup with remark "${remark}" means it was taken (it appears once done). If none appears within a few ` +
+  "minutes, call backup_instance again.";
+
+export const backupInstance = defineTool({
+  name: "backup_instance",
+  title: "Back up a Redis instance now",
+  description:
+    "Takes a backup of an instance's current data: the undo point before restore_instance. Follow the taskId " +
+    "with check_task until done; it then names the new backup.",
+  inputSchema: z.strictObject({
+    instanceId: instanceIdSchema,
+    remark: z
+      .string()
+      .min(1)
+      .max(REMARK_MAX)
+      .refine((text) => !/\p{Cc}/u.test(text), "must be printable text on one line (no control characters)")
+      .optional()
+      .describe("What the backup is for"),
+    storageDays: z.number().int().min(0).max(STORAGE_DAYS_MAX).optional().describe("Days to keep it (0-1825)"),
+    region: regionSchema,
+  }),
+  outputSchema: withError(output),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler(args, ctx) {
+    const { config, api } = ctx;
+    if (config.readOnly) {
+      throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not back up.", { notSent: true });
+    }
+    assertInstanceAllowed(config, args.instanceId);
+    const region = resolveRegion(args.region, config);
+    const remark = args.remark ?? `undo point ${toBeijing(Date.now())}`;
+    const request = {
+      InstanceId: args.instanceId,
+      Remark: remark,
+      ...(args.storageDays === undefined ? {} : { StorageDays: args.storageDays }),
+    };
+    // Not tied to the call's cancellation (like a restore): once sent, the answer is awaited so the outcome is known.
+    let res: Awaited<ReturnType<typeof api.manualBackupInstance>>;
+    try {
+      res = await api.manualBackupInstance(request, { region });
+    } catch (caught) {
+      if (caught instanceof CloudError && isOutcomeUnknown(caught)) {
+        throw outcomeUnknown(caught, unknownHint(args.instanceId, remark));
+      }
+      throw caught;
+    }
+    const taskId = parseTaskId(res.TaskId);
+    if (taskId === undefined) {
+      throw new CloudError("ClientError.BadResponse", "The API's answer has no valid TaskId", {
+        requestId: res.RequestId,
+        override: { category: "outcome_unknown", retryable: false, hint: unknownHint(args.instanceId, remark) },
+      });
+    }
+    ctx.services.safety.tasks.remember(taskId, { kind: "backup", region, instanceId: args.instanceId, remark });
+    const structured: Output = {
+      status: "submitted",
+      taskId,
+      instanceId: args.instanceId,
+      region,
+      remark,
+      requestId: res.RequestId,
+      ...(args.storageDays === undefined ? {} : { storageDays: args.storageDays }),
+    };
+    const text =
+      `Backup of ${args.instanceId} submitted as task ${taskId} (remark "${remark}"). Follow it with check_task ` +
+      "until it is done: it then names the new backup, the undo point.";
+    return { structured, text };
+  },
+});
