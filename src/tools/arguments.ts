@@ -5,11 +5,13 @@ import { CloudError, type FieldProblem } from "../cloud/errors.js";
 const FIELD_HINTS: Readonly<Record<string, string>> = {
   instanceId: "instanceId comes from list_instances, like crs-1a2b3c4d",
   backupId: "backupId comes from list_backups for the same instance",
-  taskId: "taskId comes from the answer of restore_instance or backup_instance: a positive integer, or a string of digits",
+  taskId:
+    "taskId comes from the answer of restore_instance or backup_instance: a positive integer, or a string of digits",
   region: "region is a name like ap-guangzhou; leave it out to use the server's default region",
   beginTime: "times look like 2026-11-27 08:00:00 (Beijing time) or ISO 8601 with an offset",
   endTime: "times look like 2026-11-27 08:00:00 (Beijing time) or ISO 8601 with an offset",
-  confirmToken: "confirmToken comes from restore_instance's confirmation_required answer; leave it out on the first call",
+  confirmToken:
+    "confirmToken comes from restore_instance's confirmation_required answer; leave it out on the first call",
 };
 
 const MAX_TEXT = 300;
