@@ -273,6 +273,11 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     false,
     "The server could not write its audit log (TENCENTCLOUD_REDIS_AUDIT_LOG), so it refused to restore: nothing was sent. Ask the operator to fix the file or directory (permissions, disk space); the server's log names the cause.",
   ),
+  "ClientError.InvalidArgument": e(
+    "invalid_input",
+    false,
+    "An argument is missing, unknown or malformed: fields names each one and what it expects. Fix them and call again; nothing was sent to Tencent Cloud.",
+  ),
   "ClientError.Internal": e("internal", false, "The server failed unexpectedly. Report this with the server's log (stderr)."),
   "ClientError.ReadOnly": e(
     "permission",
