@@ -7,6 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { LANGUAGES, messages } from "../dist/i18n/index.js";
 import { RespClient } from "../dist/sandbox/resp.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../dist/sandbox/seed.js";
 
@@ -14,6 +15,11 @@ const SERVER = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const INSTANCE = SANDBOX_INSTANCE_IDS.orders;
 const KEY = "demo:greeting";
 const VALUE = `hello from the demo at ${new Date().toISOString()}`;
+// TENCENTCLOUD_LANGUAGE=zh-CN tells the drill in Chinese (and the server's texts too).
+const LANGUAGE =
+  LANGUAGES.find((l) => l.toLowerCase() === (process.env.TENCENTCLOUD_LANGUAGE ?? "en-US").toLowerCase()) ?? "en-US";
+const texts = messages(LANGUAGE);
+const t = texts.demo;
 
 let stepNo = 0;
 const step = (title) => console.log(`\n${++stepNo}. ${title}`);
@@ -28,7 +34,7 @@ async function call(client, name, args, options) {
 /** The structured content of a successful tool result; exits on an error result. */
 function ok(result, what) {
   if (result.isError) {
-    say(`${what} failed: ${result.content?.[0]?.text ?? JSON.stringify(result.structuredContent)}`);
+    say(t.failedCall({ what, text: result.content?.[0]?.text ?? JSON.stringify(result.structuredContent) }));
     throw new Error(`${what} failed`);
   }
   return result.structuredContent ?? {};
@@ -45,8 +51,7 @@ async function withRedis(port, fn) {
 
 /** Follows the task to its end: check_task with waitSeconds and progress notifications, else by polling. */
 async function follow(client, taskId) {
-  const onprogress = (p) =>
-    say(`progress ${p.progress}${p.total ? `/${p.total}` : ""}${p.message ? ` - ${p.message}` : ""}`);
+  const onprogress = (p) => say(t.progress(p));
   let last = "";
   let canWait = true;
   for (let i = 0; i < 600; i++) {
@@ -63,7 +68,11 @@ async function follow(client, taskId) {
       result = await call(client, "check_task", { taskId });
     }
     const task = ok(result, "check_task");
-    if (task.status !== last) say(`task ${taskId}: ${task.status}${task.message ? ` - ${task.message}` : ""}`);
+    if (task.status !== last) {
+      say(
+        `${t.taskStatus({ taskId, status: texts.taskStatus(task.status) })}${task.message ? ` - ${task.message}` : ""}`,
+      );
+    }
     last = task.status;
     if (task.done) return task;
     if (!canWait) await sleep(250);
@@ -74,40 +83,42 @@ async function follow(client, taskId) {
 /** backup_instance, then check_task to its end: the new backup. */
 async function backUp(client, remark) {
   const submitted = ok(await call(client, "backup_instance", { instanceId: INSTANCE, remark }), "backup_instance");
-  say(`backup_instance: task ${submitted.taskId} (remark "${submitted.remark}")`);
+  say(t.backupSubmitted({ taskId: submitted.taskId, remark: submitted.remark }));
   const task = await follow(client, submitted.taskId);
   if (!task.succeeded || !task.backup?.backupId) throw new Error(`the backup did not finish: ${JSON.stringify(task)}`);
-  say(`check_task: new backup ${task.backup.backupId}, taken ${task.backup.startTime}`);
+  say(t.newBackup({ backupId: task.backup.backupId, startTime: task.backup.startTime }));
   return task.backup;
 }
 
 async function main() {
-  console.log("tencentcloud-redis-mcp demo: a restore drill in the sandbox (no Tencent Cloud account needed)");
+  console.log(t.title);
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [SERVER, "--sandbox"],
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", TENCENTCLOUD_REDIS_LOG_LEVEL: "notice" },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      TENCENTCLOUD_REDIS_LOG_LEVEL: "notice",
+      TENCENTCLOUD_LANGUAGE: LANGUAGE,
+    },
     stderr: "pipe",
   });
   transport.stderr?.on("data", () => {}); // the server's log: drained, not shown
   const client = new Client({ name: "tencentcloud-redis-mcp-demo", version: "1.0.0" });
   await client.connect(transport);
   try {
-    say(
-      `server: node dist/index.js --sandbox (MCP over stdio, ${client.getServerVersion()?.name} ${client.getServerVersion()?.version})`,
-    );
+    say(t.server({ name: client.getServerVersion()?.name, version: client.getServerVersion()?.version }));
 
-    step("Find the instance (list_instances)");
+    step(t.stepFind);
     const listed = ok(await call(client, "list_instances", {}), "list_instances");
     const instance = listed.instances.find((i) => i.instanceId === INSTANCE);
     for (const i of listed.instances)
       say(`${i.instanceId}  ${i.name.padEnd(15)} ${i.status.padEnd(9)} ${i.host ? `${i.host}:${i.port}` : "-"}`);
-    if (!instance?.host)
-      throw new Error(`${INSTANCE} has no redis-server: is redis-server installed? (${listed.sandbox})`);
+    if (!instance?.host) throw new Error(`${t.noRedis({ instanceId: INSTANCE })} (${listed.sandbox})`);
     const port = instance.port;
-    say(`-> ${instance.name} (${INSTANCE}), a real redis-server on 127.0.0.1:${port}`);
+    say(t.found({ name: instance.name, instanceId: INSTANCE, port }));
 
-    step(`Write a key (redis-cli -p ${port} -a <password> SET ${KEY} ...)`);
+    step(t.stepWrite({ port, key: KEY }));
     const before = await withRedis(port, async (r) => {
       await r.command("SET", KEY, VALUE);
       return r.command("MGET", KEY, "orders:1001");
@@ -115,22 +126,22 @@ async function main() {
     say(`${KEY} = ${JSON.stringify(before[0])}`);
     say(`orders:1001 = ${before[1]}`);
 
-    step("Take a backup (backup_instance, then check_task)");
+    step(t.stepBackup);
     await backUp(client, "demo: before the incident");
-    say("(a real RDB snapshot of the instance)");
+    say(t.snapshot);
 
-    step("List backups (list_backups)");
+    step(t.stepList);
     const backups = ok(await call(client, "list_backups", { instanceId: INSTANCE }), "list_backups").backups;
     for (const b of backups) {
       say(
-        `${b.backupId}  ${b.startTime}  ${b.type.padEnd(9)} ${b.status.padEnd(7)} ${b.restorable ? "restorable" : "-"}  ${b.remark ?? ""}`,
+        `${b.backupId}  ${b.startTime}  ${b.type.padEnd(9)} ${b.status.padEnd(7)} ${b.restorable ? t.restorable : "-"}  ${b.remark ?? ""}`,
       );
     }
     const chosen = backups.find((b) => b.remark === "demo: before the incident");
     if (!chosen?.restorable) throw new Error("the demo's backup is not listed as restorable");
-    say(`-> restoring ${chosen.backupId}`);
+    say(t.restoring({ backupId: chosen.backupId }));
 
-    step("Corrupt the data (the incident)");
+    step(t.stepCorrupt);
     const broken = await withRedis(port, async (r) => {
       await r.command("SET", KEY, "CORRUPTED");
       await r.command("DEL", "orders:1001");
@@ -139,43 +150,36 @@ async function main() {
     say(`${KEY} = ${JSON.stringify(broken[0])}`);
     say(`orders:1001 = ${broken[1]}`);
 
-    step("Take an undo point (backup_instance, then check_task: the data as it is now, before the restore)");
+    step(t.stepUndo);
     // A backup's StartTime has one-second precision, and an undo point must be newer than the backup restored.
     await sleep(1100);
     const undo = await backUp(client, "demo: undo point");
 
-    step("Plan the restore (restore_instance)");
+    step(t.stepPlan);
     const args = { instanceId: INSTANCE, backupId: chosen.backupId };
     const planned = await call(client, "restore_instance", args);
     let restore = ok(planned, "restore_instance");
     if (restore.status === "confirmation_required") {
-      say(planned.content?.[0]?.text ?? "");
-      step("Confirm (restore_instance again, with the confirmToken)");
+      say(t.plan({ warning: restore.warning, expiresAt: restore.expiresAt }));
+      step(t.stepConfirm);
       const confirmed = await call(client, "restore_instance", { ...args, confirmToken: restore.confirmToken });
       restore = ok(confirmed, "restore_instance (confirm)");
     } else {
-      say("(this server has no confirmation step: the restore was submitted directly)");
+      say(t.noConfirmation);
     }
-    say(`restore submitted as task ${restore.taskId} (password from the server: ${restore.passwordSource})`);
+    say(t.submitted({ taskId: restore.taskId, source: restore.passwordSource }));
     if (restore.undoBackup?.backupId !== undo.backupId) throw new Error("the restore does not name the undo point");
 
-    step("Follow the task to its end (check_task)");
+    step(t.stepFollow);
     const task = await follow(client, restore.taskId);
 
-    step("Read the key back");
+    step(t.stepRead);
     const after = await withRedis(port, (r) => r.command("MGET", KEY, "orders:1001"));
     say(`${KEY} = ${JSON.stringify(after[0])}`);
     say(`orders:1001 = ${after[1]}`);
     const restored = task.succeeded && after[0] === VALUE && after[1] === before[1];
-    console.log(
-      restored
-        ? "\nRESTORED: the data written before the backup is back, the corruption is gone."
-        : "\nFAILED: the data did not come back.",
-    );
-    console.log(
-      `\nTo undo this restore: restore_instance with instanceId ${INSTANCE} and backupId ${undo.backupId} ` +
-        `(the undo point, taken ${undo.startTime}); writes made after it are lost.`,
-    );
+    console.log(`\n${restored ? t.restored : t.notRestored}`);
+    console.log(`\n${t.howToUndo({ instanceId: INSTANCE, backupId: undo.backupId, startTime: undo.startTime })}`);
     return restored;
   } finally {
     await client.close();
@@ -185,7 +189,7 @@ async function main() {
 main().then(
   (restored) => process.exit(restored ? 0 : 1),
   (error) => {
-    console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(t.failed({ message: error instanceof Error ? error.message : String(error) }));
     process.exit(1);
   },
 );

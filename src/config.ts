@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { LANGUAGES, type Language } from "./i18n/index.js";
 import { Secret } from "./secret.js";
 
 /** Tool names are a public interface: keep them exactly. */
@@ -106,6 +107,8 @@ export interface Config {
   state?: StateConfig;
   /** How many replicas share the account (TENCENTCLOUD_REDIS_REPLICAS): without Redis each uses rateLimit / replicas. */
   replicas: number;
+  /** TENCENTCLOUD_LANGUAGE: the API's X-TC-Language and the language of the texts a person reads. */
+  language: Language;
   /** Polling of check_task's wait: first interval, cap, and the longest silence between progress notifications. */
   poll: { initialMs: number; maxMs: number; progressEveryMs: number };
   http: HttpConfig;
@@ -171,7 +174,8 @@ type Env = Readonly<Record<string, string | undefined>>;
  * Reads the configuration once, from flags and environment (a flag wins over its variable). Pure: it never
  * touches process.env or the file system. Throws ConfigError naming the variable or flag at fault.
  */
-export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags {
+export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFlags {
+  const env = withoutPlaceholders(rawEnv);
   let parsed: ReturnType<typeof parseFlags>;
   try {
     parsed = parseFlags(argv);
@@ -255,6 +259,12 @@ export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags
     throw new ConfigError(`TENCENTCLOUD_REDIS_LOG_LEVEL (or --log-level) must be one of ${LOG_LEVELS.join(", ")}`);
   }
 
+  const languageText = get("TENCENTCLOUD_LANGUAGE") ?? "en-US";
+  const language = LANGUAGES.find((l) => l.toLowerCase() === languageText.toLowerCase().replace("_", "-"));
+  if (language === undefined) {
+    throw new ConfigError(`TENCENTCLOUD_LANGUAGE must be ${LANGUAGES.join(" or ")}, not "${languageText}"`);
+  }
+
   const byInstance = new Map<string, Secret>();
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(PASSWORD_PREFIX) || value === undefined || value === "") continue;
@@ -292,6 +302,7 @@ export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags
     logLevel,
     state: stateConfig(get),
     replicas: Math.trunc(number(get, "TENCENTCLOUD_REDIS_REPLICAS", 3, 1, 1000)),
+    language,
     poll: {
       initialMs: number(get, "TENCENTCLOUD_REDIS_POLL_INITIAL_MS", 1000, 10, 60_000),
       maxMs: number(get, "TENCENTCLOUD_REDIS_POLL_MAX_MS", 5000, 10, 60_000),
@@ -308,6 +319,22 @@ export function loadConfig(argv: readonly string[], env: Env): Config & CliFlags
     publicUrl: get("TENCENTCLOUD_REDIS_PUBLIC_URL"),
   };
 }
+
+/**
+ * The environment without values that are an unfilled placeholder of an MCP Bundle's manifest, like
+ * `${user_config.region}`: a host that leaves an optional setting empty may pass the text on as it is, and it
+ * means "not set".
+ */
+function withoutPlaceholders(env: Env): Env {
+  const clean: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && PLACEHOLDER_RE.test(value.trim())) continue;
+    clean[name] = value;
+  }
+  return clean;
+}
+
+const PLACEHOLDER_RE = /^\$\{user_config\.[A-Za-z0-9_.-]*\}$/;
 
 // ---- HTTP transport (--http) -----------------------------------------------------------------------------
 

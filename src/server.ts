@@ -1,14 +1,15 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListToolsRequestSchema, type ListToolsResult, SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { RedisApi } from "./cloud/api.js";
 import { type Config, LOG_LEVELS, type LogLevel } from "./config.js";
 import type { Logger, LogSink } from "./log.js";
+import { registerPrompts } from "./prompts/restore-runbook.js";
 import { createRuntime, type Runtime } from "./runtime.js";
-import { type Caller, LOCAL_CALLER, requiredScope } from "./safety/caller.js";
+import { type Caller, LOCAL_CALLER } from "./safety/caller.js";
+import { registerTools } from "./tools/register.js";
+import type { ToolContext, ToolServices } from "./tools/shared.js";
 import type { Metrics } from "./metrics.js";
 import type { SafetyState } from "./safety/state/index.js";
-import { TOOLS } from "./tools/index.js";
-import { runTool, type ToolContext, type ToolServices } from "./tools/shared.js";
 import { VERSION } from "./version.js";
 
 export interface ServerDeps {
@@ -85,25 +86,8 @@ export function createServer(deps: ServerDeps): CreatedServer {
     logSink: sink,
     callLogLevel: deps.callLogLevel ?? "debug",
   };
-  const hidden = new Set<string>();
-  for (const tool of TOOLS) {
-    if (!config.tools.includes(tool.name)) continue;
-    if (config.readOnly && !tool.annotations.readOnlyHint) continue;
-    if (!caller.scopes.includes(requiredScope(tool.annotations))) hidden.add(tool.name);
-    const inputSchema = typeof tool.inputSchema === "function" ? tool.inputSchema(config) : tool.inputSchema;
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: { title: tool.title, ...tool.annotations },
-      },
-      (args: unknown, extra) => runtime.calls.track(runTool(tool, args, ctx, extra)),
-    );
-  }
-  if (hidden.size > 0) hideFromList(server, hidden);
+  registerTools(server, ctx, (call) => runtime.calls.track(call));
+  registerPrompts(server);
 
   return {
     server,
@@ -114,22 +98,4 @@ export function createServer(deps: ServerDeps): CreatedServer {
       if (ownsRuntime) runtime.close();
     },
   };
-}
-
-type ListHandler = (request: unknown, extra: unknown) => Promise<ListToolsResult>;
-
-/**
- * tools/list without the tools the session's caller may not use. They stay registered (enabled), so that a
- * call to one reaches runTool and is refused there with a structured ClientError.ScopeMissing; the SDK's own
- * answer for a disabled tool would be a bare text error. The SDK keeps its handlers in a private map: wrap the
- * one McpServer installed, and fail loudly if that ever changes.
- */
-function hideFromList(server: McpServer, hidden: ReadonlySet<string>): void {
-  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, ListHandler> })._requestHandlers;
-  const list = handlers?.get(ListToolsRequestSchema.shape.method.value);
-  if (!handlers || !list) throw new Error("the MCP SDK's tools/list handler was not found: cannot filter tools by scope");
-  handlers.set(ListToolsRequestSchema.shape.method.value, async (request, extra) => {
-    const result = await list(request, extra);
-    return { ...result, tools: result.tools.filter((t) => !hidden.has(t.name)) };
-  });
 }

@@ -278,6 +278,11 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     true,
     "The shared safety state (Redis at TENCENTCLOUD_REDIS_STATE_URL) did not answer, so this change was refused and nothing was sent; reads still work. Retry in a little while; if it persists, ask the operator to check that Redis is running and reachable from the server (the server's log names the cause).",
   ),
+  "ClientError.InvalidArgument": e(
+    "invalid_input",
+    false,
+    "An argument is missing, unknown or malformed: fields names each one and what it expects. Fix them and call again; nothing was sent to Tencent Cloud.",
+  ),
   "ClientError.Internal": e("internal", false, "The server failed unexpectedly. Report this with the server's log (stderr)."),
   "ClientError.ReadOnly": e(
     "permission",

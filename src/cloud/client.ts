@@ -208,13 +208,15 @@ export class TencentRedisClient implements RedisApi {
 
   private async makeClient(region: string): Promise<SdkClient> {
     this.sdk ??= import("tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js");
-    const [{ redis }, agent] = await Promise.all([this.sdk, this.makeAgent()]);
+    const [mod, agent] = await Promise.all([this.sdk, this.makeAgent()]);
+    // Node names a CommonJS module's exports; a bundler (the MCP Bundle's esbuild) may offer only `default`.
+    const { redis } = (mod as unknown as { default?: RedisModule }).default ?? mod;
     const { endpoint, protocol } = sdkEndpoint(this.config.endpoint, region);
     const client = new redis.v20180412.Client({
       credential: this.credentials.forSdk(),
       region,
       profile: {
-        language: "en-US",
+        language: this.config.language,
         httpProfile: {
           endpoint,
           protocol,

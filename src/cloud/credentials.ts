@@ -24,8 +24,10 @@ export interface CredentialInfo {
   kind: SourceKind | "assumed-role";
   /** For people: "profile file /home/me/.tencentcloud/credentials", "CVM role redis-ops (metadata service)". */
   source: string;
+  /** What `source` names besides its kind, for texts in other languages: the profile file, the role and session. */
+  detail?: SourceDetail;
   /** The base source, when a role is assumed with it. */
-  base?: { kind: SourceKind; source: string };
+  base?: { kind: SourceKind; source: string; detail?: SourceDetail };
   /** The SecretId shortened (AKID...2f9a): enough to tell keys apart, not to use one. */
   secretId: string;
   temporary: boolean;
@@ -37,10 +39,17 @@ interface SdkProvider {
   getCredential(): Promise<{ secretId?: string; secretKey?: string; token?: string }>;
 }
 
+export interface SourceDetail {
+  path?: string;
+  roleArn?: string;
+  sessionName?: string;
+}
+
 /** A credential source that answered: asked again on every request (it caches and renews by itself). */
 interface Active {
   kind: SourceKind;
   source: string;
+  detail?: SourceDetail;
   get(): Promise<{ creds: Credentials; expiresAt?: number }>;
 }
 
@@ -95,7 +104,7 @@ export class CredentialSource {
   async get(): Promise<Credentials> {
     const base = await this.base();
     if (!this.config.role) {
-      this.info = info(base.active.kind, base.active.source, base.creds, base.expiresAt);
+      this.info = info(base.active.kind, base.active.source, base.creds, base.expiresAt, base.active.detail);
       return base.creds;
     }
     this.role ??= new AssumedRole(this.config.role, async () => (await this.base()).creds, this.stsRoute());
@@ -105,8 +114,10 @@ export class CredentialSource {
       `role ${this.config.role.arn} (STS AssumeRole, session ${this.config.role.sessionName})`,
       assumed,
       assumed.expiresAt,
+      { roleArn: this.config.role.arn, sessionName: this.config.role.sessionName },
     );
     this.info.base = { kind: base.active.kind, source: base.active.source };
+    if (base.active.detail) this.info.base.detail = base.active.detail;
     return assumed;
   }
 
@@ -155,7 +166,12 @@ export class CredentialSource {
     }
     const mod = await import("tencentcloud-sdk-nodejs/tencentcloud/common/credential.js");
     const sdk = (mod as unknown as { default?: typeof mod }).default ?? mod;
-    const candidates: Array<() => Active> = [() => fromSdk("profile", profileSource(), new sdk.ProfileCredential())];
+    const candidates: Array<() => Active> = [
+      () => ({
+        ...fromSdk("profile", `the profile file ${profilePath()}`, new sdk.ProfileCredential()),
+        detail: { path: profilePath() },
+      }),
+    ];
     if (this.config.tkeOidc) {
       candidates.push(() => {
         const route = this.stsRoute();
@@ -246,9 +262,9 @@ async function cachedExpiry(provider: SdkProvider): Promise<number | undefined> 
 }
 
 /** The file the SDK's ProfileCredential reads. */
-function profileSource(): string {
+function profilePath(): string {
   const home = path.join(homedir(), ".tencentcloud", "credentials");
-  return `the profile file ${existsSync(home) ? home : "/etc/tencentcloud/credentials"}`;
+  return existsSync(home) ? home : "/etc/tencentcloud/credentials";
 }
 
 function stsEndpointFor(route: StsRoute): string {
@@ -262,9 +278,16 @@ function sdkProtocol(route: StsRoute): string {
   return route.override?.protocol === "http:" ? "http://" : "https://";
 }
 
-function info(kind: CredentialInfo["kind"], source: string, creds: Credentials, expiresAt?: number): CredentialInfo {
+function info(
+  kind: CredentialInfo["kind"],
+  source: string,
+  creds: Credentials,
+  expiresAt?: number,
+  detail?: SourceDetail,
+): CredentialInfo {
   const out: CredentialInfo = { kind, source, secretId: shortId(creds.secretId), temporary: creds.token !== undefined };
   if (expiresAt !== undefined) out.expiresAt = expiresAt;
+  if (detail) out.detail = detail;
   return out;
 }
 

@@ -10,6 +10,16 @@ export interface ToolErrorBody {
   hint: string;
   /** How many requests were sent for this call, when more than one. */
   attempts?: number;
+  /** For ClientError.InvalidArgument: each argument at fault. */
+  fields?: FieldProblem[];
+}
+
+/** One argument at fault: where it is, what is wrong with it, and what it should be. */
+export interface FieldProblem {
+  /** The argument's path, like `instanceId` (dots for nested fields). */
+  path: string;
+  problem: string;
+  expected: string;
 }
 
 /**
@@ -26,13 +36,21 @@ export class CloudError extends Error {
   readonly notSent: boolean;
   attempts?: number;
   readonly override?: Partial<CatalogEntry>;
+  readonly fields?: FieldProblem[];
 
   constructor(
     code: string,
     message: string,
-    options: { requestId?: string; httpStatus?: number; notSent?: boolean; override?: Partial<CatalogEntry> } = {},
+    options: {
+      requestId?: string;
+      httpStatus?: number;
+      notSent?: boolean;
+      override?: Partial<CatalogEntry>;
+      fields?: FieldProblem[];
+    } = {},
   ) {
     super(message);
+    this.fields = options.fields;
     this.code = code;
     this.requestId = options.requestId || undefined;
     this.httpStatus = options.httpStatus;
@@ -49,6 +67,7 @@ export class CloudError extends Error {
     const body: ToolErrorBody = { code: this.code, message: this.message || this.code, retryable, category, hint };
     if (this.requestId) body.requestId = this.requestId;
     if (this.attempts !== undefined && this.attempts > 1) body.attempts = this.attempts;
+    if (this.fields) body.fields = this.fields;
     return body;
   }
 }

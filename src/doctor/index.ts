@@ -1,4 +1,5 @@
 import type { Config } from "../config.js";
+import { messages } from "../i18n/index.js";
 import type { Logger } from "../log.js";
 import { renderText } from "./render.js";
 import { runDoctor } from "./report.js";
@@ -22,6 +23,8 @@ export async function doctorMain(
   write: (s: string) => void,
 ): Promise<number> {
   const report = await runDoctor(config, log);
-  write(json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+  write(
+    json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, Date.now(), messages(config.language).doctor),
+  );
   return report.ok ? 0 : 1;
 }

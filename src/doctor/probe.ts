@@ -48,7 +48,7 @@ export function isPermissionError(code: string): boolean {
   return code.startsWith("UnauthorizedOperation") || code === "AuthFailure.UnauthorizedOperation";
 }
 
-/** What a probe's answer says about the permission: see TEXT.probeNote. */
+/** What a probe's answer says about the permission: see the doctor's probeNote in src/i18n. */
 export function verdictOf(probe: Probe, code: string | undefined): Verdict {
   if (code === undefined) return "allowed";
   if (isPermissionError(code)) return "denied";

@@ -1,6 +1,7 @@
 import { PROBES } from "./probe.js";
 import type { DoctorReport } from "./report.js";
-import { TEXT } from "./texts.js";
+import { enUS } from "../i18n/en-US.js";
+import type { DoctorTexts } from "../i18n/messages.js";
 
 const PAD = 16;
 
@@ -8,85 +9,84 @@ function row(label: string, value: string): string {
   return `  ${label.padEnd(PAD)}${value}`;
 }
 
-const yesNo = (b: boolean) => (b ? TEXT.yes : TEXT.no);
+/** The report as a table for people, in the texts' language (the JSON form is the report itself). */
+export function renderText(r: DoctorReport, now = Date.now(), t: DoctorTexts = enUS.doctor): string {
+  const yesNo = (b: boolean) => (b ? t.yes : t.no);
+  const L = t.labels;
+  const out: string[] = [t.title, ""];
 
-/** The report as a table for people (the JSON form is the report itself). */
-export function renderText(r: DoctorReport, now = Date.now()): string {
-  const L = TEXT.labels;
-  const out: string[] = [TEXT.title, ""];
-
-  out.push(TEXT.sections.credentials);
+  out.push(t.sections.credentials);
   const c = r.credentials;
-  out.push(row(L.source, c.source ?? TEXT.noSource));
-  if (c.base) out.push(row(L.base, c.base));
+  out.push(row(L.source, c.source ? t.source({ kind: c.kind, text: c.source, ...c.detail }) : t.noSource));
+  if (c.base) out.push(row(L.base, t.source({ kind: c.baseKind, text: c.base, ...c.baseDetail })));
   if (c.secretId) out.push(row(L.secretId, c.secretId));
   if (c.temporary !== undefined) out.push(row(L.temporary, yesNo(c.temporary)));
   if (c.expiresAt) {
-    out.push(row(L.expires, TEXT.expiresAt(c.expiresAt, Math.round((Date.parse(c.expiresAt) - now) / 1000))));
+    out.push(row(L.expires, t.expiresAt(c.expiresAt, Math.round((Date.parse(c.expiresAt) - now) / 1000))));
   }
-  out.push(row(L.authenticates, c.authenticates === "unknown" ? TEXT.unknown : yesNo(c.authenticates)));
+  out.push(row(L.authenticates, c.authenticates === "unknown" ? t.unknown : yesNo(c.authenticates)));
   if (c.error) {
     const why = c.found
-      ? TEXT.notAuthenticated(c.error.code, c.error.message)
-      : TEXT.noCredentials(c.error.code, c.error.message);
+      ? t.notAuthenticated(c.error.code, c.error.message)
+      : t.noCredentials(c.error.code, c.error.message);
     out.push(row("", why));
   }
   out.push("");
 
-  out.push(TEXT.sections.endpoint);
+  out.push(t.sections.endpoint);
   const e = r.endpoint;
   out.push(row(L.endpoint, e.endpoint));
   if (e.connectedTo) out.push(row(L.connectedTo, e.connectedTo));
   out.push(row(L.region, e.region));
-  out.push(row(L.latency, e.latencyMs === undefined ? TEXT.unknown : TEXT.latencyMs(e.latencyMs)));
-  out.push(row(L.clockSkew, e.clockSkewSeconds === undefined ? TEXT.unknown : TEXT.skew(e.clockSkewSeconds)));
-  if (e.error) out.push(row("", TEXT.unreached(e.error.code, e.error.message)));
+  out.push(row(L.latency, e.latencyMs === undefined ? t.unknown : t.latencyMs(e.latencyMs)));
+  out.push(row(L.clockSkew, e.clockSkewSeconds === undefined ? t.unknown : t.skew(e.clockSkewSeconds)));
+  if (e.error) out.push(row("", t.unreached(e.error.code, e.error.message)));
   if (e.clockSkewSeconds !== undefined && Math.abs(e.clockSkewSeconds) >= 60) {
-    out.push(row("", TEXT.skewWarning(e.clockSkewSeconds)));
+    out.push(row("", t.skewWarning(e.clockSkewSeconds)));
   }
   out.push("");
 
-  out.push(TEXT.sections.actions);
+  out.push(t.sections.actions);
   for (const { action } of PROBES) {
     const p = r.probes[action];
     if (!p) continue;
     const code = p.code ? `(${p.code})` : "";
     out.push(
-      `  ${action.padEnd(26)}${TEXT.verdict[p.verdict].padEnd(9)}${code}${p.needed ? "" : ` ${TEXT.notNeeded}`}`.trimEnd(),
+      `  ${action.padEnd(26)}${t.verdict[p.verdict].padEnd(9)}${code}${p.needed ? "" : ` ${t.notNeeded}`}`.trimEnd(),
     );
   }
   out.push("");
 
-  out.push(TEXT.sections.settings);
+  out.push(t.sections.settings);
   const s = r.settings;
-  out.push(row(L.tools, s.tools.join(", ") || TEXT.none));
+  out.push(row(L.tools, s.tools.join(", ") || t.none));
   out.push(row(L.confirmMode, s.confirmMode));
   out.push(row(L.readOnly, yesNo(s.readOnly)));
-  out.push(row(L.allowlist, s.allowedInstances === "any" ? TEXT.anyInstance : s.allowedInstances.join(", ")));
+  out.push(row(L.allowlist, s.allowedInstances === "any" ? t.anyInstance : s.allowedInstances.join(", ")));
   const a = s.auditLog;
   out.push(
     row(
       L.auditLog,
-      a === null ? TEXT.notConfigured : a.writable ? TEXT.writable(a.path) : TEXT.notWritable(a.path, a.reason ?? ""),
+      a === null ? t.notConfigured : a.writable ? t.writable(a.path) : t.notWritable(a.path, a.reason ?? ""),
     ),
   );
-  if (a && !a.writable) out.push(row("", TEXT.auditUnwritable));
+  if (a && !a.writable) out.push(row("", t.auditUnwritable));
   const st = s.sharedState;
   out.push(
     row(
       L.sharedState,
-      st === null ? TEXT.memoryState : st.reachable ? TEXT.stateReachable(st.store) : TEXT.stateUnreachable(st.store),
+      st === null ? t.memoryState : st.reachable ? t.stateReachable(st.store) : t.stateUnreachable(st.store),
     ),
   );
   out.push("");
 
-  out.push(TEXT.sections.notes);
-  out.push(`  ${TEXT.probeNote}`);
-  out.push(`  ${TEXT.scopedNote}`);
+  out.push(t.sections.notes);
+  out.push(`  ${t.probeNote}`);
+  out.push(`  ${t.scopedNote}`);
   out.push("");
-  out.push(r.ok ? TEXT.ok : TEXT.notOk);
+  out.push(r.ok ? t.ok : t.notOk);
   if (r.missingPolicy) {
-    out.push("", TEXT.missingStatements, JSON.stringify(r.missingPolicy, null, 2));
+    out.push("", t.missingStatements, JSON.stringify(r.missingPolicy, null, 2));
   }
   return `${out.join("\n")}\n`;
 }

@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync } from "node:fs";
 import path from "node:path";
 import { TencentRedisClient } from "../cloud/client.js";
+import type { SourceDetail } from "../cloud/credentials.js";
 import { CloudError } from "../cloud/errors.js";
 import { serviceEndpoint } from "../cloud/http.js";
 import type { Config } from "../config.js";
@@ -20,7 +21,11 @@ export interface DoctorReport {
     found: boolean;
     source?: string;
     kind?: string;
+    /** The profile file, or the assumed role and session (for the report in other languages). */
+    detail?: SourceDetail;
     base?: string;
+    baseKind?: string;
+    baseDetail?: SourceDetail;
     secretId?: string;
     temporary?: boolean;
     expiresAt?: string;
@@ -118,7 +123,12 @@ async function probeAll(client: TencentRedisClient, region: string, report: Doct
         secretId: info.secretId,
         temporary: info.temporary,
       });
-      if (info.base) report.credentials.base = info.base.source;
+      if (info.detail) report.credentials.detail = info.detail;
+      if (info.base) {
+        report.credentials.base = info.base.source;
+        report.credentials.baseKind = info.base.kind;
+        if (info.base.detail) report.credentials.baseDetail = info.base.detail;
+      }
       if (info.expiresAt !== undefined) report.credentials.expiresAt = new Date(info.expiresAt).toISOString();
     }
   } catch (caught) {

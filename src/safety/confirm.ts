@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { CloudError } from "../cloud/errors.js";
+import { enUS } from "../i18n/en-US.js";
+import type { Messages } from "../i18n/index.js";
 import type { Extra } from "../request.js";
 import type { PlanView } from "./preflight.js";
 
@@ -72,7 +74,13 @@ export class ConfirmTokens {
  * accepted and ticked the confirmation; every other answer, a timeout, or a client without the capability
  * refuses the restore (fail closed).
  */
-export async function elicitConfirmation(server: McpServer, extra: Extra, plan: PlanView, timeoutMs: number) {
+export async function elicitConfirmation(
+  server: McpServer,
+  extra: Extra,
+  plan: PlanView,
+  timeoutMs: number,
+  t: Messages = enUS,
+) {
   if (!server.server.getClientCapabilities()?.elicitation?.form) {
     throw new CloudError(
       "ClientError.ConfirmationUnavailable",
@@ -83,8 +91,8 @@ export async function elicitConfirmation(server: McpServer, extra: Extra, plan: 
   }
   const { instance, backup } = plan;
   const message = [
-    `Restore Redis instance ${instance.name || instance.instanceId} (${instance.instanceId}, ${instance.region}) from a backup?`,
-    `Backup: ${backup.backupId}, ${backup.type}, taken ${backup.startTime} (${backup.age} ago).`,
+    t.form.question({ label: instance.name || instance.instanceId, instanceId: instance.instanceId, region: instance.region }),
+    t.form.backup({ backupId: backup.backupId, type: t.backupType(backup.type), startTime: backup.startTime, age: backup.age }),
     plan.warning,
   ].join("\n");
   let answer: Awaited<ReturnType<McpServer["server"]["elicitInput"]>>;
@@ -98,8 +106,8 @@ export async function elicitConfirmation(server: McpServer, extra: Extra, plan: 
           properties: {
             confirm: {
               type: "boolean",
-              title: `Overwrite all data of ${instance.instanceId} with backup ${backup.backupId}`,
-              description: `Everything written after ${backup.startTime} will be lost.`,
+              title: t.form.confirmTitle({ instanceId: instance.instanceId, backupId: backup.backupId }),
+              description: t.form.confirmDescription({ startTime: backup.startTime }),
               default: false,
             },
           },

@@ -11,8 +11,9 @@ import {
   toBeijing,
   toUndoBackup,
   type UndoBackup,
-  undoText,
 } from "../cloud/views.js";
+import { enUS } from "../i18n/en-US.js";
+import type { Messages } from "../i18n/index.js";
 import { type ResolvedPassword, resolvePassword, wherePasswordsGo } from "./password.js";
 import { restoreTaskIds } from "./tasks.js";
 
@@ -169,7 +170,7 @@ function requireUndoPoint(undo: ApiBackup | undefined, maxMinutes: number, insta
 }
 
 /** What a human is shown before a restore: the instance, the backup, and what will be lost. */
-export function planView(pf: Preflight, now = Date.now()) {
+export function planView(pf: Preflight, t: Messages = enUS, now = Date.now()) {
   const b = toBackup(pf.backup);
   const instance = {
     instanceId: pf.instance.InstanceId,
@@ -179,20 +180,18 @@ export function planView(pf: Preflight, now = Date.now()) {
     noAuth: pf.instance.NoAuth === true,
     region: pf.region,
   };
-  const backup = { backupId: b.backupId, startTime: b.startTime, type: b.type, ...backupAge(pf.backup, now) };
+  const { ageMinutes } = backupAge(pf.backup, now);
+  const backup = { backupId: b.backupId, startTime: b.startTime, type: b.type, ageMinutes, age: inWords(ageMinutes, t) };
   const label = instance.name ? `${instance.name} (${instance.instanceId})` : instance.instanceId;
   const undoBackup: UndoBackup | undefined = pf.undo ? toUndoBackup(pf.undo, now) : undefined;
-  const warning =
-    `Restoring ${label} from backup ${backup.backupId} replaces ALL of its data with the backup taken at ` +
-    `${backup.startTime} (${backup.age} ago). Every write made to the instance after that time will be lost. ` +
-    (undoBackup ? `${capitalize(undoText(undoBackup))}.` : NO_UNDO);
+  const undo = undoBackup ? { backupId: undoBackup.backupId, age: inWords(undoBackup.ageMinutes, t) } : undefined;
+  const warning = t.planWarning({ label, backupId: backup.backupId, startTime: backup.startTime, age: backup.age, undo });
   const shown = b.remark ? { ...backup, remark: b.remark } : backup;
   return { instance, backup: shown, warning, ...(undoBackup ? { undoBackup } : {}) };
 }
 export type PlanView = ReturnType<typeof planView>;
 
-export const NO_UNDO =
-  "No backup is newer than this one, so the instance's current data cannot be brought back after the restore. " +
-  "To make an undo point first, call backup_instance, then check_task until it is done, then plan the restore again.";
-
-const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+/** An age in whole minutes, in words of the texts' language ("3 h 12 min"). */
+function inWords(minutes: number, t: Messages): string {
+  return t.duration({ days: Math.floor(minutes / 1440), hours: Math.floor((minutes % 1440) / 60), minutes: minutes % 60 });
+}

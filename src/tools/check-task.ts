@@ -3,6 +3,7 @@ import type { ApiTaskInfo } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import { sleep } from "../cloud/limiter.js";
 import { beijingToIso, beijingToMs, instanceStatusWord } from "../cloud/views.js";
+import { type Messages, messages } from "../i18n/index.js";
 import { findNewBackup, lookUpTaskKind } from "../safety/known-tasks.js";
 import { defineTool, type Extra, regionSchema, resolveRegion, type ToolContext, withError } from "./shared.js";
 
@@ -99,7 +100,14 @@ export const checkTask = defineTool({
     const waitMs = args.waitSeconds * 1000;
     const started = performance.now();
     const elapsed = () => performance.now() - started;
-    const progress = new Progress(extra, args.taskId, args.waitSeconds, poll.progressEveryMs, started);
+    const progress = new Progress(
+      extra,
+      args.taskId,
+      args.waitSeconds,
+      poll.progressEveryMs,
+      started,
+      messages(ctx.config.language),
+    );
     const describe = () => ctx.api.describeTaskInfo({ TaskId: args.taskId }, { region, signal: extra.signal });
 
     let res: ApiTaskInfo;
@@ -257,6 +265,7 @@ class Progress {
     private readonly waitSeconds: number,
     private readonly everyMs: number,
     private readonly started: number,
+    private readonly t: Messages,
   ) {
     this.token = waitSeconds > 0 ? extra._meta?.progressToken : undefined;
     this.arm();
@@ -273,7 +282,12 @@ class Progress {
         params: {
           progressToken: this.token,
           progress: this.last,
-          message: `Task ${this.taskId}: ${status}, ${Math.round(seconds * 10) / 10} s waited of ${this.waitSeconds} s`,
+          message: this.t.progress({
+            taskId: this.taskId,
+            status,
+            seconds: Math.round(seconds * 10) / 10,
+            waitSeconds: this.waitSeconds,
+          }),
         },
       })
       .catch(() => {});

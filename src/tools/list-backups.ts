@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { CloudError } from "../cloud/errors.js";
 import { ALL_BACKUP_STATUSES, backupSchema, toBackup, toBeijing } from "../cloud/views.js";
 import { defineTool, instanceIdSchema, regionSchema, resolveRegion, withError } from "./shared.js";
 
@@ -17,7 +16,8 @@ const timeSchema = z
   .regex(
     /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/,
     "must be a time like 2026-11-27 08:00:00 (Beijing time) or ISO 8601 with an offset",
-  );
+  )
+  .refine((text) => !Number.isNaN(parseTime(text)), "must be a real date and time");
 
 export const listBackups = defineTool({
   name: "list_backups",
@@ -44,8 +44,8 @@ export const listBackups = defineTool({
         Limit: args.limit,
         Offset: args.offset,
         Status: ALL_BACKUP_STATUSES,
-        BeginTime: args.beginTime === undefined ? undefined : apiTime(args.beginTime, "beginTime"),
-        EndTime: args.endTime === undefined ? undefined : apiTime(args.endTime, "endTime"),
+        BeginTime: args.beginTime === undefined ? undefined : apiTime(args.beginTime),
+        EndTime: args.endTime === undefined ? undefined : apiTime(args.endTime),
       },
       { region, signal: extra.signal },
     );
@@ -66,13 +66,14 @@ export const listBackups = defineTool({
   },
 });
 
-/** An argument time (Beijing time unless it carries an offset) as the API's Beijing-time text. */
-function apiTime(text: string, field: string): string {
+/** An argument time (Beijing time unless it carries an offset) in epoch milliseconds; NaN if not a real time. */
+function parseTime(text: string): number {
   const hasOffset = /(Z|[+-]\d{2}:\d{2})$/.test(text);
   const iso = text.length === 10 ? `${text}T00:00:00` : text.replace(" ", "T");
-  const ms = Date.parse(hasOffset ? iso : `${iso}+08:00`);
-  if (Number.isNaN(ms)) {
-    throw new CloudError("InvalidParameterValue", `${field} is not a valid time: "${text}"`, { notSent: true });
-  }
-  return toBeijing(ms);
+  return Date.parse(hasOffset ? iso : `${iso}+08:00`);
+}
+
+/** An argument time (already checked by the schema) as the API's Beijing-time text. */
+function apiTime(text: string): string {
+  return toBeijing(parseTime(text));
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
 import { parseTaskId, toUndoBackup, undoBackupSchema, undoText } from "../cloud/views.js";
+import { type Messages, messages } from "../i18n/index.js";
 import type { AuditRecord } from "../safety/audit.js";
 import { elicitConfirmation } from "../safety/confirm.js";
 import { passwordErrorWithSource } from "../safety/password.js";
@@ -174,7 +175,7 @@ async function restore(
     audit.assertWritable(); // refuse now rather than after the human agreed
     const { token, expiresAt } = await tokens.issue(binding);
     record.outcome = "planned";
-    return plan(pf, token, expiresAt);
+    return plan(pf, token, expiresAt, messages(config.language));
   }
   if (config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
 
@@ -193,7 +194,8 @@ async function restore(
   try {
     let pf = await check(true);
     if (config.confirmMode === "elicit") {
-      await elicitConfirmation(ctx.server, extra, planView(pf), config.confirmTtlMs);
+      const t = messages(config.language);
+      await elicitConfirmation(ctx.server, extra, planView(pf, t), config.confirmTtlMs, t);
       pf = await check(true); // the human may have taken minutes: check again right before
     }
     record.passwordSource = pf.password.source;
@@ -255,8 +257,8 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
   }
 }
 
-function plan(pf: Preflight, confirmToken: string, expiresAt: number): ToolOutput {
-  const view = planView(pf);
+function plan(pf: Preflight, confirmToken: string, expiresAt: number, t: Messages): ToolOutput {
+  const view = planView(pf, t);
   const structured: Output = {
     status: "confirmation_required",
     instanceId: view.instance.instanceId,

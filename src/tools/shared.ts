@@ -10,6 +10,7 @@ import type { Metrics } from "../metrics.js";
 import type { Extra } from "../request.js";
 import { assertScope, type Caller, callerFromAuthInfo, requiredScope } from "../safety/caller.js";
 import type { Safety } from "../safety/index.js";
+import { validateArguments } from "./arguments.js";
 
 /** What every tool handler receives besides its arguments. Tools never read process.env. */
 export interface ToolContext {
@@ -70,6 +71,16 @@ export const errorSchema = z
     category: z.enum(ERROR_CATEGORIES),
     hint: z.string().describe("What to do next"),
     attempts: z.number().int().optional().describe("Requests sent for this call, when more than one"),
+    fields: z
+      .array(
+        z.object({
+          path: z.string().describe("The argument at fault, like instanceId"),
+          problem: z.string().describe("What is wrong with it"),
+          expected: z.string().describe("What it should be, and where the value comes from"),
+        }),
+      )
+      .optional()
+      .describe("For ClientError.InvalidArgument: every argument at fault"),
   })
   .describe("Present only when the call failed (isError: true)");
 
@@ -82,13 +93,20 @@ export function withError(success: z.ZodObject): z.ZodObject {
   return success.partial().extend({ error: errorSchema.optional() });
 }
 
+/** A tool's input schema for this server's configuration. */
+export function inputSchemaOf(definition: ToolDefinition, config: Config): z.ZodObject {
+  return typeof definition.inputSchema === "function" ? definition.inputSchema(config) : definition.inputSchema;
+}
+
 /**
  * Runs a handler and turns any failure into an `isError` result with `structuredContent.error`. Before it:
- * the caller's scope for the tool (one rule: requiredScope), then the caller's turn (per-caller fairness).
+ * the caller's scope for the tool (one rule: requiredScope), the arguments against the tool's input schema
+ * (a bad one is ClientError.InvalidArgument, naming the fields), then the caller's turn (per-caller fairness).
  * Every record logged during the call carries the caller and goes to the calling session only.
  */
 export async function runTool(
   definition: ToolDefinition,
+  inputSchema: z.ZodObject,
   args: unknown,
   ctx: ToolContext,
   extra: Extra,
@@ -101,8 +119,9 @@ export async function runTool(
     let result: CallToolResult;
     try {
       assertScope(caller, definition.name, requiredScope(definition.annotations));
+      const parsed = await validateArguments(definition.name, inputSchema, args);
       release = await ctx.services.safety.gate?.acquire(caller.id, extra.signal);
-      const out = await definition.handler(args as never, ctx, extra);
+      const out = await definition.handler(parsed as never, ctx, extra);
       ctx.metrics.toolCall(definition.name, "ok");
       result = { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
     } catch (caught) {

@@ -88,6 +88,18 @@ describe("malformed tool calls are refused before any request, naming the field"
   it.each(CASES)("%s", async (_label, tool, args, field) => {
     const r = await h.call(tool, args);
     expect(r.isError).toBe(true);
+    // A structured error an agent can act on: the code, the category, the field, what it expects, a hint.
+    const error = sc(r).error;
+    expect(error.code).toBe("ClientError.InvalidArgument");
+    expect(error.category).toBe("invalid_input");
+    expect(error.retryable).toBe(false);
+    const named = (error.fields as Array<{ path: string; problem: string; expected: string }>).find(
+      (f) => f.path === field,
+    );
+    expect(named, JSON.stringify(error.fields)).toBeDefined();
+    expect(named?.problem.length).toBeGreaterThan(0);
+    expect(named?.expected.length).toBeGreaterThan(0);
+    expect(error.hint).toMatch(/Nothing was sent/);
     const text = r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
     expect(text).toContain(field);
     // A megabyte argument is not echoed back, and nothing leaks a stack.
@@ -97,5 +109,26 @@ describe("malformed tool calls are refused before any request, naming the field"
     // The server keeps answering.
     const ok = await h.call("check_task", { taskId: "1" });
     expect(sc(ok).error?.code ?? "no error").toBe("InvalidParameter.InvalidParameter");
+  });
+
+  it("the hint says where a bad instanceId comes from", async () => {
+    const r = await h.call("list_backups", { instanceId: "crs-" });
+    expect(sc(r).error.hint).toContain("instanceId comes from list_instances, like crs-1a2b3c4d");
+    expect(sc(r).error.fields[0].expected).toMatch(/list_instances/);
+  });
+
+  it("an unknown argument's hint names the arguments the tool takes", async () => {
+    const r = await h.call("check_task", { taskId: 1, verbose: true });
+    expect(sc(r).error.fields).toEqual([
+      expect.objectContaining({ path: "verbose", problem: "unknown argument" }),
+    ]);
+    expect(sc(r).error.hint).toMatch(/^Remove verbose: check_task takes only taskId, /);
+  });
+
+  it("names every field at fault in one answer", async () => {
+    const r = await h.call("restore_instance", { instanceId: "nope", bogus: 1 });
+    const paths = (sc(r).error.fields as Array<{ path: string }>).map((f) => f.path).sort();
+    expect(paths).toEqual(["backupId", "bogus", "instanceId"]);
+    expect(sc(r).error.fields.find((f: { path: string }) => f.path === "backupId").problem).toBe("required, but missing");
   });
 });

@@ -14,14 +14,28 @@ export interface StdioSession {
   close(): Promise<void>;
 }
 
+export interface StdioOptions {
+  /** The command to run: node (this one) unless given, e.g. an installed bin or another Node. */
+  command?: string;
+  /** The script node runs (default: the built dist/index.js); null: the command is the server itself. */
+  entry?: string | null;
+  cwd?: string;
+}
+
 /** Spawns the built server (dist/index.js) and connects a real MCP client over stdio. */
-export async function startStdio(args: string[], env: Record<string, string> = {}): Promise<StdioSession> {
-  if (!existsSync(DIST_ENTRY)) throw new Error("dist/index.js is missing: run npm run build first (npm test does)");
+export async function startStdio(
+  args: string[],
+  env: Record<string, string> = {},
+  options: StdioOptions = {},
+): Promise<StdioSession> {
+  const entry = options.entry === undefined ? DIST_ENTRY : options.entry;
+  if (entry !== null && !existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first (npm test does)`);
   const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [DIST_ENTRY, ...args],
+    command: options.command ?? process.execPath,
+    args: entry === null ? args : [entry, ...args],
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stderr: "pipe",
+    cwd: options.cwd,
   });
   let stderr = "";
   transport.stderr?.on("data", (chunk: Buffer) => {

@@ -1,0 +1,131 @@
+import type { Messages } from "./messages.js";
+
+export const enUS: Messages = {
+  duration: ({ days, hours, minutes }) =>
+    days > 0 ? `${days} d ${hours} h` : hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`,
+  backupType: (type) => type,
+  taskStatus: (status) => status,
+  progress: ({ taskId, status, seconds, waitSeconds }) =>
+    `Task ${taskId}: ${status}, ${seconds} s waited of ${waitSeconds} s`,
+  planWarning: ({ label, backupId, startTime, age, undo }) =>
+    `Restoring ${label} from backup ${backupId} replaces ALL of its data with the backup taken at ${startTime} ` +
+    `(${age} ago). Every write made to the instance after that time will be lost. ` +
+    (undo
+      ? `Undo: restore backup ${undo.backupId}, taken ${undo.age} ago; writes after it are lost.`
+      : "No backup is newer than this one, so the instance's current data cannot be brought back after the restore. " +
+        "To make an undo point first, call backup_instance, then check_task until it is done, then plan the restore again."),
+  form: {
+    question: ({ label, instanceId, region }) =>
+      `Restore Redis instance ${label} (${instanceId}, ${region}) from a backup?`,
+    backup: ({ backupId, type, startTime, age }) => `Backup: ${backupId}, ${type}, taken ${startTime} (${age} ago).`,
+    confirmTitle: ({ instanceId, backupId }) => `Overwrite all data of ${instanceId} with backup ${backupId}`,
+    confirmDescription: ({ startTime }) => `Everything written after ${startTime} will be lost.`,
+  },
+  doctor: {
+    title: "tencentcloud-redis-mcp doctor",
+    sections: {
+      credentials: "Credentials",
+      endpoint: "Endpoint",
+      actions: "Permissions (CAM), per API action",
+      settings: "Settings",
+      notes: "Notes",
+    },
+    labels: {
+      source: "source",
+      secretId: "SecretId",
+      temporary: "temporary",
+      expires: "expires",
+      base: "assumed with",
+      authenticates: "authenticates",
+      endpoint: "endpoint",
+      connectedTo: "connected to",
+      region: "region",
+      latency: "latency",
+      clockSkew: "clock skew",
+      tools: "tools",
+      confirmMode: "confirm mode",
+      readOnly: "read-only",
+      allowlist: "allowlist",
+      auditLog: "audit log",
+      sharedState: "shared state",
+      needed: "needed by",
+    },
+    source: ({ text }) => text,
+    yes: "yes",
+    no: "no",
+    none: "none",
+    unknown: "unknown",
+    anyInstance: "any instance",
+    notConfigured: "not configured",
+    noSource: "no credentials found",
+    writable: (path) => `${path} (writable)`,
+    notWritable: (path, reason) => `${path} (NOT writable: ${reason})`,
+    latencyMs: (ms) => `${ms} ms`,
+    skew: (seconds) =>
+      seconds === 0
+        ? "none (against the API's Date header, 1 s resolution)"
+        : `${Math.abs(seconds)} s ${seconds > 0 ? "ahead of" : "behind"} the API's clock (its Date header)`,
+    skewWarning: (seconds) =>
+      `The clock is ${Math.abs(seconds)} s off the API's: requests are refused beyond 300 s (AuthFailure.SignatureExpire). Fix it with NTP.`,
+    expiresAt: (iso, inSeconds) => `${iso} (in ${inSeconds} s; renewed automatically when the source allows)`,
+    verdict: {
+      allowed: "allowed",
+      denied: "DENIED",
+      unknown: "unknown",
+    },
+    notNeeded: "(not needed by the configured tools)",
+    probeNote:
+      "RestoreInstance and ManualBackupInstance are probed only with an instance ID that cannot exist, so nothing can be restored or backed up. " +
+      "A permission error (UnauthorizedOperation.*, AuthFailure.UnauthorizedOperation) means denied; a not-found or invalid-parameter error, " +
+      "or the action's documented answer to an ID that does not exist (DescribeTaskInfo: FailedOperation.SystemError), means allowed; " +
+      "anything else (cloud unreachable, internal errors) is unknown, never allowed.",
+    scopedNote:
+      "A policy limited to named instances may show a probe with a made-up instance ID as denied although the real instances are allowed.",
+    ok: "OK: everything the configured tools need works.",
+    notOk: "NOT OK: something the configured tools need does not work (see above).",
+    missingStatements: "Missing CAM permissions: add this statement to the policy of these credentials:",
+    unreached: (code, message) => `the API could not be reached: ${code}: ${message}`,
+    notAuthenticated: (code, message) => `the credentials were refused: ${code}: ${message}`,
+    noCredentials: (code, message) => `no usable credentials: ${code}: ${message}`,
+    auditUnwritable: "the audit log cannot be written: restores would be refused (ClientError.AuditLogUnavailable)",
+    stateReachable: (store: string) => `${store} (reachable)`,
+    stateUnreachable: (store: string) =>
+      `${store} (NOT reachable: restores would be refused with ClientError.StateUnavailable; the log above names the cause)`,
+    memoryState: "this process's memory (TENCENTCLOUD_REDIS_STATE_URL not set)",
+  },
+  demo: {
+    title: "tencentcloud-redis-mcp demo: a restore drill in the sandbox (no Tencent Cloud account needed)",
+    server: ({ name, version }) => `server: node dist/index.js --sandbox (MCP over stdio, ${name} ${version})`,
+    stepFind: "Find the instance (list_instances)",
+    stepWrite: ({ port, key }) => `Write a key (redis-cli -p ${port} -a <password> SET ${key} ...)`,
+    stepBackup: "Take a backup (backup_instance, then check_task)",
+    stepUndo: "Take an undo point (backup_instance, then check_task: the data as it is now, before the restore)",
+    backupSubmitted: ({ taskId, remark }) => `backup_instance: task ${taskId} (remark "${remark}")`,
+    newBackup: ({ backupId, startTime }) => `check_task: new backup ${backupId}, taken ${startTime}`,
+    restorable: "restorable",
+    snapshot: "(a real RDB snapshot of the instance)",
+    howToUndo: ({ instanceId, backupId, startTime }) =>
+      `To undo this restore: restore_instance with instanceId ${instanceId} and backupId ${backupId} ` +
+      `(the undo point, taken ${startTime}); writes made after it are lost.`,
+    stepList: "List backups (list_backups)",
+    stepCorrupt: "Corrupt the data (the incident)",
+    stepPlan: "Plan the restore (restore_instance)",
+    stepConfirm: "Confirm (restore_instance again, with the confirmToken)",
+    stepFollow: "Follow the task to its end (check_task)",
+    stepRead: "Read the key back",
+    found: ({ name, instanceId, port }) => `-> ${name} (${instanceId}), a real redis-server on 127.0.0.1:${port}`,
+    noRedis: ({ instanceId }) => `${instanceId} has no redis-server: is redis-server installed?`,
+    restoring: ({ backupId }) => `-> restoring ${backupId}`,
+    plan: ({ warning, expiresAt }) =>
+      `Nothing was restored yet. The plan's warning, shown to the user:\n${warning}\nThe user agrees; the confirmToken works once, until ${expiresAt}.`,
+    noConfirmation: "(this server has no confirmation step: the restore was submitted directly)",
+    submitted: ({ taskId, source }) => `restore submitted as task ${taskId} (password from the server: ${source})`,
+    taskStatus: ({ taskId, status }) => `task ${taskId}: ${status}`,
+    progress: ({ progress, total, message }) =>
+      `progress ${progress}${total ? `/${total}` : ""}${message ? ` - ${message}` : ""}`,
+    failedCall: ({ what, text }) => `${what} failed: ${text}`,
+    restored: "RESTORED: the data written before the backup is back, the corruption is gone.",
+    notRestored: "FAILED: the data did not come back.",
+    failed: ({ message }) => `demo failed: ${message}`,
+  },
+};

@@ -1,0 +1,68 @@
+// The wiring of our tool definitions into the MCP SDK's McpServer, kept in this one file.
+//
+// McpServer (SDK 1.x) validates a call's arguments against the registered input schema before the handler
+// runs, and answers a mismatch with a text-only error an agent cannot act on. So each tool is registered with
+// an open schema (any object passes), runTool checks the arguments against the real schema and answers a
+// mismatch as a structured ClientError.InvalidArgument, and tools/list is answered here with the real
+// schemas, converted exactly as the SDK converts them (a test compares the two), without the tools the session's
+// caller has no scope for: those stay registered, so that a call to one reaches runTool and is refused there with
+// a structured ClientError.ScopeMissing.
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { type CallToolResult, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { Config } from "../config.js";
+import { requiredScope } from "../safety/caller.js";
+import { TOOLS } from "./index.js";
+import { inputSchemaOf, runTool, type ToolContext, type ToolDefinition } from "./shared.js";
+
+/** What McpServer validates against: any object; the real check is runTool's. */
+const OPEN_INPUT = z.looseObject({});
+
+/** The tools this configuration offers, in list order. */
+export function offeredTools(config: Config): ToolDefinition[] {
+  return TOOLS.filter((tool) => config.tools.includes(tool.name) && (!config.readOnly || tool.annotations.readOnlyHint));
+}
+
+/** The tools/list entry of a tool: the same JSON Schema conversion as the SDK's own tools/list. */
+export function listedTool(tool: ToolDefinition, config: Config): Tool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: z.toJSONSchema(inputSchemaOf(tool, config), { target: "draft-7", io: "input" }) as Tool["inputSchema"],
+    outputSchema: z.toJSONSchema(tool.outputSchema, { target: "draft-7", io: "output" }) as Tool["outputSchema"],
+    annotations: { title: tool.title, ...tool.annotations },
+    execution: { taskSupport: "forbidden" },
+  };
+}
+
+/**
+ * Registers the offered tools on the server and answers tools/list with their real schemas. `track` wraps each
+ * call (the runtime counts running calls, for a graceful shutdown).
+ */
+export function registerTools(
+  server: McpServer,
+  ctx: ToolContext,
+  track: (call: Promise<CallToolResult>) => Promise<CallToolResult> = (call) => call,
+): void {
+  const tools = offeredTools(ctx.config);
+  for (const tool of tools) {
+    const inputSchema = inputSchemaOf(tool, ctx.config);
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: OPEN_INPUT,
+        outputSchema: tool.outputSchema,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      (args: unknown, extra) => track(runTool(tool, inputSchema, args, ctx, extra)),
+    );
+  }
+  if (tools.length === 0) return;
+  const listed = tools
+    .filter((tool) => ctx.caller.scopes.includes(requiredScope(tool.annotations)))
+    .map((tool) => listedTool(tool, ctx.config));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+}
