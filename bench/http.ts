@@ -39,7 +39,7 @@ export async function startHttpServer(
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr?.on("data", (c: Buffer) => {
       stderr += c.toString("utf8");
-      const m = /listening \(Streamable HTTP\) url=(\S+)/.exec(stderr);
+      const m = /listening \(Streamable HTTP\)","url":"([^"]+)"/.exec(stderr); // HTTP mode logs JSON lines
       if (m?.[1]) resolve(m[1]);
     });
     child.once("exit", (code) => reject(new Error(`the HTTP server exited (${code}): ${stderr}`)));

@@ -1,10 +1,11 @@
-// `npm run bench`: the five comparisons, side by side, in rounds. Prints the machine and a table of medians
+// `npm run bench`: the seven comparisons, side by side, in rounds. Prints the machine and a table of medians
 // and ratios against each goal, and writes everything to bench/results/latest.json.
 //   node dist-bench/bench/run.js [--quick] [--bundled <path to a bundled server entry>]
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { replicaThroughput, stateOverhead } from "./replicas.js";
 import { longTask } from "./fake-process.js";
 import { HTTP_PER_CALL, httpPerCall, idleSessions } from "./http.js";
 import { coldStart, memory, PER_CALL, perCall, throughput } from "./scenarios.js";
@@ -41,6 +42,10 @@ const httpFake = await FakeCloud.start({ preparingMs: 3_600_000 });
 const httpCalls = await httpPerCall(httpFake.url, longTask(httpFake), quick ? 2 : 5, quick ? 50 : 120);
 const idle = await idleSessions(httpFake.url, 100);
 await httpFake.close();
+step("7. shared state: lock + token overhead per restore call");
+const overhead = await stateOverhead(quick ? 2 : 5, quick ? 100 : 200);
+step("8. three replicas under one shared budget");
+const replicas = await replicaThroughput(quick ? 1 : 2, 3, 180, 20);
 
 interface Row {
   comparison: string;
@@ -145,6 +150,25 @@ rows.push({
   goal: "< 0.5 MB per idle session",
   met: idle.perSession < 0.5 * 2 ** 20,
 });
+const overheadP50 = { memory: median(overhead.ms.memory), redis: median(overhead.ms.redis) };
+rows.push({
+  comparison: `7. lock + token per restore call, p50 (${overhead.calls} each)`,
+  subject: `redis ${ms(overheadP50.redis)}`,
+  baseline: `memory ${ms(overheadP50.memory)}`,
+  ratio: overheadP50.redis / overheadP50.memory,
+});
+const replicaElapsed = median(replicas.elapsedMs);
+const replicaRate = replicas.calls / (replicaElapsed / 1000);
+const replicaThrottled = Math.max(...replicas.throttled);
+const replicaFailed = Math.max(...replicas.failed);
+rows.push({
+  comparison: `8. ${replicas.replicas} replicas, ${replicas.calls} calls, shared ${replicas.limit}/s`,
+  subject: `${round(replicaRate, 1)}/s, throttled ${replicaThrottled}, failed ${replicaFailed}`,
+  baseline: `ideal ${replicas.limit}/s`,
+  ratio: replicaRate / replicas.limit,
+  goal: ">= 0.90, 0 throttled",
+  met: replicaRate / replicas.limit >= 0.9 && replicaThrottled === 0 && replicaFailed === 0,
+});
 
 console.log("");
 console.log(
@@ -186,6 +210,8 @@ writeFileSync(
       memoryBytes: mem,
       httpPerCallMs: Object.fromEntries(Object.entries(httpCalls.ms).map(([k, v]) => [k, summarise(v)])),
       httpIdleSessions: idle,
+      stateOverheadMs: { memory: summarise(overhead.ms.memory), redis: summarise(overhead.ms.redis) },
+      replicas,
     },
     null,
     2,

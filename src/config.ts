@@ -45,6 +45,8 @@ export interface HttpConfig {
   allowedHosts: readonly string[];
   /** Browser origins (scheme://host[:port]) allowed CORS; none by default. */
   allowedOrigins: readonly string[];
+  /** GET /metrics without authentication (TENCENTCLOUD_REDIS_METRICS_PUBLIC=true; loopback bind only). */
+  metricsPublic: boolean;
 }
 
 /** STS AssumeRole on top of the base credentials (TENCENTCLOUD_ROLE_*). */
@@ -98,6 +100,13 @@ export interface Config {
   /** NO_PROXY entries: host names or domain suffixes that are reached directly ("*": all). */
   noProxy: readonly string[];
   logLevel: LogLevel;
+  /**
+   * Safety state shared by replicas (TENCENTCLOUD_REDIS_STATE_URL): confirmation tokens, restore locks and the
+   * API budget live in Redis. Undefined: this process's memory. The URL may hold a password: a Secret.
+   */
+  state?: StateConfig;
+  /** How many replicas share the account (TENCENTCLOUD_REDIS_REPLICAS): without Redis each uses rateLimit / replicas. */
+  replicas: number;
   /** TENCENTCLOUD_LANGUAGE: the API's X-TC-Language and the language of the texts a person reads. */
   language: Language;
   /** Polling of check_task's wait: first interval, cap, and the longest silence between progress notifications. */
@@ -108,6 +117,17 @@ export interface Config {
   httpAuth: { tokensFile?: string; oauthIssuer?: string; oauthJwksUrl?: string; none: boolean };
   /** TENCENTCLOUD_REDIS_PUBLIC_URL: the MCP endpoint's full URL as clients reach it (the tokens' audience). */
   publicUrl?: string;
+}
+
+export interface StateConfig {
+  url: Secret;
+  /** Where it points, without user or password: for logs. */
+  where: string;
+  prefix: string;
+  /** Expiry of a restore lock; renewed while held, so only a dead holder lets it lapse. */
+  lockMs: number;
+  /** Longest wait for one Redis command before the store counts as unavailable. */
+  commandTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -280,6 +300,8 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     keepAlive: bool(get, "TENCENTCLOUD_REDIS_KEEP_ALIVE", true),
     ...proxyConfig(get, endpoint?.protocol ?? "https:"),
     logLevel,
+    state: stateConfig(get),
+    replicas: Math.trunc(number(get, "TENCENTCLOUD_REDIS_REPLICAS", 3, 1, 1000)),
     language,
     poll: {
       initialMs: number(get, "TENCENTCLOUD_REDIS_POLL_INITIAL_MS", 1000, 10, 60_000),
@@ -371,6 +393,7 @@ function httpConfig(
     maxInflightPerCaller: Math.trunc(number(get, "TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER", 8, 1, 1000)),
     allowedHosts,
     allowedOrigins,
+    metricsPublic: bool(get, "TENCENTCLOUD_REDIS_METRICS_PUBLIC", false),
   };
 }
 
@@ -425,6 +448,38 @@ function proxyConfig(get: (n: string) => string | undefined, protocol: Endpoint[
     throw new ConfigError(`${name} must be a proxy URL like http://proxy.example.com:3128`);
   }
   return { proxy: new Secret(url.href), noProxy };
+}
+
+/**
+ * TENCENTCLOUD_REDIS_STATE_URL: redis://[user:password@]host[:port][/db] or rediss:// for TLS. The URL is kept
+ * as a Secret; errors name the variable, never the value.
+ */
+function stateConfig(get: (n: string) => string | undefined): StateConfig | undefined {
+  const text = get("TENCENTCLOUD_REDIS_STATE_URL");
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  const db = url?.pathname.replace(/^\//, "") ?? "";
+  if (!url || (url.protocol !== "redis:" && url.protocol !== "rediss:") || url.hostname === "" || !/^\d{0,2}$/.test(db)) {
+    throw new ConfigError(
+      "TENCENTCLOUD_REDIS_STATE_URL must be a Redis URL like redis://[user:password@]host:6379/0 (rediss:// for TLS)",
+    );
+  }
+  const prefix = get("TENCENTCLOUD_REDIS_STATE_PREFIX") ?? "tcrmcp:";
+  if (!/^[A-Za-z0-9:_.{}-]{1,64}$/.test(prefix)) {
+    throw new ConfigError("TENCENTCLOUD_REDIS_STATE_PREFIX must be 1-64 letters, digits or :_.{}- (default tcrmcp:)");
+  }
+  return {
+    url: new Secret(url.href),
+    where: `${url.protocol}//${url.host}${db ? `/${db}` : ""}`,
+    prefix,
+    lockMs: number(get, "TENCENTCLOUD_REDIS_STATE_LOCK_SECONDS", 15, 1, 600) * 1000,
+    commandTimeoutMs: number(get, "TENCENTCLOUD_REDIS_STATE_TIMEOUT_MS", 1000, 50, 30_000),
+  };
 }
 
 /** `host`, `host:port` or a URL `http(s)://host[:port]`; https unless the URL says http. */

@@ -2,6 +2,8 @@
 import { type Config, ConfigError, HELP, LOG_LEVELS, loadConfig } from "./config.js";
 import { doctorArgs } from "./doctor/index.js";
 import { Logger } from "./log.js";
+import { createPromMetrics, NO_METRICS } from "./metrics.js";
+import { openState } from "./safety/state/index.js";
 import { createRuntime } from "./runtime.js";
 import { VERSION } from "./version.js";
 
@@ -14,6 +16,8 @@ async function main(): Promise<void> {
     if (loaded.http.enabled && !command.doctor) {
       const { checkAuthConfig } = await import("./http/auth.js");
       checkAuthConfig(loaded, { host: loaded.http.host });
+      const { checkMetricsConfig } = await import("./http/metrics.js");
+      checkMetricsConfig(loaded);
     }
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -33,7 +37,8 @@ async function main(): Promise<void> {
   let config: Config = loaded;
   // the doctor reports in its own words: only warnings and worse on stderr
   const quiet = command.doctor && LOG_LEVELS.indexOf(config.logLevel) < LOG_LEVELS.indexOf("warning");
-  const log = new Logger(quiet ? "warning" : config.logLevel);
+  // HTTP mode (a fleet's log pipeline): JSON lines. stdio (a person's terminal) and the doctor: plain lines.
+  const log = new Logger(quiet ? "warning" : config.logLevel, undefined, { json: config.http.enabled && !command.doctor });
   const cleanups: Array<() => Promise<void>> = [];
 
   if (config.sandbox) {
@@ -68,8 +73,21 @@ async function main(): Promise<void> {
     return;
   }
 
+  // One safety state per process (tokens, locks, API budget): Redis shared by replicas, or this process's memory.
+  const metrics = config.http.enabled ? await createPromMetrics() : NO_METRICS;
+  const state = await openState(config, log, metrics);
+  cleanups.push(() => state.close());
+  if (config.state) log.notice("safety state shared through Redis", { store: config.state.where, prefix: config.state.prefix });
+  else if (config.http.enabled) {
+    log.warning(
+      "TENCENTCLOUD_REDIS_STATE_URL is not set: confirmation tokens, restore locks and the API budget live in this " +
+        "process only, so several replicas would not share these guarantees (see the README's Running several replicas)",
+    );
+  }
   const runtime = createRuntime(config, log, {
     maxInflightPerCaller: config.http.enabled ? config.http.maxInflightPerCaller : undefined,
+    state,
+    metrics,
   });
   cleanups.unshift(async () => runtime.close());
   let closing = false;

@@ -23,18 +23,24 @@ export function withCallLog<T>(context: CallLogContext, fn: () => T): T {
 }
 
 /**
- * Logs go to stderr (one line each: time, level, message, key=value pairs) and to every attached sink (the
- * MCP logging notifications). stdout is never touched: it carries JSON-RPC only. Callers pass only the fields
+ * Logs go to stderr, one line each: time, level, message, key=value pairs; or, with `json` (HTTP mode), one JSON
+ * object per line (time, level, msg, and the fields: within a tool call its caller, tool and MCP request id, and
+ * a cloud request's Tencent requestId), so that one restore can be followed across replicas by a log pipeline.
+ * And to every attached sink (the MCP logging notifications). stdout is never touched: it carries JSON-RPC only. Callers pass only the fields
  * they mean to log; nothing here serialises whole objects, so a request body or a secret cannot slip in.
  */
 export class Logger {
   private level: number;
   private readonly sinks = new Set<LogSink>();
 
+  private readonly json: boolean;
+
   constructor(
     level: LogLevel,
     private readonly write: (line: string) => void = (line) => process.stderr.write(line),
+    options: { json?: boolean } = {},
   ) {
+    this.json = options.json ?? false;
     this.level = LOG_LEVELS.indexOf(level);
   }
 
@@ -77,6 +83,10 @@ export class Logger {
       }
     }
     if (LOG_LEVELS.indexOf(level) < this.level) return;
+    if (this.json) {
+      this.write(`${JSON.stringify({ time: new Date().toISOString(), level, ...record })}\n`);
+      return;
+    }
     const pairs = Object.entries(data)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${typeof v === "string" && /[\s"=]/.test(v) ? JSON.stringify(v) : v}`)

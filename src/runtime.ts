@@ -2,7 +2,9 @@ import type { RedisApi } from "./cloud/api.js";
 import { TencentRedisClient } from "./cloud/client.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./log.js";
+import { type Metrics, NO_METRICS } from "./metrics.js";
 import { createSafety, type Safety } from "./safety/index.js";
+import { MemoryState, type SafetyState } from "./safety/state/index.js";
 
 /**
  * What exists once per process, whatever the number of MCP sessions: the cloud client with its 20/s limiter,
@@ -12,6 +14,8 @@ import { createSafety, type Safety } from "./safety/index.js";
 export interface Runtime {
   api: RedisApi;
   safety: Safety;
+  /** Where calls, requests and restores are counted (HTTP mode's /metrics; nothing is kept in stdio mode). */
+  metrics: Metrics;
   /** The tool calls running in the process, whatever their session: a shutdown awaits them. */
   calls: CallTracker;
   /** Releases the API's sockets. */
@@ -22,13 +26,22 @@ export interface RuntimeOptions {
   api?: RedisApi;
   /** At most this many calls of one caller at once (HTTP); unlimited when absent (stdio). */
   maxInflightPerCaller?: number;
+  /**
+   * Tokens, locks and the API budget: Redis shared by replicas (safety/state openState), else this process's
+   * memory. Its owner closes it (index.ts).
+   */
+  state?: SafetyState;
+  metrics?: Metrics;
 }
 
 export function createRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Runtime {
-  const api = options.api ?? new TencentRedisClient(config, log);
+  const state = options.state ?? new MemoryState(config);
+  const metrics = options.metrics ?? NO_METRICS;
+  const api = options.api ?? new TencentRedisClient(config, log, { budget: state.budget, metrics });
   return {
     api,
-    safety: createSafety(config, log, { maxInflightPerCaller: options.maxInflightPerCaller }),
+    metrics,
+    safety: createSafety(config, log, { maxInflightPerCaller: options.maxInflightPerCaller, state }),
     calls: new CallTracker(),
     close: () => api.close(),
   };

@@ -8,6 +8,8 @@ import { createRuntime, type Runtime } from "./runtime.js";
 import { type Caller, LOCAL_CALLER } from "./safety/caller.js";
 import { registerTools } from "./tools/register.js";
 import type { ToolContext, ToolServices } from "./tools/shared.js";
+import type { Metrics } from "./metrics.js";
+import type { SafetyState } from "./safety/state/index.js";
 import { VERSION } from "./version.js";
 
 export interface ServerDeps {
@@ -17,6 +19,12 @@ export interface ServerDeps {
   runtime?: Runtime;
   /** The cloud API when no runtime is given; a TencentRedisClient for the config unless given. */
   api?: RedisApi;
+  /**
+   * Without a runtime: the process's safety state (tokens, locks, API budget; memory unless given) and metrics
+   * (none unless given) of the runtime built here. Their owner closes them.
+   */
+  state?: SafetyState;
+  metrics?: Metrics;
   /** Replaces the services of the runtime (the safety state) for tests. */
   services?: Partial<ToolServices>;
   /**
@@ -41,7 +49,7 @@ export interface CreatedServer {
 export function createServer(deps: ServerDeps): CreatedServer {
   const { config, log } = deps;
   const ownsRuntime = deps.runtime === undefined;
-  const runtime = deps.runtime ?? createRuntime(config, log, { api: deps.api });
+  const runtime = deps.runtime ?? createRuntime(config, log, { api: deps.api, state: deps.state, metrics: deps.metrics });
   const caller = deps.caller ?? LOCAL_CALLER;
   const server = new McpServer(
     { name: "tencentcloud-redis-mcp", title: "Tencent Cloud Redis restore", version: VERSION },
@@ -72,6 +80,7 @@ export function createServer(deps: ServerDeps): CreatedServer {
     api: runtime.api,
     log,
     server,
+    metrics: runtime.metrics,
     services: { safety: runtime.safety, ...deps.services },
     caller,
     logSink: sink,

@@ -273,6 +273,11 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     false,
     "The server could not write its audit log (TENCENTCLOUD_REDIS_AUDIT_LOG), so it refused to restore: nothing was sent. Ask the operator to fix the file or directory (permissions, disk space); the server's log names the cause.",
   ),
+  "ClientError.StateUnavailable": e(
+    "unavailable",
+    true,
+    "The shared safety state (Redis at TENCENTCLOUD_REDIS_STATE_URL) did not answer, so this change was refused and nothing was sent; reads still work. Retry in a little while; if it persists, ask the operator to check that Redis is running and reachable from the server (the server's log names the cause).",
+  ),
   "ClientError.InvalidArgument": e(
     "invalid_input",
     false,

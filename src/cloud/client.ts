@@ -17,7 +17,9 @@ import {
   type RestoreInstanceRequest,
   type RestoreInstanceResponse,
 } from "./api.js";
+import { type Metrics, NO_METRICS } from "../metrics.js";
 import { authHint } from "./auth-hints.js";
+import type { Budget } from "./budget.js";
 import { type CredentialInfo, CredentialSource } from "./credentials.js";
 import { CloudError, fromSdkError, withOverride } from "./errors.js";
 import { createAgent, serviceEndpoint } from "./http.js";
@@ -38,7 +40,8 @@ export class TencentRedisClient implements RedisApi {
   private sdk?: Promise<RedisModule>;
   private readonly clients = new Map<string, Promise<SdkClient>>();
   private readonly credentials: CredentialSource;
-  private readonly limiter: RateLimiter;
+  private readonly budget: Budget;
+  private readonly metrics: Metrics;
   /** One keep-alive pool for every call, created with the first client (node:https loads TLS: not at start). */
   private agent?: Promise<http.Agent>;
   private readonly retryBaseMs: number;
@@ -47,9 +50,15 @@ export class TencentRedisClient implements RedisApi {
   constructor(
     private readonly config: Config,
     private readonly log: Logger,
+    /**
+     * budget: the requests-per-second budget, this process's own RateLimiter unless one shared by replicas is
+     * given; metrics: where requests, latencies, throttling and retries are counted.
+     */
+    options: { budget?: Budget; metrics?: Metrics } = {},
   ) {
     this.credentials = new CredentialSource(config, log);
-    this.limiter = new RateLimiter(config.rateLimit);
+    this.budget = options.budget ?? new RateLimiter(config.rateLimit);
+    this.metrics = options.metrics ?? NO_METRICS;
     this.retryBaseMs = config.retryBaseMs;
     this.retryMaxMs = Math.max(config.retryBaseMs, 8000);
   }
@@ -101,10 +110,12 @@ export class TencentRedisClient implements RedisApi {
       } catch (caught) {
         const error = caught instanceof CloudError ? caught : fromSdkError(caught, noContext(this.config));
         error.attempts = attempt;
+        if (error.code.startsWith("RequestLimitExceeded")) this.metrics.throttled(action);
         if (attempt > this.config.maxRetries || !isRetryable(action, error) || opts.signal?.aborted) throw error;
         // The API counts requests per second: a throttled request waits at least a whole window.
         const floor = error.code.startsWith("RequestLimitExceeded") ? THROTTLE_WAIT_MS : 0;
         const delay = Math.max(floor, backoff(attempt, this.retryBaseMs, this.retryMaxMs));
+        this.metrics.retried(action);
         this.log.warning("retrying API call", {
           action,
           region: opts.region,
@@ -130,9 +141,10 @@ export class TencentRedisClient implements RedisApi {
     const creds = await this.credentials.get();
     const client = await this.client(opts.region);
     const queuedAt = performance.now();
-    const release = await this.limiter.acquire(action, opts.signal);
+    const release = await this.budget.acquire(action, opts.signal);
     const started = performance.now();
     const waitMs = Math.round(started - queuedAt);
+    this.metrics.budgetWait(this.budget.mode?.() ?? "local", (started - queuedAt) / 1000);
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new Error("timeout")), this.config.timeoutMs);
     // One controller for both the timeout and the caller's cancel (AbortSignal.any keeps composed signals alive
@@ -153,6 +165,7 @@ export class TencentRedisClient implements RedisApi {
         RequestId?: string;
       };
       this.log.info("api call", fields(response.RequestId));
+      this.metrics.cloudRequest(action, "ok", (performance.now() - started) / 1000);
       return response;
     } catch (caught) {
       let error = fromSdkError(caught, {
@@ -168,6 +181,7 @@ export class TencentRedisClient implements RedisApi {
         if (hint) error = withOverride(error, { hint });
       }
       this.log.info("api call failed", { ...fields(error.requestId), code: error.code, httpStatus: error.httpStatus });
+      this.metrics.cloudRequest(action, error.entry.category, (performance.now() - started) / 1000);
       throw error;
     } finally {
       clearTimeout(timer);

@@ -1,7 +1,7 @@
+import type { Budget, Release } from "./budget.js";
 import { CloudError } from "./errors.js";
 
-/** Releases a permit once the request it was taken for has its answer (or has failed). Safe to call twice. */
-export type Release = () => void;
+export type { Release } from "./budget.js";
 
 interface Lane {
   free: number;
@@ -19,7 +19,7 @@ interface Lane {
  * than a second apart, whatever the network's latency or our own event-loop delays: the limit cannot be
  * exceeded. The price is one round trip per window (on a 30 ms link, 20/s becomes about 19.4/s).
  */
-export class RateLimiter {
+export class RateLimiter implements Budget {
   private readonly lanes = new Map<string, Lane>();
   private readonly permits: number;
 
@@ -87,7 +87,7 @@ export class RateLimiter {
   }
 }
 
-function cancelled(): CloudError {
+export function cancelled(): CloudError {
   return new CloudError("ClientError.Cancelled", "The request was cancelled by the client", { notSent: true });
 }
 

@@ -71,6 +71,13 @@ export function renderText(r: DoctorReport, now = Date.now(), t: DoctorTexts = e
     ),
   );
   if (a && !a.writable) out.push(row("", t.auditUnwritable));
+  const st = s.sharedState;
+  out.push(
+    row(
+      L.sharedState,
+      st === null ? t.memoryState : st.reachable ? t.stateReachable(st.store) : t.stateUnreachable(st.store),
+    ),
+  );
   out.push("");
 
   out.push(t.sections.notes);

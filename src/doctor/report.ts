@@ -6,6 +6,7 @@ import { CloudError } from "../cloud/errors.js";
 import { serviceEndpoint } from "../cloud/http.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import { openState } from "../safety/state/index.js";
 import { ACTIONS_BY_TOOL, type CamPolicy, policyFor, WRITE_TOOLS } from "./policy.js";
 import { PROBES, type ProbeResult, runProbe, type Verdict } from "./probe.js";
 
@@ -48,6 +49,8 @@ export interface DoctorReport {
     readOnly: boolean;
     allowedInstances: string[] | "any";
     auditLog: { path: string; writable: boolean; reason?: string } | null;
+    /** The Redis of TENCENTCLOUD_REDIS_STATE_URL (address without credentials), when one is configured. */
+    sharedState: { store: string; reachable: boolean } | null;
   };
   /** Needed actions that are not allowed. */
   missing: string[];
@@ -79,6 +82,7 @@ export async function runDoctor(config: Config, log: Logger): Promise<DoctorRepo
       readOnly: config.readOnly,
       allowedInstances: config.allowedInstances ? [...config.allowedInstances] : "any",
       auditLog: config.auditLogPath ? auditLog(config.auditLogPath) : null,
+      sharedState: config.state ? await sharedState(config, log) : null,
     },
     missing: [],
     warnings: [],
@@ -103,7 +107,8 @@ export async function runDoctor(config: Config, log: Logger): Promise<DoctorRepo
     report.credentials.authenticates === true &&
     report.endpoint.reached &&
     report.missing.length === 0 &&
-    (report.settings.auditLog?.writable ?? true);
+    (report.settings.auditLog?.writable ?? true) &&
+    (report.settings.sharedState?.reachable ?? true);
   return report;
 }
 
@@ -175,6 +180,19 @@ function record(report: DoctorReport, action: string, result: ProbeResult): void
 function errorOf(caught: unknown): { code: string; message: string } {
   if (caught instanceof CloudError) return { code: caught.code, message: caught.message };
   return { code: "ClientError.Internal", message: caught instanceof Error ? caught.message : String(caught) };
+}
+
+/** Whether the shared state's Redis answers (connected and authenticated); nothing is written to it. */
+async function sharedState(config: Config, log: Logger): Promise<{ store: string; reachable: boolean }> {
+  const state = await openState(config, log);
+  try {
+    state.assertAvailable();
+    return { store: config.state?.where ?? "", reachable: true };
+  } catch {
+    return { store: config.state?.where ?? "", reachable: false };
+  } finally {
+    await state.close();
+  }
 }
 
 /** Whether the audit log can be appended to (without creating it). */

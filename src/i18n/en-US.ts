@@ -47,6 +47,7 @@ export const enUS: Messages = {
       readOnly: "read-only",
       allowlist: "allowlist",
       auditLog: "audit log",
+      sharedState: "shared state",
       needed: "needed by",
     },
     source: ({ text }) => text,
@@ -87,6 +88,10 @@ export const enUS: Messages = {
     notAuthenticated: (code, message) => `the credentials were refused: ${code}: ${message}`,
     noCredentials: (code, message) => `no usable credentials: ${code}: ${message}`,
     auditUnwritable: "the audit log cannot be written: restores would be refused (ClientError.AuditLogUnavailable)",
+    stateReachable: (store: string) => `${store} (reachable)`,
+    stateUnreachable: (store: string) =>
+      `${store} (NOT reachable: restores would be refused with ClientError.StateUnavailable; the log above names the cause)`,
+    memoryState: "this process's memory (TENCENTCLOUD_REDIS_STATE_URL not set)",
   },
   demo: {
     title: "tencentcloud-redis-mcp demo: a restore drill in the sandbox (no Tencent Cloud account needed)",

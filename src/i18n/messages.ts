@@ -86,6 +86,7 @@ export interface DoctorTexts {
     readOnly: string;
     allowlist: string;
     auditLog: string;
+    sharedState: string;
     needed: string;
   };
   /** A credential source by its kind (environment, profile, tke-oidc, cvm-role, assumed-role); `text` is the English. */
@@ -114,4 +115,8 @@ export interface DoctorTexts {
   notAuthenticated(code: string, message: string): string;
   noCredentials(code: string, message: string): string;
   auditUnwritable: string;
+  /** The shared state's Redis (its address without credentials) answers, or not; or no Redis is configured. */
+  stateReachable(store: string): string;
+  stateUnreachable(store: string): string;
+  memoryState: string;
 }

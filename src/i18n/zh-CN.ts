@@ -61,6 +61,7 @@ export const zhCN: Messages = {
       readOnly: "只读",
       allowlist: "允许的实例",
       auditLog: "审计日志",
+      sharedState: "共享状态",
       needed: "用于",
     },
     source: ({ kind, text, path, roleArn, sessionName }) =>
@@ -107,6 +108,10 @@ export const zhCN: Messages = {
     notAuthenticated: (code, message) => `凭证被拒绝：${code}：${message}`,
     noCredentials: (code, message) => `没有可用的凭证：${code}：${message}`,
     auditUnwritable: "无法写入审计日志：恢复将被拒绝（ClientError.AuditLogUnavailable）",
+    stateReachable: (store: string) => `${store}（可连接）`,
+    stateUnreachable: (store: string) =>
+      `${store}（无法连接：恢复将被拒绝（ClientError.StateUnavailable）；原因见上方日志）`,
+    memoryState: "本进程内存（未设置 TENCENTCLOUD_REDIS_STATE_URL）",
   },
   demo: {
     title: "tencentcloud-redis-mcp 演示：在沙箱中演练一次恢复（无需腾讯云账号）",

@@ -1,28 +1,36 @@
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { AuditLog } from "./audit.js";
-import { ConfirmTokens } from "./confirm.js";
 import { CallerGate } from "./fairness.js";
-import { InflightLocks } from "./inflight.js";
 import { KnownTasks } from "./known-tasks.js";
+import { MemoryState } from "./state/memory.js";
+import type { LockStore, SafetyState, TokenStore } from "./state/types.js";
 
 /**
  * The safety state of one server process: confirmation tokens, per-instance restore locks, the audit log, the
  * tasks it knows (their kind, for check_task), and (HTTP) the per-caller fairness gate. Shared by every session.
  */
 export interface Safety {
-  tokens: ConfirmTokens;
-  locks: InflightLocks;
+  tokens: TokenStore;
+  locks: LockStore;
   audit: AuditLog;
+  /** Where tokens and locks live (memory, or Redis shared by replicas); changes call assertAvailable first. */
+  state: SafetyState;
   tasks: KnownTasks;
   gate?: CallerGate;
 }
 
-export function createSafety(config: Config, log: Logger, options: { maxInflightPerCaller?: number } = {}): Safety {
+export function createSafety(
+  config: Config,
+  log: Logger,
+  options: { maxInflightPerCaller?: number; state?: SafetyState } = {},
+): Safety {
+  const state = options.state ?? new MemoryState(config);
   return {
-    tokens: new ConfirmTokens(config.confirmTtlMs),
-    locks: new InflightLocks(),
+    tokens: state.tokens,
+    locks: state.locks,
     audit: new AuditLog(config.auditLogPath, log),
+    state,
     tasks: new KnownTasks(),
     ...(options.maxInflightPerCaller !== undefined ? { gate: new CallerGate(options.maxInflightPerCaller) } : {}),
   };

@@ -51,6 +51,7 @@ export const backupInstance = defineTool({
       throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not back up.", { notSent: true });
     }
     assertInstanceAllowed(config, args.instanceId);
+    ctx.services.safety.state.assertAvailable(); // a change: fail closed while the shared state is unreachable
     const region = resolveRegion(args.region, config);
     const remark = args.remark ?? `undo point ${toBeijing(Date.now())}`;
     const request = {

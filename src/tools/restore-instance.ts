@@ -132,6 +132,7 @@ export const restoreInstance = defineTool({
     try {
       const out = await restore(args as RestoreArgs, ctx, extra, record, progress);
       ctx.services.safety.audit.write(record);
+      ctx.metrics.restore(record.outcome);
       return out;
     } catch (caught) {
       const error = caught instanceof CloudError ? caught : undefined;
@@ -140,6 +141,7 @@ export const restoreInstance = defineTool({
       record.message = error?.message;
       record.requestId = error?.requestId;
       ctx.services.safety.audit.write(record);
+      ctx.metrics.restore(record.outcome);
       throw caught;
     }
   },
@@ -159,6 +161,7 @@ async function restore(
     throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not restore.", { notSent: true });
   }
   assertInstanceAllowed(config, args.instanceId);
+  ctx.services.safety.state.assertAvailable(); // fail closed while the shared state is unreachable
   const region = resolveRegion(args.region, config);
   const target = { region, instanceId: args.instanceId, backupId: args.backupId };
   const binding = { caller: record.caller, ...target };
@@ -170,17 +173,24 @@ async function restore(
     record.passwordSource = pf.password.source;
     noteUndo(record, pf);
     audit.assertWritable(); // refuse now rather than after the human agreed
-    const { token, expiresAt } = tokens.issue(binding);
+    const { token, expiresAt } = await tokens.issue(binding);
     record.outcome = "planned";
     return plan(pf, token, expiresAt, messages(config.language));
   }
-  if (config.confirmMode === "token") tokens.consume(args.confirmToken ?? "", binding);
+  if (config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
 
-  const release = locks.acquire(region, args.instanceId, {
-    backupId: args.backupId,
-    confirm: config.confirmMode,
-    startedAt: Date.now(),
-  });
+  const lock = await locks
+    .acquire(region, args.instanceId, {
+      caller: record.caller,
+      backupId: args.backupId,
+      confirm: config.confirmMode,
+      startedAt: Date.now(),
+    })
+    .catch((caught: unknown) => {
+      if (caught instanceof CloudError && caught.code === "ResourceUnavailable.InstanceLockedError") ctx.metrics.lock("refused");
+      throw caught;
+    });
+  ctx.metrics.lock("acquired");
   try {
     let pf = await check(true);
     if (config.confirmMode === "elicit") {
@@ -191,10 +201,11 @@ async function restore(
     record.passwordSource = pf.password.source;
     noteUndo(record, pf);
     audit.assertWritable();
+    await lock.assertHeld(); // the preflight (and a human) took time: still ours, right before sending
     progress.sent = true;
     return await submit(ctx, pf, record);
   } finally {
-    release();
+    await lock.release();
   }
 }
 

@@ -6,6 +6,7 @@ import { ERROR_CATEGORIES } from "../cloud/catalog.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config, LogLevel, ToolName } from "../config.js";
 import { type Logger, type LogSink, withCallLog } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import type { Extra } from "../request.js";
 import { assertScope, type Caller, callerFromAuthInfo, requiredScope } from "../safety/caller.js";
 import type { Safety } from "../safety/index.js";
@@ -17,6 +18,8 @@ export interface ToolContext {
   api: RedisApi;
   log: Logger;
   server: McpServer;
+  /** Where calls, restores and locks are counted (HTTP mode's /metrics). */
+  metrics: Metrics;
   /** Extra collaborators a tool needs (safety state, clocks); shared by every server of the process. */
   services: ToolServices;
   /** Whom the server (session) serves; a call's own caller is `callerOf(extra, ctx)`. */
@@ -109,7 +112,7 @@ export async function runTool(
   extra: Extra,
 ): Promise<CallToolResult> {
   const caller = callerOf(extra, ctx);
-  const fields = { caller: caller.id, tool: definition.name };
+  const fields = { caller: caller.id, tool: definition.name, mcpRequestId: String(extra.requestId) };
   return withCallLog({ fields, sink: ctx.logSink }, async () => {
     const started = performance.now();
     let release: (() => void) | undefined;
@@ -119,6 +122,7 @@ export async function runTool(
       const parsed = await validateArguments(definition.name, inputSchema, args);
       release = await ctx.services.safety.gate?.acquire(caller.id, extra.signal);
       const out = await definition.handler(parsed as never, ctx, extra);
+      ctx.metrics.toolCall(definition.name, "ok");
       result = { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
     } catch (caught) {
       const error = asCloudError(caught);
@@ -126,6 +130,7 @@ export async function runTool(
         ctx.log.error("tool failed unexpectedly", { error: describeUnexpected(caught) });
       }
       const body = error.toBody();
+      ctx.metrics.toolCall(definition.name, body.category);
       const text = `Error ${body.code}: ${body.message}${body.requestId ? ` (RequestId ${body.requestId})` : ""}\nHint: ${body.hint}`;
       result = { isError: true, content: [{ type: "text", text }], structuredContent: { error: body } };
     } finally {

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "../config.js";
 import type { Authenticator } from "../http/auth.js";
 import { McpEndpoint } from "../http/mcp.js";
+import { serveMetrics } from "../http/metrics.js";
 import { RPC, sendJson, sendRpcError } from "../http/respond.js";
 import { allowedHostnames, answerPreflight, checkHostAndOrigin, corsHeaders, isLoopback } from "../http/web-safety.js";
 import type { Logger } from "../log.js";
@@ -60,6 +61,15 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
       if (!metadata)
         return sendJson(res, 404, { error: "not_found", error_description: "This server does not use OAuth" });
       return sendJson(res, 200, metadata, { "Cache-Control": "max-age=300" });
+    }
+    if (path === "/metrics") {
+      return serveMetrics(req, res, {
+        metrics: runtime.metrics,
+        authenticator,
+        public: http.metricsPublic,
+        sessions: () => endpoint.sessions.size,
+        log,
+      });
     }
     if (path !== "/mcp")
       return sendJson(res, 404, { error: "not_found", error_description: "The MCP endpoint is /mcp" });

@@ -10,6 +10,7 @@ import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS } from "../../src/sandbox/seed.js";
 import { FakeSts } from "../helpers/credential-fakes.js";
 import { fakeEnv } from "../helpers/harness.js";
+import { startStateRedis } from "../helpers/state-redis.js";
 
 // The doctor against the fake, scenario by scenario: what it says, and its exit status.
 
@@ -195,6 +196,24 @@ describe("doctor", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("the shared state's Redis: reachable, or not ok", async () => {
+    const redis = await startStateRedis();
+    try {
+      const ok = await doctor({ TENCENTCLOUD_REDIS_STATE_URL: redis.url });
+      expect(ok.settings.sharedState).toEqual({ store: `redis://127.0.0.1:${redis.port}`, reachable: true });
+      expect(ok.ok).toBe(true);
+      expect(renderText(ok)).toContain(`shared state`);
+      await redis.kill();
+      const down = await doctor({ TENCENTCLOUD_REDIS_STATE_URL: redis.url });
+      expect(down.settings.sharedState).toMatchObject({ reachable: false });
+      expect(down.ok).toBe(false);
+      expect(renderText(down)).toMatch(/NOT reachable/);
+      expect((await doctor()).settings.sharedState).toBeNull();
+    } finally {
+      await redis.close();
+    }
+  }, 30_000);
 
   it("the built command: --json prints one object on stdout, exit 0 when all works and 1 when not", async () => {
     const entry = path.resolve("dist/index.js");

@@ -68,7 +68,7 @@ describe("dist/index.js --http in a child process", () => {
       expect(fake.count("RestoreInstance")).toBe(1);
 
       const written = [child.stderr(), child.stdout(), readFileSync(audit, "utf8"), ...responses].join("\n");
-      expect(written).toContain("caller=token:bot");
+      expect(child.stderr()).toContain('"caller":"token:bot"'); // JSON lines in HTTP mode
       for (const secret of [token, SANDBOX_CREDENTIALS.secretKey, ORDERS_PASSWORD]) {
         expect(secret.length).toBeGreaterThan(5);
         expect(written).not.toContain(secret);
@@ -153,7 +153,7 @@ describe("dist/index.js --http in a child process", () => {
     try {
       const c = await connectHttp(child.url);
       expect((await c.call("list_instances")).isError).toBeFalsy();
-      expect(await until(() => child.stderr().includes("caller=anonymous"), 3000)).toBe(true);
+      expect(await until(() => child.stderr().includes('"caller":"anonymous"'), 3000)).toBe(true);
       await c.close();
       child.child.kill("SIGINT");
       expect(await child.exited).toBe(0);

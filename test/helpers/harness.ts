@@ -3,6 +3,8 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import { Logger } from "../../src/log.js";
+import type { Metrics } from "../../src/metrics.js";
+import type { SafetyState } from "../../src/safety/state/index.js";
 import { FakeCloud, type FakeCloudOptions } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../../src/sandbox/seed.js";
 import { createServer, type CreatedServer } from "../../src/server.js";
@@ -24,6 +26,9 @@ export interface HarnessOptions {
   /** An already running fake to share. */
   sharedFake?: FakeCloud;
   client?: ClientOptions;
+  /** The process's safety state (default: memory) and metrics (default: none), as index.ts would give them. */
+  state?: SafetyState;
+  metrics?: Metrics;
 }
 
 /** The environment that points a server at a fake with the sandbox credentials. */
@@ -49,7 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig([], fakeEnv(fake, options.env));
   const logLines: string[] = [];
   const log = new Logger(config.logLevel, (line) => logLines.push(line));
-  const created = createServer({ config, log });
+  const created = createServer({ config, log, state: options.state, metrics: options.metrics });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "test-client", version: "1.0.0" }, options.client);
   await Promise.all([created.server.connect(serverTransport), client.connect(clientTransport)]);

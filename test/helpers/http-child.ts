@@ -35,7 +35,8 @@ export async function startHttpChild(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not log its URL in time:\n${stderr}`)), timeoutMs);
     const look = () => {
-      const m = /listening \(Streamable HTTP\) url=(\S+)/.exec(stderr);
+      // HTTP mode logs JSON lines: {"time":...,"msg":"tencentcloud-redis-mcp listening (Streamable HTTP)","url":...}
+      const m = /listening \(Streamable HTTP\)","url":"([^"]+)"/.exec(stderr);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve(m[1]);

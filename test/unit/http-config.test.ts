@@ -5,7 +5,7 @@ import { LOCAL_CALLER, requiredScope } from "../../src/safety/caller.js";
 import { TOOLS } from "../../src/tools/index.js";
 
 describe("the HTTP transport's configuration", () => {
-  it("defaults: off, 127.0.0.1:8787, sessions, 1800 s idle, 1000 sessions, 8 calls per caller, no extra hosts or CORS", () => {
+  it("defaults: off, 127.0.0.1:8787, sessions, 1800 s idle, 1000 sessions, 8 calls per caller, no extra hosts or CORS, /metrics not public", () => {
     const { http } = loadConfig([], {});
     expect(http).toEqual({
       enabled: false,
@@ -17,6 +17,7 @@ describe("the HTTP transport's configuration", () => {
       maxInflightPerCaller: 8,
       allowedHosts: [],
       allowedOrigins: [],
+      metricsPublic: false,
     });
   });
 

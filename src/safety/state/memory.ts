@@ -1,0 +1,37 @@
+import type { Budget } from "../../cloud/budget.js";
+import { RateLimiter } from "../../cloud/limiter.js";
+import type { Config } from "../../config.js";
+import { type Binding, ConfirmTokens } from "../confirm.js";
+import { InflightLocks } from "../inflight.js";
+import type { HeldLock, LockDetails, LockStore, SafetyState, TokenStore } from "./types.js";
+
+/**
+ * The safety state in this process's memory (no TENCENTCLOUD_REDIS_STATE_URL): tokens, locks and the 20/s
+ * budget hold for this process only. Always available.
+ */
+export class MemoryState implements SafetyState {
+  readonly kind = "memory";
+  readonly tokens: TokenStore;
+  readonly locks: LockStore;
+  readonly budget: Budget;
+
+  constructor(config: Pick<Config, "confirmTtlMs" | "rateLimit">, now: () => number = Date.now) {
+    const tokens = new ConfirmTokens(config.confirmTtlMs, now);
+    const locks = new InflightLocks();
+    this.tokens = {
+      issue: async (binding: Binding) => tokens.issue(binding),
+      consume: async (token: string, binding: Binding) => tokens.consume(token, binding),
+    };
+    this.locks = {
+      async acquire(region: string, instanceId: string, details: LockDetails): Promise<HeldLock> {
+        const release = locks.acquire(region, instanceId, details);
+        return { assertHeld: async () => {}, release: async () => release() };
+      },
+    };
+    this.budget = new RateLimiter(config.rateLimit);
+  }
+
+  assertAvailable(): void {}
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,46 @@
+// The Lua scripts of the Redis state. Each runs atomically in Redis: no other command of any replica runs
+// between its reads and its writes. Time comes from Redis (TIME), never from a replica's clock.
+
+/** KEYS[1] lock, ARGV[1] value (holds the owner's unique id), ARGV[2] expiry ms. Returns false if taken, else the holder's value. */
+export const LOCK_ACQUIRE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+return redis.call('GET', KEYS[1])`;
+
+/** Compare-and-delete: KEYS[1] lock, ARGV[1] our value. 1 if it was ours and is gone. */
+export const LOCK_RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** Compare-and-renew: KEYS[1] lock, ARGV[1] our value, ARGV[2] expiry ms. 1 if still ours (and renewed). */
+export const LOCK_RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
+/**
+ * Budget slots, up to ARGV[5] of them at once. KEYS[1] the action's sorted set (member: one request; score:
+ * when its slot frees, ms). ARGV[1] limit, ARGV[2] member prefix (members are prefix:1..n), ARGV[3] how long
+ * an unanswered request holds its slot (ms), ARGV[4] longest wait to suggest (ms), ARGV[5] slots wanted.
+ * Returns {n, 0} when n >= 1 slots were granted, else {0, ms to wait before asking again}.
+ */
+export const BUDGET_ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local free = tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])
+if free > 0 then
+  local n = math.min(free, tonumber(ARGV[5]))
+  for i = 1, n do redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2] .. ':' .. i) end
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 1000)
+  return {n, 0}
+end
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, math.max(1, math.min(tonumber(first[2]) - now, tonumber(ARGV[4])))}`;
+
+/**
+ * The request has its answer: its slot frees one window from now. KEYS[1] the action's set, ARGV[1] member,
+ * ARGV[2] window ms. A slot already gone (held past its expiry) is not brought back.
+ */
+export const BUDGET_RELEASE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])`;

@@ -1,0 +1,83 @@
+import type { Budget } from "../../cloud/budget.js";
+import { CloudError } from "../../cloud/errors.js";
+import type { Binding } from "../confirm.js";
+
+/** Issues and spends confirmation tokens (TENCENTCLOUD_REDIS_CONFIRM=token). */
+export interface TokenStore {
+  issue(binding: Binding): Promise<{ token: string; expiresAt: number }>;
+  /**
+   * Spends the token: of any number of concurrent presentations, on any replica, exactly one gets past this.
+   * Throws ClientError.ConfirmationInvalid unless it was alive and bound to exactly `binding`.
+   */
+  consume(token: string, binding: Binding): Promise<void>;
+}
+
+/** Who holds an instance's restore lock: shown to a second caller that is refused. */
+export interface LockDetails {
+  caller?: string;
+  backupId: string;
+  confirm: string;
+  startedAt: number;
+}
+
+export interface HeldLock {
+  /** Throws ClientError.StateUnavailable unless the lock is still ours (checked right before sending). */
+  assertHeld(): Promise<void>;
+  /** Gives the lock back (only if still ours). Never throws. */
+  release(): Promise<void>;
+}
+
+/** The per-instance restore lock: one restore of an instance in flight at a time, across every replica. */
+export interface LockStore {
+  /** Takes the lock or throws ResourceUnavailable.InstanceLockedError naming the holder (or StateUnavailable). */
+  acquire(region: string, instanceId: string, details: LockDetails): Promise<HeldLock>;
+}
+
+/**
+ * The safety state of a server process: in its own memory, or in Redis and shared by every replica
+ * (TENCENTCLOUD_REDIS_STATE_URL). One per process, shared by all of its MCP sessions.
+ */
+export interface SafetyState {
+  readonly kind: "memory" | "redis";
+  readonly tokens: TokenStore;
+  readonly locks: LockStore;
+  /** The API budget the cloud client takes its permits from. */
+  readonly budget: Budget;
+  /**
+   * Throws ClientError.StateUnavailable when the shared state cannot be used right now. Every tool that
+   * changes an instance calls it first (fail closed); read tools do not need it.
+   */
+  assertAvailable(): void;
+  close(): Promise<void>;
+}
+
+/** The error of a change refused because the shared state store is not answering. Nothing was sent. */
+export function stateUnavailable(reason: string): CloudError {
+  return new CloudError(
+    "ClientError.StateUnavailable",
+    `The shared safety state (Redis, TENCENTCLOUD_REDIS_STATE_URL) is not available (${reason}), so this change ` +
+      "is refused: without it the guarantees across replicas cannot hold. Nothing was sent.",
+    { notSent: true },
+  );
+}
+
+/** The refusal of a second restore of an instance while one is in flight (on this replica or another). */
+export function instanceLocked(instanceId: string, holder: LockDetails, where: "here" | "shared"): CloudError {
+  const by = holder.caller ? ` by ${holder.caller}` : "";
+  const started = new Date(holder.startedAt).toISOString();
+  return new CloudError(
+    "ResourceUnavailable.InstanceLockedError",
+    `Refused: a restore of ${instanceId} (started${by} at ${started}) is already in progress ` +
+      `${where === "here" ? "here" : "on this server or another replica"}. Nothing was sent.`,
+    {
+      notSent: true,
+      override: {
+        retryable: true,
+        hint:
+          `Another restore_instance call for ${instanceId} (backup ${holder.backupId}${by}, confirmation ` +
+          `${holder.confirm}, started ${started}) has not finished. Wait for its result and follow its taskId with ` +
+          "check_task; only if a restore is still wanted once it has ended, call again.",
+      },
+    },
+  );
+}
