@@ -114,16 +114,17 @@ export type TaskKind = "restore" | "backup" | "other";
  * "012", FLOW_AUTOBACKUP "017"); the names are accepted too, should some region answer with them.
  * DescribeTaskInfo's TaskType is free text and is never read for this.
  */
-const TASK_KINDS: Readonly<Record<string, TaskKind>> = {
-  "010": "restore",
-  FLOW_RESTOREBACKUP: "restore",
-  "012": "backup",
-  FLOW_BACKUPINSTANCE: "backup",
-  "017": "backup",
-  FLOW_AUTOBACKUP: "backup",
-};
+const TASK_KINDS: ReadonlyMap<string, TaskKind> = new Map([
+  ["010", "restore"],
+  ["FLOW_RESTOREBACKUP", "restore"],
+  ["012", "backup"],
+  ["FLOW_BACKUPINSTANCE", "backup"],
+  ["017", "backup"],
+  ["FLOW_AUTOBACKUP", "backup"],
+]);
 
-export const taskKindOf = (taskType: string | undefined): TaskKind => TASK_KINDS[taskType ?? ""] ?? "other";
+export const taskKindOf = (taskType: string | undefined): TaskKind =>
+  TASK_KINDS.get(String(taskType ?? "").trim()) ?? "other";
 
 /** A TaskId as the API answers it (an integer or a string of digits) as a number, else undefined. */
 export function parseTaskId(value: unknown): number | undefined {

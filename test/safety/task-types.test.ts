@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TencentRedisClient } from "../../src/cloud/client.js";
 import { loadConfig } from "../../src/config.js";
+import { taskKindOf } from "../../src/cloud/views.js";
 import { Logger } from "../../src/log.js";
 import { isRestoreTask, restoreTaskIds } from "../../src/safety/tasks.js";
 import { FakeCloud } from "../../src/sandbox/fake.js";
@@ -16,6 +17,16 @@ describe("finding restore tasks by their type code", () => {
     expect(isRestoreTask({ TaskType: "FLOW_RESTOREBACKUP" })).toBe(true);
     for (const other of ["012", "017", "037", "10", "0100", "redis备份恢复流程", ""]) {
       expect(isRestoreTask({ TaskType: other })).toBe(false);
+    }
+  });
+
+  it("one table names the kinds (restore, backup, other), and an odd word is other, never a prototype's member", () => {
+    expect(taskKindOf("010")).toBe("restore");
+    expect(taskKindOf(" 010 ")).toBe("restore");
+    expect(taskKindOf("012")).toBe("backup");
+    expect(taskKindOf("017")).toBe("backup");
+    for (const odd of ["037", "constructor", "toString", "__proto__", "hasOwnProperty", "", undefined]) {
+      expect(taskKindOf(odd)).toBe("other");
     }
   });
 
