@@ -97,9 +97,9 @@ export function toUndoBackup(b: ApiBackup, now = Date.now()): UndoBackup {
   return undo;
 }
 
-/** How to undo a restore, in one line. */
+/** How to undo a restore, in one line ("restore backup …, taken … ago; writes after it are lost"). */
 export function undoText(undo: UndoBackup): string {
-  return `undo: restore backup ${undo.backupId}, taken ${undo.age} ago; writes after it are lost`;
+  return `restore backup ${undo.backupId}, taken ${undo.age} ago; writes after it are lost`;
 }
 
 /** Whether a backup can be restored now (normal and not locked). */
