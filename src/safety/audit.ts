@@ -64,7 +64,8 @@ export class AuditLog {
     try {
       closeSync(this.open(this.path));
     } catch (caught) {
-      this.log.error(`audit log cannot be written: refusing to ${change}`, { path: this.path, reason: reason(caught) });
+      const verb = change === "backup" ? "back up" : "restore";
+      this.log.error(`audit log cannot be written: refusing to ${verb}`, { path: this.path, reason: reason(caught) });
       throw new CloudError(
         "ClientError.AuditLogUnavailable",
         `The audit log cannot be written (${reason(caught)}), so the ${change} is refused. Nothing was sent.`,
