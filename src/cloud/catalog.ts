@@ -271,7 +271,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   "ClientError.AuditLogUnavailable": e(
     "unavailable",
     false,
-    "The server could not write its audit log (TENCENTCLOUD_REDIS_AUDIT_LOG), so it refused to restore: nothing was sent. Ask the operator to fix the file or directory (permissions, disk space); the server's log names the cause.",
+    "The server could not write its audit log (TENCENTCLOUD_REDIS_AUDIT_LOG), so it refused the change (restore or backup): nothing was sent. Ask the operator to fix the file or directory (permissions, disk space); the server's log names the cause.",
   ),
   "ClientError.StateUnavailable": e(
     "unavailable",

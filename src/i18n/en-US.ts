@@ -87,10 +87,10 @@ export const enUS: Messages = {
     unreached: (code, message) => `the API could not be reached: ${code}: ${message}`,
     notAuthenticated: (code, message) => `the credentials were refused: ${code}: ${message}`,
     noCredentials: (code, message) => `no usable credentials: ${code}: ${message}`,
-    auditUnwritable: "the audit log cannot be written: restores would be refused (ClientError.AuditLogUnavailable)",
+    auditUnwritable: "the audit log cannot be written: restores and backups would be refused (ClientError.AuditLogUnavailable)",
     stateReachable: (store: string) => `${store} (reachable)`,
     stateUnreachable: (store: string) =>
-      `${store} (NOT reachable: restores would be refused with ClientError.StateUnavailable; the log above names the cause)`,
+      `${store} (NOT reachable: restores and backups would be refused with ClientError.StateUnavailable; the log above names the cause)`,
     memoryState: "this process's memory (TENCENTCLOUD_REDIS_STATE_URL not set)",
   },
   demo: {

@@ -107,10 +107,10 @@ export const zhCN: Messages = {
     unreached: (code, message) => `无法连接 API：${code}：${message}`,
     notAuthenticated: (code, message) => `凭证被拒绝：${code}：${message}`,
     noCredentials: (code, message) => `没有可用的凭证：${code}：${message}`,
-    auditUnwritable: "无法写入审计日志：恢复将被拒绝（ClientError.AuditLogUnavailable）",
+    auditUnwritable: "无法写入审计日志：恢复和备份将被拒绝（ClientError.AuditLogUnavailable）",
     stateReachable: (store: string) => `${store}（可连接）`,
     stateUnreachable: (store: string) =>
-      `${store}（无法连接：恢复将被拒绝（ClientError.StateUnavailable）；原因见上方日志）`,
+      `${store}（无法连接：恢复和备份将被拒绝（ClientError.StateUnavailable）；原因见上方日志）`,
     memoryState: "本进程内存（未设置 TENCENTCLOUD_REDIS_STATE_URL）",
   },
   demo: {

@@ -5,20 +5,31 @@ import type { Logger } from "../log.js";
 import type { PasswordSource } from "./password.js";
 
 /**
- * planned: a confirmation token was issued (token mode, nothing sent); submitted: RestoreInstance answered a
- * TaskId; recovered: its answer was lost but the task was found; refused: stopped before RestoreInstance was
- * sent; failed: the API answered an error; outcome_unknown: sent, no answer, and no task found.
+ * planned: a confirmation token was issued (token mode, nothing sent); submitted: RestoreInstance (or
+ * ManualBackupInstance) answered a TaskId; recovered: its answer was lost but the task was found; refused:
+ * stopped before the request was sent; failed: the API answered an error; outcome_unknown: sent, no answer (and
+ * no task found).
  */
 export type AuditOutcome = "planned" | "submitted" | "recovered" | "refused" | "failed" | "outcome_unknown";
 
+/** The tools whose calls are audited: every call that changes an instance. */
+export type AuditEvent = "restore_instance" | "backup_instance";
+
 /** One line of the audit log. Only these fields are written: never a password, key or token. */
 export interface AuditRecord {
+  /** The tool; restore_instance when not given. */
+  event?: AuditEvent;
   /** Who made the call (token:<name>, oauth:<sub>, anonymous, local). */
   caller: string;
   region?: string;
   instanceId: string;
-  backupId: string;
-  confirm: ConfirmMode;
+  /** restore_instance: the backup restored. */
+  backupId?: string;
+  /** restore_instance: how the restore was confirmed. */
+  confirm?: ConfirmMode;
+  /** backup_instance: the new backup's remark, and how long it is kept. */
+  remark?: string;
+  storageDays?: number;
   outcome: AuditOutcome;
   errorCode?: string;
   message?: string;
@@ -31,9 +42,9 @@ export interface AuditRecord {
 }
 
 /**
- * The audit log (TENCENTCLOUD_REDIS_AUDIT_LOG): one JSON line per restore_instance call, appended and
- * fsync'ed before the call returns. The file is created with mode 0600. A restore is refused when the log
- * cannot be written (`assertWritable` runs right before RestoreInstance), so no restore goes unrecorded.
+ * The audit log (TENCENTCLOUD_REDIS_AUDIT_LOG): one JSON line per restore_instance and backup_instance call,
+ * appended and fsync'ed before the call returns. The file is created with mode 0600. A change is refused when
+ * the log cannot be written (`assertWritable` runs right before the request is sent), so none goes unrecorded.
  */
 export class AuditLog {
   private warnedMode = false;
@@ -48,15 +59,16 @@ export class AuditLog {
   }
 
   /** Proves the file can be opened for appending (creating it); throws ClientError.AuditLogUnavailable. */
-  assertWritable(): void {
+  assertWritable(change: "restore" | "backup" = "restore"): void {
     if (!this.path) return;
     try {
       closeSync(this.open(this.path));
     } catch (caught) {
-      this.log.error("audit log cannot be written: refusing to restore", { path: this.path, reason: reason(caught) });
+      const verb = change === "backup" ? "back up" : "restore";
+      this.log.error(`audit log cannot be written: refusing to ${verb}`, { path: this.path, reason: reason(caught) });
       throw new CloudError(
         "ClientError.AuditLogUnavailable",
-        `The audit log cannot be written (${reason(caught)}), so the restore is refused. Nothing was sent.`,
+        `The audit log cannot be written (${reason(caught)}), so the ${change} is refused. Nothing was sent.`,
         { notSent: true },
       );
     }
@@ -67,12 +79,14 @@ export class AuditLog {
     if (!this.path) return true;
     const line = `${JSON.stringify({
       time: new Date().toISOString(),
-      event: "restore_instance",
+      event: record.event ?? "restore_instance",
       caller: record.caller,
       region: record.region,
       instanceId: record.instanceId,
       backupId: record.backupId,
       confirm: record.confirm,
+      remark: record.remark,
+      storageDays: record.storageDays,
       outcome: record.outcome,
       errorCode: record.errorCode,
       message: record.message?.slice(0, 500),
@@ -92,6 +106,7 @@ export class AuditLog {
       this.log.error("audit log write failed", {
         path: this.path,
         reason: reason(caught),
+        event: record.event ?? "restore_instance",
         caller: record.caller,
         instanceId: record.instanceId,
         backupId: record.backupId,

@@ -31,7 +31,7 @@ export function createSafety(
     locks: state.locks,
     audit: new AuditLog(config.auditLogPath, log),
     state,
-    tasks: new KnownTasks(),
+    tasks: new KnownTasks(state.tasks),
     ...(options.maxInflightPerCaller !== undefined ? { gate: new CallerGate(options.maxInflightPerCaller) } : {}),
   };
 }

@@ -1,54 +1,70 @@
 import type { ApiBackup, RedisApi } from "../cloud/api.js";
-import { ALL_BACKUP_STATUSES, beijingToMs, parseTaskId, type TaskKind, taskKindOf, toBeijing } from "../cloud/views.js";
+import {
+  ALL_BACKUP_STATUSES,
+  backupTypeOfTask,
+  beijingToMs,
+  parseTaskId,
+  type TaskKind,
+  taskKindOf,
+  toBeijing,
+} from "../cloud/views.js";
+import type { KnownTask, TaskLedger } from "./state/types.js";
 
-/** What this server knows of a task: it started it, or learned its kind once. */
-export interface KnownTask {
-  kind: TaskKind;
-  region: string;
-  instanceId: string;
-  /** For a backup this server started: the Remark it was sent with (check_task names the new backup by it). */
+export type { KnownTask } from "./state/types.js";
+
+/** What check_task needs of a task: its kind and, for a backup, how to tell the backup it made. */
+export interface TaskFacts {
+  kind: TaskKind | "unknown";
+  /** The Remark of a backup started by backup_instance. */
   remark?: string;
+  /** The type of backup a backup task makes ("0" manual, "1" automatic), from DescribeTaskList. */
+  backupType?: "0" | "1";
 }
 
-/** Tasks remembered at once; the oldest go first beyond this. */
-const MAX_TASKS = 1000;
-
 /**
- * The tasks whose kind this server knows, in memory: the restores and backups it started, and the tasks it
- * looked up once with DescribeTaskList (check_task on a task started elsewhere: another server, the console).
+ * The tasks whose kind the server knows, kept in the safety state's ledger (this process's memory, or Redis
+ * shared by every replica): the restores and backups it started, and the tasks it looked up once with
+ * DescribeTaskList (check_task on a task started elsewhere: the console, or before the ledger kept it).
+ * Never fails a call: a ledger that cannot answer only means a lookup.
  */
 export class KnownTasks {
-  private readonly tasks = new Map<string, KnownTask>();
-  private readonly lookups = new Map<string, Promise<TaskKind | "unknown">>();
+  private readonly lookups = new Map<string, Promise<TaskFacts>>();
 
-  remember(taskId: number, task: KnownTask): void {
-    const key = `${task.region}/${taskId}`;
-    this.tasks.delete(key);
-    while (this.tasks.size >= MAX_TASKS) this.tasks.delete(this.tasks.keys().next().value as string);
-    this.tasks.set(key, task);
+  constructor(
+    private readonly ledger: TaskLedger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Remembers a task this server started (only non-secret fields). Never throws. */
+  async remember(taskId: number, task: Omit<KnownTask, "startedAt">): Promise<void> {
+    await this.ledger.remember(taskId, { ...task, startedAt: this.now() }).catch(() => {});
   }
 
-  get(taskId: number, region: string): KnownTask | undefined {
-    return this.tasks.get(`${region}/${taskId}`);
+  get(taskId: number, region: string): Promise<KnownTask | undefined> {
+    return this.ledger.get(taskId, region).catch(() => undefined);
   }
 
   /**
-   * The task's kind: remembered, else from `lookUp`, run once for concurrent calls and remembered when found.
+   * What is known of the task: from the ledger, else from `lookUp`, run once for concurrent calls of this
+   * process and remembered when found.
    */
-  async kindOf(
+  async factsOf(
     taskId: number,
     where: { region: string; instanceId: string },
-    lookUp: () => Promise<TaskKind | "unknown">,
-  ): Promise<TaskKind | "unknown"> {
-    const known = this.get(taskId, where.region);
-    if (known) return known.kind;
+    lookUp: () => Promise<TaskFacts>,
+  ): Promise<TaskFacts> {
+    const known = await this.get(taskId, where.region);
+    if (known) return known;
     const key = `${where.region}/${taskId}`;
     let pending = this.lookups.get(key);
     if (!pending) {
       pending = lookUp()
-        .then((kind) => {
-          if (kind !== "unknown") this.remember(taskId, { kind, region: where.region, instanceId: where.instanceId });
-          return kind;
+        .then(async (facts) => {
+          if (facts.kind !== "unknown") {
+            const { kind, backupType } = facts;
+            await this.remember(taskId, { kind, backupType, region: where.region, instanceId: where.instanceId });
+          }
+          return facts;
         })
         .finally(() => this.lookups.delete(key));
       this.lookups.set(key, pending);
@@ -63,13 +79,14 @@ const TASK_WINDOW_MS = 2 * 60_000;
 const BACKUP_SKEW_MS = 10 * 60_000;
 
 /**
- * The kind of a task this server did not start: DescribeTaskList (type codes) for the task's instance around its
- * StartTime. DescribeTaskInfo's own TaskType is free text and is not read. "unknown" when it cannot be found.
+ * The kind of a task this server did not start, and for a backup task the type of backup it makes:
+ * DescribeTaskList (type codes) for the task's instance around its StartTime. DescribeTaskInfo's own TaskType is
+ * free text and is not read. Kind "unknown" when it cannot be found.
  */
 export async function lookUpTaskKind(
   api: RedisApi,
   where: { region: string; instanceId: string; taskId: number; startMs: number; signal?: AbortSignal },
-): Promise<TaskKind | "unknown"> {
+): Promise<TaskFacts> {
   for (let offset = 0, page = 0; page < 3; page++) {
     const res = await api.describeTaskList(
       {
@@ -83,20 +100,31 @@ export async function lookUpTaskKind(
     );
     const tasks = res.Tasks ?? [];
     const found = tasks.find((t) => parseTaskId(t.TaskId) === where.taskId);
-    if (found) return taskKindOf(found.TaskType);
+    if (found) {
+      const backupType = backupTypeOfTask(found.TaskType);
+      return { kind: taskKindOf(found.TaskType), ...(backupType ? { backupType } : {}) };
+    }
     offset += tasks.length;
     if (tasks.length === 0 || offset >= (res.TotalCount ?? 0)) break;
   }
-  return "unknown";
+  return { kind: "unknown" };
 }
 
 /**
  * The backup a finished backup task made: for a backup_instance task, the newest manual backup of the instance
- * with its remark; for a backup task started elsewhere (no remark known), the newest backup started with it.
+ * with its remark; for a backup task started elsewhere (no remark known), the newest backup of its type (manual
+ * or automatic, when DescribeTaskList told it) started with it.
  */
 export async function findNewBackup(
   api: RedisApi,
-  where: { region: string; instanceId: string; remark?: string; startMs: number; signal?: AbortSignal },
+  where: {
+    region: string;
+    instanceId: string;
+    remark?: string;
+    backupType?: "0" | "1";
+    startMs: number;
+    signal?: AbortSignal;
+  },
 ): Promise<ApiBackup | undefined> {
   const res = await api.describeInstanceBackups(
     {
@@ -114,8 +142,11 @@ export async function findNewBackup(
   for (const b of res.BackupSet ?? []) {
     const ms = beijingToMs(b.StartTime);
     if (ms === undefined || ms < earliest || ms <= bestMs) continue;
-    // a backup_instance task: its manual backup, by remark; a task started elsewhere: any backup started with it
+    // a backup_instance task: its manual backup, by remark; a task started elsewhere: a backup of its type
     if (where.remark !== undefined && (String(b.BackupType) !== "0" || (b.Remark ?? "") !== where.remark)) continue;
+    if (where.remark === undefined && where.backupType !== undefined && String(b.BackupType) !== where.backupType) {
+      continue;
+    }
     best = b;
     bestMs = ms;
   }

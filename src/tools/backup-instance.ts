@@ -1,8 +1,18 @@
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
 import { parseTaskId, toBeijing } from "../cloud/views.js";
+import type { AuditRecord } from "../safety/audit.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
-import { defineTool, instanceIdSchema, regionSchema, resolveRegion, withError } from "./shared.js";
+import {
+  callerOf,
+  defineTool,
+  instanceIdSchema,
+  regionSchema,
+  resolveRegion,
+  type ToolContext,
+  type ToolOutput,
+  withError,
+} from "./shared.js";
 
 /** The API documents no limit for Remark; this one keeps it short, printable and easy to match in list_backups. */
 export const REMARK_MAX = 128;
@@ -45,50 +55,87 @@ export const backupInstance = defineTool({
   }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async handler(args, ctx) {
-    const { config, api } = ctx;
-    if (config.readOnly) {
-      throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not back up.", { notSent: true });
-    }
-    assertInstanceAllowed(config, args.instanceId);
-    ctx.services.safety.state.assertAvailable(); // a change: fail closed while the shared state is unreachable
-    const region = resolveRegion(args.region, config);
+  async handler(args, ctx, extra) {
     const remark = args.remark ?? `undo point ${toBeijing(Date.now())}`;
-    const request = {
-      InstanceId: args.instanceId,
-      Remark: remark,
-      ...(args.storageDays === undefined ? {} : { StorageDays: args.storageDays }),
+    const record: AuditRecord = {
+      event: "backup_instance",
+      caller: callerOf(extra, ctx).id,
+      region: args.region ?? ctx.config.region,
+      instanceId: args.instanceId,
+      remark,
+      ...(args.storageDays === undefined ? {} : { storageDays: args.storageDays }),
+      outcome: "refused",
     };
-    // Not tied to the call's cancellation (like a restore): once sent, the answer is awaited so the outcome is known.
-    let res: Awaited<ReturnType<typeof api.manualBackupInstance>>;
+    const progress = { sent: false };
     try {
-      res = await api.manualBackupInstance(request, { region });
+      const out = await backUp(args, remark, ctx, record, progress);
+      ctx.services.safety.audit.write(record);
+      return out;
     } catch (caught) {
-      if (caught instanceof CloudError && isOutcomeUnknown(caught)) {
-        throw outcomeUnknown(caught, unknownHint(args.instanceId, remark));
-      }
+      const error = caught instanceof CloudError ? caught : undefined;
+      if (progress.sent) record.outcome = error?.entry.category === "outcome_unknown" ? "outcome_unknown" : "failed";
+      record.errorCode = error?.code ?? "ClientError.Internal";
+      record.message = error?.message;
+      record.requestId = error?.requestId;
+      ctx.services.safety.audit.write(record);
       throw caught;
     }
-    const taskId = parseTaskId(res.TaskId);
-    if (taskId === undefined) {
-      throw new CloudError("ClientError.BadResponse", "The API's answer has no valid TaskId", {
-        requestId: res.RequestId,
-        override: { category: "outcome_unknown", retryable: false, hint: unknownHint(args.instanceId, remark) },
-      });
-    }
-    ctx.services.safety.tasks.remember(taskId, { kind: "backup", region, instanceId: args.instanceId, remark });
-    const structured: Output = {
-      status: "submitted",
-      taskId,
-      instanceId: args.instanceId,
-      region,
-      remark,
-      requestId: res.RequestId,
-      ...(args.storageDays === undefined ? {} : { storageDays: args.storageDays }),
-    };
-    const text =
-      `Backup of ${args.instanceId} submitted as task ${taskId} (remark "${remark}"). Follow it with check_task ` +
-      "until it is done: it then names the new backup, the undo point.";
-    return { structured, text };
   },
 });
+
+/** Scope, shared state and audit checks, then exactly one ManualBackupInstance. */
+async function backUp(
+  args: { instanceId: string; storageDays?: number; region?: string },
+  remark: string,
+  ctx: ToolContext,
+  record: AuditRecord,
+  progress: { sent: boolean },
+): Promise<ToolOutput> {
+  const { config, api } = ctx;
+  if (config.readOnly) {
+    throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not back up.", { notSent: true });
+  }
+  assertInstanceAllowed(config, args.instanceId);
+  ctx.services.safety.state.assertAvailable(); // a change: fail closed while the shared state is unreachable
+  const region = resolveRegion(args.region, config);
+  record.region = region;
+  ctx.services.safety.audit.assertWritable("backup"); // no backup goes unrecorded
+  const request = {
+    InstanceId: args.instanceId,
+    Remark: remark,
+    ...(args.storageDays === undefined ? {} : { StorageDays: args.storageDays }),
+  };
+  // Not tied to the call's cancellation (like a restore): once sent, the answer is awaited so the outcome is known.
+  let res: Awaited<ReturnType<typeof api.manualBackupInstance>>;
+  progress.sent = true;
+  try {
+    res = await api.manualBackupInstance(request, { region });
+  } catch (caught) {
+    if (caught instanceof CloudError && isOutcomeUnknown(caught)) {
+      throw outcomeUnknown(caught, unknownHint(args.instanceId, remark));
+    }
+    throw caught;
+  }
+  const taskId = parseTaskId(res.TaskId);
+  if (taskId === undefined) {
+    throw new CloudError("ClientError.BadResponse", "The API's answer has no valid TaskId", {
+      requestId: res.RequestId,
+      override: { category: "outcome_unknown", retryable: false, hint: unknownHint(args.instanceId, remark) },
+    });
+  }
+  await ctx.services.safety.tasks.remember(taskId, { kind: "backup", region, instanceId: args.instanceId, remark });
+  Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
+  const structured: Output = {
+    status: "submitted",
+    taskId,
+    instanceId: args.instanceId,
+    region,
+    remark,
+    requestId: res.RequestId,
+    ...(args.storageDays === undefined ? {} : { storageDays: args.storageDays }),
+  };
+  const text =
+    `Backup of ${args.instanceId} submitted as task ${taskId} (remark "${remark}"). Follow it with check_task ` +
+    "until it is done: it then names the new backup, the undo point.";
+  return { structured, text };
+}

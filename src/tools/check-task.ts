@@ -4,7 +4,7 @@ import { CloudError } from "../cloud/errors.js";
 import { sleep } from "../cloud/limiter.js";
 import { beijingToIso, beijingToMs, instanceStatusWord } from "../cloud/views.js";
 import { type Messages, messages } from "../i18n/index.js";
-import { findNewBackup, lookUpTaskKind } from "../safety/known-tasks.js";
+import { findNewBackup, lookUpTaskKind, type TaskFacts } from "../safety/known-tasks.js";
 import { defineTool, type Extra, regionSchema, resolveRegion, type ToolContext, withError } from "./shared.js";
 
 export const TASK_STATUSES = ["preparing", "running", "succeed", "failed", "error"] as const;
@@ -162,13 +162,13 @@ export const checkTask = defineTool({
     const startMs = beijingToMs(res.StartTime);
     const where = { region, instanceId: structured.instanceId, startMs: startMs ?? Date.now(), signal: extra.signal };
     const { tasks } = ctx.services.safety;
-    const known = tasks.get(args.taskId, region);
-    structured.kind = known
-      ? known.kind
-      : await tasks.kindOf(args.taskId, where, () => kindOf(ctx, { ...where, taskId: args.taskId }, startMs));
+    const facts = await tasks.factsOf(args.taskId, where, () => kindOf(ctx, { ...where, taskId: args.taskId }, startMs));
+    structured.kind = facts.kind;
     if (status === "succeed" && structured.instanceId) {
       structured.instance = await lookUpInstance(ctx, structured.instanceId, region, extra.signal);
-      if (structured.kind === "backup") structured.backup = await backupMade(ctx, { ...where, remark: known?.remark });
+      if (facts.kind === "backup") {
+        structured.backup = await backupMade(ctx, { ...where, remark: facts.remark, backupType: facts.backupType });
+      }
     }
     return { structured, text: summary(structured) };
   },
@@ -179,14 +179,14 @@ async function kindOf(
   ctx: ToolContext,
   where: Parameters<typeof lookUpTaskKind>[1],
   startMs: number | undefined,
-): Promise<Output["kind"]> {
-  if (!where.instanceId || startMs === undefined) return "unknown";
+): Promise<TaskFacts> {
+  if (!where.instanceId || startMs === undefined) return { kind: "unknown" };
   try {
     return await lookUpTaskKind(ctx.api, where);
   } catch (caught) {
     if (where.signal?.aborted || !(caught instanceof CloudError)) throw caught;
     ctx.log.warning("task kind lookup failed", { taskId: where.taskId, code: caught.code });
-    return "unknown";
+    return { kind: "unknown" };
   }
 }
 

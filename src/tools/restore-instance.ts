@@ -234,7 +234,7 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
       { region: pf.region },
     );
     const taskId = toTaskId(res.TaskId);
-    remember(taskId);
+    await remember(taskId);
     Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
     const structured: Output = { status: "submitted", taskId, requestId: res.RequestId, ...base };
     return {
@@ -250,7 +250,7 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     const note =
       `RestoreInstance's answer was lost (${caught.code}); it was not resent. Restore task ${taskId} of this ` +
       "instance, created since, was found with DescribeTaskList: follow it with check_task.";
-    remember(taskId);
+    await remember(taskId);
     Object.assign(record, { outcome: "recovered", taskId, errorCode: caught.code, message: note });
     const structured: Output = { status: "submitted", taskId, recovered: true, note, ...base };
     return { structured, text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. ${note}${how}` };

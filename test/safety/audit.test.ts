@@ -53,6 +53,58 @@ describe("audit log: one flushed JSON line per restore_instance call", () => {
   });
 });
 
+describe("audit log: one flushed JSON line per backup_instance call", () => {
+  it("records submitted, refused, API errors and lost answers, with the caller and no secret", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "audit-")), "audit.jsonl");
+    const h = await startHarness({
+      env: {
+        TENCENTCLOUD_REDIS_AUDIT_LOG: path,
+        TENCENTCLOUD_REDIS_ALLOWED_INSTANCES: SESSIONS,
+        TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX1ORDE: PASSWORD,
+      },
+    });
+    try {
+      const done = sc(await h.call("backup_instance", { instanceId: SESSIONS, remark: "undo point", storageDays: 3 }));
+      expect(done.status).toBe("submitted");
+      const refused = sc(await h.call("backup_instance", { instanceId: ORDERS }));
+      h.fake.inject("ManualBackupInstance", { kind: "error", code: "FailedOperation.CommitFlowError" }, 1);
+      const failed = sc(await h.call("backup_instance", { instanceId: SESSIONS, remark: "fails" }));
+      h.fake.inject("ManualBackupInstance", { kind: "drop", phase: "after" }, 1);
+      const lost = sc(await h.call("backup_instance", { instanceId: SESSIONS, remark: "lost answer" }));
+      expect(h.fake.count("ManualBackupInstance")).toBe(3);
+
+      const lines = readAudit(path);
+      expect(lines.map((l) => l.outcome)).toEqual(["submitted", "refused", "failed", "outcome_unknown"]);
+      for (const line of lines) {
+        expect(line).toMatchObject({ event: "backup_instance", caller: "local", region: "ap-guangzhou" });
+        expect(line).not.toHaveProperty("backupId");
+        expect(line).not.toHaveProperty("confirm");
+        expect(Date.parse(line.time)).toBeGreaterThan(0);
+      }
+      expect(lines[0]).toMatchObject({
+        instanceId: SESSIONS,
+        remark: "undo point",
+        storageDays: 3,
+        taskId: done.taskId,
+        requestId: done.requestId,
+      });
+      expect(lines[1]).toMatchObject({ instanceId: ORDERS, errorCode: refused.error.code });
+      expect(lines[1]?.remark).toMatch(/^undo point \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      expect(lines[2]).toMatchObject({
+        remark: "fails",
+        errorCode: "FailedOperation.CommitFlowError",
+        requestId: failed.error.requestId,
+      });
+      expect(lines[3]).toMatchObject({ remark: "lost answer", errorCode: lost.error.code });
+      const text = JSON.stringify(lines);
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain("sandbox-secret-key");
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("audit log that cannot be written", () => {
   it("refuses the restore (fail closed) and logs why; nothing is sent", async () => {
     const path = join(tmpdir(), "no-such-dir-for-audit", "audit.jsonl");
@@ -65,6 +117,21 @@ describe("audit log that cannot be written", () => {
       expect(h.fake.count("RestoreInstance")).toBe(0);
       expect(h.logLines.join("")).toMatch(/ERROR audit log cannot be written: refusing to restore .*reason=ENOENT/);
       expect(h.logLines.join("")).toMatch(/ERROR audit log write failed .*outcome=refused/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("refuses the backup too (fail closed): nothing is sent", async () => {
+    const path = join(tmpdir(), "no-such-dir-for-audit", "audit.jsonl");
+    const h = await startHarness({ env: { TENCENTCLOUD_REDIS_AUDIT_LOG: path } });
+    try {
+      const r = await h.call("backup_instance", { instanceId: SESSIONS });
+      expect(sc(r).error).toMatchObject({ code: "ClientError.AuditLogUnavailable", retryable: false });
+      expect(sc(r).error.message).toMatch(/ENOENT.*the backup is refused/);
+      expect(h.fake.count("ManualBackupInstance")).toBe(0);
+      expect(h.logLines.join("")).toMatch(/ERROR audit log cannot be written: refusing to back up .*reason=ENOENT/);
+      expect(h.logLines.join("")).toMatch(/ERROR audit log write failed .*event=backup_instance.*outcome=refused/);
     } finally {
       await h.close();
     }

@@ -3,11 +3,12 @@ import { TencentRedisClient } from "../../src/cloud/client.js";
 import { loadConfig } from "../../src/config.js";
 import { taskKindOf } from "../../src/cloud/views.js";
 import { Logger } from "../../src/log.js";
+import { backupTypeOfTask } from "../../src/cloud/views.js";
 import { isRestoreTask, restoreTaskIds } from "../../src/safety/tasks.js";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { formatBeijing } from "../../src/sandbox/time.js";
-import { fakeEnv } from "../helpers/harness.js";
+import { fakeEnv, type Harness, sc, startHarness } from "../helpers/harness.js";
 
 const ORDERS = SANDBOX_INSTANCE_IDS.orders;
 
@@ -60,5 +61,50 @@ describe("finding restore tasks by their type code", () => {
         expect(p).not.toHaveProperty("TaskTypes");
       }
     });
+  });
+});
+
+describe("a backup task this server did not start: the backup of its own type", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it("012 makes a manual backup (BackupType 0), 017 an automatic one (1); other codes none", () => {
+    expect(backupTypeOfTask("012")).toBe("0");
+    expect(backupTypeOfTask("FLOW_BACKUPINSTANCE")).toBe("0");
+    expect(backupTypeOfTask("017")).toBe("1");
+    expect(backupTypeOfTask("FLOW_AUTOBACKUP")).toBe("1");
+    for (const other of ["010", "037", "", undefined]) expect(backupTypeOfTask(other)).toBeUndefined();
+  });
+
+  it("a manual and an automatic backup started in the same window are each named by their own task", async () => {
+    const orders = h.fake.state.getInstance(ORDERS);
+    const sessions = h.fake.state.getInstance(SANDBOX_INSTANCE_IDS.sessions);
+    if (!orders || !sessions) throw new Error("sandbox seed changed");
+    const later = (backupId: string) => h.fake.state.updateBackup(backupId, { StartTime: new Date(Date.now() + 5_000) });
+    // orders: a manual backup from the console, then the automatic one a few seconds later (the newest)
+    const manual = await h.fake.state.createManualBackup(orders, "");
+    const auto = h.fake.state.createAutoBackup(orders);
+    later(auto.backup.BackupId);
+    // sessions: the reverse, the automatic backup first, then a manual one (the newest)
+    const auto2 = h.fake.state.createAutoBackup(sessions);
+    const manual2 = await h.fake.state.createManualBackup(sessions, "");
+    later(manual2.backup.BackupId);
+    const named = async (taskId: number) => {
+      const s = sc(await h.call("check_task", { taskId, waitSeconds: 5 }));
+      expect(s).toMatchObject({ taskId, kind: "backup", status: "succeed" });
+      return s.backup?.backupId;
+    };
+    h.fake.reset();
+    expect(await named(manual.task.TaskId)).toBe(manual.backup.BackupId);
+    expect(await named(auto.task.TaskId)).toBe(auto.backup.BackupId);
+    expect(await named(auto2.task.TaskId)).toBe(auto2.backup.BackupId);
+    expect(await named(manual2.task.TaskId)).toBe(manual2.backup.BackupId);
+    expect(h.fake.count("DescribeTaskList")).toBe(4);
+    // asked again: the kind and type are remembered, not looked up
+    expect(await named(manual.task.TaskId)).toBe(manual.backup.BackupId);
+    expect(h.fake.count("DescribeTaskList")).toBe(4);
   });
 });

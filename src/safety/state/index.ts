@@ -4,7 +4,7 @@ import type { Metrics } from "../../metrics.js";
 import { MemoryState } from "./memory.js";
 import type { SafetyState } from "./types.js";
 
-export type { HeldLock, LockDetails, LockStore, SafetyState, TokenStore } from "./types.js";
+export type { HeldLock, KnownTask, LockDetails, LockStore, SafetyState, TaskLedger, TokenStore } from "./types.js";
 export { MemoryState } from "./memory.js";
 
 /**

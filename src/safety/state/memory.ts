@@ -3,17 +3,19 @@ import { RateLimiter } from "../../cloud/limiter.js";
 import type { Config } from "../../config.js";
 import { type Binding, ConfirmTokens } from "../confirm.js";
 import { InflightLocks } from "../inflight.js";
-import type { HeldLock, LockDetails, LockStore, SafetyState, TokenStore } from "./types.js";
+import { MemoryLedger } from "./ledger.js";
+import type { HeldLock, LockDetails, LockStore, SafetyState, TaskLedger, TokenStore } from "./types.js";
 
 /**
- * The safety state in this process's memory (no TENCENTCLOUD_REDIS_STATE_URL): tokens, locks and the 20/s
- * budget hold for this process only. Always available.
+ * The safety state in this process's memory (no TENCENTCLOUD_REDIS_STATE_URL): tokens, locks, the 20/s
+ * budget and the task ledger hold for this process only. Always available.
  */
 export class MemoryState implements SafetyState {
   readonly kind = "memory";
   readonly tokens: TokenStore;
   readonly locks: LockStore;
   readonly budget: Budget;
+  readonly tasks: TaskLedger = new MemoryLedger();
 
   constructor(config: Pick<Config, "confirmTtlMs" | "rateLimit">, now: () => number = Date.now) {
     const tokens = new ConfirmTokens(config.confirmTtlMs, now);

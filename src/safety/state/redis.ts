@@ -6,6 +6,7 @@ import { type Metrics, NO_METRICS } from "../../metrics.js";
 import type { Binding } from "../confirm.js";
 import { checkBinding, tokenUnknown } from "./binding.js";
 import { SharedBudget } from "./redis-budget.js";
+import { RedisLedger } from "./redis-ledger.js";
 import { RedisConnection } from "./redis-link.js";
 import { LOCK_ACQUIRE, LOCK_RELEASE, LOCK_RENEW } from "./scripts.js";
 import {
@@ -15,13 +16,14 @@ import {
   type LockStore,
   type SafetyState,
   stateUnavailable,
+  type TaskLedger,
   type TokenStore,
 } from "./types.js";
 
 /**
  * The safety state in Redis (TENCENTCLOUD_REDIS_STATE_URL), shared by every replica: confirmation tokens,
- * per-instance restore locks and the API budget. Every command has a short timeout and none is queued while
- * disconnected (see RedisConnection), so a slow or absent Redis makes changes fail closed
+ * per-instance restore locks, the API budget and the task ledger. Every command has a short timeout and none
+ * is queued while disconnected (see RedisConnection), so a slow or absent Redis makes changes fail closed
  * (ClientError.StateUnavailable) and reads fall back to a local share of the budget; it never hangs or crashes
  * the server, and full service comes back with Redis, without a restart.
  */
@@ -30,6 +32,7 @@ export class RedisState implements SafetyState {
   readonly tokens: TokenStore;
   readonly locks: LockStore;
   readonly budget: SharedBudget;
+  readonly tasks: TaskLedger;
   private closed = false;
 
   private constructor(
@@ -41,6 +44,7 @@ export class RedisState implements SafetyState {
   ) {
     this.tokens = { issue: (b) => this.issue(b, config.confirmTtlMs), consume: (t, b) => this.consume(t, b) };
     this.locks = { acquire: (region, instanceId, details) => this.acquireLock(region, instanceId, details) };
+    this.tasks = new RedisLedger(link, state.prefix, log, metrics);
     const share = Math.max(1, Math.floor(config.rateLimit / config.replicas));
     this.budget = new SharedBudget(link, {
       prefix: state.prefix,

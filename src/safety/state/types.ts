@@ -1,5 +1,6 @@
 import type { Budget } from "../../cloud/budget.js";
 import { CloudError } from "../../cloud/errors.js";
+import type { TaskKind } from "../../cloud/views.js";
 import type { Binding } from "../confirm.js";
 
 /** Issues and spends confirmation tokens (TENCENTCLOUD_REDIS_CONFIRM=token). */
@@ -33,6 +34,28 @@ export interface LockStore {
   acquire(region: string, instanceId: string, details: LockDetails): Promise<HeldLock>;
 }
 
+/** What the server knows of a task: a replica started it, or one looked up its kind. Never a secret. */
+export interface KnownTask {
+  kind: TaskKind;
+  region: string;
+  instanceId: string;
+  /** For a backup started by backup_instance: the Remark it was sent with (check_task names the new backup by it). */
+  remark?: string;
+  /** For a backup task looked up in DescribeTaskList: the type of backup it makes ("0" manual, "1" automatic). */
+  backupType?: "0" | "1";
+  /** When it was remembered (epoch ms). */
+  startedAt: number;
+}
+
+/**
+ * The task ledger: the tasks the replicas started (and the kinds they looked up), for check_task. A read
+ * helper: it never throws; a store that fails answers "not known" and check_task looks the task up instead.
+ */
+export interface TaskLedger {
+  remember(taskId: number, task: KnownTask): Promise<void>;
+  get(taskId: number, region: string): Promise<KnownTask | undefined>;
+}
+
 /**
  * The safety state of a server process: in its own memory, or in Redis and shared by every replica
  * (TENCENTCLOUD_REDIS_STATE_URL). One per process, shared by all of its MCP sessions.
@@ -41,6 +64,8 @@ export interface SafetyState {
   readonly kind: "memory" | "redis";
   readonly tokens: TokenStore;
   readonly locks: LockStore;
+  /** The tasks started (or looked up) by this process, or by every replica when in Redis. */
+  readonly tasks: TaskLedger;
   /** The API budget the cloud client takes its permits from. */
   readonly budget: Budget;
   /**

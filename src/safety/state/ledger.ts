@@ -1,0 +1,69 @@
+import type { KnownTask, TaskLedger } from "./types.js";
+
+/** Tasks remembered at once in memory; the oldest go first beyond this. */
+export const LEDGER_MAX_TASKS = 1000;
+/** How long a task is remembered (in Redis by its TTL, in memory on reading). */
+export const LEDGER_TTL_MS = 7 * 24 * 3600_000;
+
+/** The task ledger in this process's memory: bounded, entries older than LEDGER_TTL_MS forgotten. */
+export class MemoryLedger implements TaskLedger {
+  private readonly tasks = new Map<string, KnownTask>();
+
+  constructor(
+    private readonly max = LEDGER_MAX_TASKS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async remember(taskId: number, task: KnownTask): Promise<void> {
+    this.set(taskId, task);
+  }
+
+  async get(taskId: number, region: string): Promise<KnownTask | undefined> {
+    return this.peek(taskId, region);
+  }
+
+  set(taskId: number, task: KnownTask): void {
+    const key = `${task.region}/${taskId}`;
+    this.tasks.delete(key);
+    while (this.tasks.size >= this.max) this.tasks.delete(this.tasks.keys().next().value as string);
+    this.tasks.set(key, task);
+  }
+
+  peek(taskId: number, region: string): KnownTask | undefined {
+    const key = `${region}/${taskId}`;
+    const task = this.tasks.get(key);
+    if (task && this.now() - task.startedAt > LEDGER_TTL_MS) {
+      this.tasks.delete(key);
+      return undefined;
+    }
+    return task;
+  }
+}
+
+/** Only the ledger's own fields, so nothing else (and never a secret) is written or read back. */
+export function ledgerFields(task: KnownTask): KnownTask {
+  return {
+    kind: task.kind,
+    region: task.region,
+    instanceId: task.instanceId,
+    startedAt: task.startedAt,
+    ...(task.remark === undefined ? {} : { remark: task.remark }),
+    ...(task.backupType === undefined ? {} : { backupType: task.backupType }),
+  };
+}
+
+/** A ledger entry read from the store, checked field by field; undefined when it is not one. */
+export function parseLedgerEntry(text: string): KnownTask | undefined {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const { kind, region, instanceId, remark, backupType, startedAt } = value ?? {};
+  if (kind !== "restore" && kind !== "backup" && kind !== "other") return undefined;
+  if (typeof region !== "string" || typeof instanceId !== "string" || typeof startedAt !== "number") return undefined;
+  if (remark !== undefined && typeof remark !== "string") return undefined;
+  if (backupType !== undefined && backupType !== "0" && backupType !== "1") return undefined;
+  return ledgerFields({ kind, region, instanceId, startedAt, remark, backupType } as KnownTask);
+}
