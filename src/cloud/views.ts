@@ -127,15 +127,15 @@ export const taskKindOf = (taskType: string | undefined): TaskKind =>
   TASK_KINDS.get(String(taskType ?? "").trim()) ?? "other";
 
 /** The BackupType a backup task's DescribeTaskList TaskType makes: "0" manual ("012"), "1" automatic ("017"). */
-const BACKUP_TYPE_OF_TASK: Readonly<Record<string, "0" | "1">> = {
-  "012": "0",
-  FLOW_BACKUPINSTANCE: "0",
-  "017": "1",
-  FLOW_AUTOBACKUP: "1",
-};
+const BACKUP_TYPE_OF_TASK: ReadonlyMap<string, "0" | "1"> = new Map([
+  ["012", "0"],
+  ["FLOW_BACKUPINSTANCE", "0"],
+  ["017", "1"],
+  ["FLOW_AUTOBACKUP", "1"],
+]);
 
 export const backupTypeOfTask = (taskType: string | undefined): "0" | "1" | undefined =>
-  BACKUP_TYPE_OF_TASK[taskType ?? ""];
+  BACKUP_TYPE_OF_TASK.get(String(taskType ?? "").trim());
 
 /** A TaskId as the API answers it (an integer or a string of digits) as a number, else undefined. */
 export function parseTaskId(value: unknown): number | undefined {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TencentRedisClient } from "../../src/cloud/client.js";
 import { loadConfig } from "../../src/config.js";
-import { taskKindOf } from "../../src/cloud/views.js";
+import { backupTypeOfTask, taskKindOf } from "../../src/cloud/views.js";
 import { Logger } from "../../src/log.js";
-import { backupTypeOfTask } from "../../src/cloud/views.js";
 import { isRestoreTask, restoreTaskIds } from "../../src/safety/tasks.js";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
@@ -28,7 +27,10 @@ describe("finding restore tasks by their type code", () => {
     expect(taskKindOf("017")).toBe("backup");
     for (const odd of ["037", "constructor", "toString", "__proto__", "hasOwnProperty", "", undefined]) {
       expect(taskKindOf(odd)).toBe("other");
+      expect(backupTypeOfTask(odd)).toBeUndefined();
     }
+    expect(backupTypeOfTask("012")).toBe("0");
+    expect(backupTypeOfTask("017")).toBe("1");
   });
 
   describe("against the fake", () => {
