@@ -102,13 +102,15 @@ export class CredentialSource {
 
   /** Credentials valid now: from the source in use, or a new walk of the chain. */
   async get(): Promise<Credentials> {
-    const base = await this.base();
     if (!this.config.role) {
+      const base = await this.base();
       this.info = info(base.active.kind, base.active.source, base.creds, base.expiresAt, base.active.detail);
       return base.creds;
     }
+    // the base credentials are asked for only when the role is assumed again, not on every request
     this.role ??= new AssumedRole(this.config.role, async () => (await this.base()).creds, this.stsRoute());
     const assumed = await this.role.get();
+    const base = { active: this.active ?? (await this.base()).active };
     this.info = info(
       "assumed-role",
       `role ${this.config.role.arn} (STS AssumeRole, session ${this.config.role.sessionName})`,

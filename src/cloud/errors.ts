@@ -129,7 +129,7 @@ export function fromSdkError(error: unknown, context: SdkFailureContext): CloudE
 }
 
 /** Keeps the reason of a network error, without the URL's query or anything after it. */
-function networkReason(message: string): string {
+export function networkReason(message: string): string {
   const reason = message.replace(/^request to \S+ failed, reason: /, "").trim();
   return reason.length > 200 ? `${reason.slice(0, 200)}...` : reason || "connection failed";
 }

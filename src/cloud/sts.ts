@@ -1,7 +1,7 @@
 import type http from "node:http";
 import type { Endpoint, RoleConfig } from "../config.js";
 import { Secret } from "../secret.js";
-import { CloudError } from "./errors.js";
+import { CloudError, networkReason } from "./errors.js";
 import { serviceEndpoint } from "./http.js";
 
 export const STS_VERSION = "2018-08-13";
@@ -118,7 +118,7 @@ function assumeRoleError(arn: string, caught: unknown): CloudError {
     ? `${code}: ${message}`
     : typeof err.httpCode === "number"
       ? `HTTP ${err.httpCode}`
-      : `STS could not be reached: ${message.replace(/^request to \S+ failed, reason: /, "")}`;
+      : `STS could not be reached: ${networkReason(message)}`;
   return new CloudError("ClientError.AssumeRoleFailed", `STS AssumeRole of ${arn} failed: ${what}`, {
     requestId: typeof err.requestId === "string" ? err.requestId : undefined,
     notSent: true,

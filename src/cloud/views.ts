@@ -97,9 +97,9 @@ export function toUndoBackup(b: ApiBackup, now = Date.now()): UndoBackup {
   return undo;
 }
 
-/** How to undo a restore, in one line. */
+/** How to undo a restore, in one line ("restore backup …, taken … ago; writes after it are lost"). */
 export function undoText(undo: UndoBackup): string {
-  return `undo: restore backup ${undo.backupId}, taken ${undo.age} ago; writes after it are lost`;
+  return `restore backup ${undo.backupId}, taken ${undo.age} ago; writes after it are lost`;
 }
 
 /** Whether a backup can be restored now (normal and not locked). */
@@ -114,27 +114,28 @@ export type TaskKind = "restore" | "backup" | "other";
  * "012", FLOW_AUTOBACKUP "017"); the names are accepted too, should some region answer with them.
  * DescribeTaskInfo's TaskType is free text and is never read for this.
  */
-const TASK_KINDS: Readonly<Record<string, TaskKind>> = {
-  "010": "restore",
-  FLOW_RESTOREBACKUP: "restore",
-  "012": "backup",
-  FLOW_BACKUPINSTANCE: "backup",
-  "017": "backup",
-  FLOW_AUTOBACKUP: "backup",
-};
+const TASK_KINDS: ReadonlyMap<string, TaskKind> = new Map([
+  ["010", "restore"],
+  ["FLOW_RESTOREBACKUP", "restore"],
+  ["012", "backup"],
+  ["FLOW_BACKUPINSTANCE", "backup"],
+  ["017", "backup"],
+  ["FLOW_AUTOBACKUP", "backup"],
+]);
 
-export const taskKindOf = (taskType: string | undefined): TaskKind => TASK_KINDS[taskType ?? ""] ?? "other";
+export const taskKindOf = (taskType: string | undefined): TaskKind =>
+  TASK_KINDS.get(String(taskType ?? "").trim()) ?? "other";
 
 /** The BackupType a backup task's DescribeTaskList TaskType makes: "0" manual ("012"), "1" automatic ("017"). */
-const BACKUP_TYPE_OF_TASK: Readonly<Record<string, "0" | "1">> = {
-  "012": "0",
-  FLOW_BACKUPINSTANCE: "0",
-  "017": "1",
-  FLOW_AUTOBACKUP: "1",
-};
+const BACKUP_TYPE_OF_TASK: ReadonlyMap<string, "0" | "1"> = new Map([
+  ["012", "0"],
+  ["FLOW_BACKUPINSTANCE", "0"],
+  ["017", "1"],
+  ["FLOW_AUTOBACKUP", "1"],
+]);
 
 export const backupTypeOfTask = (taskType: string | undefined): "0" | "1" | undefined =>
-  BACKUP_TYPE_OF_TASK[taskType ?? ""];
+  BACKUP_TYPE_OF_TASK.get(String(taskType ?? "").trim());
 
 /** A TaskId as the API answers it (an integer or a string of digits) as a number, else undefined. */
 export function parseTaskId(value: unknown): number | undefined {

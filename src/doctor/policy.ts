@@ -12,9 +12,6 @@ export const ACTIONS_BY_TOOL: Readonly<Record<string, readonly string[]>> = {
   backup_instance: ["ManualBackupInstance"],
 };
 
-/** Tools that change something: not offered by a read-only server. */
-export const WRITE_TOOLS: ReadonlySet<string> = new Set(["restore_instance", "backup_instance"]);
-
 export interface CamPolicy {
   version: "2.0";
   statement: Array<{ effect: "allow"; action: string[]; resource: string[] }>;

@@ -7,7 +7,8 @@ import { serviceEndpoint } from "../cloud/http.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { openState } from "../safety/state/index.js";
-import { ACTIONS_BY_TOOL, type CamPolicy, policyFor, WRITE_TOOLS } from "./policy.js";
+import { offeredTools } from "../tools/register.js";
+import { ACTIONS_BY_TOOL, type CamPolicy, policyFor } from "./policy.js";
 import { PROBES, type ProbeResult, runProbe, type Verdict } from "./probe.js";
 
 const DEFAULT_REGION = "ap-guangzhou";
@@ -66,7 +67,7 @@ export interface DoctorReport {
  */
 export async function runDoctor(config: Config, log: Logger): Promise<DoctorReport> {
   const region = config.region ?? DEFAULT_REGION;
-  const tools = config.tools.filter((t) => !(config.readOnly && WRITE_TOOLS.has(t)));
+  const tools = offeredTools(config).map((t) => t.name);
   const needed = new Set(tools.flatMap((t) => ACTIONS_BY_TOOL[t] ?? []));
   const client = new TencentRedisClient({ ...config, maxRetries: 0 }, log);
   const { endpoint } = serviceEndpoint("redis", config.endpoint, region);

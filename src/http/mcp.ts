@@ -36,45 +36,27 @@ export class McpEndpoint {
     });
   }
 
-  /** Handles an authenticated request to /mcp. `headers` go on every answer written here (CORS). */
-  async handle(
-    req: IncomingMessage,
-    res: ServerResponse,
-    caller: Caller,
-    expiresAt: number | undefined,
-    headers: Record<string, string>,
-  ) {
+  /** Handles an authenticated request to /mcp (the transport has set the CORS headers on `res` already). */
+  async handle(req: IncomingMessage, res: ServerResponse, caller: Caller, expiresAt: number | undefined) {
     (req as AuthedRequest).auth = authInfoFor(caller, expiresAt);
     let body: unknown;
     if (req.method === "POST") {
       const read = await readJsonBody(req);
       if (!read.ok) {
-        sendRpcError(
-          res,
-          read.status,
-          read.code,
-          read.message,
-          read.status === 413 ? { ...headers, Connection: "close" } : headers,
-        );
+        sendRpcError(res, read.status, read.code, read.message, read.status === 413 ? { Connection: "close" } : {});
         if (read.status === 413) req.resume();
         return;
       }
       body = read.body;
     } else if (req.method !== "GET" && req.method !== "DELETE") {
-      sendRpcError(res, 405, RPC.serverError, "Method not allowed", { ...headers, Allow: "GET, POST, DELETE" });
+      sendRpcError(res, 405, RPC.serverError, "Method not allowed", { Allow: "GET, POST, DELETE" });
       return;
     }
-    if (this.deps.config.http.stateless) return this.stateless(req, res, caller, body, headers);
-    return this.session(req, res, caller, body, headers);
+    if (this.deps.config.http.stateless) return this.stateless(req, res, caller, body);
+    return this.session(req, res, caller, body);
   }
 
-  private async session(
-    req: IncomingMessage,
-    res: ServerResponse,
-    caller: Caller,
-    body: unknown,
-    headers: Record<string, string>,
-  ) {
+  private async session(req: IncomingMessage, res: ServerResponse, caller: Caller, body: unknown) {
     const header = req.headers["mcp-session-id"];
     const id = Array.isArray(header) ? header[0] : header;
     if (id !== undefined) {
@@ -85,7 +67,6 @@ export class McpEndpoint {
           404,
           RPC.sessionNotFound,
           "Session not found (it ended or expired): initialize a new one",
-          headers,
         );
       if (session.callerId !== caller.id) {
         this.deps.log.warning("http session used by another caller: refused", {
@@ -93,7 +74,7 @@ export class McpEndpoint {
           caller: caller.id,
           owner: session.callerId,
         });
-        return sendRpcError(res, 403, RPC.serverError, "This session belongs to another caller", headers);
+        return sendRpcError(res, 403, RPC.serverError, "This session belongs to another caller");
       }
       session.lastSeen = Date.now();
       // a POST being answered keeps the session alive; an open GET stream alone does not
@@ -114,7 +95,6 @@ export class McpEndpoint {
         400,
         RPC.serverError,
         "Bad Request: Mcp-Session-Id header is required (initialize first)",
-        headers,
       );
     }
     if (!this.sessions.reserve()) {
@@ -127,7 +107,7 @@ export class McpEndpoint {
         503,
         RPC.serverError,
         `Too many sessions on this server (TENCENTCLOUD_REDIS_HTTP_MAX_SESSIONS=${this.sessions.max}); try again later`,
-        { ...headers, "Retry-After": "5" },
+        { "Retry-After": "5" },
       );
     }
     await this.open(req, res, caller, body);
@@ -165,23 +145,14 @@ export class McpEndpoint {
     }
   }
 
-  private async stateless(
-    req: IncomingMessage,
-    res: ServerResponse,
-    caller: Caller,
-    body: unknown,
-    headers: Record<string, string>,
-  ) {
+  private async stateless(req: IncomingMessage, res: ServerResponse, caller: Caller, body: unknown) {
     if (req.method !== "POST") {
       return sendRpcError(
         res,
         405,
         RPC.serverError,
         "Method not allowed: this server runs without sessions (stateless)",
-        {
-          ...headers,
-          Allow: "POST",
-        },
+        { Allow: "POST" },
       );
     }
     const { config, log, runtime } = this.deps;

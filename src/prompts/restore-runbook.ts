@@ -1,6 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+import { instanceIdSchema } from "../tools/shared.js";
 
 export const RESTORE_RUNBOOK = "restore_runbook";
 
@@ -50,11 +50,7 @@ export function registerPrompts(server: McpServer): void {
         "The safe order of a restore: find the instance, choose a backup, take an undo point, plan, confirm with " +
         "the human, follow the task, verify.",
       argsSchema: {
-        instanceId: z
-          .string()
-          .regex(/^crs-[a-z0-9]{6,16}$/, "must be a Tencent Cloud Redis instance ID like crs-5a4py64p")
-          .optional()
-          .describe("The instance to restore, like crs-5a4py64p, if already known"),
+        instanceId: instanceIdSchema.optional().describe("The instance to restore, like crs-5a4py64p, if already known"),
       },
     },
     ({ instanceId }): GetPromptResult => ({

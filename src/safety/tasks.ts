@@ -1,16 +1,12 @@
 import type { ApiTaskListItem, RedisApi } from "../cloud/api.js";
-
-/**
- * How DescribeTaskList names a restore from backup: the code "010" (its answers carry code strings, as the
- * published example's "037"), or the name FLOW_RESTOREBACKUP should some region answer with it.
- */
-export const RESTORE_TASK_TYPES: ReadonlySet<string> = new Set(["010", "FLOW_RESTOREBACKUP"]);
+import { parseTaskId, taskKindOf } from "../cloud/views.js";
 
 const PAGE = 100;
 const MAX_PAGES = 50;
 
+/** A restore from backup, as DescribeTaskList names it (the one table of task types is views.ts's). */
 export function isRestoreTask(task: Pick<ApiTaskListItem, "TaskType">): boolean {
-  return RESTORE_TASK_TYPES.has(String(task.TaskType ?? "").trim());
+  return taskKindOf(task.TaskType) === "restore";
 }
 
 /**
@@ -33,8 +29,8 @@ export async function restoreTaskIds(
     );
     const tasks = res.Tasks ?? [];
     for (const t of tasks) {
-      const id = Number(t.TaskId);
-      if (t.InstanceId === instanceId && isRestoreTask(t) && Number.isSafeInteger(id)) ids.add(id);
+      const id = parseTaskId(t.TaskId);
+      if (t.InstanceId === instanceId && isRestoreTask(t) && id !== undefined) ids.add(id);
     }
     offset += tasks.length;
     if (tasks.length === 0 || offset >= (res.TotalCount ?? 0)) break;

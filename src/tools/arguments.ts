@@ -15,6 +15,8 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
 };
 
 const MAX_TEXT = 300;
+/** An unknown argument's name is the caller's text too: echoed only this far. */
+const MAX_NAME = 64;
 
 /**
  * Checks a tool's arguments against its input schema before anything else runs. Returns the parsed arguments,
@@ -56,7 +58,7 @@ function describeIssue(
 ): FieldProblem[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => ({
-      path: [...issue.path.map(String), key].join("."),
+      path: clip([...issue.path.map(String), key].join("."), MAX_NAME),
       problem: "unknown argument",
       expected: `no such argument: ${tool} takes ${known.join(", ")}`,
     }));
@@ -80,6 +82,6 @@ function issueText(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-function clip(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 3)}...` : text;
+function clip(text: string, max = MAX_TEXT): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }

@@ -225,7 +225,7 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     passwordSource: pf.password.source,
     ...(undo ? { undoBackup: undo } : {}),
   };
-  const how = undo ? ` To undo it: ${undoText(undo).slice("undo: ".length)}.` : ` ${NO_UNDO_AFTER}`;
+  const how = undo ? ` To undo it: ${undoText(undo)}.` : ` ${NO_UNDO_AFTER}`;
   const remember = (taskId: number) =>
     ctx.services.safety.tasks.remember(taskId, { kind: "restore", region: pf.region, instanceId });
   try {

@@ -95,7 +95,7 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
       posts.add(answered);
       void answered.then(() => posts.delete(answered));
     }
-    await endpoint.handle(req, res, auth.caller, auth.expiresAt, {});
+    await endpoint.handle(req, res, auth.caller, auth.expiresAt);
   };
 
   const server = createHttpServer((req, res) => {

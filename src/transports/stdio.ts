@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { Runtime } from "../runtime.js";
 import { createServer } from "../server.js";
+import { offeredTools } from "../tools/register.js";
 import { VERSION } from "../version.js";
 
 /**
@@ -23,7 +24,9 @@ export async function serveStdio(
   await created.server.connect(transport);
   log.info("tencentcloud-redis-mcp ready", {
     version: VERSION,
-    tools: config.tools.filter((t) => !config.readOnly || t !== "restore_instance").join(","),
+    tools: offeredTools(config)
+      .map((t) => t.name)
+      .join(","),
     region: config.region,
     confirm: config.confirmMode,
     readOnly: config.readOnly,

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
+import { until } from "../follow/helpers.js";
 import { fakeEnv, sc } from "../helpers/harness.js";
 import { DIST_ENTRY, type StdioSession, startStdio } from "../helpers/stdio.js";
 
@@ -50,6 +51,19 @@ describe("the built server over stdio", () => {
         expect(fake.requests.at(-1)).toMatchObject({ action: "DescribeInstances", signatureVerified: true });
         expect(fake.requests.at(-1)?.headers.authorization).toMatch(/^TC3-HMAC-SHA256 Credential=AKID/);
         expect(fake.requests.at(-1)?.headers["x-tc-version"]).toBe("2018-04-12");
+      } finally {
+        await s.close();
+      }
+    });
+
+    it("read-only: offers the read tools only, and its ready line names exactly those", async () => {
+      const s = await startStdio(["--read-only"], fakeEnv(fake, { TENCENTCLOUD_REDIS_LOG_LEVEL: "info" }));
+      try {
+        const { tools } = await s.client.listTools();
+        const names = tools.map((t) => t.name);
+        expect(names).toEqual(["list_instances", "list_backups", "check_task"]);
+        expect(await until(() => s.stderr().includes("tencentcloud-redis-mcp ready"))).toBe(true);
+        expect(s.stderr()).toContain(`tools=${names.join(",")} `);
       } finally {
         await s.close();
       }

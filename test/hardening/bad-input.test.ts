@@ -125,6 +125,17 @@ describe("malformed tool calls are refused before any request, naming the field"
     expect(sc(r).error.hint).toMatch(/^Remove verbose: check_task takes only taskId, /);
   });
 
+  it("a megabyte-long unknown argument name is not echoed back whole either", async () => {
+    const name = `k${"x".repeat(1_000_000)}`;
+    const r = await h.call("check_task", { taskId: 1, [name]: true });
+    const error = sc(r).error;
+    expect(error.code).toBe("ClientError.InvalidArgument");
+    expect(error.fields[0].problem).toBe("unknown argument");
+    expect(error.fields[0].path.startsWith("kxxx")).toBe(true);
+    expect(JSON.stringify(r).length).toBeLessThan(4000);
+    expect(h.fake.count()).toBe(0);
+  });
+
   it("names every field at fault in one answer", async () => {
     const r = await h.call("restore_instance", { instanceId: "nope", bogus: 1 });
     const paths = (sc(r).error.fields as Array<{ path: string }>).map((f) => f.path).sort();

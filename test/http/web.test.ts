@@ -106,6 +106,35 @@ describe("web safety and limits", () => {
     });
   });
 
+  it("a body over 1 MiB sent without Content-Length (chunked) gets 413 too, not a reset connection", async () => {
+    const { request } = await import("node:http");
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(h.url, { method: "POST", headers: { ...ACCEPT, ...auth() } }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      // 2 MiB in 64 KiB chunks, no Content-Length: the limit is found while the body streams in
+      const chunk = "x".repeat(64 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 32) {
+          sent++;
+          if (!req.write(chunk)) return void req.once("drain", pump);
+        }
+        req.end();
+      };
+      req.on("error", () => {});
+      pump();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.message).toMatch(/larger than 1048576 bytes/);
+  });
+
   it("malformed JSON gets 400 with the JSON-RPC parse error -32700", async () => {
     for (const body of ["{not json", '{"jsonrpc": "2.0", "id": 1, "method"', ""]) {
       const res = await fetch(h.url, { method: "POST", headers: { ...ACCEPT, ...auth() }, body });

@@ -216,6 +216,35 @@ describe("credentials that expire and renew, from every source", () => {
     }
   });
 
+  it("a role assumed with the profile file's keys: calls sign with the role while it is valid, without reading the base again", async () => {
+    const sts = await new FakeSts(fake, [SANDBOX_CREDENTIALS]).listen();
+    try {
+      mkdirSync(path.join(home, ".tencentcloud"));
+      const file = path.join(home, ".tencentcloud", "credentials");
+      writeFileSync(
+        file,
+        `[default]\nsecret_id = ${SANDBOX_CREDENTIALS.secretId}\nsecret_key = ${SANDBOX_CREDENTIALS.secretKey}\n`,
+      );
+      h = await startHarness({
+        sharedFake: fake,
+        env: {
+          ...NO_KEYS,
+          TENCENTCLOUD_ROLE_ARN: "qcs::cam::uin/100000000001:roleName/redis-restore",
+          TENCENTCLOUD_STS_ENDPOINT: sts.url,
+        },
+      });
+      const first = await listOnce();
+      expect(first).toMatchObject({ ok: true, signedBy: sts.issued[0]?.secretId });
+      // the base is needed only to assume the role again: without the file, the valid role still serves
+      rmSync(file);
+      const second = await listOnce();
+      expect(second).toMatchObject({ ok: true, signedBy: sts.issued[0]?.secretId });
+      expect(sts.issued).toHaveLength(1);
+    } finally {
+      await sts.close();
+    }
+  });
+
   it("the profile file, rotated: the next call signs with the new key pair, without a restart", async () => {
     const rotated = { secretId: "AKIDROTATED00000000000000000000000000".slice(0, 36), secretKey: "rotated-key-value" };
     fake.addCredential(rotated);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TencentRedisClient } from "../../src/cloud/client.js";
 import { loadConfig } from "../../src/config.js";
+import { backupTypeOfTask, taskKindOf } from "../../src/cloud/views.js";
 import { Logger } from "../../src/log.js";
-import { backupTypeOfTask } from "../../src/cloud/views.js";
 import { isRestoreTask, restoreTaskIds } from "../../src/safety/tasks.js";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
@@ -18,6 +18,19 @@ describe("finding restore tasks by their type code", () => {
     for (const other of ["012", "017", "037", "10", "0100", "redis备份恢复流程", ""]) {
       expect(isRestoreTask({ TaskType: other })).toBe(false);
     }
+  });
+
+  it("one table names the kinds (restore, backup, other), and an odd word is other, never a prototype's member", () => {
+    expect(taskKindOf("010")).toBe("restore");
+    expect(taskKindOf(" 010 ")).toBe("restore");
+    expect(taskKindOf("012")).toBe("backup");
+    expect(taskKindOf("017")).toBe("backup");
+    for (const odd of ["037", "constructor", "toString", "__proto__", "hasOwnProperty", "", undefined]) {
+      expect(taskKindOf(odd)).toBe("other");
+      expect(backupTypeOfTask(odd)).toBeUndefined();
+    }
+    expect(backupTypeOfTask("012")).toBe("0");
+    expect(backupTypeOfTask("017")).toBe("1");
   });
 
   describe("against the fake", () => {
