@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
 import { parseTaskId, toBeijing } from "../cloud/views.js";
@@ -56,7 +57,8 @@ export const backupInstance = defineTool({
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx, extra) {
-    const remark = args.remark ?? `undo point ${toBeijing(Date.now())}`;
+    // a short random tail: two undo points taken in the same second still have remarks of their own
+    const remark = args.remark ?? `undo point ${toBeijing(Date.now())} ${randomBytes(2).toString("hex")}`;
     const record: AuditRecord = {
       event: "backup_instance",
       caller: callerOf(extra, ctx).id,

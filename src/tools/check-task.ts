@@ -17,7 +17,10 @@ const BACKOFF = 1.5;
 export const taskIdSchema = z
   .union([
     z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-    z.string().regex(/^[1-9]\d{0,15}$/, "must be a positive integer or a string of digits"),
+    z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/, "must be a positive integer or a string of digits")
+      .refine((text) => Number.isSafeInteger(Number(text)), "must be at most 9007199254740991 (2^53 - 1)"),
   ])
   .transform((v) => Number(v))
   .describe("taskId from restore_instance or backup_instance");

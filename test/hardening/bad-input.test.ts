@@ -15,6 +15,7 @@ const CASES: Array<[string, string, Record<string, unknown>, string]> = [
   ["taskId fractional", "check_task", { taskId: 1.5 }, "taskId"],
   ["taskId huge", "check_task", { taskId: 1e20 }, "taskId"],
   ["taskId above 2^53", "check_task", { taskId: 2 ** 53 + 2 }, "taskId"],
+  ["taskId as a string above 2^53", "check_task", { taskId: "9999999999999999" }, "taskId"],
   ["taskId letters", "check_task", { taskId: "abc" }, "taskId"],
   ["taskId empty string", "check_task", { taskId: "" }, "taskId"],
   ["taskId negative string", "check_task", { taskId: "-5" }, "taskId"],

@@ -48,10 +48,25 @@ describe("backup_instance and check_task on a backup task", () => {
 
   it("without a remark it sends one that names it as an undo point, and check_task finds it by that", async () => {
     const b = sc(await h.call("backup_instance", { instanceId: ORDERS }));
-    expect(b.remark).toMatch(/^undo point \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(b.remark).toMatch(/^undo point \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [0-9a-f]{4}$/);
     expect(h.fake.requests.at(-1)?.params).toEqual({ InstanceId: ORDERS, Remark: b.remark });
     const s = sc(await h.call("check_task", { taskId: b.taskId, waitSeconds: 5 }));
     expect(s.backup.remark).toBe(b.remark);
+  });
+
+  it("two undo points taken in the same second get remarks of their own, and check_task names each one", async () => {
+    const [a, b] = await Promise.all([
+      h.call("backup_instance", { instanceId: ORDERS }).then(sc),
+      h.call("backup_instance", { instanceId: ORDERS }).then(sc),
+    ]);
+    expect(a.remark).not.toBe(b.remark);
+    const [ta, tb] = await Promise.all([
+      h.call("check_task", { taskId: a.taskId, waitSeconds: 5 }).then(sc),
+      h.call("check_task", { taskId: b.taskId, waitSeconds: 5 }).then(sc),
+    ]);
+    expect(ta.backup.remark).toBe(a.remark);
+    expect(tb.backup.remark).toBe(b.remark);
+    expect(ta.backup.backupId).not.toBe(tb.backup.backupId);
   });
 
   it("a server that did not start the task learns its kind from DescribeTaskList's type code", async () => {

@@ -89,7 +89,7 @@ describe("audit log: one flushed JSON line per backup_instance call", () => {
         requestId: done.requestId,
       });
       expect(lines[1]).toMatchObject({ instanceId: ORDERS, errorCode: refused.error.code });
-      expect(lines[1]?.remark).toMatch(/^undo point \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      expect(lines[1]?.remark).toMatch(/^undo point \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [0-9a-f]{4}$/);
       expect(lines[2]).toMatchObject({
         remark: "fails",
         errorCode: "FailedOperation.CommitFlowError",
