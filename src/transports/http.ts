@@ -31,7 +31,12 @@ export interface HttpHandle {
   shutdown(graceMs?: number): Promise<void>;
 }
 
-const WELL_KNOWN = ["/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"];
+/** RFC 9728 metadata paths: the plain one, the path form of /mcp, and that of the public URL behind a proxy. */
+function wellKnownPaths(metadataUrl: string | undefined): string[] {
+  const paths = ["/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"];
+  if (metadataUrl) paths.push(new URL(metadataUrl).pathname);
+  return paths;
+}
 
 /** Serves MCP Streamable HTTP at /mcp (plus /healthz and the OAuth protected resource metadata). */
 export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
@@ -39,6 +44,7 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
   const { http } = config;
   const hosts = allowedHostnames(http, deps.publicUrl);
   const endpoint = new McpEndpoint({ config, log, runtime });
+  const wellKnown = wellKnownPaths(authenticator.resourceMetadataUrl());
   let closing = false;
   /** POSTs to /mcp whose response has not ended: a shutdown lets them finish (within the grace). */
   const posts = new Set<Promise<void>>();
@@ -56,7 +62,7 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
     if (req.method === "OPTIONS") return answerPreflight(req, res, http.allowedOrigins);
     for (const [name, value] of Object.entries(corsHeaders(req, http.allowedOrigins))) res.setHeader(name, value);
 
-    if (WELL_KNOWN.includes(path) && req.method === "GET") {
+    if (wellKnown.includes(path) && req.method === "GET") {
       const metadata = authenticator.resourceMetadata();
       if (!metadata)
         return sendJson(res, 404, { error: "not_found", error_description: "This server does not use OAuth" });

@@ -9,6 +9,33 @@ import { TestIssuer } from "./issuer.js";
 
 const PUBLIC_URL = "https://mcp.example.com/mcp";
 
+describe("OAuth metadata behind a proxy that serves the endpoint under another path", () => {
+  it("is served at the path form of the public URL as well", async () => {
+    const issuer = await TestIssuer.start();
+    const publicUrl = "https://ops.example.com/redis/mcp";
+    const h = await startHttpHarness({
+      env: { TENCENTCLOUD_REDIS_OAUTH_ISSUER: issuer.url, TENCENTCLOUD_REDIS_PUBLIC_URL: publicUrl },
+    });
+    try {
+      const unauthenticated = await fetch(h.url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: "{}",
+      });
+      expect(unauthenticated.headers.get("www-authenticate")).toContain(
+        'resource_metadata="https://ops.example.com/.well-known/oauth-protected-resource/redis/mcp"',
+      );
+      const res = await fetch(new URL("/.well-known/oauth-protected-resource/redis/mcp", h.url));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ resource: publicUrl, authorization_servers: [issuer.url] });
+      expect((await fetch(new URL("/.well-known/oauth-protected-resource/other", h.url))).status).toBe(404);
+    } finally {
+      await h.close();
+      await issuer.close();
+    }
+  });
+});
+
 describe("OAuth resource server routes over HTTP", () => {
   let issuer: TestIssuer;
   let h: HttpHarness;
