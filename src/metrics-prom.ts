@@ -51,6 +51,12 @@ export class PromMetricsImpl implements PromMetrics {
     labelNames: ["outcome"],
     registers: [this.registry],
   });
+  private readonly backups = new Counter({
+    name: "tcrmcp_backups_total",
+    help: "backup_instance calls by outcome (submitted, refused, failed, outcome_unknown)",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
   private readonly locks = new Counter({
     name: "tcrmcp_restore_locks_total",
     help: "Per-instance restore lock attempts: acquired, or refused (a restore of the instance was in flight)",
@@ -95,6 +101,10 @@ export class PromMetricsImpl implements PromMetrics {
   }
   restore(outcome: RestoreOutcome): void {
     this.restores.inc({ outcome });
+  }
+
+  backup(outcome: RestoreOutcome): void {
+    this.backups.inc({ outcome });
   }
   lock(result: "acquired" | "refused"): void {
     this.locks.inc({ result });

@@ -18,6 +18,8 @@ export interface Metrics {
   /** How long a request waited for its permit of the API budget, and from where ("shared" Redis or "local"). */
   budgetWait(mode: "shared" | "local", seconds: number): void;
   restore(outcome: RestoreOutcome): void;
+  /** A backup_instance call ended (its audit outcome, "planned" aside). */
+  backup(outcome: RestoreOutcome): void;
   /** The per-instance restore lock: taken, or refused because a restore of the instance is in flight. */
   lock(result: "acquired" | "refused"): void;
   /** A command to the shared state store failed (Redis slow or gone). */
@@ -33,6 +35,7 @@ export const NO_METRICS: Metrics = {
   retried() {},
   budgetWait() {},
   restore() {},
+  backup() {},
   lock() {},
   stateError() {},
   sessions() {},

@@ -72,6 +72,7 @@ export const backupInstance = defineTool({
     try {
       const out = await backUp(args, remark, ctx, record, progress);
       ctx.services.safety.audit.write(record);
+      ctx.metrics.backup(record.outcome);
       return out;
     } catch (caught) {
       const error = caught instanceof CloudError ? caught : undefined;
@@ -80,6 +81,7 @@ export const backupInstance = defineTool({
       record.message = error?.message;
       record.requestId = error?.requestId;
       ctx.services.safety.audit.write(record);
+      ctx.metrics.backup(record.outcome);
       throw caught;
     }
   },

@@ -40,7 +40,7 @@ describe("metrics: counted where the events happen, nothing secret in any label"
     await redis.close();
   });
 
-  it("counts tool calls, cloud requests, throttling, retries, restores, locks and state errors", async () => {
+  it("counts tool calls, cloud requests, throttling, retries, restores, backups, locks and state errors", async () => {
     h.fake.inject("DescribeInstances", { kind: "error", code: "RequestLimitExceeded" }, 1);
     expect((await h.call("list_instances")).isError).toBeFalsy();
     const backupId = await restorableBackup(h, SESSIONS);
@@ -55,6 +55,7 @@ describe("metrics: counted where the events happen, nothing secret in any label"
     expect(second.error.code).toBe("ResourceUnavailable.InstanceLockedError");
     expect(sc(await first).status).toBe("submitted");
     await waitIdle(h, SESSIONS);
+    expect(sc(await h.call("backup_instance", { instanceId: SESSIONS, remark: "metrics" })).status).toBe("submitted");
     // a password and a confirm token pass through a call: neither may reach the metrics
     const orders = await restorableBackup(h, ORDERS);
     const p3 = sc(
@@ -84,6 +85,7 @@ describe("metrics: counted where the events happen, nothing secret in any label"
     expect(sample(text, "tcrmcp_restores_total", { outcome: "planned" })).toBe(3);
     expect(sample(text, "tcrmcp_restores_total", { outcome: "submitted" })).toBe(1);
     expect(sample(text, "tcrmcp_restores_total", { outcome: "refused" })).toBeGreaterThanOrEqual(2);
+    expect(sample(text, "tcrmcp_backups_total", { outcome: "submitted" })).toBe(1);
     expect(sample(text, "tcrmcp_restore_locks_total", { result: "acquired" })).toBe(1);
     expect(sample(text, "tcrmcp_restore_locks_total", { result: "refused" })).toBe(1);
     expect(sample(text, "tcrmcp_state_errors_total", { operation: "unavailable" })).toBeGreaterThanOrEqual(1);
