@@ -5,6 +5,7 @@ import { parseTaskId, toBeijing } from "../cloud/views.js";
 import type { AuditRecord } from "../safety/audit.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
 import {
+  audited,
   callerOf,
   defineTool,
   instanceIdSchema,
@@ -68,22 +69,12 @@ export const backupInstance = defineTool({
       ...(args.storageDays === undefined ? {} : { storageDays: args.storageDays }),
       outcome: "refused",
     };
-    const progress = { sent: false };
-    try {
-      const out = await backUp(args, remark, ctx, record, progress);
-      ctx.services.safety.audit.write(record);
-      ctx.metrics.backup(record.outcome);
-      return out;
-    } catch (caught) {
-      const error = caught instanceof CloudError ? caught : undefined;
-      if (progress.sent) record.outcome = error?.entry.category === "outcome_unknown" ? "outcome_unknown" : "failed";
-      record.errorCode = error?.code ?? "ClientError.Internal";
-      record.message = error?.message;
-      record.requestId = error?.requestId;
-      ctx.services.safety.audit.write(record);
-      ctx.metrics.backup(record.outcome);
-      throw caught;
-    }
+    return audited(
+      ctx,
+      record,
+      (outcome) => ctx.metrics.backup(outcome),
+      (progress) => backUp(args, remark, ctx, record, progress),
+    );
   },
 });
 

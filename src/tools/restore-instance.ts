@@ -9,6 +9,7 @@ import { type Preflight, planView, preflight } from "../safety/preflight.js";
 import { findSubmittedTask } from "../safety/recover.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
 import {
+  audited,
   backupIdSchema,
   callerOf,
   defineTool,
@@ -33,13 +34,20 @@ const output = z.object({
   instanceId: z.string(),
   backupId: z.string(),
   region: z.string(),
-  passwordSource: z.enum(["env", "argument", "none"]).describe("Where the instance password came from (never the value)"),
+  passwordSource: z
+    .enum(["env", "argument", "none"])
+    .describe("Where the instance password came from (never the value)"),
   recovered: z
     .boolean()
     .optional()
-    .describe("True when RestoreInstance's answer was lost and its task was found with DescribeTaskList instead of resending"),
+    .describe(
+      "True when RestoreInstance's answer was lost and its task was found with DescribeTaskList instead of resending",
+    ),
   note: z.string().optional(),
-  confirmToken: z.string().optional().describe("When confirmation_required: pass it back, with the same arguments, to restore"),
+  confirmToken: z
+    .string()
+    .optional()
+    .describe("When confirmation_required: pass it back, with the same arguments, to restore"),
   expiresAt: z.string().optional().describe("When the confirmToken stops working (ISO 8601)"),
   instance: z
     .object({
@@ -128,22 +136,12 @@ export const restoreInstance = defineTool({
       confirm: ctx.config.confirmMode,
       outcome: "refused",
     };
-    const progress = { sent: false };
-    try {
-      const out = await restore(args as RestoreArgs, ctx, extra, record, progress);
-      ctx.services.safety.audit.write(record);
-      ctx.metrics.restore(record.outcome);
-      return out;
-    } catch (caught) {
-      const error = caught instanceof CloudError ? caught : undefined;
-      if (progress.sent) record.outcome = error?.entry.category === "outcome_unknown" ? "outcome_unknown" : "failed";
-      record.errorCode = error?.code ?? "ClientError.Internal";
-      record.message = error?.message;
-      record.requestId = error?.requestId;
-      ctx.services.safety.audit.write(record);
-      ctx.metrics.restore(record.outcome);
-      throw caught;
-    }
+    return audited(
+      ctx,
+      record,
+      (outcome) => ctx.metrics.restore(outcome),
+      (progress) => restore(args as RestoreArgs, ctx, extra, record, progress),
+    );
   },
 });
 
@@ -187,7 +185,8 @@ async function restore(
       startedAt: Date.now(),
     })
     .catch((caught: unknown) => {
-      if (caught instanceof CloudError && caught.code === "ResourceUnavailable.InstanceLockedError") ctx.metrics.lock("refused");
+      if (caught instanceof CloudError && caught.code === "ResourceUnavailable.InstanceLockedError")
+        ctx.metrics.lock("refused");
       throw caught;
     });
   ctx.metrics.lock("acquired");
@@ -243,7 +242,8 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     };
   } catch (caught) {
     if (!(caught instanceof CloudError)) throw caught;
-    if (caught.code === "InvalidParameterValue.PasswordError") throw passwordErrorWithSource(caught, pf.password, instanceId);
+    if (caught.code === "InvalidParameterValue.PasswordError")
+      throw passwordErrorWithSource(caught, pf.password, instanceId);
     if (!isOutcomeUnknown(caught)) throw caught;
     const taskId = await findSubmittedTask(ctx.api, pf, ctx.log, ctx.config.poll.initialMs);
     if (taskId === undefined) throw outcomeUnknown(caught, UNKNOWN_HINT);
@@ -253,7 +253,10 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     await remember(taskId);
     Object.assign(record, { outcome: "recovered", taskId, errorCode: caught.code, message: note });
     const structured: Output = { status: "submitted", taskId, recovered: true, note, ...base };
-    return { structured, text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. ${note}${how}` };
+    return {
+      structured,
+      text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. ${note}${how}`,
+    };
   }
 }
 
@@ -277,7 +280,8 @@ function plan(pf: Preflight, confirmToken: string, expiresAt: number, t: Message
   return { structured, text };
 }
 
-const NO_UNDO_AFTER = "No backup newer than the one restored existed: the data before the restore cannot be brought back.";
+const NO_UNDO_AFTER =
+  "No backup newer than the one restored existed: the data before the restore cannot be brought back.";
 
 /** The undo point the plan named, for the audit record. */
 function noteUndo(record: AuditRecord, pf: Preflight): void {

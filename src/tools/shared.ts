@@ -8,6 +8,7 @@ import type { Config, LogLevel, ToolName } from "../config.js";
 import { type Logger, type LogSink, withCallLog } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { Extra } from "../request.js";
+import type { AuditOutcome, AuditRecord } from "../safety/audit.js";
 import { assertScope, type Caller, callerFromAuthInfo, requiredScope } from "../safety/caller.js";
 import type { Safety } from "../safety/index.js";
 import { validateArguments } from "./arguments.js";
@@ -156,6 +157,35 @@ function describeUnexpected(caught: unknown): string {
   return typeof caught;
 }
 
+/**
+ * Runs a call that changes an instance so that its audit record is written, and its outcome counted, whatever
+ * happens. `run` sets `progress.sent` once the request may have reached the API: a failure after that is
+ * `failed` (the API answered an error) or `outcome_unknown`, before it the record stays `refused`.
+ */
+export async function audited<T>(
+  ctx: ToolContext,
+  record: AuditRecord,
+  count: (outcome: AuditOutcome) => void,
+  run: (progress: { sent: boolean }) => Promise<T>,
+): Promise<T> {
+  const progress = { sent: false };
+  try {
+    const out = await run(progress);
+    ctx.services.safety.audit.write(record);
+    count(record.outcome);
+    return out;
+  } catch (caught) {
+    const error = caught instanceof CloudError ? caught : undefined;
+    if (progress.sent) record.outcome = error?.entry.category === "outcome_unknown" ? "outcome_unknown" : "failed";
+    record.errorCode = error?.code ?? "ClientError.Internal";
+    record.message = error?.message;
+    record.requestId = error?.requestId;
+    ctx.services.safety.audit.write(record);
+    count(record.outcome);
+    throw caught;
+  }
+}
+
 // ---- Schemas shared by the tools -------------------------------------------------------------------------
 
 export const instanceIdSchema = z
@@ -181,9 +211,13 @@ export const regionSchema = z
 export function resolveRegion(region: string | undefined, config: Config): string {
   const chosen = region ?? config.region;
   if (!chosen) {
-    throw new CloudError("ClientError.RegionMissing", "No region: pass region, or set TENCENTCLOUD_REGION on the server", {
-      notSent: true,
-    });
+    throw new CloudError(
+      "ClientError.RegionMissing",
+      "No region: pass region, or set TENCENTCLOUD_REGION on the server",
+      {
+        notSent: true,
+      },
+    );
   }
   return chosen;
 }
