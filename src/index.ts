@@ -67,7 +67,8 @@ async function main(): Promise<void> {
 
   if (command.doctor) {
     const { doctorMain } = await import("./doctor/index.js");
-    const code = await doctorMain(config, log, command.json, (text) => process.stdout.write(text));
+    // doctor is a command-line report, not the MCP stdio mode: its table (or --json) is stdout's only content
+    const code = await doctorMain(config, log, command.json, (text) => process.stdout.write(text)); // allowed
     for (const cleanup of cleanups) await cleanup().catch(() => {});
     process.exitCode = code;
     return;

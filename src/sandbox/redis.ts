@@ -44,7 +44,7 @@ interface RedisNode {
 }
 
 /** A free loopback TCP port (bound then released: redis-server cannot listen on port 0 and report it). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

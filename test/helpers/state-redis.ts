@@ -3,9 +3,9 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../src/sandbox/redis.js";
 import { RespClient } from "../../src/sandbox/resp.js";
 import { requireRedisServer } from "./redis.js";
 
@@ -23,18 +23,6 @@ export interface StateRedis {
   /** Starts it again on the same port (empty: no persistence). */
   restart(): Promise<void>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
 }
 
 export async function startStateRedis(options: { password?: string } = {}): Promise<StateRedis> {
