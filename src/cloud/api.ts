@@ -13,15 +13,34 @@ export interface ApiInstance {
   InstanceName: string;
   Status: number;
   NoAuth?: boolean;
+  /** The edition (api.json's enumeration): 2/5 Redis 2.8, 3/4 CKV, 6-9 and 15-18 Redis 4.0-7.0, 19-22 Valkey, 200 Memcached. */
   Type?: number;
-  RegionId?: number;
-  Region?: string;
+  /** The VPC address (VIP) and its port: what clients connect to. */
   WanIp?: string;
   Port?: number;
-  Engine?: string;
+  ZoneId?: number;
+  VpcId?: number;
+  SubnetId?: number;
+  /** The `vpc-…` / `subnet-…` names that CloneInstances takes as VpcId/SubnetId. */
+  UniqVpcId?: string;
+  UniqSubnetId?: string;
+  ProjectId?: number;
+  /** MB in all (a cluster: shards x RedisShardSize). */
   Size?: number;
-  Createtime?: string;
+  RedisShardSize?: number;
+  RedisShardNum?: number;
+  RedisReplicasNum?: number;
   ProductType?: string;
+  /** "SecondLevelBackup" when point-in-time restore (second-level backup) is on. */
+  BackupMode?: string;
+  InstanceTags?: Array<{ TagKey: string; TagValue: string }>;
+  /** Multi-AZ layout: one entry per node. */
+  InstanceNodeInfo?: unknown;
+  NodeSet?: Array<{ NodeId?: number; NodeType: number; ZoneId?: number; ZoneName?: string }>;
+  RegionId?: number;
+  Region?: string;
+  Engine?: string;
+  Createtime?: string;
 }
 
 export interface ApiBackup {
@@ -122,6 +141,134 @@ export interface DescribeTaskListResponse {
   RequestId: string;
 }
 
+// ---- The clone route (Redis 4.0+ and Valkey): a new instance from a backup, then the address moved to it ----
+
+export interface ResourceTag {
+  TagKey: string;
+  TagValue: string;
+}
+
+export interface CloneInstancesRequest {
+  InstanceId: string;
+  GoodsNum: number;
+  ZoneId: number;
+  BillingMode: number;
+  Period: number;
+  SecurityGroupIdList: string[];
+  BackupId: string;
+  NoAuth?: boolean;
+  VpcId?: string;
+  SubnetId?: string;
+  InstanceName?: string;
+  Password?: string;
+  AutoRenew?: number;
+  VPort?: number;
+  NodeSet?: Array<{ NodeType: number; ZoneId?: number; ZoneName?: string }>;
+  ProjectId?: number;
+  ResourceTags?: ResourceTag[];
+  TemplateId?: string;
+  AlarmPolicyList?: string[];
+  /** Second-level backup only: the second to restore, Beijing time `YYYY-MM-DD HH:MM:SS`. */
+  CloneTime?: string;
+}
+export interface CloneInstancesResponse {
+  /** Deprecated; a 23-digit string in the published example: never a number. */
+  DealId?: string;
+  DealName?: string;
+  InstanceIds: string[];
+  RequestId: string;
+}
+
+export interface ModifyNetworkConfigRequest {
+  InstanceId: string;
+  /** changeVip: the VPC address (and port); changeVpc, changeBaseToVpc, changeVPort. */
+  Operation: "changeVip" | "changeVpc" | "changeBaseToVpc" | "changeVPort";
+  Vip?: string;
+  VpcId?: string;
+  SubnetId?: string;
+  /** Days the old address is kept for the instance (0: released at once). */
+  Recycle?: number;
+  VPort?: number;
+}
+export interface ModifyNetworkConfigResponse {
+  Status?: boolean;
+  SubnetId?: string;
+  VpcId?: string;
+  Vip?: string;
+  TaskId?: number | string;
+  RequestId: string;
+}
+
+export interface DescribeInstanceSecurityGroupResponse {
+  InstanceSecurityGroupsDetail: Array<{
+    InstanceId: string;
+    SecurityGroupDetails: Array<{ SecurityGroupId: string; SecurityGroupName?: string; ProjectId?: number }>;
+  }>;
+  RequestId: string;
+}
+
+export interface InquiryPriceCreateInstanceRequest {
+  TypeId: number;
+  MemSize: number;
+  GoodsNum: number;
+  Period: number;
+  BillingMode: number;
+  ZoneId?: number;
+  ZoneName?: string;
+  RedisShardNum?: number;
+  RedisReplicasNum?: number;
+  ReplicasReadonly?: boolean;
+  ProductVersion?: string;
+}
+export interface InquiryPriceCreateInstanceResponse {
+  Price?: number;
+  HighPrecisionPrice?: number;
+  OriginalPrice?: number;
+  /** "CNY" or "USD". */
+  Currency?: string;
+  /** "pent" (0.01 of the currency) or "microPent". */
+  AmountUnit?: string;
+  RequestId: string;
+}
+
+export interface DescribeInstanceDealDetailRequest {
+  DealIds?: string[];
+  DealName?: string;
+}
+export interface ApiDealDetail {
+  DealId?: string;
+  DealName?: string;
+  ZoneId?: number;
+  GoodsNum?: number;
+  Creater?: string;
+  CreatTime?: string;
+  OverdueTime?: string;
+  EndTime?: string;
+  /** 1 unpaid, 2 paid, 3 delivering, 4 delivered, 5 delivery failed, 6 refunded, 7 closed, 8 expired, 9 invalid, 10 product invalid, 11 payment refused, 12 paying. */
+  Status: number;
+  Description?: string;
+  Price?: number;
+  InstanceIds?: string[];
+}
+export interface DescribeInstanceDealDetailResponse {
+  DealDetails: ApiDealDetail[];
+  RequestId: string;
+}
+
+export interface DescribeSecondLevelBackupInfoRequest {
+  InstanceId: string;
+  /** Unix seconds, within the last 7 days. */
+  BackupTimestamp?: number;
+}
+export interface DescribeSecondLevelBackupInfoResponse {
+  BackupId: string;
+  BackupTimestamp: number;
+  MissingTimestamps: Array<{ StartTimeStamp: number; EndTimeStamp: number }>;
+  /** The earliest second that can be restored. */
+  StartTimestamp: number;
+  RequestId: string;
+}
+
 export interface RedisApi {
   describeInstances(req: DescribeInstancesRequest, opts: CallOptions): Promise<DescribeInstancesResponse>;
   describeInstanceBackups(
@@ -132,14 +279,50 @@ export interface RedisApi {
   manualBackupInstance(req: ManualBackupInstanceRequest, opts: CallOptions): Promise<ManualBackupInstanceResponse>;
   describeTaskInfo(req: { TaskId: number }, opts: CallOptions): Promise<ApiTaskInfo>;
   describeTaskList(req: DescribeTaskListRequest, opts: CallOptions): Promise<DescribeTaskListResponse>;
+  cloneInstances(req: CloneInstancesRequest, opts: CallOptions): Promise<CloneInstancesResponse>;
+  modifyNetworkConfig(req: ModifyNetworkConfigRequest, opts: CallOptions): Promise<ModifyNetworkConfigResponse>;
+  describeInstanceSecurityGroup(
+    req: { InstanceIds: string[] },
+    opts: CallOptions,
+  ): Promise<DescribeInstanceSecurityGroupResponse>;
+  inquiryPriceCreateInstance(
+    req: InquiryPriceCreateInstanceRequest,
+    opts: CallOptions,
+  ): Promise<InquiryPriceCreateInstanceResponse>;
+  describeInstanceDealDetail(
+    req: DescribeInstanceDealDetailRequest,
+    opts: CallOptions,
+  ): Promise<DescribeInstanceDealDetailResponse>;
+  describeSecondLevelBackupInfo(
+    req: DescribeSecondLevelBackupInfoRequest,
+    opts: CallOptions,
+  ): Promise<DescribeSecondLevelBackupInfoResponse>;
   /** Releases sockets (keep-alive pool). */
   close(): void;
 }
 
+/**
+ * Every API action the server may call, and whether it changes nothing (then it is safe to resend after a
+ * network error or a 5xx). The one list: tools declare which of these they call (`defineTool` `actions`), and
+ * doctor's CAM report and the docs' CAM policies are derived from that.
+ */
+export const CLOUD_ACTIONS = {
+  DescribeInstances: { readOnly: true },
+  DescribeInstanceBackups: { readOnly: true },
+  DescribeTaskInfo: { readOnly: true },
+  DescribeTaskList: { readOnly: true },
+  DescribeInstanceSecurityGroup: { readOnly: true },
+  InquiryPriceCreateInstance: { readOnly: true },
+  DescribeInstanceDealDetail: { readOnly: true },
+  DescribeSecondLevelBackupInfo: { readOnly: true },
+  RestoreInstance: { readOnly: false },
+  ManualBackupInstance: { readOnly: false },
+  CloneInstances: { readOnly: false },
+  ModifyNetworkConfig: { readOnly: false },
+} as const satisfies Record<string, { readOnly: boolean }>;
+export type CloudAction = keyof typeof CLOUD_ACTIONS;
+
 /** Actions that change nothing: safe to resend after a network error or a 5xx. */
-export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set([
-  "DescribeInstances",
-  "DescribeInstanceBackups",
-  "DescribeTaskInfo",
-  "DescribeTaskList",
-]);
+export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set(
+  (Object.keys(CLOUD_ACTIONS) as CloudAction[]).filter((a) => CLOUD_ACTIONS[a].readOnly),
+);

@@ -27,7 +27,7 @@ export interface CatalogEntry {
 
 const e = (category: ErrorCategory, retryable: boolean, hint: string): CatalogEntry => ({ category, retryable, hint });
 
-export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
+export const CATALOG = {
   // RestoreInstance and ManualBackupInstance
   "FailedOperation.CommitFlowError": e(
     "internal",
@@ -299,11 +299,28 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     true,
     "You have too many calls running on this server at once (TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER): nothing was sent. Wait for some to finish, then call again.",
   ),
-};
+} as const satisfies Record<string, CatalogEntry>;
+
+/** Every code the catalog describes: the API's documented codes and this server's own. */
+export type CatalogCode = keyof typeof CATALOG;
+/** This server's own codes: a `ClientError.*` code must be one of these (a typo does not compile). */
+export type ClientErrorCode = Extract<CatalogCode, `ClientError.${string}`>;
+/** A code as the API sent it: any string, marked so that it cannot be mistaken for one of our literals. */
+export type ApiErrorCode = string & { readonly __apiCode: true };
+/** What a CloudError carries: a catalog code (checked at compile time) or a code the API answered. */
+export type ErrorCode = CatalogCode | ApiErrorCode;
+
+/** Marks a code received from the API (the SDK's exception, an error Response): it may be one we do not know. */
+export function apiCode(code: string): ApiErrorCode {
+  return code as ApiErrorCode;
+}
+
+/** The catalog's codes, in table order (the docs' error table is generated from this). */
+export const CATALOG_CODES = Object.keys(CATALOG) as CatalogCode[];
 
 const PREFIX_FALLBACK: ReadonlyArray<[string, CatalogEntry]> = [
   ["AuthFailure", e("auth", false, "Authentication failed. Check the credentials (TENCENTCLOUD_SECRET_ID/KEY).")],
-  ["RequestLimitExceeded", CATALOG.RequestLimitExceeded as CatalogEntry],
+  ["RequestLimitExceeded", CATALOG.RequestLimitExceeded],
 ];
 
 const UNKNOWN: CatalogEntry = e(
@@ -314,11 +331,12 @@ const UNKNOWN: CatalogEntry = e(
 
 /** The catalog entry for a code: the exact code, else its prefix (`ResourceNotFound.X` -> `ResourceNotFound`). */
 export function describeError(code: string): CatalogEntry {
-  const exact = CATALOG[code];
+  const table: Readonly<Record<string, CatalogEntry | undefined>> = CATALOG;
+  const exact = table[code];
   if (exact) return exact;
   for (const [prefix, entry] of PREFIX_FALLBACK) {
     if (code === prefix || code.startsWith(`${prefix}.`)) return entry;
   }
   const head = code.split(".")[0] ?? code;
-  return CATALOG[head] ?? UNKNOWN;
+  return table[head] ?? UNKNOWN;
 }

@@ -4,6 +4,18 @@ import type { Logger } from "../log.js";
 import {
   type ApiTaskInfo,
   type CallOptions,
+  type CloneInstancesRequest,
+  type CloneInstancesResponse,
+  type CloudAction,
+  type DescribeInstanceDealDetailRequest,
+  type DescribeInstanceDealDetailResponse,
+  type DescribeInstanceSecurityGroupResponse,
+  type DescribeSecondLevelBackupInfoRequest,
+  type DescribeSecondLevelBackupInfoResponse,
+  type InquiryPriceCreateInstanceRequest,
+  type InquiryPriceCreateInstanceResponse,
+  type ModifyNetworkConfigRequest,
+  type ModifyNetworkConfigResponse,
   type DescribeInstanceBackupsRequest,
   type DescribeInstanceBackupsResponse,
   type DescribeInstancesRequest,
@@ -21,6 +33,7 @@ import { type Metrics, NO_METRICS } from "../metrics.js";
 import { authHint } from "./auth-hints.js";
 import type { Budget } from "./budget.js";
 import { type CredentialInfo, CredentialSource } from "./credentials.js";
+import { apiCode } from "./catalog.js";
 import { CloudError, fromSdkError, withOverride } from "./errors.js";
 import { createAgent, serviceEndpoint } from "./http.js";
 import { RateLimiter, sleep } from "./limiter.js";
@@ -84,6 +97,36 @@ export class TencentRedisClient implements RedisApi {
   describeTaskList(req: DescribeTaskListRequest, opts: CallOptions): Promise<DescribeTaskListResponse> {
     return this.call("DescribeTaskList", req, opts);
   }
+  cloneInstances(req: CloneInstancesRequest, opts: CallOptions): Promise<CloneInstancesResponse> {
+    return this.call("CloneInstances", req, opts);
+  }
+  modifyNetworkConfig(req: ModifyNetworkConfigRequest, opts: CallOptions): Promise<ModifyNetworkConfigResponse> {
+    return this.call("ModifyNetworkConfig", req, opts);
+  }
+  describeInstanceSecurityGroup(
+    req: { InstanceIds: string[] },
+    opts: CallOptions,
+  ): Promise<DescribeInstanceSecurityGroupResponse> {
+    return this.call("DescribeInstanceSecurityGroup", req, opts);
+  }
+  inquiryPriceCreateInstance(
+    req: InquiryPriceCreateInstanceRequest,
+    opts: CallOptions,
+  ): Promise<InquiryPriceCreateInstanceResponse> {
+    return this.call("InquiryPriceCreateInstance", req, opts);
+  }
+  describeInstanceDealDetail(
+    req: DescribeInstanceDealDetailRequest,
+    opts: CallOptions,
+  ): Promise<DescribeInstanceDealDetailResponse> {
+    return this.call("DescribeInstanceDealDetail", req, opts);
+  }
+  describeSecondLevelBackupInfo(
+    req: DescribeSecondLevelBackupInfoRequest,
+    opts: CallOptions,
+  ): Promise<DescribeSecondLevelBackupInfoResponse> {
+    return this.call("DescribeSecondLevelBackupInfo", req, opts);
+  }
 
   close(): void {
     void this.agent?.then((agent) => agent.destroy());
@@ -101,7 +144,7 @@ export class TencentRedisClient implements RedisApi {
    * network errors, timeouts, 5xx and internal errors only for read-only actions. RestoreInstance and
    * ManualBackupInstance are never resent after anything that may have reached the API.
    */
-  async call<T>(action: string, params: object, opts: CallOptions): Promise<T> {
+  async call<T>(action: CloudAction, params: object, opts: CallOptions): Promise<T> {
     let attempt = 0;
     for (;;) {
       attempt += 1;
@@ -287,7 +330,7 @@ async function parseResponse(res: {
     if (typeof Code !== "string" || Code === "") {
       throw new CloudError("ClientError.BadResponse", "The API's error has no code", { requestId });
     }
-    throw new CloudError(Code, typeof Message === "string" ? Message : Code, { requestId });
+    throw new CloudError(apiCode(Code), typeof Message === "string" ? Message : Code, { requestId });
   }
   return response;
 }

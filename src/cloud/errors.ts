@@ -1,4 +1,4 @@
-import { type CatalogEntry, describeError, type ErrorCategory } from "./catalog.js";
+import { apiCode, type CatalogEntry, describeError, type ErrorCategory, type ErrorCode } from "./catalog.js";
 
 /** The structured error every tool returns on failure (the `error` field of its result). */
 export interface ToolErrorBody {
@@ -29,7 +29,7 @@ export interface FieldProblem {
  */
 export class CloudError extends Error {
   override name = "CloudError";
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly requestId?: string;
   readonly httpStatus?: number;
   /** True when the request cannot have been executed (refused before it was sent, throttled, signature...). */
@@ -39,7 +39,7 @@ export class CloudError extends Error {
   readonly fields?: FieldProblem[];
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: {
       requestId?: string;
@@ -104,7 +104,7 @@ export function fromSdkError(error: unknown, context: SdkFailureContext): CloudE
   const message = typeof err.message === "string" ? err.message : String(error);
 
   if (typeof err.code === "string" && err.code !== "" && !/^E[A-Z]+$/.test(err.code)) {
-    return new CloudError(err.code, message, { requestId });
+    return new CloudError(apiCode(err.code), message, { requestId });
   }
   if (typeof err.httpCode === "number") {
     return new CloudError(

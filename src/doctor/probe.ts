@@ -1,3 +1,4 @@
+import type { CloudAction } from "../cloud/api.js";
 import type { TencentRedisClient } from "../cloud/client.js";
 import { CloudError } from "../cloud/errors.js";
 
@@ -9,7 +10,7 @@ export const IMPOSSIBLE_INSTANCE = "crs-doctor-probe-does-not-exist";
 export const IMPOSSIBLE_TASK = 9_007_199_254_740_000;
 
 export interface Probe {
-  action: string;
+  action: CloudAction;
   params: (sample: string | undefined) => object;
   /** Codes this action documents for an ID that does not exist (beyond not-found and invalid-parameter). */
   absentCodes?: readonly string[];

@@ -8,7 +8,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { openState } from "../safety/state/index.js";
 import { offeredTools } from "../tools/register.js";
-import { ACTIONS_BY_TOOL, type CamPolicy, policyFor } from "./policy.js";
+import { type CamPolicy, policyFor } from "./policy.js";
 import { PROBES, type ProbeResult, runProbe, type Verdict } from "./probe.js";
 
 const DEFAULT_REGION = "ap-guangzhou";
@@ -67,8 +67,9 @@ export interface DoctorReport {
  */
 export async function runDoctor(config: Config, log: Logger): Promise<DoctorReport> {
   const region = config.region ?? DEFAULT_REGION;
-  const tools = offeredTools(config).map((t) => t.name);
-  const needed = new Set(tools.flatMap((t) => ACTIONS_BY_TOOL[t] ?? []));
+  const offered = offeredTools(config);
+  const tools = offered.map((t) => t.name);
+  const needed = new Set<string>(offered.flatMap((t) => t.actions));
   const client = new TencentRedisClient({ ...config, maxRetries: 0 }, log);
   const { endpoint } = serviceEndpoint("redis", config.endpoint, region);
   const report: DoctorReport = {

@@ -1,5 +1,6 @@
 import type { ApiBackup, ApiInstance, RedisApi } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
+import type { ErrorCode } from "../cloud/catalog.js";
 import type { Config } from "../config.js";
 import {
   ALL_BACKUP_STATUSES,
@@ -44,7 +45,7 @@ export interface Preflight {
   tasks?: { beginTime: string; known: ReadonlySet<number> };
 }
 
-const preflightError = (code: string, message: string, hint?: string) =>
+const preflightError = (code: ErrorCode, message: string, hint?: string) =>
   new CloudError(code, `Refused by the preflight check: ${message}. Nothing was sent.`, {
     notSent: true,
     override: hint ? { hint, retryable: true } : undefined,

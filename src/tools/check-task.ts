@@ -97,6 +97,7 @@ export const checkTask = defineTool({
   }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  actions: ["DescribeTaskInfo", "DescribeInstances", "DescribeTaskList", "DescribeInstanceBackups"],
   async handler(args, ctx, extra) {
     const region = resolveRegion(args.region, ctx.config);
     const { poll } = ctx.config;

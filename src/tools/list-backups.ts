@@ -36,6 +36,7 @@ export const listBackups = defineTool({
   }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  actions: ["DescribeInstanceBackups"],
   async handler(args, ctx, extra) {
     const region = resolveRegion(args.region, ctx.config);
     const res = await ctx.api.describeInstanceBackups(

@@ -45,6 +45,7 @@ export const listInstances = defineTool({
   }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  actions: ["DescribeInstances"],
   async handler(args, ctx, extra) {
     const region = resolveRegion(args.region, ctx.config);
     const res = await ctx.api.describeInstances(

@@ -127,6 +127,7 @@ export const restoreInstance = defineTool({
   },
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  actions: ["DescribeInstances", "DescribeInstanceBackups", "DescribeTaskList", "RestoreInstance"],
   async handler(args, ctx, extra) {
     const record: AuditRecord = {
       caller: callerOf(extra, ctx).id,

@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { RedisApi } from "../cloud/api.js";
+import type { CloudAction, RedisApi } from "../cloud/api.js";
 import { ERROR_CATEGORIES } from "../cloud/catalog.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config, LogLevel, ToolName } from "../config.js";
@@ -55,6 +55,11 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
   /** The success fields; `withError` makes them admit the error shape too. */
   outputSchema: z.ZodObject;
   annotations: { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
+  /**
+   * Every cloud action the tool may call, its reads included (preflight, lookups after a lost answer): doctor's
+   * CAM report and the docs' CAM policies are derived from these, so a tool that forgets one under-reports.
+   */
+  actions: readonly [CloudAction, ...CloudAction[]];
   handler(args: z.output<Input>, ctx: ToolContext, extra: Extra): Promise<ToolOutput>;
 }
 

@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
+import type { CloudAction } from "../../src/cloud/api.js";
 import { TencentRedisClient } from "../../src/cloud/client.js";
 import { AssumedRole } from "../../src/cloud/sts.js";
 import { loadConfig, parseEndpoint } from "../../src/config.js";
@@ -140,7 +141,7 @@ describe("the API's published examples, parsed by the server", () => {
     const f = fixture(name);
     const client = api(await serve(name));
     const answer = await client.call<{ TaskId: unknown }>(
-      f.action,
+      f.action as CloudAction,
       f.action === "RestoreInstance"
         ? { InstanceId: "crs-5a4py64p", BackupId: "678362566696298532848117" }
         : { InstanceId: "crs-5a4py64p", Remark: "note_message" },

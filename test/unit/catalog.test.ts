@@ -55,3 +55,11 @@ describe("error catalog", () => {
     expect(bare.message).toBe("ClientError.Timeout");
   });
 });
+
+describe("the typed catalog", () => {
+  it("a ClientError code outside the catalog does not compile", () => {
+    // @ts-expect-error: ClientError.NoSuchCode is not in the catalog, so typecheck fails if this line compiles
+    const error = new CloudError("ClientError.NoSuchCode", "never thrown by the server");
+    expect(describeError(error.code)).toMatchObject({ category: "internal", retryable: false });
+  });
+});
