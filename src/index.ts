@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 
   if (config.http.enabled) {
     const { createAuthenticator } = await import("./http/auth.js");
-    const { startHttp } = await import("./transports/http.js");
+    const { startHttp } = await import("./transports/streamable-http.js");
     const authenticator = await createAuthenticator(config, log);
     const http = await startHttp({ config, log, runtime, authenticator, publicUrl: config.publicUrl });
     cleanups.unshift(() => http.shutdown());

@@ -35,7 +35,7 @@ import type { Budget } from "./budget.js";
 import { type CredentialInfo, CredentialSource } from "./credentials.js";
 import { apiCode } from "./catalog.js";
 import { CloudError, fromSdkError, withOverride } from "./errors.js";
-import { createAgent, serviceEndpoint } from "./http.js";
+import { createAgent, serviceEndpoint } from "./endpoint.js";
 import { RateLimiter, sleep } from "./limiter.js";
 
 export const API_VERSION = "2018-04-12";
@@ -286,12 +286,10 @@ export class TencentRedisClient implements RedisApi {
   }
 }
 
-/** The host:port and protocol handed to the SDK for a region (see http.ts for overrides). */
+/** The host:port and protocol handed to the SDK for a region (see endpoint.ts for overrides). */
 export function sdkEndpoint(override: Endpoint | undefined, region: string): { endpoint: string; protocol: string } {
   return serviceEndpoint("redis", override, region);
 }
-
-export { useProxy } from "./http.js";
 
 /** Replaces the SDK's response parser: a 200 whose body is not the API's JSON shape is a BadResponse. */
 async function parseResponse(res: {

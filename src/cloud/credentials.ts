@@ -7,7 +7,7 @@ import type { Config, Credentials } from "../config.js";
 import type { Logger } from "../log.js";
 import { Secret } from "../secret.js";
 import { CloudError } from "./errors.js";
-import { createAgent } from "./http.js";
+import { createAgent } from "./endpoint.js";
 import { AssumedRole, type StsRoute } from "./sts.js";
 
 /** What the SDK's client asks for on every request. */

@@ -2,7 +2,7 @@ import type http from "node:http";
 import type { Endpoint, RoleConfig } from "../config.js";
 import { Secret } from "../secret.js";
 import { CloudError, networkReason } from "./errors.js";
-import { serviceEndpoint } from "./http.js";
+import { serviceEndpoint } from "./endpoint.js";
 
 export const STS_VERSION = "2018-08-13";
 /** STS is global; the SDK's own providers send this region. */

@@ -3,7 +3,7 @@ import path from "node:path";
 import { TencentRedisClient } from "../cloud/client.js";
 import type { SourceDetail } from "../cloud/credentials.js";
 import { CloudError } from "../cloud/errors.js";
-import { serviceEndpoint } from "../cloud/http.js";
+import { serviceEndpoint } from "../cloud/endpoint.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { openState } from "../safety/state/index.js";

@@ -1,11 +1,8 @@
 import { type Config, ConfigError } from "../config.js";
 import type { Logger } from "../log.js";
+import { type Caller, makeCaller, SCOPES } from "../safety/caller.js";
 import { isLoopbackHost, OAuthVerifier, urlProblem } from "./oauth.js";
-import { type Caller, makeCaller, SCOPES, type Scope } from "./scopes.js";
 import { matchToken, readTokensFile, type TokenEntry } from "./tokens-file.js";
-
-export type { Caller, Scope };
-export { SCOPES };
 
 export const REALM = "tencentcloud-redis-mcp";
 /** Longer than any token we would accept (JWTs with many claims stay well under it). */

@@ -9,7 +9,7 @@ import {
 } from "jose";
 import { z } from "zod";
 import type { Logger } from "../log.js";
-import { isScope, SCOPES, type Scope } from "./scopes.js";
+import { isScope, SCOPES, type Scope } from "../safety/caller.js";
 
 /** Asymmetric signatures only: never HS* (a shared secret would let anyone holding it mint tokens), never none. */
 export const JWT_ALGORITHMS: readonly JWSAlgorithm[] = [

@@ -16,8 +16,24 @@ export interface Caller {
   scopes: readonly Scope[];
 }
 
+/** Whether a value is one of the scopes above (a word of a JWT's scope claim). */
+export function isScope(value: unknown): value is Scope {
+  return typeof value === "string" && (SCOPES as readonly string[]).includes(value);
+}
+
 /** The caller of a stdio server: the person whose client started it, with every scope. */
 export const LOCAL_CALLER: Caller = { id: "local", kind: "local", name: "local", scopes: SCOPES };
+
+/** An HTTP caller (`token:<name>`, `oauth:<sub>` or `anonymous`: the prefixes keep the kinds from colliding). */
+export function makeCaller(kind: "token" | "oauth" | "anonymous", name: string, scopes: Iterable<Scope>): Caller {
+  const held = new Set(scopes);
+  return Object.freeze({
+    id: kind === "anonymous" ? "anonymous" : `${kind}:${name}`,
+    kind,
+    name,
+    scopes: Object.freeze(SCOPES.filter((s) => held.has(s))),
+  });
+}
 
 /** The one rule: a tool that only reads needs redis:read; every other tool (it changes an instance) redis:restore. */
 export function requiredScope(annotations: { readOnlyHint: boolean }): Scope {

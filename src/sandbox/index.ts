@@ -2,7 +2,7 @@ import type { Config } from "../config.js";
 import { Secret } from "../secret.js";
 import { parseEndpoint } from "../config.js";
 import { FakeCloud, type FakeCloudOptions } from "./fake.js";
-import { findRedisServer, RedisFleet } from "./redis.js";
+import { findRedisServer, RedisFleet } from "./redis-fleet.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_PASSWORDS, SANDBOX_REGION } from "./seed.js";
 
 export interface SandboxOptions extends FakeCloudOptions {

@@ -11,7 +11,7 @@ import { Logger } from "../../src/log.js";
 import { createRuntime, type Runtime } from "../../src/runtime.js";
 import type { Scope } from "../../src/safety/caller.js";
 import { FakeCloud, type FakeCloudOptions } from "../../src/sandbox/fake.js";
-import { type HttpHandle, startHttp } from "../../src/transports/http.js";
+import { type HttpHandle, startHttp } from "../../src/transports/streamable-http.js";
 import { fakeEnv } from "./harness.js";
 
 /** A bearer token the tests give a caller, and its scopes (written hashed into a tokens file). */

@@ -1,7 +1,7 @@
 // Shared by the real-data sandbox tests: redis-server must be installed (CI installs it); they fail without it.
 
 import { readdirSync, readFileSync } from "node:fs";
-import { findRedisServer } from "../../src/sandbox/redis.js";
+import { findRedisServer } from "../../src/sandbox/redis-fleet.js";
 
 /** The redis-server on PATH; throws (failing the test) when there is none. */
 export function requireRedisServer(): string {

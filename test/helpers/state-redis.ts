@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../src/sandbox/redis.js";
+import { freePort } from "../../src/sandbox/redis-fleet.js";
 import { RespClient } from "../../src/sandbox/resp.js";
 import { requireRedisServer } from "./redis.js";
 

@@ -1,7 +1,8 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, parseEndpoint, serverPassword, TOOL_NAMES } from "../../src/config.js";
-import { sdkEndpoint, useProxy } from "../../src/cloud/client.js";
+import { sdkEndpoint } from "../../src/cloud/client.js";
+import { useProxy } from "../../src/cloud/endpoint.js";
 
 describe("loadConfig", () => {
   it("has safe defaults", () => {

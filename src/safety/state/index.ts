@@ -13,6 +13,6 @@ export { MemoryState } from "./memory.js";
  */
 export async function openState(config: Config, log: Logger, metrics?: Metrics): Promise<SafetyState> {
   if (!config.state) return new MemoryState(config);
-  const { RedisState } = await import("./redis.js");
+  const { RedisState } = await import("./redis-state.js");
   return RedisState.connect(config, config.state, log, metrics);
 }
