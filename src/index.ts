@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   else if (config.http.enabled) {
     log.warning(
       "TENCENTCLOUD_REDIS_STATE_URL is not set: confirmation tokens, restore locks and the API budget live in this " +
-        "process only, so several replicas would not share these guarantees (see the README's Running several replicas)",
+        "process only, so several replicas would not share these guarantees (see docs/deploy.md, Running several replicas)",
     );
   }
   const runtime = createRuntime(config, log, {

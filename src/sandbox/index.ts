@@ -26,7 +26,7 @@ export const STATE_ONLY_NOTE =
   "nothing (install redis-server, e.g. apt-get install redis-server, for real data)";
 export const REAL_REDIS_NOTE =
   "sandbox instances are real redis-server processes on 127.0.0.1 (host and port in each instance); a restore " +
-  "really loads the backup's RDB; connect with redis-cli -h 127.0.0.1 -p PORT (passwords: see the README)";
+  "really loads the backup's RDB; connect with redis-cli -h 127.0.0.1 -p PORT (passwords: see docs/sandbox.md)";
 
 /**
  * The built-in sandbox: the local Tencent Cloud fake on a loopback port, with its seed instances and backups,

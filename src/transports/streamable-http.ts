@@ -126,7 +126,7 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
   });
   if (!isLoopback(http.host)) {
     log.warning(
-      "listening beyond loopback over plain HTTP: put a TLS-terminating reverse proxy in front (see the README's Deploy for a team)",
+      "listening beyond loopback over plain HTTP: put a TLS-terminating reverse proxy in front (see docs/deploy.md)",
       { host: http.host },
     );
   }

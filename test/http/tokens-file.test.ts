@@ -60,7 +60,7 @@ describe("bearer tokens from TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE", () => {
     expect(lines.join("")).toContain("tokens=2");
   });
 
-  it('accepts a hash made with the README\'s recipe (printf %s "$TOKEN" | sha256sum)', async () => {
+  it('accepts a hash made with the recipe of docs/deploy.md (printf %s "$TOKEN" | sha256sum)', async () => {
     const hash = execFileSync("sh", ["-c", `printf %s "$TOKEN" | sha256sum | cut -d' ' -f1`], {
       env: { PATH: process.env.PATH, TOKEN: LATER },
       encoding: "utf8",

@@ -1,12 +1,16 @@
-// The README's Install section: every configuration it shows is valid JSON whose server entry runs this package
-// with arguments and variables the server accepts.
+// The install docs (the README's Install section, in short, and one page per client under docs/install/): every
+// configuration they show is valid JSON whose server entry runs this package with arguments and variables the
+// server accepts.
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 
-const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const install = readme.slice(readme.indexOf("## Install"), readme.indexOf("## Connect it"));
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
+const readme = read("README.md");
+const install = readme.slice(readme.indexOf("## Install"), readme.indexOf("## Tools"));
+const PAGES = ["claude-desktop", "claude-code", "vscode", "cursor", "npx", "inspector"];
+const page = (name: string) => read(`docs/install/${name}.md`);
 
 interface Entry {
   command: string;
@@ -14,29 +18,46 @@ interface Entry {
   env?: Record<string, string>;
 }
 
-describe("the README's Install section", () => {
-  it("covers the bundle, Claude Desktop, Claude Code, VS Code, Cursor and npx", () => {
-    for (const heading of ["Claude Desktop: the bundle", "Claude Desktop: JSON config", "Claude Code", "VS Code", "Cursor", "npx"]) {
-      expect(install).toContain(`### ${heading}`);
+const jsonBlocks = (text: string) => [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] ?? ""));
+
+function expectAccepted(blocks: Array<{ mcpServers?: unknown; servers?: unknown }>): number {
+  const entries: Entry[] = blocks.flatMap((b) => Object.values((b.mcpServers ?? b.servers) as Record<string, Entry>));
+  for (const entry of entries) {
+    expect(entry.command).toBe("npx");
+    expect(entry.args.slice(0, 2)).toEqual(["-y", "tencentcloud-redis-mcp"]);
+    const env = Object.fromEntries(
+      Object.entries(entry.env ?? {}).map(([k, v]) => [k, v.startsWith("<") || v.startsWith("${") ? "x" : v]),
+    );
+    const config = loadConfig(entry.args.slice(2), env);
+    expect(config.credentials?.secretId).toBe("x");
+    expect(config.region).toBe("ap-guangzhou");
+  }
+  return entries.length;
+}
+
+describe("the install docs", () => {
+  it("have a page per client (the bundle, Claude Desktop, Claude Code, VS Code, Cursor, npx, the Inspector), each linked from the README", () => {
+    expect(readdirSync(new URL("../../docs/install/", import.meta.url)).sort()).toEqual(
+      [...PAGES.map((p) => `${p}.md`), "README.md"].sort(),
+    );
+    for (const name of PAGES) expect(install).toContain(`](docs/install/${name}.md)`);
+    const desktop = page("claude-desktop");
+    for (const heading of ["Claude Desktop: the bundle", "Claude Desktop: JSON config"]) {
+      expect(desktop).toContain(`## ${heading}`);
     }
-    expect(install).toContain("npm run pack:mcpb");
-    expect(install).toMatch(/claude mcp add tencentcloud-redis[\s\S]*-- npx -y tencentcloud-redis-mcp/);
+    expect(desktop).toContain("npm run pack:mcpb");
+    expect(page("claude-code")).toMatch(/claude mcp add tencentcloud-redis[\s\S]*-- npx -y tencentcloud-redis-mcp/);
+    expect(install).toMatch(/claude mcp add tencentcloud-redis[^\n]*-- npx -y tencentcloud-redis-mcp/);
+    expect(page("npx")).toContain("npx -y tencentcloud-redis-mcp --sandbox");
+    expect(page("inspector")).toContain("npm run inspect");
   });
 
-  it("shows JSON configurations whose server entries the server accepts", () => {
-    const blocks = [...install.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] ?? ""));
-    expect(blocks.length).toBe(2);
-    const entries: Entry[] = blocks.flatMap((b) => Object.values((b.mcpServers ?? b.servers) as Record<string, Entry>));
-    expect(entries.length).toBe(2);
-    for (const entry of entries) {
-      expect(entry.command).toBe("npx");
-      expect(entry.args.slice(0, 2)).toEqual(["-y", "tencentcloud-redis-mcp"]);
-      const env = Object.fromEntries(
-        Object.entries(entry.env ?? {}).map(([k, v]) => [k, v.startsWith("<") || v.startsWith("${") ? "x" : v]),
-      );
-      const config = loadConfig(entry.args.slice(2), env);
-      expect(config.credentials?.secretId).toBe("x");
-      expect(config.region).toBe("ap-guangzhou");
-    }
+  it("show JSON configurations whose server entries the server accepts", () => {
+    const readmeBlocks = jsonBlocks(install);
+    expect(readmeBlocks.length).toBe(1);
+    expect(expectAccepted(readmeBlocks)).toBe(1);
+    const pageBlocks = PAGES.flatMap((name) => jsonBlocks(page(name)));
+    expect(pageBlocks.length).toBe(2);
+    expect(expectAccepted(pageBlocks)).toBe(2);
   });
 });
