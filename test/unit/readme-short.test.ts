@@ -1,0 +1,29 @@
+// The README is what a newcomer needs in one screen or three (issue 20): what it is, the two commands, install
+// for each client, the tools in a table, links. Everything else is in docs/ (docs/README.md is the map).
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { TOOLS } from "../../src/tools/index.js";
+
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+
+describe("the README", () => {
+  it("is at most 300 lines", () => {
+    expect(readme.split("\n").length).toBeLessThanOrEqual(300);
+  });
+
+  it("gives the two commands: the demo on the sandbox and the tests as CI runs them", () => {
+    const shell = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]?.trim());
+    expect(shell).toEqual(["npm ci && npm run demo", ".ci/run"]);
+    const ci = readFileSync(new URL("../../.ci/run", import.meta.url), "utf8");
+    expect(ci).toMatch(/^npm ci\b/m);
+    expect(ci.trimEnd().split("\n").at(-1)).toBe("npm run check");
+  });
+
+  it("lists every tool in the table between the tools markers, and links the topic map", () => {
+    const table = /<!-- tools:start -->\n([\s\S]*?)<!-- tools:end -->/.exec(readme)?.[1] ?? "";
+    const rows = table.split("\n").filter((l) => l.startsWith("| `"));
+    expect(rows.map((r) => /^\| `([a-z_]+)`/.exec(r)?.[1])).toEqual(TOOLS.map((t) => t.name));
+    expect(readme).toContain("](docs/README.md)");
+  });
+});
