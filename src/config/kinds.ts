@@ -86,7 +86,7 @@ export function oneOf<const T extends string>(
 ): Kind<T> {
   const words = choices.map((c) => `\`${c}\``);
   return {
-    type: words.join(" \\| "),
+    type: words.join(" | "),
     flag: "string",
     choices,
     parse(value, label) {

@@ -1,4 +1,5 @@
-// The MCP Registry entry (server.json), package.json and the README's configuration table tell the same story.
+// The MCP Registry entry (server.json), package.json and the configuration table (docs/configuration.md) tell the
+// same story.
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -6,8 +7,8 @@ import { describe, expect, it } from "vitest";
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
 const pkg = JSON.parse(read("package.json"));
 const server = JSON.parse(read("server.json"));
-const readme = read("README.md");
-const configSource = read("src/config.ts");
+const docs = read("docs/configuration.md");
+const schemaSource = read("src/config/schema.ts");
 
 interface EnvVar {
   name: string;
@@ -52,10 +53,10 @@ describe("server.json (MCP Registry)", () => {
     for (const v of env) if (v.choices && v.default) expect(v.choices).toContain(v.default);
   });
 
-  it("names only variables the server reads and the README's configuration table documents", () => {
-    const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("### Retry policy"));
+  it("names only variables the server reads and the configuration table documents", () => {
+    const table = docs.slice(docs.indexOf("BEGIN GENERATED: settings"), docs.indexOf("END GENERATED: settings"));
     for (const v of env) {
-      expect(configSource, v.name).toMatch(new RegExp(`\\b${v.name}\\b`));
+      expect(schemaSource, v.name).toMatch(new RegExp(`env: "${v.name}"`));
       expect(table, v.name).toMatch(new RegExp(`^\\| [^\\n]*\`${v.name}\``, "m"));
     }
   });
