@@ -18,8 +18,7 @@ function flagLine(setting: Setting): string {
   const shown = shownDefault(setting).replaceAll("`", "");
   const plainDefault = shown !== "—" && shown !== "off" && shown !== "false";
   const where = [setting.env, plainDefault ? `default ${shown}` : undefined].filter(Boolean).join(", ");
-  const first = setting.description.charAt(0).toLowerCase() + setting.description.slice(1);
-  return line(left, `${first}${where ? ` (${where})` : ""}`);
+  return line(left, `${setting.description}${where ? ` (${where})` : ""}`);
 }
 
 export const HELP = [
