@@ -79,6 +79,11 @@ export function minutes(min: number, max: number): Kind<number> {
   };
 }
 
+/** "a, b or c". */
+export function either(words: readonly string[]): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words.at(-1)}` : (words[0] ?? "");
+}
+
 /** One of these words, in any case (`_` read as `-`); the value is the word as listed. */
 export function oneOf<const T extends string>(
   choices: readonly T[],
@@ -92,9 +97,7 @@ export function oneOf<const T extends string>(
     parse(value, label) {
       const found = choices.find((c) => c.toLowerCase() === value.toLowerCase().replaceAll("_", "-"));
       if (found === undefined) {
-        if (problem) throw new ConfigError(problem(label, value));
-        const list = choices.length > 1 ? `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}` : choices[0];
-        throw new ConfigError(`${label} must be ${list}, not "${value}"`);
+        throw new ConfigError(problem ? problem(label, value) : `${label} must be ${either(choices)}, not "${value}"`);
       }
       return found;
     },

@@ -22,6 +22,9 @@ const PASSWORD_PREFIX = "TENCENTCLOUD_REDIS_PASSWORD_";
 /** An MCP Bundle's unfilled placeholder, like `${user_config.region}`: it means "not set". */
 const PLACEHOLDER_RE = /^\$\{user_config\.[A-Za-z0-9_.-]*\}$/;
 
+/** The checks that need several settings at once, run on the Config at the end of loadConfig. */
+const CHECKS: ReadonlyArray<(config: Config) => void> = [checkHttpTransport];
+
 const FLAG_OPTIONS = {
   ...Object.fromEntries(
     (SETTINGS as readonly Setting[]).filter((s) => s.flag).map((s) => [s.flag, { type: s.kind.flag }]),
@@ -83,7 +86,7 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     state: state(read),
   };
   const loaded = { ...config, ...composed } as Config & CliFlags;
-  checkHttpTransport(loaded);
+  for (const check of CHECKS) check(loaded);
   return loaded;
 }
 

@@ -7,6 +7,7 @@ import { LANGUAGES } from "../i18n/index.js";
 import { bindHost, hostName, origin, port } from "./http.js";
 import {
   bool,
+  either,
   endpoint,
   file,
   type Kind,
@@ -424,7 +425,7 @@ export const SETTINGS = [
     flag: "confirm",
     metavar: "<mode>",
     group: "safety",
-    kind: oneOf(CONFIRM_MODES, (label, value) => `${label} must be token, elicit or none, not "${value.toLowerCase()}"`),
+    kind: oneOf(CONFIRM_MODES, (label, value) => `${label} must be ${either(CONFIRM_MODES)}, not "${value.toLowerCase()}"`),
     default: "token",
     field: "confirmMode",
     description: "How a restore is confirmed: token (the agent shows the plan and asks), elicit (a form) or none",
