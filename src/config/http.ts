@@ -4,7 +4,8 @@ import { isIP } from "node:net";
 import type { Kind } from "./kinds.js";
 import { type Config, ConfigError } from "./types.js";
 
-const HOSTNAME_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
+const HOSTNAME_RE =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
 
 export const port: Kind<number> = {
   type: "port 0–65535",
@@ -142,7 +143,9 @@ export function checkAuthConfig(config: Config, options: { host?: string } = {})
     return;
   }
   if (!tokensFile && !oauthIssuer) {
-    throw new ConfigError(oauthJwksUrl ? `${NEEDS_AUTH} (TENCENTCLOUD_REDIS_OAUTH_JWKS_URL needs the issuer too)` : NEEDS_AUTH);
+    throw new ConfigError(
+      oauthJwksUrl ? `${NEEDS_AUTH} (TENCENTCLOUD_REDIS_OAUTH_JWKS_URL needs the issuer too)` : NEEDS_AUTH,
+    );
   }
   if (oauthIssuer) {
     const issuerProblem = urlProblem(oauthIssuer);

@@ -33,7 +33,12 @@ export const text: Kind<string> = { type: "text", flag: "string", parse: (value)
 export const file: Kind<string> = { ...text, type: "file path", format: "filepath" };
 
 /** A value that is never printed: kept untrimmed, wrapped in a Secret. */
-export const secret: Kind<Secret> = { type: "text, secret", flag: "string", raw: true, parse: (value) => new Secret(value) };
+export const secret: Kind<Secret> = {
+  type: "text, secret",
+  flag: "string",
+  raw: true,
+  parse: (value) => new Secret(value),
+};
 
 export const bool: Kind<boolean> = {
   type: "`true` / `false`",
@@ -146,7 +151,10 @@ export function parseEndpoint(value: string, variable = "TENCENTCLOUD_REDIS_ENDP
     const name = variable === "TENCENTCLOUD_REDIS_ENDPOINT" ? `${variable} (or --endpoint)` : variable;
     throw new ConfigError(`${name} must be a host, host:port or http(s)://host[:port] URL, not "${value}"`);
   }
-  const endpoint: Endpoint = { protocol: url.protocol as Endpoint["protocol"], host: url.hostname.replace(/^\[|\]$/g, "") };
+  const endpoint: Endpoint = {
+    protocol: url.protocol as Endpoint["protocol"],
+    host: url.hostname.replace(/^\[|\]$/g, ""),
+  };
   if (url.port !== "") endpoint.port = Number(url.port);
   return endpoint;
 }

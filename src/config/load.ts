@@ -9,14 +9,15 @@ import { type COMPOSED, type ConfigPath, SETTINGS, type Setting, type SettingNam
 import { type CliFlags, type Config, ConfigError, type Credentials, type Endpoint, type StateConfig } from "./types.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
-type ValueOf<N extends SettingName> = Extract<(typeof SETTINGS)[number], { env: N }> extends {
-  kind: Kind<infer T>;
-  default?: infer D;
-}
-  ? [undefined] extends [D]
-    ? T | undefined
-    : T
-  : never;
+type ValueOf<N extends SettingName> =
+  Extract<(typeof SETTINGS)[number], { env: N }> extends {
+    kind: Kind<infer T>;
+    default?: infer D;
+  }
+    ? [undefined] extends [D]
+      ? T | undefined
+      : T
+    : never;
 
 const PASSWORD_PREFIX = "TENCENTCLOUD_REDIS_PASSWORD_";
 /** An MCP Bundle's unfilled placeholder, like `${user_config.region}`: it means "not set". */
@@ -41,10 +42,8 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
   const env = withoutPlaceholders(rawEnv);
   let flags: Record<string, string | boolean | undefined>;
   try {
-    flags = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: FLAG_OPTIONS }).values as Record<
-      string,
-      string | boolean | undefined
-    >;
+    flags = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: FLAG_OPTIONS })
+      .values as Record<string, string | boolean | undefined>;
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}. Run with --help for the options.`);
   }
@@ -53,14 +52,18 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
   /** A setting's value: its flag's, else its variable's (or an alias's), else its default. */
   const valueFor = (setting: Setting): unknown => {
     const flag = setting.flag === undefined ? undefined : flags[setting.flag];
-    const label = setting.flag && setting.kind.flag === "string" ? `${setting.env} (or --${setting.flag})` : `${setting.env}`;
+    const label =
+      setting.flag && setting.kind.flag === "string" ? `${setting.env} (or --${setting.flag})` : `${setting.env}`;
     if (typeof flag === "boolean") return flag;
     if (flag !== undefined) return setting.kind.parse(flag, label);
     for (const name of [setting.env, ...(setting.aliases ?? [])]) {
       if (name === undefined) continue;
       const value = env[name];
       if (setting.kind.raw ? value === undefined || value === "" : value === undefined || value.trim() === "") continue;
-      return setting.kind.parse(setting.kind.raw ? (value as string) : (value as string).trim(), name === setting.env ? label : name);
+      return setting.kind.parse(
+        setting.kind.raw ? (value as string) : (value as string).trim(),
+        name === setting.env ? label : name,
+      );
     }
     return setting.default;
   };
@@ -68,7 +71,7 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
   /** Whether a variable (not a flag) is set. */
   const isSet = (name: SettingName): boolean => (env[name]?.trim() ?? "") !== "";
 
-  const config: Record<string, unknown> = { http: {}, poll: {}, httpAuth: {} };
+  const config: Record<string, unknown> = {};
   for (const setting of SETTINGS as readonly Setting[]) {
     if (setting.field === undefined) continue;
     const value = valueFor(setting);
@@ -94,8 +97,13 @@ type Read = <N extends SettingName>(name: N) => ValueOf<N>;
 
 function put(target: Record<string, unknown>, path: ConfigPath, value: unknown): void {
   const [head, tail] = path.split(".") as [string, string | undefined];
-  if (tail === undefined) target[head] = value;
-  else (target[head] as Record<string, unknown>)[tail] = value;
+  if (tail === undefined) {
+    target[head] = value;
+    return;
+  }
+  const nested = (target[head] ?? {}) as Record<string, unknown>;
+  nested[tail] = value;
+  target[head] = nested;
 }
 
 /**
@@ -176,7 +184,12 @@ function state(read: Read): StateConfig | undefined {
     url = undefined;
   }
   const db = url?.pathname.replace(/^\//, "") ?? "";
-  if (!url || (url.protocol !== "redis:" && url.protocol !== "rediss:") || url.hostname === "" || !/^\d{0,2}$/.test(db)) {
+  if (
+    !url ||
+    (url.protocol !== "redis:" && url.protocol !== "rediss:") ||
+    url.hostname === "" ||
+    !/^\d{0,2}$/.test(db)
+  ) {
     throw new ConfigError(
       "TENCENTCLOUD_REDIS_STATE_URL must be a Redis URL like redis://[user:password@]host:6379/0 (rediss:// for TLS)",
     );

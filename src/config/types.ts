@@ -1,5 +1,5 @@
 // The shape of the configuration: what loadConfig (load.ts) returns and every module reads. The settings that
-// fill it, with their variables, flags, defaults and docs, are in schema.ts.
+// fill it, with their variables, flags, defaults and docs, are in schema.ts (settings/).
 import type { Language } from "../i18n/index.js";
 import type { Secret } from "../secret.js";
 import type { ToolName } from "./tool-names.js";
