@@ -59,11 +59,9 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     for (const name of [setting.env, ...(setting.aliases ?? [])]) {
       if (name === undefined) continue;
       const value = env[name];
-      if (setting.kind.raw ? value === undefined || value === "" : value === undefined || value.trim() === "") continue;
-      return setting.kind.parse(
-        setting.kind.raw ? (value as string) : (value as string).trim(),
-        name === setting.env ? label : name,
-      );
+      const text = setting.kind.raw ? value : value?.trim(); // a secret is taken as written
+      if (text === undefined || text === "") continue;
+      return setting.kind.parse(text, name === setting.env ? label : name);
     }
     return setting.default;
   };
