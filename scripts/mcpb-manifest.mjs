@@ -1,74 +1,15 @@
-// The MCP Bundle's manifest, generated from package.json and from the server itself (its tools and prompts as
-// the built dist/ lists them), so it cannot drift from either. Used by scripts/mcpb.mjs; run `npm run build` first.
+// The MCP Bundle's manifest, generated from package.json, from the settings (scripts/mcpb-user-config.json, from
+// src/config/schema.ts by `npm run gen`) and from the server itself (its tools and prompts as the built dist/
+// lists them), so it cannot drift from any of them. Used by scripts/mcpb.mjs; run `npm run build` first.
 import { readFileSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
 
-/** Each setting a Claude Desktop user fills in, and the variable it becomes. */
-export const USER_CONFIG = {
-  secret_id: {
-    env: "TENCENTCLOUD_SECRET_ID",
-    type: "string",
-    title: "SecretId",
-    description: "Tencent Cloud API SecretId (CAM: a sub-user allowed only the Redis actions this server calls)",
-    required: true,
-    sensitive: true,
-  },
-  secret_key: {
-    env: "TENCENTCLOUD_SECRET_KEY",
-    type: "string",
-    title: "SecretKey",
-    description: "Tencent Cloud API SecretKey of that SecretId",
-    required: true,
-    sensitive: true,
-  },
-  region: {
-    env: "TENCENTCLOUD_REGION",
-    type: "string",
-    title: "Default region",
-    description: "Region used when a call names none, like ap-guangzhou or ap-shanghai",
-    required: false,
-    default: "ap-guangzhou",
-  },
-  confirm: {
-    env: "TENCENTCLOUD_REDIS_CONFIRM",
-    type: "string",
-    title: "Confirmation mode",
-    description: "How a restore is confirmed: token (the agent shows you the plan and asks), elicit (a form), none",
-    required: false,
-    default: "token",
-  },
-  read_only: {
-    env: "TENCENTCLOUD_REDIS_READ_ONLY",
-    type: "boolean",
-    title: "Read-only",
-    description: "List and check only: offer no tool that changes anything",
-    required: false,
-    default: false,
-  },
-  allowed_instances: {
-    env: "TENCENTCLOUD_REDIS_ALLOWED_INSTANCES",
-    type: "string",
-    title: "Allowed instances",
-    description: "Instance IDs a restore may target, comma-separated, * as a wildcard (empty: any)",
-    required: false,
-  },
-  audit_log: {
-    env: "TENCENTCLOUD_REDIS_AUDIT_LOG",
-    type: "string",
-    title: "Audit log file",
-    description: "Full path of a file to append one JSON line per restore attempt to (empty: none)",
-    required: false,
-  },
-  language: {
-    env: "TENCENTCLOUD_LANGUAGE",
-    type: "string",
-    title: "Language",
-    description: "en-US or zh-CN: the language of the confirmation form, the plan's warning and the API's messages",
-    required: false,
-    default: "en-US",
-  },
-};
+/**
+ * Each setting a Claude Desktop user fills in, and the variable it becomes: written by `npm run gen` from the
+ * settings that have a `bundle` entry in src/config/schema.ts.
+ */
+export const USER_CONFIG = JSON.parse(readFileSync(new URL("scripts/mcpb-user-config.json", root), "utf8"));
 
 /** The manifest (manifest_version 0.4, the newest @anthropic-ai/mcpb knows) for the built server. */
 export async function mcpbManifest() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { type Config, ConfigError, HELP, LOG_LEVELS, loadConfig } from "./config.js";
+import { type Config, ConfigError, checkHttpServing, HELP, LOG_LEVELS, loadConfig } from "./config.js";
 import { doctorArgs } from "./doctor/index.js";
 import { Logger } from "./log.js";
 import { createPromMetrics, NO_METRICS } from "./metrics.js";
@@ -13,12 +13,7 @@ async function main(): Promise<void> {
   const command = doctorArgs(process.argv.slice(2));
   try {
     loaded = loadConfig(command.rest, process.env);
-    if (loaded.http.enabled && !command.doctor) {
-      const { checkAuthConfig } = await import("./http/auth.js");
-      checkAuthConfig(loaded, { host: loaded.http.host });
-      const { checkMetricsConfig } = await import("./http/metrics.js");
-      checkMetricsConfig(loaded);
-    }
+    if (loaded.http.enabled && !command.doctor) checkHttpServing(loaded);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`tencentcloud-redis-mcp: ${error.message}\n`);

@@ -1,7 +1,7 @@
-import { type Config, ConfigError } from "../config.js";
+import { type Config, checkAuthConfig, isLoopbackHost } from "../config.js";
 import type { Logger } from "../log.js";
 import { type Caller, makeCaller, SCOPES } from "../safety/caller.js";
-import { isLoopbackHost, OAuthVerifier, urlProblem } from "./oauth.js";
+import { OAuthVerifier } from "./oauth.js";
 import { matchToken, readTokensFile, type TokenEntry } from "./tokens-file.js";
 
 export const REALM = "tencentcloud-redis-mcp";
@@ -37,70 +37,6 @@ export interface Authenticator {
   resourceMetadataUrl(): string | undefined;
   /** Re-reads the tokens file (the transport calls it on SIGHUP); on error keeps the old set and logs why. */
   reload(): Promise<void>;
-}
-
-const NEEDS_AUTH =
-  "HTTP mode needs authentication: set TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE, TENCENTCLOUD_REDIS_OAUTH_ISSUER " +
-  "(+ TENCENTCLOUD_REDIS_PUBLIC_URL), or TENCENTCLOUD_REDIS_HTTP_AUTH=none on a loopback host";
-
-/**
- * Throws ConfigError with a clear message when the HTTP auth settings are unusable (called at start, HTTP mode
- * only; pure). With `host` (the bind address), refuses TENCENTCLOUD_REDIS_HTTP_AUTH=none unless it is loopback.
- */
-export function checkAuthConfig(config: Config, options: { host?: string } = {}): void {
-  const { tokensFile, oauthIssuer, oauthJwksUrl, none } = config.httpAuth;
-  if (config.publicUrl !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(config.publicUrl);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
-      throw new ConfigError(
-        `TENCENTCLOUD_REDIS_PUBLIC_URL must be the absolute http(s) URL of the MCP endpoint, like https://mcp.example.com/mcp, not "${config.publicUrl}"`,
-      );
-    }
-    if (url.username || url.password || url.search || url.hash) {
-      throw new ConfigError("TENCENTCLOUD_REDIS_PUBLIC_URL must not carry credentials, a query or a fragment");
-    }
-  }
-  if (none) {
-    if (tokensFile || oauthIssuer) {
-      throw new ConfigError(
-        "TENCENTCLOUD_REDIS_HTTP_AUTH=none turns authentication off, yet TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE or " +
-          "TENCENTCLOUD_REDIS_OAUTH_ISSUER is set: choose one",
-      );
-    }
-    if (options.host !== undefined && !isLoopbackHost(options.host)) {
-      throw new ConfigError(
-        `TENCENTCLOUD_REDIS_HTTP_AUTH=none is only allowed on a loopback host (127.0.0.1, ::1, localhost), not ${options.host}: ` +
-          "configure TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE or TENCENTCLOUD_REDIS_OAUTH_ISSUER",
-      );
-    }
-    return;
-  }
-  if (!tokensFile && !oauthIssuer) {
-    throw new ConfigError(
-      oauthJwksUrl ? `${NEEDS_AUTH} (TENCENTCLOUD_REDIS_OAUTH_JWKS_URL needs the issuer too)` : NEEDS_AUTH,
-    );
-  }
-  if (oauthIssuer) {
-    const issuerProblem = urlProblem(oauthIssuer);
-    if (issuerProblem) throw new ConfigError(`TENCENTCLOUD_REDIS_OAUTH_ISSUER ${issuerProblem}`);
-    if (config.publicUrl === undefined) {
-      throw new ConfigError(
-        "TENCENTCLOUD_REDIS_OAUTH_ISSUER needs TENCENTCLOUD_REDIS_PUBLIC_URL: the full URL of the MCP endpoint as " +
-          "clients reach it (e.g. https://mcp.example.com/mcp), the audience its tokens must carry",
-      );
-    }
-  } else if (oauthJwksUrl) {
-    throw new ConfigError("TENCENTCLOUD_REDIS_OAUTH_JWKS_URL is set without TENCENTCLOUD_REDIS_OAUTH_ISSUER");
-  }
-  if (oauthJwksUrl) {
-    const jwksProblem = urlProblem(oauthJwksUrl);
-    if (jwksProblem) throw new ConfigError(`TENCENTCLOUD_REDIS_OAUTH_JWKS_URL ${jwksProblem}`);
-  }
 }
 
 /**

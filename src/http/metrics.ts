@@ -1,21 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Config, ConfigError } from "../config.js";
 import type { Logger } from "../log.js";
 import type { Metrics, PromMetrics } from "../metrics.js";
 import type { Authenticator } from "./auth.js";
 import { REALM } from "./auth.js";
 import { sendJson } from "./respond.js";
-import { isLoopback } from "./web-safety.js";
-
-/** TENCENTCLOUD_REDIS_METRICS_PUBLIC=true (no authentication on /metrics) only on a loopback bind. */
-export function checkMetricsConfig(config: Config): void {
-  if (config.http.metricsPublic && !isLoopback(config.http.host)) {
-    throw new ConfigError(
-      `TENCENTCLOUD_REDIS_METRICS_PUBLIC=true is only allowed on a loopback host (127.0.0.1, ::1, localhost), not ` +
-        `${config.http.host}: beyond loopback, /metrics needs a caller with redis:read, like /mcp`,
-    );
-  }
-}
 
 export interface MetricsEndpointDeps {
   metrics: Metrics;

@@ -8,6 +8,7 @@ import {
   type RemoteJWKSet,
 } from "jose";
 import { z } from "zod";
+import { urlProblem } from "../config.js";
 import type { Logger } from "../log.js";
 import { isScope, SCOPES, type Scope } from "../safety/caller.js";
 
@@ -198,28 +199,6 @@ export function discoveryUrls(issuer: URL): string[] {
     `${origin}/.well-known/openid-configuration${path}`,
     `${origin}${path}/.well-known/openid-configuration`,
   ];
-}
-
-/** Why a URL cannot be an issuer or a JWKS URL: https, or http to a loopback host only (for local tests). */
-export function urlProblem(text: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return "is not an absolute URL";
-  }
-  if (url.username || url.password || url.hash) return "must not carry credentials or a fragment";
-  if (url.protocol === "https:") return undefined;
-  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return undefined;
-  return "must be https (http only for a loopback host)";
-}
-
-/** 127.0.0.0/8, ::1 (also as an IPv4-mapped address or in brackets) and localhost. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
-  if (h === "localhost" || h.endsWith(".localhost") || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) && v4.split(".").every((p) => Number(p) <= 255);
 }
 
 /** Known scopes from `scope` (space-separated) and `scp` (a string or an array); others are ignored. */

@@ -1,14 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isIP } from "node:net";
-import type { HttpConfig } from "../config.js";
+import { type HttpConfig, isLoopback } from "../config.js";
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
-
-/** Whether a bind address only listens on this machine. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || (isIP(h) === 4 && h.startsWith("127."));
-}
 
 /**
  * The host names a request's Host (and Origin) may carry, ports aside (DNS-rebinding protection): the loopback

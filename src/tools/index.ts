@@ -5,7 +5,7 @@ import { listInstances } from "./list-instances.js";
 import { restoreInstance } from "./restore-instance.js";
 import type { ToolDefinition } from "./shared.js";
 
-/** Every tool this server can offer, in the order they are listed. */
+/** Every tool this server can offer, in the order they are listed (`npm run gen` copies the names to config/tool-names.ts). */
 export const TOOLS: readonly ToolDefinition[] = [
   listInstances,
   listBackups,

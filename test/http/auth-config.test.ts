@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
-import { checkAuthConfig } from "../../src/http/auth.js";
-import { isLoopbackHost } from "../../src/http/oauth.js";
+import { ConfigError, checkAuthConfig, isLoopbackHost, loadConfig } from "../../src/config.js";
 
 const TOKENS = { TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE: "/etc/tencentcloud-redis-mcp/tokens.json" };
 const OAUTH = {

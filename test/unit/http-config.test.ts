@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { allowedHostnames, isLoopback } from "../../src/http/web-safety.js";
+import { isLoopback, loadConfig } from "../../src/config.js";
+import { allowedHostnames } from "../../src/http/web-safety.js";
 import { LOCAL_CALLER, requiredScope } from "../../src/safety/caller.js";
 import { TOOLS } from "../../src/tools/index.js";
 

@@ -21,7 +21,7 @@ describe("the README", () => {
   });
 
   it("lists every tool in the table between the tools markers, and links the topic map", () => {
-    const table = /<!-- tools:start -->\n([\s\S]*?)<!-- tools:end -->/.exec(readme)?.[1] ?? "";
+    const table = /<!-- BEGIN GENERATED: tools[^\n]*-->\n([\s\S]*?)<!-- END GENERATED: tools -->/.exec(readme)?.[1] ?? "";
     const rows = table.split("\n").filter((l) => l.startsWith("| `"));
     expect(rows.map((r) => /^\| `([a-z_]+)`/.exec(r)?.[1])).toEqual(TOOLS.map((t) => t.name));
     expect(readme).toContain("](docs/README.md)");

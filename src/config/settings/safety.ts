@@ -1,0 +1,162 @@
+// What the tools may do: read-only, which tools and instances, undo point, confirmation, passwords, audit log.
+import { bool, either, file, type Kind, list, minutes, number, oneOf, secret } from "../kinds.js";
+import { s, setting } from "../setting.js";
+import { TOOL_NAMES, type ToolName } from "../tool-names.js";
+import { CONFIRM_MODES, ConfigError } from "../types.js";
+
+const INSTANCE_PATTERN_RE = /^[A-Za-z0-9*_-]{1,64}$/;
+const toolList: Kind<readonly ToolName[]> = {
+  type: "tool names",
+  flag: "string",
+  parse(value, label) {
+    const names = value
+      .split(",")
+      .map((n) => n.trim())
+      .filter((n) => n !== "");
+    const unknown = names.filter((n) => !(TOOL_NAMES as readonly string[]).includes(n));
+    if (unknown.length > 0 || names.length === 0) {
+      throw new ConfigError(
+        `${label} names unknown tools: ${unknown.join(", ") || "(none given)"}; the tools are ${TOOL_NAMES.join(", ")}`,
+      );
+    }
+    return TOOL_NAMES.filter((t) => names.includes(t));
+  },
+};
+const instancePatterns: Kind<readonly string[]> = {
+  type: "comma-separated IDs, `*` wildcards",
+  flag: "string",
+  parse(value, label) {
+    const patterns = list().parse(value, label);
+    const bad = patterns.find((p) => !INSTANCE_PATTERN_RE.test(p));
+    if (bad !== undefined || patterns.length === 0) {
+      throw new ConfigError(
+        `${label} must list instance IDs such as crs-5a4py64p, * allowed as a wildcard; not understood: "${bad ?? value}"`,
+      );
+    }
+    return patterns;
+  },
+};
+
+export const SAFETY = [
+  setting({
+    env: "TENCENTCLOUD_REDIS_READ_ONLY",
+    flag: "read-only",
+    group: "safety",
+    kind: bool,
+    default: false,
+    field: "readOnly",
+    description: "List and check only: offer no tool that changes anything",
+    details:
+      "`restore_instance` and `backup_instance` are not offered at all (a call gets `Tool restore_instance not found`).",
+    example: "true",
+    bundle: { key: "read_only", title: "Read-only" },
+    registry: true,
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_TOOLS",
+    flag: "tools",
+    metavar: "<a,b>",
+    group: "safety",
+    kind: toolList,
+    default: TOOL_NAMES,
+    field: "tools",
+    defaultText: "all",
+    description: "Only these tools exist, e.g. list_backups,check_task",
+    example: "list_backups,check_task",
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_ALLOWED_INSTANCES",
+    flag: "allowed-instances",
+    metavar: "<ids>",
+    group: "safety",
+    kind: instancePatterns,
+    field: "allowedInstances",
+    defaultText: "any",
+    description: "Instance IDs a restore or backup may target, comma-separated, * as a wildcard (unset: any)",
+    details: "E.g. `crs-prod*`; others get `ClientError.InstanceNotAllowed` before any request.",
+    example: "crs-prod*",
+    bundle: { key: "allowed_instances", title: "Allowed instances" },
+    registry: true,
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES",
+    group: "safety",
+    kind: minutes(1, 525_600),
+    field: "undoMaxAgeMinutes",
+    defaultText: "— (no requirement)",
+    description: "A restore needs an undo backup at most this many minutes old",
+    details:
+      "The undo backup is a restorable backup newer than the one restored; without one, `ClientError.NoUndoPoint` " +
+      "before anything is sent, at the plan and again right before sending. Set it for autonomous agents (see " +
+      '"How a restore works").',
+    example: "60",
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_CONFIRM",
+    flag: "confirm",
+    metavar: "<mode>",
+    group: "safety",
+    kind: oneOf(
+      CONFIRM_MODES,
+      (label, value) => `${label} must be ${either(CONFIRM_MODES)}, not "${value.toLowerCase()}"`,
+    ),
+    default: "token",
+    field: "confirmMode",
+    description: "How a restore is confirmed: token (the agent shows the plan and asks), elicit (a form) or none",
+    details: 'See "How a restore works".',
+    example: "elicit",
+    bundle: { key: "confirm", title: "Confirmation mode" },
+    registry: true,
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_CONFIRM_TTL_SECONDS",
+    group: "safety",
+    kind: number(10, 3600, { unit: "s" }),
+    default: 300,
+    field: "confirmTtlMs",
+    to: s,
+    description: "Life of a confirm token, in seconds; also the longest wait for a form answer",
+    example: "60",
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_PASSWORD_<ID>",
+    group: "safety",
+    kind: secret,
+    secret: true,
+    description: "One instance's password, the ID upper-cased with - as _ (TENCENTCLOUD_REDIS_PASSWORD_CRS_5A4PY64P)",
+    details: "Wins over the argument.",
+    example: "pw-one",
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_PASSWORD",
+    group: "safety",
+    kind: secret,
+    secret: true,
+    description: "Instance password for restores of instances that need one, kept out of the conversation",
+    details: "For every instance without its own variable.",
+    example: "pw-all",
+    registry: true,
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_PASSWORD_ARGUMENT",
+    group: "safety",
+    kind: bool,
+    default: true,
+    field: "passwordArgument",
+    description: "false removes restore_instance's password argument: passwords can only come from the server",
+    example: "false",
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_AUDIT_LOG",
+    flag: "audit-log",
+    metavar: "<file>",
+    group: "safety",
+    kind: file,
+    field: "auditLogPath",
+    description: "File to append one JSON line per restore attempt to",
+    details: "JSON Lines (mode 0600), one fsynced line per attempt.",
+    example: "/var/log/tencentcloud-redis-mcp/audit.jsonl",
+    bundle: { key: "audit_log", title: "Audit log file" },
+    registry: true,
+  }),
+] as const;
