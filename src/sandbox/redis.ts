@@ -264,7 +264,12 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
         return;
       } catch (error) {
         await Promise.all([...this.listeners.keys()].map((key) => this.unbindKey(key)));
-        if (attempt >= 8) throw error;
+        if (attempt >= 8) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new Error(
+            `the sandbox could not listen on its instances' loopback addresses (${reason}): is a process listening on 0.0.0.0 at port ${running[0]?.Port ?? 6379}?`,
+          );
+        }
       }
     }
   }

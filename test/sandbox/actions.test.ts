@@ -3,7 +3,7 @@ import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS as IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import type { Backup } from "../../src/sandbox/state.js";
 import { formatBeijing } from "../../src/sandbox/time.js";
-import { errorCode, type RedisClient, sdkClient, signedPost } from "./helpers.js";
+import { cloneRequestFor, errorCode, type RedisClient, sdkClient, signedPost } from "./helpers.js";
 
 const BEIJING = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const ORDERS_PASSWORD = SANDBOX_PASSWORDS[IDS.orders] ?? "";
@@ -329,19 +329,7 @@ describe("the clone route's reads, and the model's timing (state only, the fake'
 
   it("a clone is status 0 for cloneMs, then 2; its order 3, then 4, with its end time; unknown orders are not listed", async () => {
     const source = fake.state.getInstance(IDS.events);
-    const backup = fake.state.listBackups(IDS.events).find((b) => b.Status === 2);
-    const answer = await client.CloneInstances({
-      InstanceId: IDS.events,
-      GoodsNum: 1,
-      ZoneId: 100003,
-      BillingMode: 0,
-      Period: 1,
-      SecurityGroupIdList: ["sg-sbx00001"],
-      BackupId: backup?.BackupId ?? "",
-      VpcId: "vpc-sbx00001",
-      SubnetId: "subnet-sbx00002",
-      NoAuth: true,
-    });
+    const answer = await client.CloneInstances(cloneRequestFor(fake, IDS.events, { SubnetId: "subnet-sbx00002" }));
     const id = answer.InstanceIds?.[0] ?? "";
     const deal = async () => (await client.DescribeInstanceDealDetail({ DealName: answer.DealName })).DealDetails?.[0];
     expect(fake.state.getInstance(id)).toMatchObject({ Status: 0, UniqSubnetId: "subnet-sbx00002", Port: 6379 });
