@@ -12,7 +12,7 @@ export const TOOL_NAMES = [
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
-export const CONFIRM_MODES = ["token", "elicit", "none"] as const;
+export const CONFIRM_MODES = ["token", "elicit", "none", "approval"] as const;
 export type ConfirmMode = (typeof CONFIRM_MODES)[number];
 
 export const LOG_LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"] as const;
@@ -117,7 +117,22 @@ export interface Config {
   httpAuth: { tokensFile?: string; oauthIssuer?: string; oauthJwksUrl?: string; none: boolean };
   /** TENCENTCLOUD_REDIS_PUBLIC_URL: the MCP endpoint's full URL as clients reach it (the tokens' audience). */
   publicUrl?: string;
+  // Approval by a second person (issue 17)
+  approval: ApprovalConfig;
 }
+
+/** Approval by a second person (issue 17): when a change needs one, how long it waits, whom to tell. */
+export interface ApprovalConfig {
+  /** TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS: an instance with any of these tags needs an approval, whatever the mode. */
+  forTags: ReadonlyArray<{ key: string; value: string }>;
+  /** TENCENTCLOUD_REDIS_APPROVAL_TTL_MINUTES (default 30), in ms: a request not decided and used by then expires. */
+  ttlMs: number;
+  /** TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_URL: one POST per new request (the URL may hold a key: a Secret). */
+  webhook?: { url: Secret; format: ApprovalWebhookFormat };
+}
+
+export const APPROVAL_WEBHOOK_FORMATS = ["json", "wecom", "slack"] as const;
+export type ApprovalWebhookFormat = (typeof APPROVAL_WEBHOOK_FORMATS)[number];
 
 export interface StateConfig {
   url: Secret;
@@ -139,6 +154,8 @@ export const HELP = `tencentcloud-redis-mcp: an MCP server (stdio, or Streamable
 Usage: tencentcloud-redis-mcp [options]
        tencentcloud-redis-mcp doctor [--region r] [--json] [options]
                             check credentials, endpoint, clock, CAM permissions and settings (exit 0 when all works)
+       tencentcloud-redis-mcp approvals list|show ID|approve ID|deny ID [--reason text] [--json]
+                            decide approval requests on TENCENTCLOUD_REDIS_STATE_URL (see docs/approval.md)
 
   --sandbox                 run against the built-in local Tencent Cloud fake (no account needed)
   --region <region>         default region (TENCENTCLOUD_REGION)
@@ -146,7 +163,7 @@ Usage: tencentcloud-redis-mcp [options]
   --read-only               offer no restore tool (TENCENTCLOUD_REDIS_READ_ONLY=true)
   --tools <a,b>             only these tools (TENCENTCLOUD_REDIS_TOOLS)
   --allowed-instances <ids> restores only on these instance IDs, * wildcards (TENCENTCLOUD_REDIS_ALLOWED_INSTANCES)
-  --confirm <mode>          token | elicit | none (TENCENTCLOUD_REDIS_CONFIRM, default token)
+  --confirm <mode>          token | elicit | none | approval (TENCENTCLOUD_REDIS_CONFIRM, default token)
   --audit-log <file>        append one JSON line per restore attempt (TENCENTCLOUD_REDIS_AUDIT_LOG)
   --log-level <level>       debug | info | notice | warning | error (TENCENTCLOUD_REDIS_LOG_LEVEL, default info)
   --http                    serve MCP Streamable HTTP at /mcp instead of stdio (needs authentication: see README)
@@ -252,7 +269,9 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
 
   const confirmMode = (flags.confirm ?? get("TENCENTCLOUD_REDIS_CONFIRM") ?? "token").toLowerCase();
   if (!isOneOf(CONFIRM_MODES, confirmMode)) {
-    throw new ConfigError(`TENCENTCLOUD_REDIS_CONFIRM (or --confirm) must be token, elicit or none, not "${confirmMode}"`);
+    throw new ConfigError(
+      `TENCENTCLOUD_REDIS_CONFIRM (or --confirm) must be token, elicit, none or approval, not "${confirmMode}"`,
+    );
   }
   const logLevel = (flags["log-level"] ?? get("TENCENTCLOUD_REDIS_LOG_LEVEL") ?? "info").toLowerCase();
   if (!isOneOf(LOG_LEVELS, logLevel)) {
@@ -317,7 +336,68 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
       none: httpAuthNone(get("TENCENTCLOUD_REDIS_HTTP_AUTH")),
     },
     publicUrl: get("TENCENTCLOUD_REDIS_PUBLIC_URL"),
+    // Approval by a second person (issue 17)
+    approval: approvalConfig(get),
   };
+}
+
+// ---- Approval by a second person (issue 17) -------------------------------------------------------------
+
+const TAG_RE = /^[^=,\s][^=,]{0,126}=[^,]{0,255}$/;
+
+function approvalConfig(get: (n: string) => string | undefined): ApprovalConfig {
+  const forTags = splitList(get("TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS") ?? "").map((pair) => {
+    if (!TAG_RE.test(pair)) {
+      throw new ConfigError(
+        `TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS must list tags as key=value, comma-separated (e.g. env=prod,tier=critical), not "${pair}"`,
+      );
+    }
+    const at = pair.indexOf("=");
+    return { key: pair.slice(0, at).trim(), value: pair.slice(at + 1).trim() };
+  });
+  const url = get("TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_URL");
+  const format = (get("TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_FORMAT") ?? "json").toLowerCase();
+  if (!isOneOf(APPROVAL_WEBHOOK_FORMATS, format)) {
+    throw new ConfigError(`TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_FORMAT must be json, wecom or slack, not "${format}"`);
+  }
+  let webhook: ApprovalConfig["webhook"];
+  if (url !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.hostname === "") {
+      // never echo the URL: a robot's key is in it
+      throw new ConfigError("TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_URL must be an http(s) URL");
+    }
+    webhook = { url: new Secret(parsed.href), format };
+  }
+  return {
+    forTags,
+    ttlMs: number(get, "TENCENTCLOUD_REDIS_APPROVAL_TTL_MINUTES", 30, 0.01, 10_080) * 60_000,
+    ...(webhook ? { webhook } : {}),
+  };
+}
+
+/** Whether some change may need an approval: the approval mode, or a tag policy. */
+export function approvalInUse(config: Pick<Config, "confirmMode" | "approval">): boolean {
+  return config.confirmMode === "approval" || config.approval.forTags.length > 0;
+}
+
+/**
+ * Approval mode refuses to start without a way for an approver to reach it: the HTTP listener (its approval
+ * routes and page), or a shared state (TENCENTCLOUD_REDIS_STATE_URL) for the `approvals` command line.
+ */
+export function checkApprovalConfig(config: Config): void {
+  if (!approvalInUse(config) || config.http.enabled || config.state) return;
+  const why =
+    config.confirmMode === "approval" ? "TENCENTCLOUD_REDIS_CONFIRM=approval" : "TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS";
+  throw new ConfigError(
+    `${why} needs a way for an approver to reach the requests: serve HTTP (--http: the /approvals page and API) ` +
+      "or set TENCENTCLOUD_REDIS_STATE_URL (a shared Redis, for `tencentcloud-redis-mcp approvals`)",
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { approvalEnUS } from "./approval.js";
 import type { Messages } from "./messages.js";
 
 export const enUS: Messages = {
@@ -21,6 +22,7 @@ export const enUS: Messages = {
     confirmTitle: ({ instanceId, backupId }) => `Overwrite all data of ${instanceId} with backup ${backupId}`,
     confirmDescription: ({ startTime }) => `Everything written after ${startTime} will be lost.`,
   },
+  approval: approvalEnUS,
   doctor: {
     title: "tencentcloud-redis-mcp doctor",
     sections: {

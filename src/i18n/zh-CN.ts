@@ -1,3 +1,4 @@
+import { approvalZhCN } from "./approval.js";
 import type { Messages } from "./messages.js";
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -35,6 +36,7 @@ export const zhCN: Messages = {
     confirmTitle: ({ instanceId, backupId }) => `用备份 ${backupId} 覆盖 ${instanceId} 的全部数据`,
     confirmDescription: ({ startTime }) => `${startTime} 之后写入的所有数据都将丢失。`,
   },
+  approval: approvalZhCN,
   doctor: {
     title: "tencentcloud-redis-mcp 自检（doctor）",
     sections: {

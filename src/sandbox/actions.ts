@@ -103,6 +103,7 @@ function instanceView(i: Instance): ActionResult {
     OfflineTime: NEVER,
     SubStatus: 0,
     Tags: [],
+    InstanceTags: i.InstanceTags ?? [],
     RedisShardSize: Math.floor(i.Size / shards),
     RedisShardNum: shards,
     RedisReplicasNum: 1,

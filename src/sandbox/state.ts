@@ -42,6 +42,8 @@ export interface Instance {
   WanIp: string;
   Port: number;
   Createtime: Date;
+  /** DescribeInstances' InstanceTags (InstanceTagInfo: TagKey, TagValue). */
+  InstanceTags?: Array<{ TagKey: string; TagValue: string }>;
 }
 
 export interface Backup {
