@@ -24,7 +24,9 @@ export async function doctorMain(
 ): Promise<number> {
   const report = await runDoctor(config, log);
   write(
-    json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, Date.now(), messages(config.language).doctor),
+    json
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : renderText(report, Date.now(), messages(config.language).doctor, messages(config.language).approval.doctor),
   );
   return report.ok ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 import { PROBES } from "./probe.js";
 import type { DoctorReport } from "./report.js";
 import { enUS } from "../i18n/en-US.js";
+import type { ApprovalTexts } from "../i18n/approval.js";
 import type { DoctorTexts } from "../i18n/messages.js";
 
 const PAD = 16;
@@ -10,7 +11,12 @@ function row(label: string, value: string): string {
 }
 
 /** The report as a table for people, in the texts' language (the JSON form is the report itself). */
-export function renderText(r: DoctorReport, now = Date.now(), t: DoctorTexts = enUS.doctor): string {
+export function renderText(
+  r: DoctorReport,
+  now = Date.now(),
+  t: DoctorTexts = enUS.doctor,
+  ta: ApprovalTexts["doctor"] = enUS.approval.doctor,
+): string {
   const yesNo = (b: boolean) => (b ? t.yes : t.no);
   const L = t.labels;
   const out: string[] = [t.title, ""];
@@ -76,6 +82,21 @@ export function renderText(r: DoctorReport, now = Date.now(), t: DoctorTexts = e
     row(
       L.sharedState,
       st === null ? t.memoryState : st.reachable ? t.stateReachable(st.store) : t.stateUnreachable(st.store),
+    ),
+  );
+  const ap = r.settings.approval;
+  out.push(
+    row(
+      ta.label,
+      ap === null
+        ? ta.off
+        : ta.summary({
+            always: ap.always,
+            tags: ap.forTags.join(", "),
+            ttlMinutes: ap.ttlMinutes,
+            webhook: ap.webhook ?? t.none,
+            reach: ap.approvers.join(", ") || t.none,
+          }),
     ),
   );
   out.push("");

@@ -60,6 +60,12 @@ export interface ApprovalTexts {
     statuses: Record<string, string>;
     methods: Record<string, string>;
   };
+  /** doctor's row of the approval settings. */
+  doctor: {
+    label: string;
+    off: string;
+    summary(p: { always: boolean; tags: string; ttlMinutes: number; webhook: string; reach: string }): string;
+  };
   /** The command line's words. */
   cli: {
     header: string;
@@ -141,6 +147,12 @@ export const approvalEnUS: ApprovalTexts = {
     errorOther: "The server could not answer; try again.",
     statuses: STATUS_EN,
     methods: METHOD_EN,
+  },
+  doctor: {
+    label: "approval",
+    off: "not required (no approval mode, no tag policy)",
+    summary: ({ always, tags, ttlMinutes, webhook, reach }) =>
+      `${always ? "every change" : `instances tagged ${tags}`}; expires after ${ttlMinutes} min; webhook ${webhook}; approvers reach it by ${reach}`,
   },
   cli: {
     header: "ID | status | requester | tool | instance | backup | method | expires",
@@ -224,6 +236,12 @@ export const approvalZhCN: ApprovalTexts = {
     errorOther: "服务器无法应答，请重试。",
     statuses: STATUS_ZH,
     methods: METHOD_ZH,
+  },
+  doctor: {
+    label: "审批",
+    off: "不需要（未启用审批模式或标签策略）",
+    summary: ({ always, tags, ttlMinutes, webhook, reach }) =>
+      `${always ? "所有变更" : `带标签 ${tags} 的实例`}；${ttlMinutes} 分钟后过期；通知 ${webhook}；审批途径：${reach}`,
   },
   cli: {
     header: "ID | 状态 | 申请人 | 工具 | 实例 | 备份 | 方式 | 过期时间",
