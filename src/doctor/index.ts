@@ -24,9 +24,7 @@ export async function doctorMain(
 ): Promise<number> {
   const report = await runDoctor(config, log);
   write(
-    json
-      ? `${JSON.stringify(report, null, 2)}\n`
-      : renderText(report, Date.now(), messages(config.language).doctor, messages(config.language).approval.doctor),
+    json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, Date.now(), messages(config.language).doctor),
   );
   return report.ok ? 0 : 1;
 }

@@ -1,7 +1,6 @@
 import { PROBES } from "./probe.js";
 import type { DoctorReport } from "./report.js";
 import { enUS } from "../i18n/en-US.js";
-import type { ApprovalTexts } from "../i18n/approval.js";
 import type { DoctorTexts } from "../i18n/messages.js";
 
 const PAD = 16;
@@ -11,12 +10,8 @@ function row(label: string, value: string): string {
 }
 
 /** The report as a table for people, in the texts' language (the JSON form is the report itself). */
-export function renderText(
-  r: DoctorReport,
-  now = Date.now(),
-  t: DoctorTexts = enUS.doctor,
-  ta: ApprovalTexts["doctor"] = enUS.approval.doctor,
-): string {
+export function renderText(r: DoctorReport, now = Date.now(), t: DoctorTexts = enUS.doctor): string {
+  const ta = t.approval;
   const yesNo = (b: boolean) => (b ? t.yes : t.no);
   const L = t.labels;
   const out: string[] = [t.title, ""];

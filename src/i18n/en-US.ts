@@ -94,6 +94,7 @@ export const enUS: Messages = {
     stateUnreachable: (store: string) =>
       `${store} (NOT reachable: restores and backups would be refused with ClientError.StateUnavailable; the log above names the cause)`,
     memoryState: "this process's memory (TENCENTCLOUD_REDIS_STATE_URL not set)",
+    approval: approvalEnUS.doctor,
   },
   demo: {
     title: "tencentcloud-redis-mcp demo: a restore drill in the sandbox (no Tencent Cloud account needed)",

@@ -123,4 +123,6 @@ export interface DoctorTexts {
   stateReachable(store: string): string;
   stateUnreachable(store: string): string;
   memoryState: string;
+  /** The approval settings' row (issue 17). */
+  approval: ApprovalTexts["doctor"];
 }

@@ -114,6 +114,7 @@ export const zhCN: Messages = {
     stateUnreachable: (store: string) =>
       `${store}（无法连接：恢复和备份将被拒绝（ClientError.StateUnavailable）；原因见上方日志）`,
     memoryState: "本进程内存（未设置 TENCENTCLOUD_REDIS_STATE_URL）",
+    approval: approvalZhCN.doctor,
   },
   demo: {
     title: "tencentcloud-redis-mcp 演示：在沙箱中演练一次恢复（无需腾讯云账号）",

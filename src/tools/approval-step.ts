@@ -63,7 +63,7 @@ export async function approvalStep<P>(
   if (!gate.inUse) return { kind: "none" };
   const binding: ApprovalBinding = { requester: callerOf(extra, ctx).id, tool: input.tool, ...input.binding };
   if (input.approvalId !== undefined) {
-    record.approvalId = input.approvalId; // a refused use names it too
+    Object.assign(record, { approvalId: input.approvalId, requester: binding.requester }); // a refused use names them too
     const tick = progressSender(extra, input.waitSeconds ?? 0, messages(ctx.config.language));
     const approval = await gate.await(input.approvalId, binding, { waitSeconds: input.waitSeconds, signal: extra.signal, tick });
     Object.assign(record, { approvalId: approval.id, requester: binding.requester, approver: approval.decidedBy, confirm: "approval" });
