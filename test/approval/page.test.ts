@@ -77,7 +77,7 @@ describe("the approval page in headless Chromium", () => {
     expect(await page.content()).not.toContain(backupId);
     await signIn(page, tokens.carol?.token);
     await page.locator("#approve").waitFor();
-    const text = await page.locator("main").innerText();
+    const text = await page.locator("main").textContent();
     for (const part of [SESSIONS, "session-store", backupId, "token:alice", r.backup.startTime, r.backup.age]) {
       expect(text).toContain(part);
     }
@@ -93,9 +93,9 @@ describe("the approval page in headless Chromium", () => {
     await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: true });
 
     await page.locator("#approve").click();
-    await expect.poll(() => page.locator("#status").innerText()).toBe("approved");
-    expect(await page.locator("main").innerText()).toContain("Decision recorded.");
-    expect(await page.locator("main").innerText()).toContain("token:carol");
+    await expect.poll(() => page.locator("#status").textContent()).toBe("approved");
+    expect(await page.locator("main").textContent()).toContain("Decision recorded.");
+    expect(await page.locator("main").textContent()).toContain("token:carol");
     await page.screenshot({ path: join(OUTPUT, "approval-page-approved.png"), fullPage: true });
 
     const done = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId }));
@@ -109,13 +109,13 @@ describe("the approval page in headless Chromium", () => {
     const r = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId }));
     const page = await context.newPage();
     await page.goto(`${base}/approvals/${r.approvalId}?lang=zh-CN`);
-    expect(await page.locator("h1").innerText()).toBe("审批变更");
+    expect(await page.locator("h1").textContent()).toBe("审批变更");
     await signIn(page, tokens.carol?.token);
     await page.locator("#deny").waitFor();
-    expect(await page.locator("main").innerText()).toContain("申请人");
+    expect(await page.locator("main").textContent()).toContain("申请人");
     await page.locator("#reason").fill("促销期间不要恢复");
     await page.locator("#deny").click();
-    await expect.poll(() => page.locator("#status").innerText()).toBe("已拒绝");
+    await expect.poll(() => page.locator("#status").textContent()).toBe("已拒绝");
     await page.screenshot({ path: join(OUTPUT, "approval-page-zh-denied.png"), fullPage: true });
     const out = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId }));
     expect(out.error?.code).toBe("ClientError.ApprovalDenied");
@@ -128,14 +128,14 @@ describe("the approval page in headless Chromium", () => {
     const page = await context.newPage();
     await page.goto(`${base}/approvals?lang=en-US`);
     await signIn(page, "not-a-valid-token");
-    await expect.poll(() => page.locator("#signin-form").innerText()).toContain("not accepted");
+    await expect.poll(() => page.locator("#signin-form").textContent()).toContain("not accepted");
     await signIn(page, tokens.carol?.token);
     await page.locator(`a[href="/approvals/${r.approvalId}"]`).click();
     await page.locator("#approve").waitFor();
     // alice (the requester, without redis:approve) is refused the approval altogether
     await page.evaluate(`sessionStorage.setItem("tcrmcp.approver.token", ${JSON.stringify(tokens.alice?.token)})`);
     await page.reload();
-    await expect.poll(() => page.locator("main").innerText()).toContain("redis:approve");
+    await expect.poll(() => page.locator("main").textContent()).toContain("redis:approve");
     expect(await page.locator("#approve").count()).toBe(0);
     await page.close();
 
@@ -143,7 +143,7 @@ describe("the approval page in headless Chromium", () => {
     const bossPage = await context.newPage();
     await bossPage.goto(`${base}/approvals/${own.approvalId}?lang=en-US`);
     await signIn(bossPage, tokens.boss?.token);
-    await expect.poll(() => bossPage.locator("#status").innerText()).toBe("pending");
+    await expect.poll(() => bossPage.locator("#status").textContent()).toBe("pending");
     expect(await bossPage.locator("#approve").count()).toBe(0);
     await bossPage.close();
   });
