@@ -7,7 +7,7 @@ import type { Approval } from "../safety/state/index.js";
 import { APPROVAL_ASSETS, approvalPageHtml, PAGE_CSP } from "./approval-page.js";
 import { type Authenticator, REALM } from "./auth.js";
 import { readJsonBody } from "./body.js";
-import { sendJson } from "./respond.js";
+import { sendAuthRefusal, sendJson } from "./respond.js";
 import type { Caller } from "./scopes.js";
 
 export interface ApprovalRoutesDeps {
@@ -65,14 +65,7 @@ export async function serveApprovals(
   }
 
   const auth = await deps.authenticator.authenticate(req.headers.authorization);
-  if (!auth.ok) {
-    return sendJson(
-      res,
-      auth.status,
-      { error: auth.error, error_description: auth.description },
-      { "WWW-Authenticate": auth.wwwAuthenticate, "Cache-Control": "no-store" },
-    );
-  }
+  if (!auth.ok) return sendAuthRefusal(res, auth, { "Cache-Control": "no-store" });
   const caller = auth.caller;
   if (!caller.scopes.includes("redis:approve")) {
     deps.log.info("approval route refused: the caller lacks redis:approve", { caller: caller.id });
