@@ -45,7 +45,8 @@ const SCRIPT = String.raw`"use strict";
   var main = document.getElementById("main");
   var signout = document.getElementById("signout");
   var m = /^\/approvals\/([^/]+)$/.exec(location.pathname);
-  var id = m && m[1] !== "assets" ? decodeURIComponent(m[1]) : null;
+  var id = null;
+  try { id = m && m[1] !== "assets" ? decodeURIComponent(m[1]) : null; } catch (e) { id = m[1]; }
 
   function el(tag, attrs, children) {
     var e = document.createElement(tag);

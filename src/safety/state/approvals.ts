@@ -63,6 +63,9 @@ export interface ApprovalStore {
   noteNotification(id: string, notification: NonNullable<Approval["notification"]>): Promise<void>;
 }
 
+/** Records kept in memory at most; the oldest go first beyond this (each request costs a preflight: bound it). */
+const MAX_IN_MEMORY = 1000;
+
 /** How long a record is kept after it expires (to show it, and for the CLI's list). */
 export const APPROVAL_RETENTION_MS = 24 * 3600_000;
 
@@ -85,6 +88,7 @@ export class MemoryApprovals implements ApprovalStore {
 
   async create(approval: Approval): Promise<void> {
     this.forget();
+    while (this.records.size >= MAX_IN_MEMORY) this.records.delete(this.records.keys().next().value as string);
     this.records.set(approval.id, { ...approval });
   }
 
