@@ -283,6 +283,49 @@ describe("the tag policy (TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS) applies whatever
   });
 });
 
+describe("the tag policy with token confirmation", () => {
+  let fake: FakeCloud;
+  let h: HttpHarness;
+  const tokens = approvalTokens();
+  beforeAll(async () => {
+    fake = await FakeCloud.start({ preparingMs: 50, runningMs: 150 });
+    const tagged = fake.state.getInstance(SESSIONS);
+    if (!tagged) throw new Error("no sandbox instance");
+    tagged.InstanceTags = [{ TagKey: "tier", TagValue: "critical" }];
+    h = await startHttpHarness({
+      sharedFake: fake,
+      tokens,
+      env: { TENCENTCLOUD_REDIS_CONFIRM: "token", TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS: "env=prod,tier=critical" },
+    });
+  }, 30_000);
+  afterAll(async () => {
+    await h?.close();
+    await fake?.close();
+  });
+
+  it("a tagged instance needs an approval (no confirmToken then); an untagged one keeps its token plan, planned once", async () => {
+    const alice = await h.connect(tokens.alice?.token);
+    const backupId = await restorableBackup(alice, SESSIONS);
+    const r = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId }));
+    expect(r.status).toBe("approval_required");
+    expect(r.confirmToken).toBeUndefined();
+    await approvalsApi(baseOf(h.url), "POST", `/approvals/${r.approvalId}`, tokens.carol?.token, { decision: "approve" });
+    const done = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId }));
+    expect(done.status).toBe("submitted");
+
+    const ordersBackup = await restorableBackup(alice, ORDERS);
+    fake.reset();
+    const password = SANDBOX_PASSWORDS[ORDERS];
+    const plan = sc(await alice.call("restore_instance", { instanceId: ORDERS, backupId: ordersBackup, password }));
+    expect(plan.status).toBe("confirmation_required");
+    expect(fake.count("DescribeInstances")).toBe(1); // the policy's preflight is the plan's
+    const confirmed = sc(
+      await alice.call("restore_instance", { instanceId: ORDERS, backupId: ordersBackup, password, confirmToken: plan.confirmToken }),
+    );
+    expect(confirmed.status).toBe("submitted");
+  });
+});
+
 describe("approvals that expire", () => {
   let h: HttpHarness;
   const tokens = approvalTokens();
