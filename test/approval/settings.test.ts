@@ -58,6 +58,10 @@ describe("approval settings", () => {
     const shared = { TENCENTCLOUD_REDIS_STATE_URL: "redis://127.0.0.1:6379" };
     expect(() => checkApprovalConfig(loadConfig(["--confirm", "approval"], shared))).not.toThrow();
     expect(() => checkApprovalConfig(loadConfig([], {}))).not.toThrow();
+    // without authentication every HTTP caller is one anonymous caller: nobody could approve over HTTP
+    const open = { TENCENTCLOUD_REDIS_HTTP_AUTH: "none" };
+    expect(() => checkApprovalConfig(loadConfig(["--confirm", "approval", "--http"], open))).toThrow(/HTTP_AUTH=none/);
+    expect(() => checkApprovalConfig(loadConfig(["--confirm", "approval", "--http"], { ...open, ...shared }))).not.toThrow();
   });
 });
 
