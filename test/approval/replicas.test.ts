@@ -9,7 +9,7 @@ import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { connectHttp, type HttpClient, writeTokensFile } from "../helpers/http.js";
 import { type HttpChild, runToExit, startHttpChild } from "../helpers/http-child.js";
-import { replicaEnv } from "../helpers/replicas.js";
+import { replicaEnv, startStdioReplica } from "../helpers/replicas.js";
 import { type StateRedis, startStateRedis, until } from "../helpers/state-redis.js";
 import { approvalsApi, approvalTokens, baseOf } from "./helpers.js";
 
@@ -133,6 +133,25 @@ describe("approvals on two replicas sharing one Redis, and the approvals command
     expect(noState.code).toBe(2);
     expect(noState.stdout).toMatch(/TENCENTCLOUD_REDIS_STATE_URL/);
     expect(fake.count("RestoreInstance")).toBe(0);
+  });
+
+  it("a stdio server asks (as local); a person approves on the command line; the stdio call then restores", async () => {
+    const { TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE: _f, TENCENTCLOUD_REDIS_HTTP_PORT: _p, ...stdioEnv } = env;
+    const stdio = await startStdioReplica("stdio", stdioEnv);
+    try {
+      const r = sc(await stdio.call("restore_instance", { instanceId: SESSIONS, backupId }));
+      expect(r.status).toBe("approval_required");
+      expect(r.approvalUrl).toBeUndefined();
+      const text = JSON.stringify((await stdio.call("restore_instance", { instanceId: SESSIONS, backupId })).content);
+      expect(text).toContain("tencentcloud-redis-mcp approvals approve ap_");
+      const approved = await cli(["approve", r.approvalId]);
+      expect(approved.code, approved.stderr).toBe(0);
+      const done = sc(await stdio.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId, waitSeconds: 5 }));
+      expect(done.status).toBe("submitted");
+      expect(fake.count("RestoreInstance")).toBe(1);
+    } finally {
+      await stdio.close();
+    }
   });
 
   it("approval mode refuses to start with no way for an approver to reach it", async () => {
