@@ -235,31 +235,32 @@ describe("TENCENTCLOUD_REDIS_CONFIRM=approval over HTTP", () => {
   });
 });
 
-describe("the tag policy (TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS) applies whatever the mode", () => {
-  let fake: FakeCloud;
-  let h: HttpHarness;
-  const tokens = approvalTokens();
-
+/** A fake whose session-store carries `tags`, and an HTTP server in `confirm` mode with the tag policy. */
+function taggedServer(confirm: string, tags: Array<{ TagKey: string; TagValue: string }>) {
+  const env = { TENCENTCLOUD_REDIS_CONFIRM: confirm, TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS: "env=prod,tier=critical" };
+  const ctx = { tokens: approvalTokens() } as { fake: FakeCloud; h: HttpHarness; tokens: ReturnType<typeof approvalTokens> };
   beforeAll(async () => {
-    fake = await FakeCloud.start({ preparingMs: 50, runningMs: 150 });
-    const tagged = fake.state.getInstance(SESSIONS);
+    ctx.fake = await FakeCloud.start({ preparingMs: 50, runningMs: 150 });
+    const tagged = ctx.fake.state.getInstance(SESSIONS);
     if (!tagged) throw new Error("no sandbox instance");
-    tagged.InstanceTags = [
-      { TagKey: "team", TagValue: "payments" },
-      { TagKey: "env", TagValue: "prod" },
-    ];
-    h = await startHttpHarness({
-      sharedFake: fake,
-      tokens,
-      env: { TENCENTCLOUD_REDIS_CONFIRM: "none", TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS: "env=prod,tier=critical" },
-    });
+    tagged.InstanceTags = tags;
+    ctx.h = await startHttpHarness({ sharedFake: ctx.fake, tokens: ctx.tokens, env });
   }, 30_000);
   afterAll(async () => {
-    await h?.close();
-    await fake?.close();
+    await ctx.h?.close();
+    await ctx.fake?.close();
   });
+  return ctx;
+}
+
+describe("the tag policy (TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS) applies whatever the mode", () => {
+  const ctx = taggedServer("none", [
+    { TagKey: "team", TagValue: "payments" },
+    { TagKey: "env", TagValue: "prod" },
+  ]);
 
   it("overrides none for an instance with a listed tag; an untagged instance restores at once", async () => {
+    const { fake, h, tokens } = ctx;
     const alice = await h.connect(tokens.alice?.token);
     const backupId = await restorableBackup(alice, SESSIONS);
     const r = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId }));
@@ -284,26 +285,10 @@ describe("the tag policy (TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS) applies whatever
 });
 
 describe("the tag policy with token confirmation", () => {
-  let fake: FakeCloud;
-  let h: HttpHarness;
-  const tokens = approvalTokens();
-  beforeAll(async () => {
-    fake = await FakeCloud.start({ preparingMs: 50, runningMs: 150 });
-    const tagged = fake.state.getInstance(SESSIONS);
-    if (!tagged) throw new Error("no sandbox instance");
-    tagged.InstanceTags = [{ TagKey: "tier", TagValue: "critical" }];
-    h = await startHttpHarness({
-      sharedFake: fake,
-      tokens,
-      env: { TENCENTCLOUD_REDIS_CONFIRM: "token", TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS: "env=prod,tier=critical" },
-    });
-  }, 30_000);
-  afterAll(async () => {
-    await h?.close();
-    await fake?.close();
-  });
+  const ctx = taggedServer("token", [{ TagKey: "tier", TagValue: "critical" }]);
 
   it("a tagged instance needs an approval (no confirmToken then); an untagged one keeps its token plan, planned once", async () => {
+    const { fake, h, tokens } = ctx;
     const alice = await h.connect(tokens.alice?.token);
     const backupId = await restorableBackup(alice, SESSIONS);
     const r = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId }));
