@@ -1,6 +1,7 @@
 // The approval page (issue 17) in a real headless Chromium (Debian's chromium, driven by playwright-core): the
 // approver signs in with their own token, sees the plan, approves (or denies with a reason) through the page, and
-// the restore then runs once. A screenshot goes to test-results/ and to docs/images/approval-page.png.
+// the restore then runs once. Screenshots go to test-results/approval/ (and, with TCRMCP_UPDATE_SCREENSHOTS=1, to
+// docs/images/approval-page.png).
 
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { type HttpClient, type HttpHarness, startHttpHarness } from "../helpers/http.js";
-import { restorableBackup, waitIdle } from "../safety/helpers.js";
+import { waitIdle } from "../safety/helpers.js";
 import { approvalTokens, baseOf } from "./helpers.js";
 
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
@@ -34,7 +35,12 @@ describe("the approval page in headless Chromium", () => {
     h = await startHttpHarness({ tokens, env: { TENCENTCLOUD_REDIS_CONFIRM: "approval" } });
     base = baseOf(h.url);
     alice = await h.connect(tokens.alice?.token);
-    backupId = await restorableBackup(alice, SESSIONS);
+    // an older backup: its plan names an undo point
+    const backups = sc(await alice.call("list_backups", { instanceId: SESSIONS })).backups as Array<{
+      restorable: boolean;
+      backupId: string;
+    }>;
+    backupId = backups.filter((b) => b.restorable)[1]?.backupId ?? "";
     profile = mkdtempSync(join(tmpdir(), "approval-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -83,14 +89,15 @@ describe("the approval page in headless Chromium", () => {
     }
     expect(text).toContain("replaces ALL of its data");
     expect(text).toContain("restore in place");
+    expect(text).toContain(r.undoBackup.backupId);
     // the token lives in this tab's session storage only: no cookie, nothing in local storage
     expect(await page.evaluate('sessionStorage.getItem("tcrmcp.approver.token")')).toBe(tokens.carol?.token);
     expect(await page.evaluate("localStorage.length")).toBe(0);
     expect(await context.cookies()).toEqual([]);
     await page.locator("#reason").fill("checked the backup with the team");
     await page.screenshot({ path: join(OUTPUT, "approval-page.png"), fullPage: true });
-    mkdirSync(join(process.cwd(), "docs", "images"), { recursive: true });
-    await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: true });
+    // the docs' copy only on request, so that a test run leaves the tree as it was
+    if (process.env.TCRMCP_UPDATE_SCREENSHOTS === "1") await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: true });
 
     await page.locator("#approve").click();
     await expect.poll(() => page.locator("#status").textContent()).toBe("approved");
