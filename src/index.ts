@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { type Config, ConfigError, checkHttpServing, HELP, LOG_LEVELS, loadConfig } from "./config.js";
+import { approvalsArgs } from "./approvals-args.js";
+import { checkApprovalConfig, type Config, ConfigError, checkHttpServing, HELP, LOG_LEVELS, loadConfig } from "./config.js";
 import { doctorArgs } from "./doctor/index.js";
 import { Logger } from "./log.js";
 import { createPromMetrics, NO_METRICS } from "./metrics.js";
@@ -10,10 +11,12 @@ import { VERSION } from "./version.js";
 /** Entry point: read the configuration, build the per-process runtime, serve stdio or HTTP, shut down cleanly. */
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
-  const command = doctorArgs(process.argv.slice(2));
+  const approvals = approvalsArgs(process.argv.slice(2));
+  const command = doctorArgs(approvals.rest);
   try {
     loaded = loadConfig(command.rest, process.env);
-    if (loaded.http.enabled && !command.doctor) checkHttpServing(loaded);
+    if (!command.doctor && !approvals.approvals) checkApprovalConfig(loaded);
+    if (loaded.http.enabled && !command.doctor && !approvals.approvals) checkHttpServing(loaded);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`tencentcloud-redis-mcp: ${error.message}\n`);
@@ -30,6 +33,13 @@ async function main(): Promise<void> {
     return;
   }
   let config: Config = loaded;
+  if (approvals.approvals) {
+    // a command line for a person on a server host: its words on stdout, like the doctor's
+    const { approvalsMain } = await import("./approvals-cli.js");
+    const log = new Logger("warning");
+    process.exitCode = await approvalsMain(config, log, approvals, (text) => process.stdout.write(text)); // allowed
+    return;
+  }
   // the doctor reports in its own words: only warnings and worse on stderr
   const quiet = command.doctor && LOG_LEVELS.indexOf(config.logLevel) < LOG_LEVELS.indexOf("warning");
   // HTTP mode (a fleet's log pipeline): JSON lines. stdio (a person's terminal) and the doctor: plain lines.

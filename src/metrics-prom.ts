@@ -69,6 +69,12 @@ export class PromMetricsImpl implements PromMetrics {
     labelNames: ["operation"],
     registers: [this.registry],
   });
+  private readonly approvals = new Counter({
+    name: "tcrmcp_approvals_total",
+    help: "Approvals by outcome: requested, approved, denied, used; calls refused as pending, invalid, expired",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
   private readonly live = new Gauge({
     name: "tcrmcp_sessions",
     help: "Live MCP sessions",
@@ -114,5 +120,8 @@ export class PromMetricsImpl implements PromMetrics {
   }
   sessions(live: number): void {
     this.live.set(live);
+  }
+  approval(outcome: string): void {
+    this.approvals.inc({ outcome });
   }
 }

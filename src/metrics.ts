@@ -26,6 +26,8 @@ export interface Metrics {
   stateError(operation: string): void;
   /** Live MCP sessions now (HTTP mode; set when /metrics is read). */
   sessions(live: number): void;
+  /** Approvals (issue 17) by outcome: requested, approved, denied, used, and calls refused as pending, invalid, expired. */
+  approval(outcome: string): void;
 }
 
 export const NO_METRICS: Metrics = {
@@ -39,6 +41,7 @@ export const NO_METRICS: Metrics = {
   lock() {},
   stateError() {},
   sessions() {},
+  approval() {},
 };
 
 /** Metrics backed by a prom-client registry (loaded on demand), and the text of its exposition format. */

@@ -444,6 +444,22 @@ export const CATALOG = {
     false,
     "This client cannot show a confirmation form (no elicitation). Ask the operator to set TENCENTCLOUD_REDIS_CONFIRM=token.",
   ),
+  // Approval by a second person (issue 17)
+  "ClientError.ApprovalPending": e(
+    "conflict",
+    true,
+    "A second person has not decided this approval yet: nothing was sent. Tell the user it waits for an approver (the answer that asked for it names the page); call again later with the same arguments and approvalId, or with waitSeconds to wait here.",
+  ),
+  "ClientError.ApprovalDenied": e(
+    "conflict",
+    false,
+    "The approver denied this change (the message gives their reason): nothing was sent. Do not ask again unless the user changes the plan and wants a new approval.",
+  ),
+  "ClientError.ApprovalInvalid": e(
+    "invalid_input",
+    false,
+    "This approvalId is unknown, expired, already used, or was given for another change or caller: nothing was sent. Call again without approvalId to request a new approval for exactly the change wanted.",
+  ),
   "ClientError.InstanceNotAllowed": e(
     "permission",
     false,

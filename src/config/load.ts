@@ -85,6 +85,7 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     passwords: passwords(env, read("TENCENTCLOUD_REDIS_PASSWORD")),
     ...proxy(read, endpoint?.protocol ?? "https:"),
     state: state(read),
+    approval: approval(read),
   };
   const loaded = { ...config, ...composed } as Config & CliFlags;
   for (const check of CHECKS) check(loaded);
@@ -198,6 +199,17 @@ function state(read: Read): StateConfig | undefined {
     prefix: read("TENCENTCLOUD_REDIS_STATE_PREFIX"),
     lockMs: read("TENCENTCLOUD_REDIS_STATE_LOCK_SECONDS") * 1000,
     commandTimeoutMs: read("TENCENTCLOUD_REDIS_STATE_TIMEOUT_MS"),
+  };
+}
+
+/** Approval by a second person: the tag policy, the requests' life and the webhook (read only with its URL). */
+function approval(read: Read): Config["approval"] {
+  const url = read("TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_URL");
+  const format = read("TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_FORMAT");
+  return {
+    forTags: read("TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS") ?? [],
+    ttlMs: read("TENCENTCLOUD_REDIS_APPROVAL_TTL_MINUTES") * 60_000,
+    ...(url ? { webhook: { url, format } } : {}),
   };
 }
 

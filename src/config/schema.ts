@@ -30,6 +30,7 @@ export const COMPOSED = [
   "proxy",
   "noProxy",
   "state",
+  "approval",
   "sandboxNote",
   "help",
   "version",

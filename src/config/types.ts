@@ -6,7 +6,7 @@ import type { ToolName } from "./tool-names.js";
 
 export type { ToolName } from "./tool-names.js";
 
-export const CONFIRM_MODES = ["token", "elicit", "none"] as const;
+export const CONFIRM_MODES = ["token", "elicit", "none", "approval"] as const;
 export type ConfirmMode = (typeof CONFIRM_MODES)[number];
 
 export const LOG_LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"] as const;
@@ -111,6 +111,8 @@ export interface Config {
   httpAuth: { tokensFile?: string; oauthIssuer?: string; oauthJwksUrl?: string; none: boolean };
   /** TENCENTCLOUD_REDIS_PUBLIC_URL: the MCP endpoint's full URL as clients reach it (the tokens' audience). */
   publicUrl?: string;
+  /** Approval by a second person (TENCENTCLOUD_REDIS_CONFIRM=approval, TENCENTCLOUD_REDIS_APPROVAL_*). */
+  approval: ApprovalConfig;
 }
 
 export interface StateConfig {
@@ -132,3 +134,16 @@ export interface CliFlags {
   help: boolean;
   version: boolean;
 }
+
+/** Approval by a second person: when a change needs one, how long it waits, whom to tell (docs/approval.md). */
+export interface ApprovalConfig {
+  /** TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS: an instance with any of these tags needs an approval, whatever the mode. */
+  forTags: ReadonlyArray<{ key: string; value: string }>;
+  /** TENCENTCLOUD_REDIS_APPROVAL_TTL_MINUTES (default 30), in ms: a request not decided and used by then expires. */
+  ttlMs: number;
+  /** TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_URL: one POST per new request (the URL may hold a key: a Secret). */
+  webhook?: { url: Secret; format: ApprovalWebhookFormat };
+}
+
+export const APPROVAL_WEBHOOK_FORMATS = ["json", "wecom", "slack"] as const;
+export type ApprovalWebhookFormat = (typeof APPROVAL_WEBHOOK_FORMATS)[number];

@@ -11,6 +11,7 @@ function row(label: string, value: string): string {
 
 /** The report as a table for people, in the texts' language (the JSON form is the report itself). */
 export function renderText(r: DoctorReport, now = Date.now(), t: DoctorTexts = enUS.doctor): string {
+  const ta = t.approval;
   const yesNo = (b: boolean) => (b ? t.yes : t.no);
   const L = t.labels;
   const out: string[] = [t.title, ""];
@@ -76,6 +77,21 @@ export function renderText(r: DoctorReport, now = Date.now(), t: DoctorTexts = e
     row(
       L.sharedState,
       st === null ? t.memoryState : st.reachable ? t.stateReachable(st.store) : t.stateUnreachable(st.store),
+    ),
+  );
+  const ap = r.settings.approval;
+  out.push(
+    row(
+      ta.label,
+      ap === null
+        ? ta.off
+        : ta.summary({
+            always: ap.always,
+            tags: ap.forTags.join(", "),
+            ttlMinutes: ap.ttlMinutes,
+            webhook: ap.webhook ?? t.none,
+            reach: ap.approvers.join(", ") || t.none,
+          }),
     ),
   );
   out.push("");

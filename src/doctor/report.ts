@@ -4,7 +4,7 @@ import { TencentRedisClient } from "../cloud/client.js";
 import type { SourceDetail } from "../cloud/credentials.js";
 import { CloudError } from "../cloud/errors.js";
 import { serviceEndpoint } from "../cloud/endpoint.js";
-import type { Config } from "../config.js";
+import { approvalInUse, type Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { openState } from "../safety/state/index.js";
 import { offeredTools } from "../tools/register.js";
@@ -52,6 +52,14 @@ export interface DoctorReport {
     auditLog: { path: string; writable: boolean; reason?: string } | null;
     /** The Redis of TENCENTCLOUD_REDIS_STATE_URL (address without credentials), when one is configured. */
     sharedState: { store: string; reachable: boolean } | null;
+    /** Approval by a second person (issue 17): when it is needed, its expiry, the webhook, how approvers reach it. */
+    approval: {
+      always: boolean;
+      forTags: string[];
+      ttlMinutes: number;
+      webhook: string | null;
+      approvers: Array<"http" | "cli">;
+    } | null;
   };
   /** Needed actions that are not allowed. */
   missing: string[];
@@ -85,6 +93,15 @@ export async function runDoctor(config: Config, log: Logger): Promise<DoctorRepo
       allowedInstances: config.allowedInstances ? [...config.allowedInstances] : "any",
       auditLog: config.auditLogPath ? auditLog(config.auditLogPath) : null,
       sharedState: config.state ? await sharedState(config, log) : null,
+      approval: approvalInUse(config)
+        ? {
+            always: config.confirmMode === "approval",
+            forTags: config.approval.forTags.map((t) => `${t.key}=${t.value}`),
+            ttlMinutes: config.approval.ttlMs / 60_000,
+            webhook: config.approval.webhook?.format ?? null,
+            approvers: [...(config.http.enabled ? ["http" as const] : []), ...(config.state ? ["cli" as const] : [])],
+          }
+        : null,
     },
     missing: [],
     warnings: [],

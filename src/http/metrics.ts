@@ -3,7 +3,7 @@ import type { Logger } from "../log.js";
 import type { Metrics, PromMetrics } from "../metrics.js";
 import type { Authenticator } from "./auth.js";
 import { REALM } from "./auth.js";
-import { sendJson } from "./respond.js";
+import { sendAuthRefusal, sendJson } from "./respond.js";
 
 export interface MetricsEndpointDeps {
   metrics: Metrics;
@@ -25,14 +25,7 @@ export async function serveMetrics(req: IncomingMessage, res: ServerResponse, de
   }
   if (!deps.public) {
     const auth = await deps.authenticator.authenticate(req.headers.authorization);
-    if (!auth.ok) {
-      return sendJson(
-        res,
-        auth.status,
-        { error: auth.error, error_description: auth.description },
-        { "WWW-Authenticate": auth.wwwAuthenticate },
-      );
-    }
+    if (!auth.ok) return sendAuthRefusal(res, auth);
     if (!auth.caller.scopes.includes("redis:read")) {
       deps.log.info("metrics refused: the caller lacks redis:read", { caller: auth.caller.id });
       const description = "reading /metrics needs the scope redis:read";

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { AuthResult } from "./auth.js";
 
 /** Sends a JSON body with a status (and extra headers); nothing when the response has already started. */
 export function sendJson(
@@ -34,3 +35,17 @@ export const RPC = {
   serverError: -32000,
   sessionNotFound: -32001,
 } as const;
+
+/** The answer to a request whose Authorization was refused: its status, the challenge, and the error as JSON. */
+export function sendAuthRefusal(
+  res: ServerResponse,
+  auth: Extract<AuthResult, { ok: false }>,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(
+    res,
+    auth.status,
+    { error: auth.error, error_description: auth.description },
+    { ...headers, "WWW-Authenticate": auth.wwwAuthenticate },
+  );
+}

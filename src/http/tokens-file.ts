@@ -18,7 +18,7 @@ const entrySchema = z.strictObject({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, "sha256 must be the hex SHA-256 of the token (64 hex digits), never the token"),
   scopes: z
-    .array(z.enum(SCOPES as [string, ...string[]], { error: `scopes are ${SCOPES.join(" and ")}` }))
+    .array(z.enum(SCOPES as [string, ...string[]], { error: `scopes are ${SCOPES.join(", ")}` }))
     .min(1, "give the token at least one scope (or remove the entry)"),
 });
 

@@ -1,3 +1,4 @@
+import { approvalEnUS } from "./approval.js";
 import type { Messages } from "./messages.js";
 
 export const enUS: Messages = {
@@ -21,6 +22,7 @@ export const enUS: Messages = {
     confirmTitle: ({ instanceId, backupId }) => `Overwrite all data of ${instanceId} with backup ${backupId}`,
     confirmDescription: ({ startTime }) => `Everything written after ${startTime} will be lost.`,
   },
+  approval: approvalEnUS,
   doctor: {
     title: "tencentcloud-redis-mcp doctor",
     sections: {
@@ -92,6 +94,7 @@ export const enUS: Messages = {
     stateUnreachable: (store: string) =>
       `${store} (NOT reachable: restores and backups would be refused with ClientError.StateUnavailable; the log above names the cause)`,
     memoryState: "this process's memory (TENCENTCLOUD_REDIS_STATE_URL not set)",
+    approval: approvalEnUS.doctor,
   },
   demo: {
     title: "tencentcloud-redis-mcp demo: a restore drill in the sandbox (no Tencent Cloud account needed)",

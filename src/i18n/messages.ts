@@ -1,3 +1,5 @@
+import type { ApprovalTexts } from "./approval.js";
+
 /**
  * Every text this server shows to a person without a model in between (the confirmation form, the plan's
  * warning, the demo), one catalog per language. Each catalog is typed by this interface, so a key missing in
@@ -30,6 +32,8 @@ export interface Messages {
     confirmTitle(p: { instanceId: string; backupId: string }): string;
     confirmDescription(p: { startTime: string }): string;
   };
+  /** The approval by a second person (issue 17): the webhook's message, the page, the command line. */
+  approval: ApprovalTexts;
   /** `tencentcloud-redis-mcp doctor`'s report (its table; the JSON form stays in English words). */
   doctor: DoctorTexts;
   /** npm run demo's narration. */
@@ -119,4 +123,6 @@ export interface DoctorTexts {
   stateReachable(store: string): string;
   stateUnreachable(store: string): string;
   memoryState: string;
+  /** The approval settings' row (issue 17). */
+  approval: ApprovalTexts["doctor"];
 }

@@ -1,3 +1,4 @@
+import { approvalZhCN } from "./approval.js";
 import type { Messages } from "./messages.js";
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -35,6 +36,7 @@ export const zhCN: Messages = {
     confirmTitle: ({ instanceId, backupId }) => `用备份 ${backupId} 覆盖 ${instanceId} 的全部数据`,
     confirmDescription: ({ startTime }) => `${startTime} 之后写入的所有数据都将丢失。`,
   },
+  approval: approvalZhCN,
   doctor: {
     title: "tencentcloud-redis-mcp 自检（doctor）",
     sections: {
@@ -112,6 +114,7 @@ export const zhCN: Messages = {
     stateUnreachable: (store: string) =>
       `${store}（无法连接：恢复和备份将被拒绝（ClientError.StateUnavailable）；原因见上方日志）`,
     memoryState: "本进程内存（未设置 TENCENTCLOUD_REDIS_STATE_URL）",
+    approval: approvalZhCN.doctor,
   },
   demo: {
     title: "tencentcloud-redis-mcp 演示：在沙箱中演练一次恢复（无需腾讯云账号）",

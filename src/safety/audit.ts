@@ -12,8 +12,11 @@ import type { PasswordSource } from "./password.js";
  */
 export type AuditOutcome = "planned" | "submitted" | "recovered" | "refused" | "failed" | "outcome_unknown";
 
-/** The tools whose calls are audited: every call that changes an instance. */
-export type AuditEvent = "restore_instance" | "backup_instance";
+/**
+ * The tools whose calls are audited (every call that changes an instance), and the approval's events (issue 17):
+ * a call that asked for an approval (approval_requested: nothing sent) and an approver's decision.
+ */
+export type AuditEvent = "restore_instance" | "backup_instance" | "approval_requested" | "approval_decided";
 
 /** One line of the audit log. Only these fields are written: never a password, key or token. */
 export interface AuditRecord {
@@ -39,7 +42,23 @@ export interface AuditRecord {
   /** The undo point the plan named: restoring this backup undoes the restore (writes after it are lost). */
   undoBackupId?: string;
   undoBackupStartTime?: string;
+  // Approval by a second person (issue 17)
+  /** approval_*: the tool the approval is for. */
+  tool?: string;
+  approvalId?: string;
+  /** Who asked for the approval, and who gave it (or denied it). */
+  requester?: string;
+  approver?: string;
+  /** approval_decided: approved or denied, and the approver's reason. */
+  decision?: "approved" | "denied";
+  reason?: string;
 }
+
+/** An approver's decision (approval_decided): its outcome is the decision. */
+export type DecisionRecord = Omit<AuditRecord, "event" | "outcome"> & {
+  event: "approval_decided";
+  outcome: "decided";
+};
 
 /**
  * The audit log (TENCENTCLOUD_REDIS_AUDIT_LOG): one JSON line per restore_instance and backup_instance call,
@@ -75,7 +94,7 @@ export class AuditLog {
   }
 
   /** Appends one record and flushes it to disk. A failure is logged as an error, never silent. */
-  write(record: AuditRecord): boolean {
+  write(record: AuditRecord | DecisionRecord): boolean {
     if (!this.path) return true;
     const line = `${JSON.stringify({
       time: new Date().toISOString(),
@@ -95,6 +114,12 @@ export class AuditLog {
       passwordSource: record.passwordSource,
       undoBackupId: record.undoBackupId,
       undoBackupStartTime: record.undoBackupStartTime,
+      tool: record.tool,
+      approvalId: record.approvalId,
+      requester: record.requester,
+      approver: record.approver,
+      decision: record.decision,
+      reason: record.reason?.slice(0, 500),
     })}\n`;
     let fd: number | undefined;
     try {

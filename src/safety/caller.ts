@@ -1,9 +1,12 @@
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { CloudError } from "../cloud/errors.js";
 
-/** What a caller may do: read (list, check) or restore (any tool that changes an instance). */
-export type Scope = "redis:read" | "redis:restore";
-export const SCOPES: readonly Scope[] = Object.freeze(["redis:read", "redis:restore"] as const);
+/**
+ * What a caller may do: read (list, check), restore (any tool that changes an instance), or approve another
+ * caller's change (issue 17: the approval routes and page, never a tool).
+ */
+export type Scope = "redis:read" | "redis:restore" | "redis:approve";
+export const SCOPES: readonly Scope[] = Object.freeze(["redis:read", "redis:restore", "redis:approve"] as const);
 
 /**
  * Who makes a call: `token:<name>` (a static bearer token), `oauth:<sub>` (a JWT), `anonymous` (HTTP with

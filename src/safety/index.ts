@@ -1,5 +1,7 @@
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import { type Metrics, NO_METRICS } from "../metrics.js";
+import { ApprovalGate } from "./approval.js";
 import { AuditLog } from "./audit.js";
 import { CallerGate } from "./fairness.js";
 import { KnownTasks } from "./known-tasks.js";
@@ -18,18 +20,22 @@ export interface Safety {
   state: SafetyState;
   tasks: KnownTasks;
   gate?: CallerGate;
+  /** Approval by a second person (issue 17): the one gate every destructive tool goes through when it applies. */
+  approvals: ApprovalGate;
 }
 
 export function createSafety(
   config: Config,
   log: Logger,
-  options: { maxInflightPerCaller?: number; state?: SafetyState } = {},
+  options: { maxInflightPerCaller?: number; state?: SafetyState; metrics?: Metrics } = {},
 ): Safety {
   const state = options.state ?? new MemoryState(config);
+  const audit = new AuditLog(config.auditLogPath, log);
   return {
     tokens: state.tokens,
     locks: state.locks,
-    audit: new AuditLog(config.auditLogPath, log),
+    audit,
+    approvals: new ApprovalGate(config, state.approvals, audit, log, options.metrics ?? NO_METRICS),
     state,
     tasks: new KnownTasks(state.tasks),
     ...(options.maxInflightPerCaller !== undefined ? { gate: new CallerGate(options.maxInflightPerCaller) } : {}),

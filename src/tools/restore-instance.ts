@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
 import { parseTaskId, toUndoBackup, undoBackupSchema, undoText } from "../cloud/views.js";
+import { approvalInUse } from "../config.js";
 import { type Messages, messages } from "../i18n/index.js";
 import type { AuditRecord } from "../safety/audit.js";
 import { elicitConfirmation } from "../safety/confirm.js";
@@ -8,6 +9,7 @@ import { passwordErrorWithSource } from "../safety/password.js";
 import { type Preflight, planView, preflight } from "../safety/preflight.js";
 import { findSubmittedTask } from "../safety/recover.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
+import { approvalArguments, approvalOutput, approvalStep } from "./approval-step.js";
 import {
   audited,
   backupIdSchema,
@@ -24,10 +26,11 @@ import {
 
 const output = z.object({
   status: z
-    .enum(["submitted", "confirmation_required"])
+    .enum(["submitted", "confirmation_required", "approval_required"])
     .describe(
       "submitted: the restore task was created, follow taskId with check_task. confirmation_required: nothing " +
-        "was restored; show the plan (instance, backup, warning) to the user and, if they agree, call again with confirmToken",
+        "was restored; show the plan (instance, backup, warning) to the user and, if they agree, call again with confirmToken. " +
+        "approval_required: nothing was restored; a second person must approve, then call again with approvalId",
     ),
   taskId: z.number().int().optional().describe("When submitted: pass this to check_task"),
   requestId: z.string().optional().describe("When submitted: the RestoreInstance RequestId"),
@@ -48,7 +51,8 @@ const output = z.object({
     .string()
     .optional()
     .describe("When confirmation_required: pass it back, with the same arguments, to restore"),
-  expiresAt: z.string().optional().describe("When the confirmToken stops working (ISO 8601)"),
+  expiresAt: z.string().optional().describe("When the confirmToken (or approvalId) stops working (ISO 8601)"),
+  ...approvalOutput,
   instance: z
     .object({
       instanceId: z.string(),
@@ -85,6 +89,8 @@ interface RestoreArgs {
   region?: string;
   password?: string;
   confirmToken?: string;
+  approvalId?: string;
+  waitSeconds?: number;
 }
 
 export const restoreInstance = defineTool({
@@ -123,6 +129,7 @@ export const restoreInstance = defineTool({
       ...shape,
       ...(config.passwordArgument ? { password } : {}),
       ...(config.confirmMode === "token" ? { confirmToken } : {}),
+      ...(approvalInUse(config) ? approvalArguments : {}),
     });
   },
   outputSchema: withError(output),
@@ -167,8 +174,24 @@ async function restore(
   const check = (snapshotTasks: boolean) =>
     preflight(api, config, { ...target, passwordArgument: args.password, signal: extra.signal, snapshotTasks });
 
-  if (config.confirmMode === "token" && args.confirmToken === undefined) {
-    const pf = await check(false);
+  const approval = await approvalStep(ctx, extra, record, {
+    tool: "restore_instance",
+    binding: { ...target, method: "in_place" },
+    approvalId: args.approvalId,
+    waitSeconds: args.waitSeconds,
+    plan: async () => {
+      const pf = await check(false);
+      record.passwordSource = pf.password.source;
+      noteUndo(record, pf);
+      const view = planView(pf, messages(config.language));
+      const { instanceId, backupId } = target;
+      const fields = { instanceId, backupId, region, passwordSource: pf.password.source, ...view, method: "in_place" };
+      return { instance: pf.instance, fields, text: planText(view), pre: pf };
+    },
+  });
+  if (approval.kind === "answer") return approval.answer;
+  if (approval.kind === "none" && config.confirmMode === "token" && args.confirmToken === undefined) {
+    const pf = approval.pre ?? (await check(false));
     record.passwordSource = pf.password.source;
     noteUndo(record, pf);
     audit.assertWritable(); // refuse now rather than after the human agreed
@@ -176,7 +199,7 @@ async function restore(
     record.outcome = "planned";
     return plan(pf, token, expiresAt, messages(config.language));
   }
-  if (config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
+  if (approval.kind === "none" && config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
 
   const lock = await locks
     .acquire(region, args.instanceId, {
@@ -193,7 +216,7 @@ async function restore(
   ctx.metrics.lock("acquired");
   try {
     let pf = await check(true);
-    if (config.confirmMode === "elicit") {
+    if (approval.kind === "none" && config.confirmMode === "elicit") {
       const t = messages(config.language);
       await elicitConfirmation(ctx.server, extra, planView(pf, t), config.confirmTtlMs, t);
       pf = await check(true); // the human may have taken minutes: check again right before
@@ -202,6 +225,7 @@ async function restore(
     noteUndo(record, pf);
     audit.assertWritable();
     await lock.assertHeld(); // the preflight (and a human) took time: still ours, right before sending
+    if (approval.kind === "approved") await approval.use(); // spent once, right before sending
     progress.sent = true;
     return await submit(ctx, pf, record);
   } finally {
@@ -274,11 +298,17 @@ function plan(pf: Preflight, confirmToken: string, expiresAt: number, t: Message
     ...view,
   };
   const text =
-    `Nothing was restored yet. Plan: restore ${view.instance.name} (${view.instance.instanceId}, ${view.instance.status}) ` +
-    `from backup ${view.backup.backupId} (${view.backup.type}, taken ${view.backup.startTime}, ${view.backup.age} ago).\n` +
-    `WARNING: ${view.warning}\nShow this to the user. If they agree, call restore_instance again with the same ` +
+    `Nothing was restored yet. ${planText(view)}\nShow this to the user. If they agree, call restore_instance again with the same ` +
     `arguments plus confirmToken "${confirmToken}" (single use, until ${structured.expiresAt}).`;
   return { structured, text };
+}
+
+function planText(view: ReturnType<typeof planView>): string {
+  return (
+    `Plan: restore ${view.instance.name} (${view.instance.instanceId}, ${view.instance.status}) ` +
+    `from backup ${view.backup.backupId} (${view.backup.type}, taken ${view.backup.startTime}, ${view.backup.age} ago).\n` +
+    `WARNING: ${view.warning}`
+  );
 }
 
 const NO_UNDO_AFTER =

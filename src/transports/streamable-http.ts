@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from "node:net";
 import { type Config, isLoopback } from "../config.js";
 import type { Authenticator } from "../http/auth.js";
+import { isApprovalPath, serveApprovals } from "../http/approvals.js";
 import { McpEndpoint } from "../http/mcp.js";
 import { serveMetrics } from "../http/metrics.js";
 import { RPC, sendJson, sendRpcError } from "../http/respond.js";
@@ -76,6 +77,10 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
         sessions: () => endpoint.sessions.size,
         log,
       });
+    }
+    if (isApprovalPath(path)) {
+      const { language } = config;
+      return serveApprovals(req, res, path, { gate: runtime.safety.approvals, authenticator, language, log });
     }
     if (path !== "/mcp")
       return sendJson(res, 404, { error: "not_found", error_description: "The MCP endpoint is /mcp" });

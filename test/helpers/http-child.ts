@@ -61,7 +61,7 @@ export async function startHttpChild(
   };
 }
 
-/** Runs the built server with these arguments and environment until it exits; its exit code and stderr. */
+/** Runs the built server with these arguments and environment until it exits; its exit code, stderr and stdout. */
 export async function runToExit(args: string[], env: Record<string, string>, timeoutMs = 15_000) {
   if (!existsSync(DIST_ENTRY)) throw new Error("dist/index.js is missing: run npm run build first (npm test does)");
   const child = spawn(process.execPath, [DIST_ENTRY, ...args], {
@@ -69,11 +69,15 @@ export async function runToExit(args: string[], env: Record<string, string>, tim
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
+  let stdout = "";
   child.stderr?.on("data", (c: Buffer) => {
     stderr += c.toString("utf8");
   });
+  child.stdout?.on("data", (c: Buffer) => {
+    stdout += c.toString("utf8");
+  });
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  const code = await new Promise<number | null>((resolve) => child.once("close", (c) => resolve(c)));
   clearTimeout(timer);
-  return { code, stderr };
+  return { code, stderr, stdout };
 }

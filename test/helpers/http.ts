@@ -8,6 +8,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import { type Authenticator, createAuthenticator } from "../../src/http/auth.js";
 import { Logger } from "../../src/log.js";
+import type { Metrics } from "../../src/metrics.js";
 import { createRuntime, type Runtime } from "../../src/runtime.js";
 import type { Scope } from "../../src/safety/caller.js";
 import { FakeCloud, type FakeCloudOptions } from "../../src/sandbox/fake.js";
@@ -63,6 +64,8 @@ export interface HttpHarnessOptions {
   sharedFake?: FakeCloud;
   /** Named tokens; default: "ops" with both scopes, "viewer" with redis:read only. */
   tokens?: Record<string, TestToken>;
+  /** The process's metrics (GET /metrics), as index.ts gives them in HTTP mode; none unless given. */
+  metrics?: Metrics;
 }
 
 /** Connects a real MCP client over Streamable HTTP to `url`, with a bearer token when given. */
@@ -108,7 +111,10 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   const config = loadConfig(["--http"], env);
   const logLines: string[] = [];
   const log = new Logger(config.logLevel, (line) => logLines.push(line));
-  const runtime = createRuntime(config, log, { maxInflightPerCaller: config.http.maxInflightPerCaller });
+  const runtime = createRuntime(config, log, {
+    maxInflightPerCaller: config.http.maxInflightPerCaller,
+    metrics: options.metrics,
+  });
   const authenticator: Authenticator = await createAuthenticator(config, log);
   const http = await startHttp({ config, log, runtime, authenticator, publicUrl: config.publicUrl });
   const clients: HttpClient[] = [];

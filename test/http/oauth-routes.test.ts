@@ -57,7 +57,7 @@ describe("OAuth resource server routes over HTTP", () => {
       expect(await res.json()).toMatchObject({
         resource: PUBLIC_URL,
         authorization_servers: [issuer.url],
-        scopes_supported: ["redis:read", "redis:restore"],
+        scopes_supported: ["redis:read", "redis:restore", "redis:approve"],
       });
     }
   });

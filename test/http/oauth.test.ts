@@ -84,7 +84,7 @@ describe("OAuth 2.1 resource server (JWT access tokens from TENCENTCLOUD_REDIS_O
     expect(result.error).toBe("insufficient_scope");
     expect(result.wwwAuthenticate).toBe(
       `Bearer realm="tencentcloud-redis-mcp", resource_metadata="${METADATA_URL}", error="insufficient_scope", ` +
-        `error_description="the token grants none of the scopes redis:read, redis:restore", scope="redis:read redis:restore"`,
+        `error_description="the token grants none of the scopes redis:read, redis:restore, redis:approve", scope="redis:read redis:restore redis:approve"`,
     );
   });
 
@@ -168,7 +168,7 @@ describe("OAuth 2.1 resource server (JWT access tokens from TENCENTCLOUD_REDIS_O
     expect(auth.resourceMetadata()).toEqual({
       resource: PUBLIC_URL,
       authorization_servers: [issuer.url],
-      scopes_supported: ["redis:read", "redis:restore"],
+      scopes_supported: ["redis:read", "redis:restore", "redis:approve"],
       bearer_methods_supported: ["header"],
     });
   });

@@ -152,7 +152,7 @@ describe("bearer tokens from TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE", () => {
     [
       "an unknown scope",
       [{ name: "x", sha256: sha256(LATER), scopes: ["redis:admin"] }],
-      /scopes are redis:read and redis:restore/,
+      /scopes are redis:read, redis:restore, redis:approve/,
     ],
     ["no scope", [{ name: "x", sha256: sha256(LATER), scopes: [] }], /at least one scope/],
     ["an unknown field", [{ name: "x", sha256: sha256(LATER), scopes: ["redis:read"], token: BOT }], /\[0\]/],
@@ -236,12 +236,12 @@ describe("bearer tokens from TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE", () => {
 });
 
 describe("TENCENTCLOUD_REDIS_HTTP_AUTH=none", () => {
-  it("lets every request in as the anonymous caller with both scopes, and says so at start", async () => {
+  it("lets every request in as the anonymous caller with every scope, and says so at start", async () => {
     const { log, lines } = captureLog();
     const auth = await createAuthenticator(configWith({ TENCENTCLOUD_REDIS_HTTP_AUTH: "none" }), log);
     const expected = {
       ok: true,
-      caller: { id: "anonymous", kind: "anonymous", name: "anonymous", scopes: ["redis:read", "redis:restore"] },
+      caller: { id: "anonymous", kind: "anonymous", name: "anonymous", scopes: ["redis:read", "redis:restore", "redis:approve"] },
     };
     expect(await auth.authenticate(undefined)).toEqual(expected);
     expect(await auth.authenticate("Bearer whatever")).toEqual(expected);

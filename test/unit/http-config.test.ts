@@ -77,6 +77,6 @@ describe("scopes", () => {
   });
 
   it("the stdio caller is local, with every scope", () => {
-    expect(LOCAL_CALLER).toMatchObject({ id: "local", scopes: ["redis:read", "redis:restore"] });
+    expect(LOCAL_CALLER).toMatchObject({ id: "local", scopes: ["redis:read", "redis:restore", "redis:approve"] });
   });
 });

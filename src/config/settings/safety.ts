@@ -1,8 +1,42 @@
 // What the tools may do: read-only, which tools and instances, undo point, confirmation, passwords, audit log.
 import { bool, either, file, type Kind, list, minutes, number, oneOf, secret } from "../kinds.js";
+import { Secret } from "../../secret.js";
 import { s, setting } from "../setting.js";
 import { TOOL_NAMES, type ToolName } from "../tool-names.js";
-import { CONFIRM_MODES, ConfigError } from "../types.js";
+import { APPROVAL_WEBHOOK_FORMATS, CONFIRM_MODES, ConfigError } from "../types.js";
+
+const TAG_RE = /^[^=,\s][^=,]{0,126}=[^,]{0,255}$/;
+const tagList: Kind<ReadonlyArray<{ key: string; value: string }>> = {
+  type: "comma-separated key=value",
+  flag: "string",
+  parse(value, label) {
+    return list().parse(value, label).map((pair) => {
+      if (!TAG_RE.test(pair)) {
+        throw new ConfigError(
+          `${label} must list tags as key=value, comma-separated (e.g. env=prod,tier=critical), not "${pair}"`,
+        );
+      }
+      const at = pair.indexOf("=");
+      return { key: pair.slice(0, at).trim(), value: pair.slice(at + 1).trim() };
+    });
+  },
+};
+const webhookUrl: Kind<Secret> = {
+  type: "http(s) URL",
+  flag: "string",
+  parse(value, label) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(value);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.hostname === "") {
+      throw new ConfigError(`${label} must be an http(s) URL`); // never echo the URL: a robot's key is in it
+    }
+    return new Secret(parsed.href);
+  },
+};
 
 const INSTANCE_PATTERN_RE = /^[A-Za-z0-9*_-]{1,64}$/;
 const toolList: Kind<readonly ToolName[]> = {
@@ -102,11 +136,51 @@ export const SAFETY = [
     ),
     default: "token",
     field: "confirmMode",
-    description: "How a restore is confirmed: token (the agent shows the plan and asks), elicit (a form) or none",
-    details: 'See "How a restore works".',
+    description:
+      "How a restore is confirmed: token (the agent shows the plan and asks), elicit (a form), none, or approval (a second person)",
+    details: 'See "How a restore works"; approval: [approval.md](approval.md).',
     example: "elicit",
     bundle: { key: "confirm", title: "Confirmation mode" },
     registry: true,
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS",
+    group: "safety",
+    kind: tagList,
+    defaultText: "— (none)",
+    description: "An instance with any of these tags (key=value, comma-separated) needs an approval, whatever the mode",
+    details: "Tags from `DescribeInstances` `InstanceTags`; e.g. `env=prod,tier=critical`. See [approval.md](approval.md).",
+    example: "env=prod",
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_APPROVAL_TTL_MINUTES",
+    group: "safety",
+    kind: number(0.01, 10_080, { unit: "minutes" }),
+    default: 30,
+    description: "An approval request expires this many minutes after it is made, decided or not",
+    example: "10",
+    exampleWith: { TENCENTCLOUD_REDIS_CONFIRM: "approval" },
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_URL",
+    group: "safety",
+    kind: webhookUrl,
+    secret: true,
+    description: "One POST per new approval request to this URL (never a token or a password in it)",
+    details: "Retried with backoff; a request whose notification failed says so in its answer and in the log.",
+    example: "https://hooks.example.com/approvals",
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_FORMAT",
+    group: "safety",
+    kind: oneOf(
+      APPROVAL_WEBHOOK_FORMATS,
+      (label, value) => `${label} must be ${either(APPROVAL_WEBHOOK_FORMATS)}, not "${value.toLowerCase()}"`,
+    ),
+    default: "json",
+    description: "The webhook's body: json, wecom (WeCom group robot) or slack (Slack incoming webhook)",
+    example: "slack",
+    exampleWith: { TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_URL: "https://hooks.example.com/approvals" },
   }),
   setting({
     env: "TENCENTCLOUD_REDIS_CONFIRM_TTL_SECONDS",

@@ -6,6 +6,7 @@ import type { SafetyState } from "./types.js";
 
 export type { HeldLock, KnownTask, LockDetails, LockStore, SafetyState, TaskLedger, TokenStore } from "./types.js";
 export { MemoryState } from "./memory.js";
+export type { Approval, ApprovalBinding, ApprovalStatus, ApprovalStore, Decision } from "./approvals.js";
 
 /**
  * The safety state of this process: in Redis when TENCENTCLOUD_REDIS_STATE_URL is set (shared by every replica),

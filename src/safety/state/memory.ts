@@ -3,6 +3,7 @@ import { RateLimiter } from "../../cloud/limiter.js";
 import type { Config } from "../../config.js";
 import { type Binding, ConfirmTokens } from "../confirm.js";
 import { InflightLocks } from "../inflight.js";
+import { type ApprovalStore, MemoryApprovals } from "./approvals.js";
 import { MemoryLedger } from "./ledger.js";
 import type { HeldLock, LockDetails, LockStore, SafetyState, TaskLedger, TokenStore } from "./types.js";
 
@@ -16,6 +17,7 @@ export class MemoryState implements SafetyState {
   readonly locks: LockStore;
   readonly budget: Budget;
   readonly tasks: TaskLedger = new MemoryLedger();
+  readonly approvals: ApprovalStore;
 
   constructor(config: Pick<Config, "confirmTtlMs" | "rateLimit">, now: () => number = Date.now) {
     const tokens = new ConfirmTokens(config.confirmTtlMs, now);
@@ -31,6 +33,7 @@ export class MemoryState implements SafetyState {
       },
     };
     this.budget = new RateLimiter(config.rateLimit);
+    this.approvals = new MemoryApprovals(now);
   }
 
   assertAvailable(): void {}

@@ -4,7 +4,9 @@ import type { Config, StateConfig } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { type Metrics, NO_METRICS } from "../../metrics.js";
 import type { Binding } from "../confirm.js";
+import type { ApprovalStore } from "./approvals.js";
 import { checkBinding, tokenUnknown } from "./binding.js";
+import { RedisApprovals } from "./redis-approvals.js";
 import { SharedBudget } from "./redis-budget.js";
 import { RedisLedger } from "./redis-ledger.js";
 import { RedisConnection } from "./redis-link.js";
@@ -33,6 +35,7 @@ export class RedisState implements SafetyState {
   readonly locks: LockStore;
   readonly budget: SharedBudget;
   readonly tasks: TaskLedger;
+  readonly approvals: ApprovalStore;
   private closed = false;
 
   private constructor(
@@ -45,6 +48,13 @@ export class RedisState implements SafetyState {
     this.tokens = { issue: (b) => this.issue(b, config.confirmTtlMs), consume: (t, b) => this.consume(t, b) };
     this.locks = { acquire: (region, instanceId, details) => this.acquireLock(region, instanceId, details) };
     this.tasks = new RedisLedger(link, state.prefix, log, metrics);
+    this.approvals = new RedisApprovals(
+      {
+        command: (operation, args) => this.run(operation, () => this.command(args)),
+        eval: (operation, script, keys, args) => this.run(operation, () => this.eval(script, keys, args)),
+      },
+      state,
+    );
     const share = Math.max(1, Math.floor(config.rateLimit / config.replicas));
     this.budget = new SharedBudget(link, {
       prefix: state.prefix,

@@ -44,3 +44,34 @@ export const BUDGET_RELEASE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])`;
+
+/**
+ * An approval's decision (issue 17). KEYS[1] the approval's hash; ARGV[1] approved|denied, ARGV[2] who decides,
+ * ARGV[3] the reason (may be empty). Returns ok, or why not: unknown, decided, expired, self.
+ */
+export const APPROVAL_DECIDE = `
+local s = redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'requester')
+if not s[1] then return 'unknown' end
+if s[1] ~= 'pending' then return 'decided' end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if now >= tonumber(s[2]) then return 'expired' end
+if s[3] == ARGV[2] then return 'self' end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decidedBy', ARGV[2], 'decidedAt', now)
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'reason', ARGV[3]) end
+return 'ok'`;
+
+/**
+ * An approval's one use. KEYS[1] the approval's hash; ARGV[1] the binding of the change about to run. Returns ok
+ * (now used), or why not: unknown, expired, mismatch, or the status (pending, denied, used).
+ */
+export const APPROVAL_USE = `
+local s = redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'binding')
+if not s[1] then return 'unknown' end
+if s[1] ~= 'approved' then return s[1] end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if now >= tonumber(s[2]) then return 'expired' end
+if s[3] ~= ARGV[1] then return 'mismatch' end
+redis.call('HSET', KEYS[1], 'status', 'used', 'usedAt', now)
+return 'ok'`;

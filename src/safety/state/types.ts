@@ -2,6 +2,7 @@ import type { Budget } from "../../cloud/budget.js";
 import { CloudError } from "../../cloud/errors.js";
 import type { TaskKind } from "../../cloud/views.js";
 import type { Binding } from "../confirm.js";
+import type { ApprovalStore } from "./approvals.js";
 
 /** Issues and spends confirmation tokens (TENCENTCLOUD_REDIS_CONFIRM=token). */
 export interface TokenStore {
@@ -68,6 +69,8 @@ export interface SafetyState {
   readonly tasks: TaskLedger;
   /** The API budget the cloud client takes its permits from. */
   readonly budget: Budget;
+  /** Approval requests and decisions (issue 17): what a second person approved, used once. */
+  readonly approvals: ApprovalStore;
   /**
    * Throws ClientError.StateUnavailable when the shared state cannot be used right now. Every tool that
    * changes an instance calls it first (fail closed); read tools do not need it.

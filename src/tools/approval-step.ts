@@ -1,0 +1,128 @@
+import { z } from "zod";
+import type { ApiInstance } from "../cloud/api.js";
+import { type Messages, messages } from "../i18n/index.js";
+import type { AuditRecord } from "../safety/audit.js";
+import { APPROVAL_ID_RE, MAX_APPROVAL_WAIT_SECONDS } from "../safety/approval.js";
+import type { Approval, ApprovalBinding } from "../safety/state/index.js";
+import { callerOf, type Extra, type ToolContext, type ToolOutput } from "./shared.js";
+
+/** The arguments a destructive tool offers when approvals are in use (approval mode, or a tag policy). */
+export const approvalArguments = {
+  approvalId: z
+    .string()
+    .regex(APPROVAL_ID_RE, "must be the approvalId of an approval_required answer")
+    .optional()
+    .describe("After approval_required: the approvalId, with the same other arguments, once a second person approved"),
+  waitSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_APPROVAL_WAIT_SECONDS)
+    .optional()
+    .describe("With approvalId: wait up to this many seconds for the decision (progress notifications)"),
+};
+
+/** The output fields of an approval_required answer (besides the tool's own plan fields). */
+export const approvalOutput = {
+  approvalId: z.string().optional().describe("When approval_required: pass it back, with the same arguments, once approved"),
+  approvalUrl: z.string().optional().describe("The page where an approver decides"),
+  notification: z.enum(["sent", "failed", "none"]).optional().describe("Whether the approvers' webhook was told"),
+  method: z.string().optional().describe("When approval_required: how the change is made (in_place, clone)"),
+};
+
+export interface ApprovalStepInput<P> {
+  tool: string;
+  /** Everything the approval is bound to but the requester (the call's caller) and the tool. */
+  binding: Omit<ApprovalBinding, "requester" | "tool">;
+  approvalId?: string;
+  waitSeconds?: number;
+  /** The preflight of a first call: the instance (its tags decide the policy), the plan fields, and what else it made. */
+  plan: () => Promise<{ instance: ApiInstance; fields: Record<string, unknown>; text: string; pre: P }>;
+}
+
+export type ApprovalStep<P> =
+  /** No approval applies: go on as before (`pre`: the preflight already made for the policy, if any). */
+  | { kind: "none"; pre?: P }
+  /** The approval_required answer: return it, nothing was sent. */
+  | { kind: "answer"; answer: ToolOutput }
+  /** Approved: run the change; call `use()` right before sending (it spends the approval, once). */
+  | { kind: "approved"; approval: Approval; use: () => Promise<void> };
+
+/**
+ * The approval step of a destructive tool (issue 17), before its lock: the requester is the call's caller. A call
+ * without approvalId whose change needs an approval gets the approval_required answer (the plan recorded, the
+ * approvers told); a call with approvalId waits for (up to waitSeconds) and checks the decision.
+ */
+export async function approvalStep<P>(
+  ctx: ToolContext,
+  extra: Extra,
+  record: AuditRecord,
+  input: ApprovalStepInput<P>,
+): Promise<ApprovalStep<P>> {
+  const gate = ctx.services.safety.approvals;
+  if (!gate.inUse) return { kind: "none" };
+  const binding: ApprovalBinding = { requester: callerOf(extra, ctx).id, tool: input.tool, ...input.binding };
+  if (input.approvalId !== undefined) {
+    Object.assign(record, { approvalId: input.approvalId, requester: binding.requester }); // a refused use names them too
+    const tick = progressSender(extra, input.waitSeconds ?? 0, messages(ctx.config.language));
+    const approval = await gate.await(input.approvalId, binding, { waitSeconds: input.waitSeconds, signal: extra.signal, tick });
+    Object.assign(record, { approvalId: approval.id, requester: binding.requester, approver: approval.decidedBy, confirm: "approval" });
+    return {
+      kind: "approved",
+      approval,
+      use: async () => {
+        await gate.use(approval.id, binding);
+      },
+    };
+  }
+  const planned = await input.plan();
+  if (!gate.required(planned.instance)) return { kind: "none", pre: planned.pre };
+  ctx.services.safety.audit.assertWritable(); // refuse now rather than after the approver agreed
+  const { approval, notification, link } = await gate.request(binding, planned.instance.InstanceName ?? "", planned.fields);
+  Object.assign(record, {
+    event: "approval_requested",
+    tool: input.tool,
+    approvalId: approval.id,
+    requester: binding.requester,
+    confirm: "approval",
+    outcome: "planned",
+  });
+  const expiresAt = new Date(approval.expiresAt).toISOString();
+  const structured = {
+    status: "approval_required",
+    approvalId: approval.id,
+    expiresAt,
+    ...(link ? { approvalUrl: link } : {}),
+    notification,
+    ...planned.fields,
+  };
+  const where = link ? `at ${link}` : `with: tencentcloud-redis-mcp approvals approve ${approval.id}`;
+  const told =
+    notification === "failed"
+      ? " The approvers' webhook could NOT be reached: tell an approver yourself."
+      : notification === "sent"
+        ? " The approvers were notified."
+        : "";
+  const text =
+    `Nothing was changed yet: this needs the approval of a second person (you cannot give it). ${planned.text}\n` +
+    `Show this plan to the user and tell them approval ${approval.id} waits for an approver ${where}.${told} ` +
+    `Then call ${input.tool} again with the same arguments plus approvalId "${approval.id}" (waitSeconds to wait ` +
+    `for the decision); it expires at ${expiresAt}.`;
+  return { kind: "answer", answer: { structured, text } };
+}
+
+/** notifications/progress while a call waits for a decision, when the request carries a progress token. */
+function progressSender(extra: Extra, waitSeconds: number, t: Messages): ((seconds: number) => void) | undefined {
+  const token = waitSeconds > 0 ? extra._meta?.progressToken : undefined;
+  if (token === undefined) return undefined;
+  let last = 0;
+  return (seconds) => {
+    last = Math.max(Math.round(seconds * 1000) / 1000, last + 0.001);
+    extra
+      .sendNotification({
+        method: "notifications/progress",
+        params: { progressToken: token, progress: last, message: t.approval.waiting({ seconds: Math.round(seconds), waitSeconds }) },
+      })
+      .catch(() => {});
+  };
+}
