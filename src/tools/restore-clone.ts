@@ -56,8 +56,9 @@ export async function submitClone(ctx: ToolContext, pf: Preflight, record: Audit
     method: "clone" as const,
     ...(facts.cloneTime ? { pointInTime: beijingToIso(facts.cloneTime) } : {}),
   };
-  const answer = (cloneId: string, dealName: string | undefined, extra: Record<string, unknown>, note: string) => {
+  const answer = async (cloneId: string, dealName: string | undefined, extra: Record<string, unknown>, note: string) => {
     Object.assign(record, { cloneInstanceId: cloneId, dealName });
+    await rememberClone(ctx, pf.region, cloneId, { dealName, sourceId: instanceId, backupId, name: facts.name });
     const structured = {
       status: "cloning",
       cloneInstanceId: cloneId,
@@ -89,7 +90,7 @@ export async function submitClone(ctx: ToolContext, pf: Preflight, record: Audit
       });
     }
     Object.assign(record, { outcome: "submitted", requestId: res.RequestId });
-    return answer(cloneId, res.DealName, { requestId: res.RequestId }, "");
+    return await answer(cloneId, res.DealName, { requestId: res.RequestId }, "");
   } catch (caught) {
     if (!(caught instanceof CloudError)) throw caught;
     if (caught.code === "InvalidParameterValue.PasswordError")
@@ -101,7 +102,22 @@ export async function submitClone(ctx: ToolContext, pf: Preflight, record: Audit
       `CloneInstances' answer was lost (${caught.code}); it was not resent. The clone, found by its unique name ${facts.name} ` +
       "with DescribeInstances, exists. ";
     Object.assign(record, { outcome: "recovered", errorCode: caught.code, message: note });
-    return answer(found.InstanceId, undefined, { recovered: true, note }, note);
+    return await answer(found.InstanceId, undefined, { recovered: true, note }, note);
+  }
+}
+
+/** How long check_task remembers a clone's order. */
+const CLONE_RECORD_MS = 7 * 24 * 3600_000;
+
+/** The key of a clone's record (its order, for check_task). */
+export const cloneRecordKey = (region: string, cloneId: string) => `clone:${region}:${cloneId}`;
+
+/** Remembers the clone's order for check_task; a store that fails only costs check_task the order's status. */
+async function rememberClone(ctx: ToolContext, region: string, cloneId: string, value: Record<string, unknown>): Promise<void> {
+  try {
+    await ctx.services.safety.state.records.put(cloneRecordKey(region, cloneId), value, CLONE_RECORD_MS);
+  } catch (caught) {
+    ctx.log.warning("clone record not kept", { cloneId, code: caught instanceof CloudError ? caught.code : "unexpected" });
   }
 }
 
