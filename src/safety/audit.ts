@@ -72,12 +72,12 @@ export class AuditLog {
   }
 
   /** Proves the file can be opened for appending (creating it); throws ClientError.AuditLogUnavailable. */
-  assertWritable(change: "restore" | "backup" = "restore"): void {
+  assertWritable(change: "restore" | "backup" | "switch" = "restore"): void {
     if (!this.path) return;
     try {
       closeSync(this.open(this.path));
     } catch (caught) {
-      const verb = change === "backup" ? "back up" : "restore";
+      const verb = change === "backup" ? "back up" : change === "switch" ? "switch an address" : "restore";
       this.log.error(`audit log cannot be written: refusing to ${verb}`, { path: this.path, reason: reason(caught) });
       throw new CloudError(
         "ClientError.AuditLogUnavailable",
