@@ -154,7 +154,7 @@ describe("restore_instance's clone route", () => {
     const s = sc(r);
     expect(s).toMatchObject({ status: "cloning", recovered: true });
     expect(h.fake.requests.filter((q) => q.action === "CloneInstances")).toHaveLength(1);
-    const name = (h.fake.requests.find((q) => q.action === "CloneInstances")?.params as { InstanceName: string }).InstanceName;
+    const name = (h.fake.requests.find((q) => q.action === "CloneInstances")?.params as { InstanceName?: string } | undefined)?.InstanceName;
     expect(h.fake.state.getInstance(s.cloneInstanceId)?.InstanceName).toBe(name);
   });
 
@@ -183,5 +183,90 @@ describe("restore_instance's clone route", () => {
     const follow = sc(await h.call("check_task", { instanceId: s.cloneInstanceId, waitSeconds: 30 }));
     expect(follow).toMatchObject({ kind: "clone", status: "failed", done: true, succeeded: false });
     expect(follow.dealStatus).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("point in time (second-level backup)", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { TENCENTCLOUD_REDIS_CONFIRM: "token", ...PASSWORD_ENV }, fake: { cloneMs: 100 } });
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // the covered range starts when the sandbox started
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.fake.reset());
+
+  const second = () => new Date(Math.floor((Date.now() - 1000) / 1000) * 1000);
+  const beijing = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
+
+  it("found: the plan names the exact second; CloneInstances gets its BackupId and CloneTime in Beijing time", async () => {
+    const at = second();
+    const plan = sc(await h.call("restore_instance", { instanceId: CATALOG, pointInTime: at.toISOString() }));
+    expect(plan.status, JSON.stringify(plan)).toBe("confirmation_required");
+    expect(plan.clone.pointInTime).toBe(`${beijing(at).replace(" ", "T")}+08:00`);
+    expect(plan.backup.type).toBe("point_in_time");
+    const info = h.fake.requests.find((q) => q.action === "DescribeSecondLevelBackupInfo");
+    expect(info?.params).toEqual({ InstanceId: CATALOG, BackupTimestamp: at.getTime() / 1000 });
+    const r = await h.call("restore_instance", { instanceId: CATALOG, pointInTime: at.toISOString(), confirmToken: plan.confirmToken });
+    expect(r.isError, JSON.stringify(r)).toBeFalsy();
+    const p = h.fake.requests.find((q) => q.action === "CloneInstances")?.params as Record<string, unknown>;
+    expect(p.CloneTime).toBe(beijing(at));
+    expect(p.BackupId).toBe(plan.backupId);
+    expect(sc(r).pointInTime).toBe(plan.clone.pointInTime);
+  });
+
+  it("refuses a second in a missing range, before the covered start, older than 7 days; nothing sent", async () => {
+    const at = second();
+    h.fake.state.updateInstance(CATALOG, { secondLevelGaps: [{ from: at.getTime() - 500, to: at.getTime() + 500 }] });
+    const gap = await h.call("restore_instance", { instanceId: CATALOG, pointInTime: at.toISOString() });
+    h.fake.state.updateInstance(CATALOG, { secondLevelGaps: [] });
+    expect(sc(gap).error.code).toBe("ClientError.PointInTimeRefused");
+    expect(sc(gap).error.message).toMatch(/no backup covers it/);
+    const before = await h.call("restore_instance", { instanceId: CATALOG, pointInTime: new Date(Date.now() - 3600_000).toISOString() });
+    expect(sc(before).error.code).toBe("ClientError.PointInTimeRefused");
+    expect(sc(before).error.message).toMatch(/earliest second/);
+    const old = await h.call("restore_instance", { instanceId: CATALOG, pointInTime: new Date(Date.now() - 8 * 86_400_000).toISOString() });
+    expect(sc(old).error.code).toBe("ClientError.PointInTimeRefused");
+    expect(sc(old).error.message).toMatch(/older than 7 days/);
+    const inPlace = await h.call("restore_instance", { instanceId: ORDERS, pointInTime: at.toISOString() });
+    expect(sc(inPlace).error.code).toBe("ClientError.PointInTimeRefused");
+    const both = await h.call("restore_instance", { instanceId: CATALOG, pointInTime: at.toISOString(), backupId: "x1" });
+    expect(sc(both).error.code).toBe("ClientError.InvalidArgument");
+    expect(writes(h)).toEqual([]);
+  });
+});
+
+describe("TENCENTCLOUD_REDIS_RESTORE_METHOD", () => {
+  it("forced in_place on a 6.2 instance: RestoreInstance answers BackupSpecError, and the hint names the clone route", async () => {
+    const h = await startHarness({ env: { TENCENTCLOUD_REDIS_RESTORE_METHOD: "in_place", ...PASSWORD_ENV } });
+    try {
+      const backupId = await newestBackup(h, CATALOG);
+      const r = await h.call("restore_instance", { instanceId: CATALOG, backupId });
+      expect(r.isError).toBe(true);
+      const error = sc(r).error;
+      expect(error.code).toBe("ResourceUnavailable.BackupSpecError");
+      expect(error.hint).toMatch(/restored by clone/);
+      expect(error.hint).toMatch(/TENCENTCLOUD_REDIS_RESTORE_METHOD/);
+      expect(h.fake.requests.filter((q) => q.action === "RestoreInstance")).toHaveLength(1);
+      expect(h.fake.requests.filter((q) => q.action === "CloneInstances")).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("forced clone: the plan says it was forced, in both languages", async () => {
+    for (const [language, forced] of [["en-US", /Forced by TENCENTCLOUD_REDIS_RESTORE_METHOD/], ["zh-CN", /由 TENCENTCLOUD_REDIS_RESTORE_METHOD 指定/]] as const) {
+      const h = await startHarness({
+        env: { TENCENTCLOUD_REDIS_RESTORE_METHOD: "clone", TENCENTCLOUD_REDIS_CONFIRM: "token", TENCENTCLOUD_LANGUAGE: language, ...PASSWORD_ENV },
+      });
+      try {
+        const listed = sc(await h.call("list_instances", { search: "orders" }));
+        expect(listed.instances[0].restoreMethod).toBe("clone");
+        const plan = sc(await h.call("restore_instance", { instanceId: CATALOG, backupId: await newestBackup(h, CATALOG) }));
+        expect(plan.method).toBe("clone");
+        expect(plan.methodReason).toMatch(forced);
+      } finally {
+        await h.close();
+      }
+    }
   });
 });
