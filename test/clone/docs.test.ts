@@ -23,7 +23,7 @@ describe("docs/restore-methods.md", () => {
   });
 
   it("grants in its CAM statements every action the tools call", () => {
-    const policy = /```json\n(\{\n  "version": "2\.0"[\s\S]*?)\n```/.exec(doc)?.[1] ?? "{}";
+    const policy = /```json\n(\{\n {2}"version": "2\.0"[\s\S]*?)\n```/.exec(doc)?.[1] ?? "{}";
     const granted = new Set(
       (JSON.parse(policy) as { statement: Array<{ action: string[] }> }).statement.flatMap((s) => s.action),
     );
