@@ -63,6 +63,7 @@ export async function followClone(
   let pollError: string | undefined;
   try {
     seen = await look();
+    if (!seen.instance && !seen.deal) throw notFound(args.instanceId, region, seen.requestId); // a clone is listed at once
     while (statusOf(seen) === "creating" && elapsed() < waitMs) {
       progress.report(statusOf(seen));
       await sleep(Math.min(interval, waitMs - elapsed()), extra.signal);
@@ -78,13 +79,6 @@ export async function followClone(
     progress.report(statusOf(seen));
   } finally {
     progress.stop();
-  }
-  if (!seen.instance && !seen.deal) {
-    throw new CloudError(
-      "ResourceNotFound.InstanceNotExists",
-      `No instance ${args.instanceId} in region ${region}, and no order of a clone by that ID is known here`,
-      { requestId: seen.requestId },
-    );
   }
   const status = statusOf(seen);
   const done = status !== "creating";
@@ -117,6 +111,14 @@ export async function followClone(
         : `Not running yet: call check_task { instanceId: "${args.instanceId}", waitSeconds } again.`;
   structured.next = nextStep;
   return { structured, text: `Clone ${args.instanceId}: ${status}${where}. ${structured.message ? `${structured.message}. ` : ""}${nextStep}` };
+}
+
+function notFound(instanceId: string, region: string, requestId: string): CloudError {
+  return new CloudError(
+    "ResourceNotFound.InstanceNotExists",
+    `No instance ${instanceId} in region ${region}, and no order of a clone by that ID is known here`,
+    { requestId },
+  );
 }
 
 /** creating until the instance runs; failed when the order failed (status 5 and above) or the instance went away. */
