@@ -6,7 +6,7 @@ import { CloudError } from "../cloud/errors.js";
 import { sleep } from "../cloud/limiter.js";
 import { instanceStatusWord } from "../cloud/views.js";
 import { messages } from "../i18n/index.js";
-import { Progress } from "./check-task.js";
+import type { Progress } from "./check-task.js";
 import { cloneRecordKey } from "./restore-clone.js";
 import type { Extra, ToolContext, ToolOutput } from "./shared.js";
 
@@ -35,13 +35,15 @@ export async function followClone(
   region: string,
   ctx: ToolContext,
   extra: Extra,
+  /** check_task's progress notifications (passed in: check_task imports this file). */
+  ProgressOf: typeof Progress,
 ): Promise<ToolOutput> {
   const { poll } = ctx.config;
   const t = messages(ctx.config.language);
   const waitMs = args.waitSeconds * 1000;
   const started = performance.now();
   const elapsed = () => performance.now() - started;
-  const progress = new Progress(extra, 0, args.waitSeconds, poll.progressEveryMs, started, t, (status, seconds) =>
+  const progress = new ProgressOf(extra, 0, args.waitSeconds, poll.progressEveryMs, started, t, (status, seconds) =>
     t.clone.progress({ instanceId: args.instanceId, status, seconds, waitSeconds: args.waitSeconds }),
   );
   const dealName = await recordedDeal(ctx, region, args.instanceId);
