@@ -1,6 +1,7 @@
 // The shape of the configuration: what loadConfig (load.ts) returns and every module reads. The settings that
 // fill it, with their variables, flags, defaults and docs, are in schema.ts (settings/).
 import type { Language } from "../i18n/index.js";
+import type { RestoreMethodSetting } from "../cloud/editions.js";
 import type { Secret } from "../secret.js";
 import type { ToolName } from "./tool-names.js";
 
@@ -111,6 +112,8 @@ export interface Config {
   httpAuth: { tokensFile?: string; oauthIssuer?: string; oauthJwksUrl?: string; none: boolean };
   /** TENCENTCLOUD_REDIS_PUBLIC_URL: the MCP endpoint's full URL as clients reach it (the tokens' audience). */
   publicUrl?: string;
+  /** TENCENTCLOUD_REDIS_RESTORE_METHOD: auto (the edition table, src/cloud/editions.ts), in_place or clone for every edition. */
+  restoreMethod: RestoreMethodSetting;
   /** Approval by a second person (TENCENTCLOUD_REDIS_CONFIRM=approval, TENCENTCLOUD_REDIS_APPROVAL_*). */
   approval: ApprovalConfig;
 }

@@ -33,7 +33,12 @@ export const approvalOutput = {
 export interface ApprovalStepInput<P> {
   tool: string;
   /** Everything the approval is bound to but the requester (the call's caller) and the tool. */
-  binding: Omit<ApprovalBinding, "requester" | "tool">;
+  binding: Omit<ApprovalBinding, "requester" | "tool" | "method"> & { method?: string };
+  /**
+   * How the change is made, when it depends on the instance (restore_instance: in_place or clone by edition): from
+   * the plan of a first call, else (a call with approvalId) read again. The approval is bound to it.
+   */
+  methodOf?: (pre: P | undefined) => Promise<string>;
   approvalId?: string;
   waitSeconds?: number;
   /** The preflight of a first call: the instance (its tags decide the policy), the plan fields, and what else it made. */
@@ -61,8 +66,14 @@ export async function approvalStep<P>(
 ): Promise<ApprovalStep<P>> {
   const gate = ctx.services.safety.approvals;
   if (!gate.inUse) return { kind: "none" };
-  const binding: ApprovalBinding = { requester: callerOf(extra, ctx).id, tool: input.tool, ...input.binding };
+  const binding: ApprovalBinding = {
+    requester: callerOf(extra, ctx).id,
+    tool: input.tool,
+    ...input.binding,
+    method: input.binding.method ?? "",
+  };
   if (input.approvalId !== undefined) {
+    if (input.methodOf) binding.method = await input.methodOf(undefined);
     Object.assign(record, { approvalId: input.approvalId, requester: binding.requester }); // a refused use names them too
     const tick = progressSender(extra, input.waitSeconds ?? 0, messages(ctx.config.language));
     const approval = await gate.await(input.approvalId, binding, { waitSeconds: input.waitSeconds, signal: extra.signal, tick });
@@ -77,6 +88,7 @@ export async function approvalStep<P>(
   }
   const planned = await input.plan();
   if (!gate.required(planned.instance)) return { kind: "none", pre: planned.pre };
+  if (input.methodOf) binding.method = await input.methodOf(planned.pre);
   ctx.services.safety.audit.assertWritable(); // refuse now rather than after the approver agreed
   const { approval, notification, link } = await gate.request(binding, planned.instance.InstanceName ?? "", planned.fields);
   Object.assign(record, {

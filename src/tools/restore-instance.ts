@@ -1,15 +1,19 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
 import { parseTaskId, toUndoBackup, undoBackupSchema, undoText } from "../cloud/views.js";
 import { approvalInUse } from "../config.js";
 import { type Messages, messages } from "../i18n/index.js";
 import type { AuditRecord } from "../safety/audit.js";
+import { cloneName } from "../safety/clone.js";
 import { elicitConfirmation } from "../safety/confirm.js";
 import { passwordErrorWithSource } from "../safety/password.js";
 import { type Preflight, planView, preflight } from "../safety/preflight.js";
 import { findSubmittedTask } from "../safety/recover.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
 import { approvalArguments, approvalOutput, approvalStep } from "./approval-step.js";
+import { routeOf } from "../cloud/editions.js";
+import { clonePlanText, cloneOutput, submitClone, withCloneRouteHint } from "./restore-clone.js";
 import {
   audited,
   backupIdSchema,
@@ -26,9 +30,9 @@ import {
 
 const output = z.object({
   status: z
-    .enum(["submitted", "confirmation_required", "approval_required"])
+    .enum(["submitted", "cloning", "confirmation_required", "approval_required"])
     .describe(
-      "submitted: the restore task was created, follow taskId with check_task. confirmation_required: nothing " +
+      "submitted: the restore task was created, follow taskId with check_task. cloning: see next. confirmation_required: nothing " +
         "was restored; show the plan (instance, backup, warning) to the user and, if they agree, call again with confirmToken. " +
         "approval_required: nothing was restored; a second person must approve, then call again with approvalId",
     ),
@@ -75,6 +79,7 @@ const output = z.object({
     .optional(),
   undoBackup: undoBackupSchema.optional(),
   warning: z.string().optional().describe("What will be lost, and how to undo: show it to the user before confirming"),
+  ...cloneOutput,
 });
 type Output = z.infer<typeof output>;
 
@@ -85,7 +90,8 @@ const UNKNOWN_HINT =
 
 interface RestoreArgs {
   instanceId: string;
-  backupId: string;
+  backupId?: string;
+  pointInTime?: string;
   region?: string;
   password?: string;
   confirmToken?: string;
@@ -97,14 +103,19 @@ export const restoreInstance = defineTool({
   name: "restore_instance",
   title: "Restore a Redis instance from a backup",
   description:
-    "DESTRUCTIVE: replaces all data of a Redis instance with a backup's (instanceId from list_instances, " +
-    "backupId from list_backups). First make an undo point: backup_instance, then check_task until done. " +
-    "confirmation_required: show the warning and undoBackup to the user; if they agree, call again adding " +
-    "confirmToken. Follow the taskId with check_task. Never call twice for one restore.",
+    "DESTRUCTIVE: restores a Redis instance from a backup (instanceId from list_instances, backupId from " +
+    "list_backups). In place (2.8, CKV): first make an undo point with backup_instance, then check_task until done; " +
+    "follow the taskId with check_task. Clone (4.0+, Valkey; restoreMethod): a new instance, follow it with " +
+    "check_task instanceId, then switch_address. confirmation_required: show the warning to the user; if they " +
+    "agree, call again adding confirmToken. Never call twice for one restore.",
   inputSchema: (config) => {
     const shape = {
       instanceId: instanceIdSchema,
-      backupId: backupIdSchema,
+      backupId: backupIdSchema.optional(),
+      pointInTime: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .describe("Clone route, point-in-time backup only: the second to restore (ISO 8601), instead of backupId"),
       region: regionSchema,
     };
     const password = z
@@ -125,22 +136,39 @@ export const restoreInstance = defineTool({
           "status confirmation_required, a plan and this token. After the user agrees, call again with the same " +
           `instanceId, backupId and region plus the token. Single use, valid ${Math.round(config.confirmTtlMs / 60_000)} min.`,
       );
-    return z.strictObject({
-      ...shape,
-      ...(config.passwordArgument ? { password } : {}),
-      ...(config.confirmMode === "token" ? { confirmToken } : {}),
-      ...(approvalInUse(config) ? approvalArguments : {}),
-    });
+    return z
+      .strictObject({
+        ...shape,
+        ...(config.passwordArgument ? { password } : {}),
+        ...(config.confirmMode === "token" ? { confirmToken } : {}),
+        ...(approvalInUse(config) ? approvalArguments : {}),
+      })
+      .superRefine((a, issues) => {
+        if ((a.backupId === undefined) === (a.pointInTime === undefined)) {
+          const path = a.backupId === undefined ? "backupId" : "pointInTime";
+          issues.addIssue({ code: "custom", path: [path], message: "give exactly one of backupId and pointInTime" });
+        }
+      });
   },
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  actions: ["DescribeInstances", "DescribeInstanceBackups", "DescribeTaskList", "RestoreInstance"],
+  actions: [
+    "DescribeInstances",
+    "DescribeInstanceBackups",
+    "DescribeTaskList",
+    "RestoreInstance",
+    "DescribeInstanceSecurityGroup",
+    "InquiryPriceCreateInstance",
+    "DescribeSecondLevelBackupInfo",
+    "CloneInstances",
+  ],
   async handler(args, ctx, extra) {
     const record: AuditRecord = {
       caller: callerOf(extra, ctx).id,
       region: args.region ?? ctx.config.region,
       instanceId: args.instanceId,
       backupId: args.backupId,
+      pointInTime: args.pointInTime,
       confirm: ctx.config.confirmMode,
       outcome: "refused",
     };
@@ -169,14 +197,36 @@ async function restore(
   assertInstanceAllowed(config, args.instanceId);
   ctx.services.safety.state.assertAvailable(); // fail closed while the shared state is unreachable
   const region = resolveRegion(args.region, config);
-  const target = { region, instanceId: args.instanceId, backupId: args.backupId };
-  const binding = { caller: record.caller, ...target };
-  const check = (snapshotTasks: boolean) =>
-    preflight(api, config, { ...target, passwordArgument: args.password, signal: extra.signal, snapshotTasks });
+  const target = { region, instanceId: args.instanceId, backupId: args.backupId, pointInTime: args.pointInTime };
+  const binding = {
+    caller: record.caller,
+    region,
+    instanceId: args.instanceId,
+    backupId: args.backupId ?? `pit:${args.pointInTime}`,
+  };
+  const cloneNonce = args.confirmToken ?? randomBytes(8).toString("hex");
+  const check = async (snapshotTasks: boolean) => {
+    const pf = await preflight(api, config, {
+      ...target,
+      cloneNonce,
+      passwordArgument: args.password,
+      signal: extra.signal,
+      snapshotTasks,
+    });
+    noteMethod(record, pf);
+    return pf;
+  };
 
   const approval = await approvalStep(ctx, extra, record, {
     tool: "restore_instance",
-    binding: { ...target, method: "in_place" },
+    binding: target,
+    // bound to the route too: in place or clone, by the instance's edition (or the setting)
+    methodOf: async (pf) => {
+      if (pf) return pf.route.method;
+      const found = await api.describeInstances({ InstanceId: args.instanceId, Limit: 1 }, { region, signal: extra.signal });
+      const instance = found.InstanceSet.find((i) => i.InstanceId === args.instanceId) ?? { InstanceId: args.instanceId };
+      return routeOf(instance, config.restoreMethod).method;
+    },
     approvalId: args.approvalId,
     waitSeconds: args.waitSeconds,
     plan: async () => {
@@ -185,8 +235,18 @@ async function restore(
       noteUndo(record, pf);
       const view = planView(pf, messages(config.language));
       const { instanceId, backupId } = target;
-      const fields = { instanceId, backupId, region, passwordSource: pf.password.source, ...view, method: "in_place" };
-      return { instance: pf.instance, fields, text: planText(view), pre: pf };
+      const price = view.clone?.price;
+      const fields = {
+        instanceId,
+        backupId,
+        region,
+        passwordSource: pf.password.source,
+        ...view,
+        method: pf.route.method,
+        ...(price?.amount !== undefined ? { price: `${price.amount} ${price.unit} (${price.currency})` } : {}),
+      };
+      const text = view.clone ? `Plan: restore by clone (${pf.route.method}). ${view.warning}` : planText(view);
+      return { instance: pf.instance, fields, text, pre: pf };
     },
   });
   if (approval.kind === "answer") return approval.answer;
@@ -196,6 +256,7 @@ async function restore(
     noteUndo(record, pf);
     audit.assertWritable(); // refuse now rather than after the human agreed
     const { token, expiresAt } = await tokens.issue(binding);
+    if (pf.clone) pf.clone.name = cloneName(pf.instance.InstanceName ?? "", pf.backup.StartTime, token); // as confirmed
     record.outcome = "planned";
     return plan(pf, token, expiresAt, messages(config.language));
   }
@@ -204,7 +265,7 @@ async function restore(
   const lock = await locks
     .acquire(region, args.instanceId, {
       caller: record.caller,
-      backupId: args.backupId,
+      backupId: binding.backupId,
       confirm: config.confirmMode,
       startedAt: Date.now(),
     })
@@ -227,7 +288,7 @@ async function restore(
     await lock.assertHeld(); // the preflight (and a human) took time: still ours, right before sending
     if (approval.kind === "approved") await approval.use(); // spent once, right before sending
     progress.sent = true;
-    return await submit(ctx, pf, record);
+    return await (pf.route.method === "clone" ? submitClone(ctx, pf, record) : submit(ctx, pf, record));
   } finally {
     await lock.release();
   }
@@ -247,6 +308,7 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     backupId,
     region: pf.region,
     passwordSource: pf.password.source,
+    method: "in_place" as const,
     ...(undo ? { undoBackup: undo } : {}),
   };
   const how = undo ? ` To undo it: ${undoText(undo)}.` : ` ${NO_UNDO_AFTER}`;
@@ -269,7 +331,7 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     if (!(caught instanceof CloudError)) throw caught;
     if (caught.code === "InvalidParameterValue.PasswordError")
       throw passwordErrorWithSource(caught, pf.password, instanceId);
-    if (!isOutcomeUnknown(caught)) throw caught;
+    if (!isOutcomeUnknown(caught)) throw withCloneRouteHint(caught, pf);
     const taskId = await findSubmittedTask(ctx.api, pf, ctx.log, ctx.config.poll.initialMs);
     if (taskId === undefined) throw outcomeUnknown(caught, UNKNOWN_HINT);
     const note =
@@ -297,6 +359,7 @@ function plan(pf: Preflight, confirmToken: string, expiresAt: number, t: Message
     expiresAt: new Date(expiresAt).toISOString(),
     ...view,
   };
+  if (view.clone) return { structured, text: clonePlanText(view, confirmToken, structured.expiresAt ?? "") };
   const text =
     `Nothing was restored yet. ${planText(view)}\nShow this to the user. If they agree, call restore_instance again with the same ` +
     `arguments plus confirmToken "${confirmToken}" (single use, until ${structured.expiresAt}).`;
@@ -313,6 +376,14 @@ function planText(view: ReturnType<typeof planView>): string {
 
 const NO_UNDO_AFTER =
   "No backup newer than the one restored existed: the data before the restore cannot be brought back.";
+
+/** The method (and why), for the audit record. */
+function noteMethod(record: AuditRecord, pf: Preflight): void {
+  record.method = pf.route.method;
+  record.methodWhy =
+    pf.route.why === "setting" ? "TENCENTCLOUD_REDIS_RESTORE_METHOD" : `edition table: ${pf.route.edition}`;
+  if (record.backupId === undefined) record.backupId = String(pf.backup.BackupId);
+}
 
 /** The undo point the plan named, for the audit record. */
 function noteUndo(record: AuditRecord, pf: Preflight): void {

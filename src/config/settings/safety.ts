@@ -1,5 +1,6 @@
 // What the tools may do: read-only, which tools and instances, undo point, confirmation, passwords, audit log.
 import { bool, either, file, type Kind, list, minutes, number, oneOf, secret } from "../kinds.js";
+import { RESTORE_METHOD_SETTINGS } from "../../cloud/editions.js";
 import { Secret } from "../../secret.js";
 import { s, setting } from "../setting.js";
 import { TOOL_NAMES, type ToolName } from "../tool-names.js";
@@ -142,6 +143,21 @@ export const SAFETY = [
     example: "elicit",
     bundle: { key: "confirm", title: "Confirmation mode" },
     registry: true,
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_RESTORE_METHOD",
+    group: "safety",
+    kind: oneOf(
+      RESTORE_METHOD_SETTINGS,
+      (label, value) => `${label} must be ${either(RESTORE_METHOD_SETTINGS)}, not "${value.toLowerCase()}"`,
+    ),
+    default: "auto",
+    field: "restoreMethod",
+    description: "How a restore is made: auto (by edition), in_place (RestoreInstance) or clone (a new instance, then switch_address)",
+    details:
+      "`auto` follows the edition table (Redis 2.8 and CKV in place, Redis 4.0+ and Valkey by clone; Memcached refused): " +
+      "see [restore-methods.md](restore-methods.md). Force one only for an account where Tencent behaves otherwise.",
+    example: "clone",
   }),
   setting({
     env: "TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS",
