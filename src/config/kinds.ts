@@ -100,7 +100,8 @@ export function oneOf<const T extends string>(
     flag: "string",
     choices,
     parse(value, label) {
-      const found = choices.find((c) => c.toLowerCase() === value.toLowerCase().replaceAll("_", "-"));
+      const fold = (word: string) => word.toLowerCase().replaceAll("_", "-");
+      const found = choices.find((c) => fold(c) === fold(value));
       if (found === undefined) {
         throw new ConfigError(problem ? problem(label, value) : `${label} must be ${either(choices)}, not "${value}"`);
       }
