@@ -89,6 +89,18 @@ export interface Config {
   /** Server-side instance passwords: by instance ID (lower-case) and one for all instances. */
   passwords: { byInstance: ReadonlyMap<string, Secret>; all?: Secret };
   auditLogPath?: string;
+  // Crash safety (issue 18)
+  /**
+   * TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: a restore of the same instance from the same backup within this
+   * many minutes of one that was sent is not sent again (the answer reports the earlier one); 0: off.
+   */
+  restoreDedupMinutes: number;
+  /**
+   * TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT: for the crash tests only, the process SIGKILLs itself right after an
+   * intent is written (after-intent) or right after a change's answer (after-answer). Refused at start unless
+   * the server runs against the sandbox (--sandbox, or a loopback http endpoint with the sandbox's credentials).
+   */
+  crashPoint?: "after-intent" | "after-answer";
   /** Requests per second per action, client side. */
   rateLimit: number;
   maxRetries: number;
@@ -294,6 +306,9 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     passwordArgument: bool(get, "TENCENTCLOUD_REDIS_PASSWORD_ARGUMENT", true),
     passwords: { byInstance, all: allPassword ? new Secret(allPassword) : undefined },
     auditLogPath: flags["audit-log"] ?? get("TENCENTCLOUD_REDIS_AUDIT_LOG"),
+    // Crash safety (issue 18)
+    restoreDedupMinutes: Math.trunc(number(get, "TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES", 30, 0, 1440)),
+    crashPoint: crashPoint(get, flags.sandbox ?? false, endpoint, credentials?.secretId),
     rateLimit: number(get, "TENCENTCLOUD_REDIS_RATE_LIMIT", 20, 1, 1000),
     maxRetries: Math.trunc(number(get, "TENCENTCLOUD_REDIS_MAX_RETRIES", 3, 0, 10)),
     retryBaseMs: number(get, "TENCENTCLOUD_REDIS_RETRY_BASE_MS", 500, 1, 60_000),
@@ -554,6 +569,32 @@ function optionalNumber(get: (n: string) => string | undefined, name: string, mi
   }
   return n;
 }
+
+/** Crash safety (issue 18): the sandbox-only crash point of the crash tests; refused against any other cloud. */
+function crashPoint(
+  get: (n: string) => string | undefined,
+  sandbox: boolean,
+  endpoint: Endpoint | undefined,
+  secretId: string | undefined,
+): Config["crashPoint"] {
+  const name = "TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT";
+  const value = get(name);
+  if (value === undefined) return undefined;
+  if (value !== "after-intent" && value !== "after-answer") {
+    throw new ConfigError(`${name} must be after-intent or after-answer, not "${value}"`);
+  }
+  const loopback = endpoint?.protocol === "http:" && ["127.0.0.1", "localhost", "::1"].includes(endpoint.host);
+  if (!sandbox && !(loopback && secretId === SANDBOX_SECRET_ID)) {
+    throw new ConfigError(
+      `${name} makes the server kill itself on purpose: it only works against the sandbox (--sandbox, or a loopback ` +
+        "http endpoint with the sandbox's credentials), never against Tencent Cloud",
+    );
+  }
+  return value;
+}
+
+/** The sandbox's SecretId (src/sandbox/seed.ts): no real account has it. */
+const SANDBOX_SECRET_ID = "AKIDSANDBOX0000000000000000000000000";
 
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
   return (list as readonly string[]).includes(value);

@@ -1,8 +1,11 @@
+import type { RedisApi } from "../cloud/api.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { AuditLog } from "./audit.js";
 import { CallerGate } from "./fairness.js";
+import { Journal } from "./journal.js";
 import { KnownTasks } from "./known-tasks.js";
+import { Reconciler } from "./settle.js";
 import { MemoryState } from "./state/memory.js";
 import type { LockStore, SafetyState, TokenStore } from "./state/types.js";
 
@@ -17,21 +20,34 @@ export interface Safety {
   /** Where tokens and locks live (memory, or Redis shared by replicas); changes call assertAvailable first. */
   state: SafetyState;
   tasks: KnownTasks;
+  /** The write-ahead journal of every change to the cloud, and what settles its operations in doubt (issue 18). */
+  journal: Journal;
+  reconciler: Reconciler;
   gate?: CallerGate;
 }
 
 export function createSafety(
   config: Config,
   log: Logger,
+  api: RedisApi,
   options: { maxInflightPerCaller?: number; state?: SafetyState } = {},
 ): Safety {
   const state = options.state ?? new MemoryState(config);
+  const audit = new AuditLog(config.auditLogPath, log);
+  const journal = new Journal(audit, state.operations, log, {
+    dedupMs: config.restoreDedupMinutes * 60_000,
+    crashPoint: config.crashPoint,
+  });
+  // a request the stopped server sent has answered (or timed out) by then: no task means it did not take effect
+  const settleAfterMs = 2 * config.timeoutMs + 2000;
   return {
     tokens: state.tokens,
     locks: state.locks,
-    audit: new AuditLog(config.auditLogPath, log),
+    audit,
     state,
     tasks: new KnownTasks(state.tasks),
+    journal,
+    reconciler: new Reconciler(api, journal, log, { settleAfterMs }),
     ...(options.maxInflightPerCaller !== undefined ? { gate: new CallerGate(options.maxInflightPerCaller) } : {}),
   };
 }

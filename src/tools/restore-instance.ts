@@ -8,6 +8,7 @@ import { passwordErrorWithSource } from "../safety/password.js";
 import { type Preflight, planView, preflight } from "../safety/preflight.js";
 import { findSubmittedTask } from "../safety/recover.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
+import type { Operation } from "../safety/journal.js";
 import {
   audited,
   backupIdSchema,
@@ -15,6 +16,7 @@ import {
   defineTool,
   type Extra,
   instanceIdSchema,
+  type Progress,
   regionSchema,
   resolveRegion,
   type ToolContext,
@@ -40,9 +42,21 @@ const output = z.object({
   recovered: z
     .boolean()
     .optional()
-    .describe(
-      "True when RestoreInstance's answer was lost and its task was found with DescribeTaskList instead of resending",
-    ),
+    .describe("True: an earlier RestoreInstance (answer lost, server stopped, or a repeat) was found, not resent"),
+  sentAt: z.string().optional().describe("When recovered: when that restore was sent"),
+  operationId: z.string().optional().describe("The restore's operation in the audit log"),
+  inFlight: z
+    .array(
+      z.object({
+        operationId: z.string(),
+        method: z.string(),
+        sentAt: z.string(),
+        outcome: z.string().describe("recovered (taskId), not_sent or unknown"),
+        taskId: z.number().int().optional(),
+      }),
+    )
+    .optional()
+    .describe("Changes of this instance in flight when a server stopped, settled since"),
   note: z.string().optional(),
   confirmToken: z
     .string()
@@ -152,10 +166,10 @@ async function restore(
   ctx: ToolContext,
   extra: Extra,
   record: AuditRecord,
-  progress: { sent: boolean },
+  progress: Progress,
 ): Promise<ToolOutput> {
   const { config, api } = ctx;
-  const { tokens, locks, audit } = ctx.services.safety;
+  const { tokens, locks, audit, journal, reconciler } = ctx.services.safety;
   if (config.readOnly) {
     throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not restore.", { notSent: true });
   }
@@ -166,17 +180,37 @@ async function restore(
   const binding = { caller: record.caller, ...target };
   const check = (snapshotTasks: boolean) =>
     preflight(api, config, { ...target, passwordArgument: args.password, signal: extra.signal, snapshotTasks });
+  // issue 18: settle what a stopped server left in flight on this instance, then never send the same restore twice
+  const inFlight = (await reconciler.before(target)).map(inFlightView);
+  const earlierRestore = () =>
+    journal.lastSent("restore", target, (intent) => intent.backupId === args.backupId).then((op) => op && earlierView(op));
+  let earlier = await earlierRestore();
 
   if (config.confirmMode === "token" && args.confirmToken === undefined) {
     const pf = await check(false);
     record.passwordSource = pf.password.source;
     noteUndo(record, pf);
     audit.assertWritable(); // refuse now rather than after the human agreed
-    const { token, expiresAt } = await tokens.issue(binding);
+    const { token, expiresAt } = await tokens.issue({ ...binding, acknowledges: earlier?.operationId });
     record.outcome = "planned";
-    return plan(pf, token, expiresAt, messages(config.language));
+    return withInFlight(plan(pf, token, expiresAt, messages(config.language), earlier), inFlight);
   }
-  if (config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
+  let acknowledged: string | undefined;
+  if (config.confirmMode === "token") {
+    const consumed = tokens.consume(args.confirmToken ?? "", { ...binding, acknowledges: earlier?.operationId });
+    // a token whose plan did not name the earlier restore (or one this server does not know) is that restore's repeat
+    if (earlier) {
+      const ok = await consumed.then(
+        () => true,
+        (caught: unknown) => {
+          if (caught instanceof CloudError && caught.code === "ClientError.ConfirmationInvalid") return false;
+          throw caught;
+        },
+      );
+      if (!ok) return withInFlight(repeated(earlier, record, config), inFlight);
+      acknowledged = earlier.operationId;
+    } else await consumed;
+  }
 
   const lock = await locks
     .acquire(region, args.instanceId, {
@@ -192,6 +226,8 @@ async function restore(
     });
   ctx.metrics.lock("acquired");
   try {
+    earlier = await earlierRestore(); // again under the lock: a restore sent meanwhile, here or on another replica
+    if (earlier && earlier.operationId !== acknowledged) return withInFlight(repeated(earlier, record, config), inFlight);
     let pf = await check(true);
     if (config.confirmMode === "elicit") {
       const t = messages(config.language);
@@ -202,8 +238,8 @@ async function restore(
     noteUndo(record, pf);
     audit.assertWritable();
     await lock.assertHeld(); // the preflight (and a human) took time: still ours, right before sending
-    progress.sent = true;
-    return await submit(ctx, pf, record);
+    await progress.intent("restore"); // written and fsynced before the request is sent
+    return withInFlight(await submit(ctx, pf, record), inFlight);
   } finally {
     await lock.release();
   }
@@ -236,7 +272,13 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     const taskId = toTaskId(res.TaskId);
     await remember(taskId);
     Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
-    const structured: Output = { status: "submitted", taskId, requestId: res.RequestId, ...base };
+    const structured: Output = {
+      status: "submitted",
+      taskId,
+      requestId: res.RequestId,
+      operationId: record.operationId,
+      ...base,
+    };
     return {
       structured,
       text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. Follow it with check_task.${how}`,
@@ -253,7 +295,7 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
       "instance, created since, was found with DescribeTaskList: follow it with check_task.";
     await remember(taskId);
     Object.assign(record, { outcome: "recovered", taskId, errorCode: caught.code, message: note });
-    const structured: Output = { status: "submitted", taskId, recovered: true, note, ...base };
+    const structured: Output = { status: "submitted", taskId, recovered: true, note, operationId: record.operationId, ...base };
     return {
       structured,
       text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. ${note}${how}`,
@@ -261,8 +303,15 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
   }
 }
 
-function plan(pf: Preflight, confirmToken: string, expiresAt: number, t: Messages): ToolOutput {
+function plan(
+  pf: Preflight,
+  confirmToken: string,
+  expiresAt: number,
+  t: Messages,
+  earlier: EarlierRestore | undefined,
+): ToolOutput {
   const view = planView(pf, t);
+  if (earlier) view.warning = `${t.restoreAgain(earlier)} ${view.warning}`;
   const structured: Output = {
     status: "confirmation_required",
     instanceId: view.instance.instanceId,
@@ -283,6 +332,66 @@ function plan(pf: Preflight, confirmToken: string, expiresAt: number, t: Message
 
 const NO_UNDO_AFTER =
   "No backup newer than the one restored existed: the data before the restore cannot be brought back.";
+
+/** A restore of the same instance from the same backup sent within the dedup window (issue 18). */
+interface EarlierRestore {
+  operationId: string;
+  taskId: number;
+  sentAt: string;
+}
+
+function earlierView(op: Operation): EarlierRestore | undefined {
+  const taskId = op.outcome?.taskId;
+  return taskId === undefined ? undefined : { operationId: op.intent.operationId, taskId, sentAt: op.intent.time };
+}
+
+function inFlightView(op: Operation): NonNullable<Output["inFlight"]>[number] {
+  return {
+    operationId: op.intent.operationId,
+    method: op.intent.method ?? "RestoreInstance",
+    sentAt: op.intent.time,
+    outcome: op.outcome?.outcome ?? "unknown",
+    ...(op.outcome?.taskId === undefined ? {} : { taskId: op.outcome.taskId }),
+  };
+}
+
+function withInFlight(out: ToolOutput, inFlight: NonNullable<Output["inFlight"]>): ToolOutput {
+  if (inFlight.length === 0) return out;
+  const list = inFlight
+    .map((op) => `${op.method} ${op.operationId} sent ${op.sentAt}: ${op.outcome}${op.taskId ? ` (task ${op.taskId})` : ""}`)
+    .join("; ");
+  return {
+    structured: { ...out.structured, inFlight },
+    text: `${out.text}\nIn flight on this instance when a server stopped, settled since: ${list}.`,
+  };
+}
+
+/** The answer to a repeat of a restore already sent: nothing is sent; the earlier restore is reported. */
+function repeated(earlier: EarlierRestore, record: AuditRecord, config: ToolContext["config"]): ToolOutput {
+  const until = new Date(Date.parse(earlier.sentAt) + config.restoreDedupMinutes * 60_000).toISOString();
+  const again =
+    config.confirmMode === "token"
+      ? `after ${until}, or ask for a fresh plan (call without confirmToken): it names this restore, and confirming it restores again`
+      : `after ${until} (TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES)`;
+  const note =
+    `This restore was already sent at ${earlier.sentAt} as task ${earlier.taskId} (operation ${earlier.operationId}), ` +
+    `within the last ${config.restoreDedupMinutes} min: it was NOT sent again. Follow task ${earlier.taskId} with ` +
+    `check_task. To restore again deliberately: ${again}.`;
+  Object.assign(record, { outcome: "recovered", taskId: earlier.taskId, found: earlier.operationId, message: note });
+  const structured: Output = {
+    status: "submitted",
+    taskId: earlier.taskId,
+    recovered: true,
+    sentAt: earlier.sentAt,
+    operationId: earlier.operationId,
+    note,
+    instanceId: record.instanceId,
+    backupId: record.backupId ?? "",
+    region: record.region ?? "",
+    passwordSource: record.passwordSource ?? "none",
+  };
+  return { structured, text: `Restore of ${record.instanceId} from backup ${record.backupId}: ${note}` };
+}
 
 /** The undo point the plan named, for the audit record. */
 function noteUndo(record: AuditRecord, pf: Preflight): void {

@@ -6,11 +6,12 @@ import { ERROR_CATEGORIES } from "../cloud/catalog.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config, LogLevel, ToolName } from "../config.js";
 import { type Logger, type LogSink, withCallLog } from "../log.js";
-import type { Metrics } from "../metrics.js";
+import type { Metrics, RestoreOutcome } from "../metrics.js";
 import type { Extra } from "../request.js";
-import type { AuditOutcome, AuditRecord } from "../safety/audit.js";
+import type { AuditRecord } from "../safety/audit.js";
 import { assertScope, type Caller, callerFromAuthInfo, requiredScope } from "../safety/caller.js";
 import type { Safety } from "../safety/index.js";
+import type { OperationKind } from "../safety/journal.js";
 import { validateArguments } from "./arguments.js";
 
 /** What every tool handler receives besides its arguments. Tools never read process.env. */
@@ -162,22 +163,43 @@ function describeUnexpected(caught: unknown): string {
   return typeof caught;
 }
 
+/** Where a call that changes an instance stands: `intent` writes the operation's intent right before sending. */
+export interface Progress {
+  /** The request may have reached the API. */
+  sent: boolean;
+  /** Journals the intent (audit log fsynced, shared ledger), then counts the request as sent. */
+  intent(kind: OperationKind): Promise<void>;
+}
+
 /**
  * Runs a call that changes an instance so that its audit record is written, and its outcome counted, whatever
- * happens. `run` sets `progress.sent` once the request may have reached the API: a failure after that is
- * `failed` (the API answered an error) or `outcome_unknown`, before it the record stays `refused`.
+ * happens. `run` calls `progress.intent(kind)` right before its request: from then on the call is one
+ * write-ahead operation (issue 18) and its record is the operation's outcome (same operationId). A failure
+ * after it is `failed` (the API answered an error) or `outcome_unknown`, before it the record stays `refused`.
  */
 export async function audited<T>(
   ctx: ToolContext,
   record: AuditRecord,
-  count: (outcome: AuditOutcome) => void,
-  run: (progress: { sent: boolean }) => Promise<T>,
+  count: (outcome: RestoreOutcome) => void,
+  run: (progress: Progress) => Promise<T>,
 ): Promise<T> {
-  const progress = { sent: false };
+  const { journal, audit } = ctx.services.safety;
+  const progress: Progress = {
+    sent: false,
+    async intent(kind) {
+      await journal.begin(record, kind);
+      progress.sent = true;
+    },
+  };
+  const end = () => {
+    if (record.operationId) journal.finish(record);
+    else audit.write(record);
+    count(record.outcome as RestoreOutcome);
+  };
   try {
     const out = await run(progress);
-    ctx.services.safety.audit.write(record);
-    count(record.outcome);
+    if (record.operationId) journal.crash("after-answer");
+    end();
     return out;
   } catch (caught) {
     const error = caught instanceof CloudError ? caught : undefined;
@@ -185,8 +207,7 @@ export async function audited<T>(
     record.errorCode = error?.code ?? "ClientError.Internal";
     record.message = error?.message;
     record.requestId = error?.requestId;
-    ctx.services.safety.audit.write(record);
-    count(record.outcome);
+    end();
     throw caught;
   }
 }

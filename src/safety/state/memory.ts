@@ -3,8 +3,8 @@ import { RateLimiter } from "../../cloud/limiter.js";
 import type { Config } from "../../config.js";
 import { type Binding, ConfirmTokens } from "../confirm.js";
 import { InflightLocks } from "../inflight.js";
-import { MemoryLedger } from "./ledger.js";
-import type { HeldLock, LockDetails, LockStore, SafetyState, TaskLedger, TokenStore } from "./types.js";
+import { MemoryLedger, MemoryOperations } from "./ledger.js";
+import type { HeldLock, LockDetails, LockStore, OperationLedger, SafetyState, TaskLedger, TokenStore } from "./types.js";
 
 /**
  * The safety state in this process's memory (no TENCENTCLOUD_REDIS_STATE_URL): tokens, locks, the 20/s
@@ -16,6 +16,7 @@ export class MemoryState implements SafetyState {
   readonly locks: LockStore;
   readonly budget: Budget;
   readonly tasks: TaskLedger = new MemoryLedger();
+  readonly operations: OperationLedger = new MemoryOperations();
 
   constructor(config: Pick<Config, "confirmTtlMs" | "rateLimit">, now: () => number = Date.now) {
     const tokens = new ConfirmTokens(config.confirmTtlMs, now);

@@ -6,7 +6,7 @@ import { type Metrics, NO_METRICS } from "../../metrics.js";
 import type { Binding } from "../confirm.js";
 import { checkBinding, tokenUnknown } from "./binding.js";
 import { SharedBudget } from "./redis-budget.js";
-import { RedisLedger } from "./redis-ledger.js";
+import { RedisLedger, RedisOperations } from "./redis-ledger.js";
 import { RedisConnection } from "./redis-link.js";
 import { LOCK_ACQUIRE, LOCK_RELEASE, LOCK_RENEW } from "./scripts.js";
 import {
@@ -14,6 +14,7 @@ import {
   instanceLocked,
   type LockDetails,
   type LockStore,
+  type OperationLedger,
   type SafetyState,
   stateUnavailable,
   type TaskLedger,
@@ -33,6 +34,7 @@ export class RedisState implements SafetyState {
   readonly locks: LockStore;
   readonly budget: SharedBudget;
   readonly tasks: TaskLedger;
+  readonly operations: OperationLedger;
   private closed = false;
 
   private constructor(
@@ -45,6 +47,7 @@ export class RedisState implements SafetyState {
     this.tokens = { issue: (b) => this.issue(b, config.confirmTtlMs), consume: (t, b) => this.consume(t, b) };
     this.locks = { acquire: (region, instanceId, details) => this.acquireLock(region, instanceId, details) };
     this.tasks = new RedisLedger(link, state.prefix, log, metrics);
+    this.operations = new RedisOperations(link, state.prefix, log, metrics);
     const share = Math.max(1, Math.floor(config.rateLimit / config.replicas));
     this.budget = new SharedBudget(link, {
       prefix: state.prefix,

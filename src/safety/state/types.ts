@@ -1,6 +1,7 @@
 import type { Budget } from "../../cloud/budget.js";
 import { CloudError } from "../../cloud/errors.js";
 import type { TaskKind } from "../../cloud/views.js";
+import type { AuditRecord } from "../audit.js";
 import type { Binding } from "../confirm.js";
 
 /** Issues and spends confirmation tokens (TENCENTCLOUD_REDIS_CONFIRM=token). */
@@ -57,6 +58,20 @@ export interface TaskLedger {
 }
 
 /**
+ * The write-ahead operations shared by every replica (issue 18): each intent of a change to the cloud, and its
+ * outcome once known, so that another replica (or this one after a restart) sees an operation in doubt. The
+ * records are audit records (no secret). In memory it only holds for this process.
+ */
+export interface OperationLedger {
+  /** Records an intent before its request is sent; throws ClientError.StateUnavailable when it cannot. */
+  begin(intent: AuditRecord): Promise<void>;
+  /** Records the outcome of an operation (by its operationId). Never throws: the audit log has it too. */
+  settle(outcome: AuditRecord): Promise<void>;
+  /** The operations still in doubt, and those whose intent is at most `sinceMs` old (bounded). Never throws. */
+  list(sinceMs: number): Promise<Array<{ intent: AuditRecord; outcome?: AuditRecord }>>;
+}
+
+/**
  * The safety state of a server process: in its own memory, or in Redis and shared by every replica
  * (TENCENTCLOUD_REDIS_STATE_URL). One per process, shared by all of its MCP sessions.
  */
@@ -66,6 +81,8 @@ export interface SafetyState {
   readonly locks: LockStore;
   /** The tasks started (or looked up) by this process, or by every replica when in Redis. */
   readonly tasks: TaskLedger;
+  /** The write-ahead operations (intents and outcomes): this process's, or every replica's in Redis. */
+  readonly operations: OperationLedger;
   /** The API budget the cloud client takes its permits from. */
   readonly budget: Budget;
   /**
