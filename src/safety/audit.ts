@@ -68,6 +68,8 @@ export interface AuditRecord {
   /** An in-doubt operation settled at start or before a change (not by its own call): what was found. */
   reconciled?: boolean;
   found?: string;
+  /** On a restore's intent: the instance's restore tasks that existed before it (never taken for it). */
+  knownTasks?: number[];
 }
 
 /** How much of the end of the audit log is read at start (issue 18): the work does not grow with the file. */
@@ -98,6 +100,7 @@ const FIELDS = [
   "passwordSource",
   "undoBackupId",
   "undoBackupStartTime",
+  "knownTasks",
 ] as const satisfies ReadonlyArray<keyof AuditRecord>;
 
 /**

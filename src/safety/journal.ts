@@ -66,13 +66,15 @@ export class Journal {
   }
 
   /**
-   * Writes the intent (audit log, fsynced, then the shared ledger) right before `kind`'s request is sent.
+   * Writes the intent (audit log, fsynced, then the shared ledger) right before `kind`'s request is sent;
+   * `only` goes into the intent alone (what its settler needs).
    * Throws ClientError.AuditLogUnavailable or StateUnavailable (then nothing is sent). Returns the operationId.
    */
-  async begin(record: AuditRecord, kind: OperationKind): Promise<string> {
+  async begin(record: AuditRecord, kind: OperationKind, only: Partial<AuditRecord> = {}): Promise<string> {
     const operationId = `op_${randomUUID()}`;
     const intent = {
       ...record,
+      ...only,
       time: new Date(this.now()).toISOString(),
       operationId,
       method: METHOD_OF[kind],

@@ -36,7 +36,7 @@ const SKEW_MS = 60_000;
 export const SETTLERS: Readonly<Record<OperationKind, (c: SettleContext) => Promise<Settlement | undefined>>> = {
   /** A restore: a type-010 task of that instance started after the intent (one no other operation has). */
   async restore({ api, intent, claimed, old }) {
-    const task = await firstTask(api, intent, "restore", claimed);
+    const task = await firstTask(api, intent, "restore", new Set([...claimed, ...(intent.knownTasks ?? [])]));
     if (task !== undefined) {
       return { outcome: "recovered", taskId: task, message: `restore task ${task} of ${intent.instanceId} found` };
     }
@@ -60,7 +60,8 @@ export const SETTLERS: Readonly<Record<OperationKind, (c: SettleContext) => Prom
     const backup = (res.BackupSet ?? []).find(
       (b) => String(b.BackupType) === "0" && (b.Remark ?? "") === intent.remark,
     );
-    const task = await firstTask(api, intent, "backup", claimed);
+    // its task: the backup task started closest to the backup itself
+    const task = await firstTask(api, intent, "backup", claimed, backup ? beijingToMs(backup.StartTime) : undefined);
     if (backup) {
       return {
         outcome: "recovered",
@@ -128,12 +129,16 @@ export const SETTLERS: Readonly<Record<OperationKind, (c: SettleContext) => Prom
   },
 };
 
-/** The earliest task of `kind` of the intent's instance, started after the intent, that no operation has. */
+/**
+ * The earliest task of `kind` of the intent's instance started after the intent (or the one closest to `near`),
+ * that no operation has.
+ */
 async function firstTask(
   api: RedisApi,
   intent: Operation["intent"],
   kind: "restore" | "backup",
   claimed: ReadonlySet<number>,
+  near?: number,
 ): Promise<number | undefined> {
   const intentMs = Date.parse(intent.time);
   const tasks = await tasksSince(api, intent.region ?? "", intent.instanceId, toBeijing(intentMs - SKEW_MS));
@@ -143,7 +148,10 @@ async function firstTask(
     if (taskKindOf(t.TaskType) !== kind || claimed.has(t.taskId) || at === undefined || at < intentMs - SKEW_MS) {
       continue;
     }
-    if (!best || at < best.at || (at === best.at && t.taskId < best.id)) best = { id: t.taskId, at };
+    const score = near === undefined ? at : Math.abs(at - near);
+    // a tie (the API's times are in seconds): the earliest for the first after the intent, else the newest
+    const better = near === undefined ? t.taskId < (best?.id ?? 0) : t.taskId > (best?.id ?? 0);
+    if (!best || score < best.at || (score === best.at && better)) best = { id: t.taskId, at: score };
   }
   return best?.id;
 }

@@ -8,6 +8,8 @@ import {
   audited,
   callerOf,
   defineTool,
+  inFlightSchema,
+  inFlightView,
   instanceIdSchema,
   type Progress,
   regionSchema,
@@ -15,6 +17,7 @@ import {
   type ToolContext,
   type ToolOutput,
   withError,
+  withInFlight,
 } from "./shared.js";
 
 /** The API documents no limit for Remark; this one keeps it short, printable and easy to match in list_backups. */
@@ -36,6 +39,8 @@ const output = z.object({
     .describe("True: this backup (same remark) was already sent, by a call whose answer was lost; not resent"),
   sentAt: z.string().optional().describe("When recovered: when it was sent"),
   operationId: z.string().optional().describe("The backup's operation in the audit log"),
+  note: z.string().optional(),
+  inFlight: inFlightSchema,
 });
 type Output = z.infer<typeof output>;
 
@@ -107,7 +112,7 @@ async function backUp(
   // sent (its answer lost) is reported, not taken twice
   const { journal, reconciler } = ctx.services.safety;
   const where = { region, instanceId: args.instanceId };
-  await reconciler.before(where);
+  const inFlight = (await reconciler.before(where)).map(inFlightView);
   const earlier = explicitRemark ? await journal.lastSent("backup", where, (i) => i.remark === remark) : undefined;
   if (earlier?.outcome?.taskId !== undefined) {
     const taskId = earlier.outcome.taskId;
@@ -123,10 +128,11 @@ async function backUp(
       region,
       remark,
       recovered: true,
+      note,
       sentAt: earlier.intent.time,
       operationId: earlier.intent.operationId,
     };
-    return { structured, text: note };
+    return withInFlight({ structured, text: note }, inFlight);
   }
   ctx.services.safety.audit.assertWritable("backup"); // no backup goes unrecorded
   const request = {
@@ -167,5 +173,5 @@ async function backUp(
   const text =
     `Backup of ${args.instanceId} submitted as task ${taskId} (remark "${remark}"). Follow it with check_task ` +
     "until it is done: it then names the new backup, the undo point.";
-  return { structured, text };
+  return withInFlight({ structured, text }, inFlight);
 }

@@ -15,6 +15,8 @@ import {
   callerOf,
   defineTool,
   type Extra,
+  inFlightSchema,
+  inFlightView,
   instanceIdSchema,
   type Progress,
   regionSchema,
@@ -22,6 +24,7 @@ import {
   type ToolContext,
   type ToolOutput,
   withError,
+  withInFlight,
 } from "./shared.js";
 
 const output = z.object({
@@ -45,18 +48,7 @@ const output = z.object({
     .describe("True: an earlier RestoreInstance (answer lost, server stopped, or a repeat) was found, not resent"),
   sentAt: z.string().optional().describe("When recovered: when that restore was sent"),
   operationId: z.string().optional().describe("The restore's operation in the audit log"),
-  inFlight: z
-    .array(
-      z.object({
-        operationId: z.string(),
-        method: z.string(),
-        sentAt: z.string(),
-        outcome: z.string().describe("recovered (taskId), not_sent or unknown"),
-        taskId: z.number().int().optional(),
-      }),
-    )
-    .optional()
-    .describe("Changes of this instance in flight when a server stopped, settled since"),
+  inFlight: inFlightSchema,
   note: z.string().optional(),
   confirmToken: z
     .string()
@@ -212,6 +204,8 @@ async function restore(
     } else await consumed;
   }
 
+  // a repeat is answered without waiting for the lock (which a stopped server may still hold until it expires)
+  if (earlier && earlier.operationId !== acknowledged) return withInFlight(repeated(earlier, record, config), inFlight);
   const lock = await locks
     .acquire(region, args.instanceId, {
       caller: record.caller,
@@ -238,7 +232,8 @@ async function restore(
     noteUndo(record, pf);
     audit.assertWritable();
     await lock.assertHeld(); // the preflight (and a human) took time: still ours, right before sending
-    await progress.intent("restore"); // written and fsynced before the request is sent
+    // written and fsynced before the request is sent, with the restore tasks that existed before it
+    await progress.intent("restore", { knownTasks: [...(pf.tasks?.known ?? [])].slice(0, 50) });
     return withInFlight(await submit(ctx, pf, record), inFlight);
   } finally {
     await lock.release();
@@ -343,27 +338,6 @@ interface EarlierRestore {
 function earlierView(op: Operation): EarlierRestore | undefined {
   const taskId = op.outcome?.taskId;
   return taskId === undefined ? undefined : { operationId: op.intent.operationId, taskId, sentAt: op.intent.time };
-}
-
-function inFlightView(op: Operation): NonNullable<Output["inFlight"]>[number] {
-  return {
-    operationId: op.intent.operationId,
-    method: op.intent.method ?? "RestoreInstance",
-    sentAt: op.intent.time,
-    outcome: op.outcome?.outcome ?? "unknown",
-    ...(op.outcome?.taskId === undefined ? {} : { taskId: op.outcome.taskId }),
-  };
-}
-
-function withInFlight(out: ToolOutput, inFlight: NonNullable<Output["inFlight"]>): ToolOutput {
-  if (inFlight.length === 0) return out;
-  const list = inFlight
-    .map((op) => `${op.method} ${op.operationId} sent ${op.sentAt}: ${op.outcome}${op.taskId ? ` (task ${op.taskId})` : ""}`)
-    .join("; ");
-  return {
-    structured: { ...out.structured, inFlight },
-    text: `${out.text}\nIn flight on this instance when a server stopped, settled since: ${list}.`,
-  };
 }
 
 /** The answer to a repeat of a restore already sent: nothing is sent; the earlier restore is reported. */

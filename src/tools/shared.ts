@@ -11,7 +11,7 @@ import type { Extra } from "../request.js";
 import type { AuditRecord } from "../safety/audit.js";
 import { assertScope, type Caller, callerFromAuthInfo, requiredScope } from "../safety/caller.js";
 import type { Safety } from "../safety/index.js";
-import type { OperationKind } from "../safety/journal.js";
+import type { Operation, OperationKind } from "../safety/journal.js";
 import { validateArguments } from "./arguments.js";
 
 /** What every tool handler receives besides its arguments. Tools never read process.env. */
@@ -168,7 +168,7 @@ export interface Progress {
   /** The request may have reached the API. */
   sent: boolean;
   /** Journals the intent (audit log fsynced, shared ledger), then counts the request as sent. */
-  intent(kind: OperationKind): Promise<void>;
+  intent(kind: OperationKind, only?: Partial<AuditRecord>): Promise<void>;
 }
 
 /**
@@ -186,8 +186,8 @@ export async function audited<T>(
   const { journal, audit } = ctx.services.safety;
   const progress: Progress = {
     sent: false,
-    async intent(kind) {
-      await journal.begin(record, kind);
+    async intent(kind, only) {
+      await journal.begin(record, kind, only);
       progress.sent = true;
     },
   };
@@ -210,6 +210,43 @@ export async function audited<T>(
     end();
     throw caught;
   }
+}
+
+/** What a change's answer says of the operations on its instance that were in flight when a server stopped. */
+export const inFlightSchema = z
+  .array(
+    z.object({
+      operationId: z.string(),
+      method: z.string(),
+      sentAt: z.string(),
+      outcome: z.string().describe("recovered (taskId), not_sent or unknown"),
+      taskId: z.number().int().optional(),
+    }),
+  )
+  .optional()
+  .describe("Changes of this instance in flight when a server stopped, settled since");
+type InFlight = NonNullable<z.infer<typeof inFlightSchema>>;
+
+export function inFlightView(op: Operation): InFlight[number] {
+  return {
+    operationId: op.intent.operationId,
+    method: op.intent.method ?? "unknown",
+    sentAt: op.intent.time,
+    outcome: op.outcome?.outcome ?? "unknown",
+    ...(op.outcome?.taskId === undefined ? {} : { taskId: op.outcome.taskId }),
+  };
+}
+
+/** Adds the operations in flight (if any) to a change's answer, in its fields and its text. */
+export function withInFlight(out: ToolOutput, inFlight: InFlight): ToolOutput {
+  if (inFlight.length === 0) return out;
+  const list = inFlight
+    .map((op) => `${op.method} ${op.operationId} (${op.sentAt}): ${op.outcome}${op.taskId ? `, task ${op.taskId}` : ""}`)
+    .join("; ");
+  return {
+    structured: { ...out.structured, inFlight },
+    text: `${out.text}\nIn flight on this instance when a server stopped, settled since: ${list}.`,
+  };
 }
 
 // ---- Schemas shared by the tools -------------------------------------------------------------------------
