@@ -68,6 +68,8 @@ export interface AuditRecord {
   /** An in-doubt operation settled at start or before a change (not by its own call): what was found. */
   reconciled?: boolean;
   found?: string;
+  /** On an intent: when its server stops waiting for the answer (its request timeout). */
+  deadline?: string;
   /** On a restore's intent: the instance's restore tasks that existed before it (never taken for it). */
   knownTasks?: number[];
 }
@@ -100,6 +102,7 @@ const FIELDS = [
   "passwordSource",
   "undoBackupId",
   "undoBackupStartTime",
+  "deadline",
   "knownTasks",
 ] as const satisfies ReadonlyArray<keyof AuditRecord>;
 

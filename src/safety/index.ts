@@ -36,10 +36,9 @@ export function createSafety(
   const audit = new AuditLog(config.auditLogPath, log);
   const journal = new Journal(audit, state.operations, log, {
     dedupMs: config.restoreDedupMinutes * 60_000,
+    timeoutMs: config.timeoutMs,
     crashPoint: config.crashPoint,
   });
-  // a request the stopped server sent has answered (or timed out) by then: no task means it did not take effect
-  const settleAfterMs = 2 * config.timeoutMs + 2000;
   return {
     tokens: state.tokens,
     locks: state.locks,
@@ -47,7 +46,7 @@ export function createSafety(
     state,
     tasks: new KnownTasks(state.tasks),
     journal,
-    reconciler: new Reconciler(api, journal, log, { settleAfterMs }),
+    reconciler: new Reconciler(api, journal, log),
     ...(options.maxInflightPerCaller !== undefined ? { gate: new CallerGate(options.maxInflightPerCaller) } : {}),
   };
 }

@@ -56,7 +56,7 @@ export class Journal {
     private readonly audit: AuditLog,
     private readonly ledger: OperationLedger,
     private readonly log: Logger,
-    private readonly options: { dedupMs: number; crashPoint?: CrashPoint; now?: () => number },
+    private readonly options: { dedupMs: number; timeoutMs: number; crashPoint?: CrashPoint; now?: () => number },
   ) {
     for (const record of audit.tail()) this.note(record);
   }
@@ -72,10 +72,12 @@ export class Journal {
    */
   async begin(record: AuditRecord, kind: OperationKind, only: Partial<AuditRecord> = {}): Promise<string> {
     const operationId = `op_${randomUUID()}`;
+    const now = this.now();
     const intent = {
       ...record,
       ...only,
-      time: new Date(this.now()).toISOString(),
+      time: new Date(now).toISOString(),
+      deadline: new Date(now + this.options.timeoutMs).toISOString(),
       operationId,
       method: METHOD_OF[kind],
       outcome: "intent",
@@ -88,7 +90,7 @@ export class Journal {
       await this.ledger.begin(intent);
     } catch (caught) {
       this.running.delete(operationId);
-      this.finish({ ...intent, outcome: "refused", errorCode: "ClientError.StateUnavailable", time: undefined });
+      this.finish({ ...record, operationId, method: intent.method, outcome: "refused", errorCode: "ClientError.StateUnavailable" });
       throw caught;
     }
     record.operationId = operationId;

@@ -21,7 +21,7 @@ export interface SettleContext {
   api: RedisApi;
   intent: Operation["intent"];
   claimed: ReadonlySet<number>;
-  /** Whether the intent is old enough that a request it sent would have answered by now (a task would show). */
+  /** Whether the intent is past its ripe time (ripeTime): a request it sent would show by now. */
   old: boolean;
 }
 
@@ -168,7 +168,7 @@ export class Reconciler {
     private readonly api: RedisApi,
     private readonly journal: Journal,
     private readonly log: Logger,
-    private readonly options: { settleAfterMs: number; now?: () => number },
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** At start: settles what the audit log's tail and the shared ledger leave in doubt. Never throws. */
@@ -191,7 +191,10 @@ export class Reconciler {
       } catch (caught) {
         throw inDoubt(op, caught instanceof CloudError ? caught.code : "the cloud could not be read");
       }
-      if (!settled) throw inDoubt(op, "nothing tells yet whether it was sent");
+      if (!settled) {
+        const after = new Date(ripeTime(op.intent)).toISOString();
+        throw inDoubt(op, `nothing tells yet whether it was sent; it can be settled after ${after}`);
+      }
     }
     return this.journal.settledOn(where);
   }
@@ -210,13 +213,17 @@ export class Reconciler {
   private async run(op: Operation, wait: boolean): Promise<Operation | undefined> {
     const kind = kindOf(op.intent);
     if (!kind) return undefined;
-    const now = this.options.now ?? Date.now;
-    const ripeAt = Date.parse(op.intent.time) + this.options.settleAfterMs;
+    const ripeAt = ripeTime(op.intent);
     const look = () =>
-      SETTLERS[kind]({ api: this.api, intent: op.intent, claimed: this.journal.claimedTasks(), old: now() >= ripeAt });
+      SETTLERS[kind]({
+        api: this.api,
+        intent: op.intent,
+        claimed: this.journal.claimedTasks(),
+        old: this.now() >= ripeAt,
+      });
     let found = await look();
-    if (!found && wait && ripeAt > now()) {
-      await sleep(Math.min(ripeAt - now(), this.options.settleAfterMs));
+    if (!found && wait && ripeAt - this.now() <= MAX_WAIT_MS) {
+      await sleep(Math.max(0, ripeAt - this.now()));
       found = await look();
     }
     if (!found) return undefined;
@@ -239,6 +246,20 @@ export class Reconciler {
     });
     return { intent: op.intent, outcome };
   }
+}
+
+/** A call waits at most this long for a recent operation in doubt to become old enough to settle. */
+const MAX_WAIT_MS = 10_000;
+/** After its sender's deadline, the cloud has had this long to show what the request did. */
+const GRACE_MS = 2000;
+
+/**
+ * When an intent is old enough that "nothing found" means "it did not take effect": its server stopped waiting
+ * for the answer at its deadline (its request timeout), plus a grace. An intent without one: a minute.
+ */
+export function ripeTime(intent: Operation["intent"]): number {
+  const deadline = Date.parse(intent.deadline ?? "");
+  return (Number.isNaN(deadline) ? Date.parse(intent.time) + 60_000 : deadline) + GRACE_MS;
 }
 
 /** At most this many operations are settled at start (the rest before a change to their instance). */

@@ -46,6 +46,7 @@ for (const shared of [false, true]) {
       fakeEnv(fake, {
         TENCENTCLOUD_REDIS_AUDIT_LOG: audit,
         TENCENTCLOUD_REDIS_TIMEOUT_SECONDS: "1",
+        TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "30", // the default (fakeEnv turns it off for older tests)
         ...(redis ? { TENCENTCLOUD_REDIS_STATE_URL: redis.url, TENCENTCLOUD_REDIS_STATE_LOCK_SECONDS: "2" } : {}),
         ...extra,
       });

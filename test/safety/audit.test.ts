@@ -17,7 +17,12 @@ describe("audit log: one flushed JSON line per restore_instance call", () => {
   beforeAll(async () => {
     path = join(mkdtempSync(join(tmpdir(), "audit-")), "audit.jsonl");
     h = await startHarness({
-      env: { TENCENTCLOUD_REDIS_AUDIT_LOG: path, TENCENTCLOUD_REDIS_CONFIRM: "token", TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX1ORDE: PASSWORD },
+      env: {
+        TENCENTCLOUD_REDIS_AUDIT_LOG: path,
+        TENCENTCLOUD_REDIS_CONFIRM: "token",
+        TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX1ORDE: PASSWORD,
+        TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "30", // the default (issue 18)
+      },
     });
   });
   afterAll(() => h.close());

@@ -9,14 +9,7 @@ describe("never twice: one restore per instance in flight, and a lost answer is 
   let h: Harness;
   let backupId: string;
   beforeAll(async () => {
-    // the same restore again and again by design: the dedup window (test/safety/crash-dedup.test.ts) is off
-    h = await startHarness({
-      env: {
-        TENCENTCLOUD_REDIS_TIMEOUT_SECONDS: "0.3",
-        TENCENTCLOUD_REDIS_CONFIRM: "none",
-        TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "0",
-      },
-    });
+    h = await startHarness({ env: { TENCENTCLOUD_REDIS_TIMEOUT_SECONDS: "0.3", TENCENTCLOUD_REDIS_CONFIRM: "none" } });
     backupId = await restorableBackup(h, SESSIONS);
   });
   afterAll(() => h.close());
@@ -122,7 +115,13 @@ describe("never twice: one restore per instance in flight, and a lost answer is 
 
 describe("never twice with confirmation tokens", () => {
   it("a confirmed call whose answer is lost sends one RestoreInstance, and its token cannot be replayed", async () => {
-    const h = await startHarness({ env: { TENCENTCLOUD_REDIS_TIMEOUT_SECONDS: "0.3", TENCENTCLOUD_REDIS_CONFIRM: "token" } });
+    const h = await startHarness({
+      env: {
+        TENCENTCLOUD_REDIS_TIMEOUT_SECONDS: "0.3",
+        TENCENTCLOUD_REDIS_CONFIRM: "token",
+        TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "30", // the default
+      },
+    });
     try {
       const backupId = await restorableBackup(h, SESSIONS);
       const { confirmToken } = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId }));
