@@ -230,6 +230,8 @@ export class Reconciler {
     const outcome: AuditRecord = {
       ...op.intent,
       time: undefined,
+      deadline: undefined, // the intent's own
+      knownTasks: undefined,
       outcome: found.outcome,
       reconciled: true,
       message: found.message,
