@@ -35,8 +35,8 @@ export interface AuditRecord {
   time?: string;
   /** The one write-ahead operation this record belongs to: its intent and its outcome carry the same one. */
   operationId?: string;
-  /** The request of the operation (on intents and their outcomes). */
-  method?: ChangeMethod;
+  /** The API action of the operation (on intents and their outcomes). */
+  action?: ChangeMethod;
   /** The tool; restore_instance when not given. */
   event?: AuditEvent;
   /** Who made the call (token:<name>, oauth:<sub>, anonymous, local). */
@@ -80,7 +80,7 @@ export const AUDIT_TAIL_BYTES = 1024 * 1024;
 /** The fields of a record, in the order they are written; nothing else (never a secret) reaches the file. */
 const FIELDS = [
   "operationId",
-  "method",
+  "action",
   "caller",
   "region",
   "instanceId",

@@ -6,7 +6,7 @@ import type { OperationLedger } from "./state/types.js";
 /** The kinds of change journaled (issue 18), each with the one request it sends and its own settler. */
 export type OperationKind = "restore" | "backup" | "clone" | "switch";
 
-export const METHOD_OF: Readonly<Record<OperationKind, ChangeMethod>> = {
+export const ACTION_OF: Readonly<Record<OperationKind, ChangeMethod>> = {
   restore: "RestoreInstance",
   backup: "ManualBackupInstance",
   clone: "CloneInstances",
@@ -21,7 +21,7 @@ const KIND_OF: Readonly<Record<ChangeMethod, OperationKind>> = {
 };
 
 export const kindOf = (intent: AuditRecord): OperationKind | undefined =>
-  intent.method ? KIND_OF[intent.method] : undefined;
+  intent.action ? KIND_OF[intent.action] : undefined;
 
 /** One write-ahead operation: its intent and, once known, its last outcome. */
 export interface Operation {
@@ -79,7 +79,7 @@ export class Journal {
       time: new Date(now).toISOString(),
       deadline: new Date(now + this.options.timeoutMs).toISOString(),
       operationId,
-      method: METHOD_OF[kind],
+      action: ACTION_OF[kind],
       outcome: "intent",
     } as Operation["intent"];
     for (const key of ["errorCode", "message", "taskId", "requestId"] as const) delete intent[key];
@@ -90,11 +90,11 @@ export class Journal {
       await this.ledger.begin(intent);
     } catch (caught) {
       this.running.delete(operationId);
-      this.finish({ ...record, operationId, method: intent.method, outcome: "refused", errorCode: "ClientError.StateUnavailable" });
+      this.finish({ ...record, operationId, action: intent.action, outcome: "refused", errorCode: "ClientError.StateUnavailable" });
       throw caught;
     }
     record.operationId = operationId;
-    record.method = intent.method;
+    record.action = intent.action;
     this.crash("after-intent");
     return operationId;
   }

@@ -241,7 +241,7 @@ export class Reconciler {
     this.journal.finish(outcome);
     this.log.notice("operation in doubt settled", {
       operationId: op.intent.operationId,
-      method: op.intent.method,
+      action: op.intent.action,
       instanceId: op.intent.instanceId,
       outcome: found.outcome,
       taskId: found.taskId,
@@ -270,7 +270,7 @@ const MAX_AT_START = 20;
 /** The refusal of a change while an operation on the instance is in doubt. Nothing was sent. */
 function inDoubt(op: Operation, why: string): CloudError {
   const i = op.intent;
-  const what = i.method === "RestoreInstance" ? `restore of ${i.instanceId} from backup ${i.backupId}` : `${i.method} of ${i.instanceId}`;
+  const what = i.action === "RestoreInstance" ? `restore of ${i.instanceId} from backup ${i.backupId}` : `${i.action} of ${i.instanceId}`;
   return new CloudError(
     "ClientError.OperationInDoubt",
     `Refused: a ${what} (operation ${i.operationId}, by ${i.caller} at ${i.time}) was in flight when its server ` +

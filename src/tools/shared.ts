@@ -217,7 +217,7 @@ export const inFlightSchema = z
   .array(
     z.object({
       operationId: z.string(),
-      method: z.string(),
+      action: z.string().describe("The API action"),
       sentAt: z.string(),
       outcome: z.string().describe("recovered (taskId), not_sent or unknown"),
       taskId: z.number().int().optional(),
@@ -230,7 +230,7 @@ type InFlight = NonNullable<z.infer<typeof inFlightSchema>>;
 export function inFlightView(op: Operation): InFlight[number] {
   return {
     operationId: op.intent.operationId,
-    method: op.intent.method ?? "unknown",
+    action: op.intent.action ?? "unknown",
     sentAt: op.intent.time,
     outcome: op.outcome?.outcome ?? "unknown",
     ...(op.outcome?.taskId === undefined ? {} : { taskId: op.outcome.taskId }),
@@ -241,7 +241,7 @@ export function inFlightView(op: Operation): InFlight[number] {
 export function withInFlight(out: ToolOutput, inFlight: InFlight): ToolOutput {
   if (inFlight.length === 0) return out;
   const list = inFlight
-    .map((op) => `${op.method} ${op.operationId} (${op.sentAt}): ${op.outcome}${op.taskId ? `, task ${op.taskId}` : ""}`)
+    .map((op) => `${op.action} ${op.operationId} (${op.sentAt}): ${op.outcome}${op.taskId ? `, task ${op.taskId}` : ""}`)
     .join("; ");
   return {
     structured: { ...out.structured, inFlight },

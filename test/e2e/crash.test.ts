@@ -103,7 +103,7 @@ for (const shared of [false, true]) {
             expect(fake.count(method)).toBe(crashAt === "after-intent" ? 0 : 1);
             const before = readAudit(first);
             const intent = before.at(-1);
-            expect(intent).toMatchObject({ outcome: "intent", method, instanceId: SESSIONS });
+            expect(intent).toMatchObject({ outcome: "intent", action: method, instanceId: SESSIONS });
             expect(before.filter((l) => l.operationId === intent?.operationId)).toHaveLength(1); // in doubt
 
             // the agent calls again, on a new server (same audit log) or the other replica
@@ -116,7 +116,7 @@ for (const shared of [false, true]) {
               expect(fake.count(method)).toBe(1);
               const inFlight = again.inFlight as Array<Record<string, unknown>>;
               expect(inFlight).toContainEqual(
-                expect.objectContaining({ operationId: intent?.operationId, method, sentAt: intent?.time }),
+                expect.objectContaining({ operationId: intent?.operationId, action: method, sentAt: intent?.time }),
               );
               if (crashAt === "after-intent") {
                 expect(inFlight.find((o) => o.operationId === intent?.operationId)?.outcome).toBe("not_sent");
@@ -141,7 +141,7 @@ for (const shared of [false, true]) {
               const settled = lines.find((l) => l.operationId === intent?.operationId && l.reconciled === true);
               expect(settled).toMatchObject({
                 outcome: crashAt === "after-intent" ? "not_sent" : "recovered",
-                method,
+                action: method,
                 instanceId: SESSIONS,
                 caller: "local",
               });

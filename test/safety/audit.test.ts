@@ -57,8 +57,8 @@ describe("audit log: one flushed JSON line per restore_instance call", () => {
     }
     const [intent1, sent1, intent2, failed2] = [all[1], all[2], all[6], all[7]];
     expect(intent1?.operationId).toMatch(/^op_[0-9a-f-]{36}$/);
-    expect(intent1).toMatchObject({ method: "RestoreInstance", backupId, passwordSource: "env" });
-    expect(sent1).toMatchObject({ operationId: intent1?.operationId, method: "RestoreInstance" });
+    expect(intent1).toMatchObject({ action: "RestoreInstance", backupId, passwordSource: "env" });
+    expect(sent1).toMatchObject({ operationId: intent1?.operationId, action: "RestoreInstance" });
     expect(intent2?.operationId).not.toBe(intent1?.operationId);
     expect(failed2?.operationId).toBe(intent2?.operationId);
     expect(all[3]).toMatchObject({ taskId: done.taskId, found: intent1?.operationId });
@@ -113,7 +113,7 @@ describe("audit log: one flushed JSON line per backup_instance call", () => {
         [all[3], all[4]],
         [all[5], all[6]],
       ]) {
-        expect(intent).toMatchObject({ method: "ManualBackupInstance", remark: outcome?.remark });
+        expect(intent).toMatchObject({ action: "ManualBackupInstance", remark: outcome?.remark });
         expect(outcome?.operationId).toBe(intent?.operationId);
       }
       const lines = all.filter((l) => l.outcome !== "intent");

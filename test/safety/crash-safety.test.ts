@@ -25,7 +25,7 @@ function strandedIntent(backupId: string, minutesAgo = 0): Record<string, unknow
     time: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
     event: "restore_instance",
     operationId: `op_stranded-${Math.random().toString(16).slice(2)}`,
-    method: "RestoreInstance",
+    action: "RestoreInstance",
     caller: "local",
     region: "ap-guangzhou",
     instanceId: SESSIONS,
@@ -144,7 +144,7 @@ describe("an operation in doubt", () => {
       const sent = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId }));
       expect(sent.status).toBe("submitted");
       expect(sent.inFlight).toEqual([
-        { operationId: intent.operationId, method: "RestoreInstance", sentAt: intent.time, outcome: "not_sent" },
+        { operationId: intent.operationId, action: "RestoreInstance", sentAt: intent.time, outcome: "not_sent" },
       ]);
       const settled = readAudit(path).find((l) => l.operationId === intent.operationId && l.outcome !== "intent");
       expect(settled).toMatchObject({ outcome: "not_sent", reconciled: true, backupId });

@@ -153,7 +153,7 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
       // request would have timed out, and names it; only then may the lock (until it lapses) refuse a restore
       const blocked = sc(await B("restore_instance", { instanceId: SESSIONS, backupId }));
       expect(blocked.status).toBe("confirmation_required"); // planning takes no lock
-      expect(blocked.inFlight).toEqual([expect.objectContaining({ method: "RestoreInstance", outcome: "not_sent" })]);
+      expect(blocked.inFlight).toEqual([expect.objectContaining({ action: "RestoreInstance", outcome: "not_sent" })]);
       let submitted = false;
       await until(
         "the lock lapses and B restores",
