@@ -130,4 +130,53 @@ export const enUS: Messages = {
     notRestored: "FAILED: the data did not come back.",
     failed: ({ message }) => `demo failed: ${message}`,
   },
+  clone: {
+    method: ({ method, edition, forced, tableMethod }) =>
+      (method === "clone"
+        ? `Method: clone. ${edition} is restored by cloning a new instance from the backup, then moving the address to it (switch_address).`
+        : `Method: in place. ${edition} is restored in place (RestoreInstance overwrites the instance's data).`) +
+      (forced
+        ? ` Forced by TENCENTCLOUD_REDIS_RESTORE_METHOD; the edition's own method is ${tableMethod === "clone" ? "clone" : "in place"}.`
+        : ""),
+    warning: ({ label, name, backupId, startTime, price }) =>
+      `This creates a NEW instance, ${name}, with the data of backup ${backupId} (taken ${startTime}). Nothing changes ` +
+      `for ${label} until switch_address moves its address to the clone; ${label} then stays as the undo point ` +
+      `(switching back undoes the restore). The clone is pay-as-you-go (${price}) and bills until someone deletes it.`,
+    price: ({ amount, unit, currency }) => `${amount} ${unit} (${currency}) as quoted`,
+    priceUnknown: "price not quoted",
+    confirmTitle: ({ name }) => `Create the pay-as-you-go clone ${name} from this backup`,
+    confirmDescription: "The original is not changed; the clone bills until it is deleted.",
+    progress: ({ instanceId, status, seconds, waitSeconds }) =>
+      `Clone ${instanceId}: ${status}, ${seconds} s waited of ${waitSeconds} s`,
+    switchWarning: ({ from, to, address }) =>
+      `${to} takes the address ${address} that ${from} has now, and ${from} gets another address. Between the two ` +
+      "steps clients lose the address for a moment. Switching back (the two reversed) undoes it.",
+    switchQuestion: ({ from, to, address, region }) => `Move the address ${address} from ${from} to ${to} (${region})?`,
+    switchConfirmTitle: ({ from, to }) => `Give ${to} the address of ${from}`,
+    switchConfirmDescription: "Clients lose the address for a moment between the two steps.",
+    demo: {
+      title: ({ name, instanceId, edition }) =>
+        `Part 2: ${name} (${instanceId}) is ${edition}: Tencent restores it by clone, then an address switch`,
+      stepWrite: ({ host, port, key }) => `Write a key at the instance's address ${host}:${port} (SET ${key} ...) and back it up`,
+      stepCorrupt: "Corrupt the data; a client at the instance's unchanged address reads the corruption",
+      stepPlan: "Plan and confirm the restore (restore_instance: method clone)",
+      plan: ({ methodReason, name, price, warning }) =>
+        `${methodReason}\nThe clone: ${name}, ${price}.\nThe plan's warning, shown to the user:\n${warning}`,
+      cloning: ({ cloneId, dealName }) => `cloning into the new instance ${cloneId} (order ${dealName})`,
+      stepFollow: "Follow the clone until it runs (check_task with instanceId)",
+      cloneStatus: ({ cloneId, status, address }) => `clone ${cloneId}: ${status}${address ? `, at ${address}` : ""}`,
+      stepBefore: "Read at the original's address: nothing changed for it yet",
+      stepSwitch: "Move the address to the clone (switch_address: plan, confirm)",
+      switchPlan: ({ warning }) => `The switch's warning, shown to the user:\n${warning}`,
+      switched: ({ to, address, from, fromAddress }) => `switched: ${to} answers at ${address}; ${from} is now at ${fromAddress}`,
+      stepAfter: "Read at the same address again",
+      stepUndo: "Undo: switch back (switch_address with the two reversed)",
+      restored: "RESTORED BY CLONE: the same address answers the backup's data.",
+      undone: "UNDONE: switched back, the address answers the original instance (and its data) again.",
+      notRestored: "FAILED: the address did not answer the expected data.",
+      billing: ({ instanceId, region }) =>
+        `${instanceId} still exists and still bills: this server never deletes an instance. When no undo is wanted ` +
+        `any more, delete it in the console or with: tccli redis DestroyPostpaidInstance --InstanceId ${instanceId} --region ${region}`,
+    },
+  },
 };

@@ -66,6 +66,54 @@ export interface Messages {
     notRestored: string;
     failed(p: { message: string }): string;
   };
+  /** Issue 16: the restore method, the clone route and switch_address (plans, forms, progress). */
+  clone: CloneTexts;
+}
+
+export interface CloneTexts {
+  /** Which method a restore uses, and why (the edition's own method, or the setting that forced it). */
+  method(p: {
+    method: "in_place" | "clone";
+    edition: string;
+    forced: boolean;
+    tableMethod: "in_place" | "clone";
+  }): string;
+  /** The clone route's plan warning: nothing changes for the original until switch_address; the clone bills. */
+  warning(p: { label: string; name: string; backupId: string; startTime: string; price: string }): string;
+  /** A quoted price, as the API gives it. */
+  price(p: { amount: number; unit: string; currency: string }): string;
+  priceUnknown: string;
+  confirmTitle(p: { name: string }): string;
+  confirmDescription: string;
+  /** check_task following a clone. */
+  progress(p: { instanceId: string; status: string; seconds: number; waitSeconds: number }): string;
+  /** switch_address's plan warning. */
+  switchWarning(p: { from: string; to: string; address: string }): string;
+  switchQuestion(p: { from: string; to: string; address: string; region: string }): string;
+  switchConfirmTitle(p: { from: string; to: string }): string;
+  switchConfirmDescription: string;
+  /** npm run demo's second part: a Redis 6.2 instance restored by clone and address switch. */
+  demo: {
+    title(p: { name: string; instanceId: string; edition: string }): string;
+    stepWrite(p: { host: string; port: number; key: string }): string;
+    stepCorrupt: string;
+    stepPlan: string;
+    plan(p: { methodReason: string; name: string; price: string; warning: string }): string;
+    cloning(p: { cloneId: string; dealName: string }): string;
+    stepFollow: string;
+    cloneStatus(p: { cloneId: string; status: string; address: string }): string;
+    stepBefore: string;
+    stepSwitch: string;
+    switchPlan(p: { warning: string }): string;
+    switched(p: { to: string; address: string; from: string; fromAddress: string }): string;
+    stepAfter: string;
+    stepUndo: string;
+    restored: string;
+    undone: string;
+    notRestored: string;
+    /** The instance moved off the address still bills; how to delete it. */
+    billing(p: { instanceId: string; region: string }): string;
+  };
 }
 
 export interface DoctorTexts {

@@ -15,6 +15,8 @@ const STATUSES: Readonly<Record<string, string>> = {
   checking: "查询中",
 };
 
+const CLONE_STATUSES: Readonly<Record<string, string>> = { creating: "创建中", running: "运行中", failed: "失败" };
+
 export const zhCN: Messages = {
   duration: ({ days, hours, minutes }) =>
     days > 0 ? `${days} 天 ${hours} 小时` : hours > 0 ? `${hours} 小时 ${minutes} 分钟` : `${minutes} 分钟`,
@@ -148,5 +150,52 @@ export const zhCN: Messages = {
     restored: "已恢复：备份之前写入的数据回来了，损坏的数据已消失。",
     notRestored: "失败：数据没有恢复。",
     failed: ({ message }) => `演示失败：${message}`,
+  },
+  clone: {
+    method: ({ method, edition, forced, tableMethod }) =>
+      (method === "clone"
+        ? `恢复方式：克隆。${edition} 通过从备份克隆一个新实例、再把地址切换到新实例（switch_address）来恢复。`
+        : `恢复方式：原地恢复。${edition} 在原实例上恢复（RestoreInstance 覆盖实例的数据）。`) +
+      (forced
+        ? `由 TENCENTCLOUD_REDIS_RESTORE_METHOD 指定；该版本本身的方式是${tableMethod === "clone" ? "克隆" : "原地恢复"}。`
+        : ""),
+    warning: ({ label, name, backupId, startTime, price }) =>
+      `这会创建一个新实例 ${name}，数据来自备份 ${backupId}（备份时间 ${startTime}）。在 switch_address 把地址切换到克隆实例之前，` +
+      `${label} 不会有任何变化；之后 ${label} 保留为撤销点（切换回来即可撤销）。克隆实例按量计费（${price}），直到有人删除它为止。`,
+    price: ({ amount, unit, currency }) => `报价 ${amount} ${unit}（${currency}）`,
+    priceUnknown: "未获得报价",
+    confirmTitle: ({ name }) => `从此备份创建按量计费的克隆实例 ${name}`,
+    confirmDescription: "原实例不会被修改；克隆实例在删除之前持续计费。",
+    progress: ({ instanceId, status, seconds, waitSeconds }) =>
+      `克隆实例 ${instanceId}：${CLONE_STATUSES[status] ?? "未知状态"}，已等待 ${seconds} 秒（最多 ${waitSeconds} 秒）`,
+    switchWarning: ({ from, to, address }) =>
+      `${to} 将获得 ${from} 当前的地址 ${address}，${from} 将获得另一个地址。两步之间客户端会短暂连不上该地址。` +
+      "反向再切换一次（两个实例互换）即可撤销。",
+    switchQuestion: ({ from, to, address, region }) => `要把地址 ${address} 从 ${from} 切换到 ${to}（${region}）吗？`,
+    switchConfirmTitle: ({ from, to }) => `让 ${to} 使用 ${from} 的地址`,
+    switchConfirmDescription: "两步之间客户端会短暂连不上该地址。",
+    demo: {
+      title: ({ name, instanceId, edition }) => `第二部分：${name}（${instanceId}）是 ${edition}：腾讯云通过克隆再切换地址来恢复它`,
+      stepWrite: ({ host, port, key }) => `在实例地址 ${host}:${port} 写入一个键（SET ${key} ...）并备份`,
+      stepCorrupt: "破坏数据；连接实例原地址的客户端读到的是损坏的数据",
+      stepPlan: "制定并确认恢复计划（restore_instance：克隆方式）",
+      plan: ({ methodReason, name, price, warning }) =>
+        `${methodReason}\n克隆实例：${name}，${price}。\n向用户展示的计划警告：\n${warning}`,
+      cloning: ({ cloneId, dealName }) => `正在克隆到新实例 ${cloneId}（订单 ${dealName}）`,
+      stepFollow: "跟踪克隆实例直到运行（check_task，带 instanceId）",
+      cloneStatus: ({ cloneId, status, address }) => `克隆实例 ${cloneId}：${CLONE_STATUSES[status] ?? status}${address ? `，地址 ${address}` : ""}`,
+      stepBefore: "读取原实例地址：原实例尚未有任何变化",
+      stepSwitch: "把地址切换到克隆实例（switch_address：计划、确认）",
+      switchPlan: ({ warning }) => `向用户展示的切换警告：\n${warning}`,
+      switched: ({ to, address, from, fromAddress }) => `已切换：${to} 使用地址 ${address}；${from} 现在的地址是 ${fromAddress}`,
+      stepAfter: "再次读取同一地址",
+      stepUndo: "撤销：切换回来（switch_address，两个实例互换）",
+      restored: "已通过克隆恢复：同一地址返回的是备份中的数据。",
+      undone: "已撤销：已切换回来，该地址再次由原实例（及其数据）应答。",
+      notRestored: "失败：该地址没有返回预期的数据。",
+      billing: ({ instanceId, region }) =>
+        `${instanceId} 仍然存在并持续计费：此服务端从不删除实例。不再需要撤销时，请在控制台删除它，或执行：` +
+        `tccli redis DestroyPostpaidInstance --InstanceId ${instanceId} --region ${region}`,
+    },
   },
 };

@@ -23,8 +23,8 @@ export type AuditOutcome =
   | "not_sent"
   | "unknown";
 
-/** The tools whose calls are audited: every call that changes an instance (switch_address: the clone route's). */
-export type AuditEvent = "restore_instance" | "backup_instance" | "clone_instance" | "switch_address";
+/** The tools whose calls are audited: every call that changes an instance (a clone is a restore_instance). */
+export type AuditEvent = "restore_instance" | "backup_instance" | "switch_address";
 
 /** The requests that change the cloud: each is journaled (an intent before it, an outcome after). */
 export type ChangeMethod = "RestoreInstance" | "ManualBackupInstance" | "CloneInstances" | "ModifyNetworkConfig";
@@ -59,12 +59,22 @@ export interface AuditRecord {
   /** The undo point the plan named: restoring this backup undoes the restore (writes after it are lost). */
   undoBackupId?: string;
   undoBackupStartTime?: string;
-  /** clone_instance: the new instance's unique name (how a lost clone is found); switch_address: the step. */
+  // Issue 16: the restore method and the clone route, and switch_address
+  /** restore_instance: in_place or clone, and why (the edition table, or TENCENTCLOUD_REDIS_RESTORE_METHOD). */
+  method?: "in_place" | "clone";
+  methodWhy?: string;
+  /** The clone route: the new instance, its order, and the second restored (point in time). */
+  cloneInstanceId?: string;
+  dealName?: string;
+  pointInTime?: string;
+  /** switch_address: the instance given the address, the address, the step reached and each step's task. */
+  toInstanceId?: string;
+  address?: string;
+  switchStep?: string;
+  switchTaskIds?: number[];
+  // Issue 18: the write-ahead journal
+  /** On a clone's intent: the new instance's unique name (how a lost clone is found). */
   instanceName?: string;
-  step?: string;
-  /** switch_address: the address moved, and the instance it moves to. */
-  vip?: string;
-  targetInstanceId?: string;
   /** An in-doubt operation settled at start or before a change (not by its own call): what was found. */
   reconciled?: boolean;
   found?: string;
@@ -89,9 +99,6 @@ const FIELDS = [
   "remark",
   "storageDays",
   "instanceName",
-  "step",
-  "vip",
-  "targetInstanceId",
   "outcome",
   "reconciled",
   "found",
@@ -102,6 +109,15 @@ const FIELDS = [
   "passwordSource",
   "undoBackupId",
   "undoBackupStartTime",
+  "method",
+  "methodWhy",
+  "cloneInstanceId",
+  "dealName",
+  "pointInTime",
+  "toInstanceId",
+  "address",
+  "switchStep",
+  "switchTaskIds",
   "deadline",
   "knownTasks",
 ] as const satisfies ReadonlyArray<keyof AuditRecord>;
@@ -128,7 +144,7 @@ export class AuditLog {
   }
 
   /** Proves the file can be opened for appending (creating it); throws ClientError.AuditLogUnavailable. */
-  assertWritable(change: "restore" | "backup" = "restore"): void {
+  assertWritable(change: "restore" | "backup" | "switch" = "restore"): void {
     if (!this.path) return;
     try {
       closeSync(this.open(this.path));

@@ -148,6 +148,14 @@ export class Journal {
     return best;
   }
 
+  /** The operations of `kind` on the instance this journal knows (the audit log's tail, the ledger), oldest first. */
+  async operationsOf(kind: OperationKind, where: { region?: string; instanceId: string }): Promise<Operation[]> {
+    await this.merge();
+    return [...this.ops.values()]
+      .filter((op) => kindOf(op.intent) === kind && concerns(op.intent, where))
+      .sort((a, b) => Date.parse(a.intent.time) - Date.parse(b.intent.time));
+  }
+
   /** Operations settled by reconciliation on the instance within the dedup window: what was in flight. */
   async settledOn(where: { region?: string; instanceId: string }): Promise<Operation[]> {
     const since = this.now() - Math.max(this.options.dedupMs, 30 * 60_000);
@@ -202,5 +210,5 @@ export class Journal {
 /** Whether an intent changes this instance (a switch: either of its two instances). */
 function concerns(intent: AuditRecord, where: { region?: string; instanceId: string }): boolean {
   if (where.region !== undefined && intent.region !== undefined && intent.region !== where.region) return false;
-  return intent.instanceId === where.instanceId || intent.targetInstanceId === where.instanceId;
+  return intent.instanceId === where.instanceId || intent.toInstanceId === where.instanceId;
 }

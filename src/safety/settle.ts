@@ -100,32 +100,27 @@ export const SETTLERS: Readonly<Record<OperationKind, (c: SettleContext) => Prom
   },
 
   /**
-   * A switch step (ModifyNetworkConfig changeVip): by the instances' addresses. The step moved the address when
-   * the instance it went to (instanceId) now has it; it did not when the other instance still has it.
+   * A switch step (ModifyNetworkConfig changeVip), by the two instances' addresses: step "off" moved instanceId
+   * off the address when it no longer has it; step "on" gave toInstanceId the address when it has it.
    */
   async switch({ api, intent, old }) {
-    const vip = intent.vip;
-    if (!vip) return { outcome: "unknown", message: "the intent names no address to check" };
+    const [host, port] = (intent.address ?? "").split(":");
+    if (!host || !intent.toInstanceId) return { outcome: "unknown", message: "the intent names no address to check" };
     const region = { region: intent.region ?? "" };
-    const [moved, other] = await Promise.all(
-      [intent.instanceId, intent.targetInstanceId].map(async (id) =>
-        id === undefined
-          ? undefined
-          : (await api.describeInstances({ InstanceId: id, Limit: 1, Offset: 0 }, region)).InstanceSet?.[0],
-      ),
+    const [from, to] = await Promise.all(
+      [intent.instanceId, intent.toInstanceId].map(async (id) => {
+        const res = await api.describeInstances({ InstanceId: id, Limit: 1, Offset: 0 }, region);
+        return res.InstanceSet?.find((i) => i.InstanceId === id);
+      }),
     );
-    if (moved?.WanIp === vip) {
-      return { outcome: "recovered", found: `${intent.instanceId} has ${vip}`, message: "the address was moved" };
-    }
-    if (other?.WanIp === vip && old) {
-      return {
-        outcome: "not_sent",
-        found: `${intent.targetInstanceId} has ${vip}`,
-        message: "the address was not moved",
-      };
-    }
+    const has = (i: typeof from) => i?.WanIp === host && String(i?.Port) === port;
+    const where = `${intent.instanceId} ${has(from) ? "has" : "has not"} ${intent.address}, ${intent.toInstanceId} ${has(to) ? "has" : "has not"} it`;
+    const moved = intent.switchStep === "on" ? has(to) : from !== undefined && !has(from);
+    if (moved) return { outcome: "recovered", found: where, message: `step ${intent.switchStep} was made` };
     if (!old) return undefined;
-    return { outcome: "unknown", message: `neither instance has the address ${vip}` };
+    const unmoved = intent.switchStep === "on" ? !has(to) : has(from);
+    if (unmoved) return { outcome: "not_sent", found: where, message: `step ${intent.switchStep} was not made` };
+    return { outcome: "unknown", found: where, message: "the addresses tell neither" };
   },
 };
 

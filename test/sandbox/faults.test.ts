@@ -42,7 +42,7 @@ describe("fault injection", () => {
     expect(await errorCode(restore())).toBe("RequestLimitExceeded");
     expect((await rejection(restore())).httpCode).toBe(503);
     // Other actions were not affected.
-    expect((await client.DescribeInstances({})).TotalCount).toBe(3);
+    expect((await client.DescribeInstances({})).TotalCount).toBe(5);
     expect((await restore()).TaskId).toBeTypeOf("number");
     expect(restoreTasks()).toBe(1);
   });
@@ -52,13 +52,13 @@ describe("fault injection", () => {
     fake.inject("DescribeTaskInfo", { kind: "error", code: "FailedOperation.SystemError" }, 1);
     expect(await errorCode(client.DescribeTaskInfo({ TaskId: 1 }))).toBe("FailedOperation.SystemError");
     expect(await errorCode(client.DescribeInstances({}))).toBe("ServiceUnavailable");
-    expect((await client.DescribeInstances({})).TotalCount).toBe(3);
+    expect((await client.DescribeInstances({})).TotalCount).toBe(5);
   });
 
   it("delay: answers normally after the delay", async () => {
     fake.inject("DescribeInstances", { kind: "delay", ms: 150 }, 1);
     const started = performance.now();
-    expect((await client.DescribeInstances({})).TotalCount).toBe(3);
+    expect((await client.DescribeInstances({})).TotalCount).toBe(5);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
     expect(fake.requests[0]?.fault).toBe("delay");
   });
@@ -146,7 +146,7 @@ describe("fault injection", () => {
     fake.inject("*", { kind: "error", code: "InternalError" });
     fake.reset();
     expect(fake.count()).toBe(0);
-    expect((await client.DescribeInstances({})).TotalCount).toBe(3);
+    expect((await client.DescribeInstances({})).TotalCount).toBe(5);
   });
 });
 
@@ -164,7 +164,7 @@ describe("rate limit", () => {
       // Another action has its own window.
       expect((await client.DescribeInstanceBackups({ InstanceId: IDS.orders })).TotalCount).toBe(2);
       offset += 601; // the first request left the window
-      expect((await client.DescribeInstances({})).TotalCount).toBe(3);
+      expect((await client.DescribeInstances({})).TotalCount).toBe(5);
       expect(await errorCode(client.DescribeInstances({}))).toBe("RequestLimitExceeded");
       expect(fake.requests.map((r) => r.errorCode ?? "-")).toEqual([
         "-",
@@ -203,4 +203,65 @@ describe("close", () => {
       await fake.close();
     }
   });
+});
+
+describe("faults on the clone route (a lost answer of an action that buys or moves)", () => {
+  let fake: FakeCloud;
+  let client: RedisClient;
+  beforeAll(async () => {
+    fake = await FakeCloud.start({ preparingMs: 0, runningMs: 0, cloneMs: 0 });
+    client = sdkClient(fake, { reqTimeout: 0.3 });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  const named = (name: string) => fake.state.listInstances().filter((i) => i.InstanceName === name);
+  const clone = (name: string) => {
+    const backup = fake.state.listBackups(IDS.catalog).find((b) => b.Status === 2);
+    return client.CloneInstances({
+      InstanceId: IDS.catalog,
+      GoodsNum: 1,
+      ZoneId: 100003,
+      BillingMode: 0,
+      Period: 1,
+      SecurityGroupIdList: ["sg-sbx00001"],
+      BackupId: backup?.BackupId ?? "",
+      VpcId: "vpc-sbx00001",
+      SubnetId: "subnet-sbx00001",
+      Password: SANDBOX_PASSWORDS[IDS.catalog] ?? "",
+      InstanceName: name,
+    });
+  };
+
+  it.each([
+    ["drop", /socket hang up|ECONNRESET/],
+    ["hang", /network timeout/],
+  ] as const)("CloneInstances, %s after: no answer, but the clone was bought", async (kind, message) => {
+    fake.inject("CloneInstances", { kind, phase: "after" }, 1);
+    const name = `lost-${kind}`;
+    expect((await rejection(clone(name))).message).toMatch(message);
+    expect(named(name)).toHaveLength(1);
+    expect(fake.requests[0]).toMatchObject({ action: "CloneInstances", fault: kind });
+  });
+
+  it("CloneInstances, hang before or an error: nothing was bought", async () => {
+    fake.inject("CloneInstances", { kind: "hang", phase: "before" }, 1);
+    expect((await rejection(clone("never-1"))).message).toMatch(/network timeout/);
+    fake.inject("CloneInstances", { kind: "error", code: "FailedOperation.PayFailed" }, 1);
+    expect(await errorCode(clone("never-2"))).toBe("FailedOperation.PayFailed");
+    expect([...named("never-1"), ...named("never-2")]).toEqual([]);
+  });
+
+  it.each(["drop", "hang"] as const)(
+    "ModifyNetworkConfig, %s after: no answer, but the move was started",
+    async (kind) => {
+      const before = fake.state.getInstance(IDS.events)?.WanIp;
+      fake.inject("ModifyNetworkConfig", { kind, phase: "after" }, 1);
+      await rejection(client.ModifyNetworkConfig({ InstanceId: IDS.events, Operation: "changeVip" }));
+      const [task] = fake.state.listTasks(IDS.events);
+      expect(task?.TaskType).toBe("FLOW_CHANGEVIP");
+      expect((await client.DescribeTaskInfo({ TaskId: task?.TaskId ?? 0 })).Status).toBe("succeed");
+      expect(fake.state.getInstance(IDS.events)?.WanIp).not.toBe(before);
+    },
+  );
 });
