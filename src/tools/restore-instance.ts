@@ -215,9 +215,11 @@ async function restore(
   const earlierRestore = () =>
     args.backupId === undefined
       ? Promise.resolve(undefined) // a point in time: its backup is known only after the preflight
-      : journal
-          .lastSent("restore", target, (intent) => intent.backupId === args.backupId)
-          .then((op) => op && earlierView(op));
+      : Promise.all(
+          (["restore", "clone"] as const).map((kind) =>
+            journal.lastSent(kind, target, (intent) => intent.backupId === args.backupId && !intent.pointInTime),
+          ),
+        ).then((ops) => newest(ops.map((op) => op && earlierView(op))));
   let earlier = await earlierRestore();
 
   if (config.confirmMode === "token" && args.confirmToken === undefined) {
@@ -353,7 +355,7 @@ function plan(
   earlier: EarlierRestore | undefined,
 ): ToolOutput {
   const view = planView(pf, t);
-  if (earlier) view.warning = `${t.restoreAgain(earlier)} ${view.warning}`;
+  if (earlier) view.warning = `${t.restoreAgain({ sentAt: earlier.sentAt, ...(earlier.cloneInstanceId ? { clone: earlier.cloneInstanceId } : { taskId: earlier.taskId ?? 0 }) })} ${view.warning}`;
   const structured: Output = {
     status: "confirmation_required",
     instanceId: view.instance.instanceId,
@@ -376,33 +378,57 @@ function plan(
 const NO_UNDO_AFTER =
   "No backup newer than the one restored existed: the data before the restore cannot be brought back.";
 
-/** A restore of the same instance from the same backup sent within the dedup window (issue 18). */
+/** A restore (in place, or a clone) of the same instance from the same backup sent within the dedup window (issue 18). */
 interface EarlierRestore {
   operationId: string;
-  taskId: number;
   sentAt: string;
+  /** In place: its restore task. */
+  taskId?: number;
+  /** The clone route: the clone it made. */
+  cloneInstanceId?: string;
 }
 
 function earlierView(op: Operation): EarlierRestore | undefined {
+  const { operationId, time: sentAt } = op.intent;
+  if (op.intent.action === "CloneInstances") {
+    const cloneInstanceId = op.outcome?.cloneInstanceId ?? op.outcome?.found;
+    return cloneInstanceId ? { operationId, sentAt, cloneInstanceId } : undefined;
+  }
   const taskId = op.outcome?.taskId;
-  return taskId === undefined ? undefined : { operationId: op.intent.operationId, taskId, sentAt: op.intent.time };
+  return taskId === undefined ? undefined : { operationId, sentAt, taskId };
 }
 
-/** The answer to a repeat of a restore already sent: nothing is sent; the earlier restore is reported. */
+function newest(found: Array<EarlierRestore | undefined>): EarlierRestore | undefined {
+  return found.reduce<EarlierRestore | undefined>(
+    (best, e) => (e && (!best || Date.parse(e.sentAt) > Date.parse(best.sentAt)) ? e : best),
+    undefined,
+  );
+}
+
+/** The answer to a repeat of a restore already sent: nothing is sent; the earlier restore (or clone) is reported. */
 function repeated(earlier: EarlierRestore, record: AuditRecord, config: ToolContext["config"]): ToolOutput {
   const until = new Date(Date.parse(earlier.sentAt) + config.restoreDedupMinutes * 60_000).toISOString();
   const again =
     config.confirmMode === "token"
       ? `after ${until}, or ask for a fresh plan (call without confirmToken): it names this restore, and confirming it restores again`
       : `after ${until} (TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES)`;
+  const clone = earlier.cloneInstanceId;
+  const what = clone ? `as the clone ${clone}` : `as task ${earlier.taskId}`;
+  const follow = clone
+    ? `Follow the clone with check_task { instanceId: "${clone}" }, then switch_address.`
+    : `Follow task ${earlier.taskId} with check_task.`;
   const note =
-    `This restore was already sent at ${earlier.sentAt} as task ${earlier.taskId} (operation ${earlier.operationId}), ` +
-    `within the last ${config.restoreDedupMinutes} min: it was NOT sent again. Follow task ${earlier.taskId} with ` +
-    `check_task. To restore again deliberately: ${again}.`;
-  Object.assign(record, { outcome: "recovered", taskId: earlier.taskId, found: earlier.operationId, message: note });
+    `This restore was already sent at ${earlier.sentAt} ${what} (operation ${earlier.operationId}), within the last ` +
+    `${config.restoreDedupMinutes} min: it was NOT sent again. ${follow} To restore again deliberately: ${again}.`;
+  Object.assign(record, {
+    outcome: "recovered",
+    found: earlier.operationId,
+    message: note,
+    ...(clone ? { cloneInstanceId: clone } : { taskId: earlier.taskId }),
+  });
   const structured: Output = {
-    status: "submitted",
-    taskId: earlier.taskId,
+    status: clone ? "cloning" : "submitted",
+    ...(clone ? { cloneInstanceId: clone, method: "clone" as const } : { taskId: earlier.taskId }),
     recovered: true,
     sentAt: earlier.sentAt,
     operationId: earlier.operationId,
