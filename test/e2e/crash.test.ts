@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
-import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
+import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { fakeEnv, sc } from "../helpers/harness.js";
 import { alive, eventually } from "../helpers/redis.js";
 import { type StateRedis, startStateRedis, until } from "../helpers/state-redis.js";
@@ -155,5 +155,162 @@ for (const shared of [false, true]) {
         }, 60_000);
       }
     }
+  });
+}
+
+// The clone route's two changes: a CloneInstances on the wire, and a switch killed between its two
+// ModifyNetworkConfig steps (right after the first one's answer, before its outcome was written).
+const CATALOG = SANDBOX_INSTANCE_IDS.catalog;
+const CATALOG_PASSWORD = { TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX5CAT6: SANDBOX_PASSWORDS[CATALOG] ?? "" };
+
+for (const shared of [false, true]) {
+  describe(shared ? "crash matrix, clone route: two replicas on one real redis-server" : "crash matrix, clone route: a new server on the same audit log", () => {
+    let fake: FakeCloud;
+    let redis: StateRedis | undefined;
+    let dir: string;
+    let backupId: string;
+    const env = (audit: string, extra: Record<string, string> = {}) =>
+      fakeEnv(fake, {
+        ...CATALOG_PASSWORD,
+        TENCENTCLOUD_REDIS_AUDIT_LOG: audit,
+        TENCENTCLOUD_REDIS_TIMEOUT_SECONDS: "1",
+        TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "30",
+        ...(redis ? { TENCENTCLOUD_REDIS_STATE_URL: redis.url, TENCENTCLOUD_REDIS_STATE_LOCK_SECONDS: "2" } : {}),
+        ...extra,
+      });
+    const logs = () => ({ first: join(dir, "a.jsonl"), second: join(dir, shared ? "b.jsonl" : "a.jsonl") });
+    /** Every operation in the logs has its intent and a settled outcome; returns the one settled by reconciliation. */
+    const assertSettled = (operationId: string, outcome: string) => {
+      const { first, second } = logs();
+      const lines = [...new Set([first, second])].flatMap(readAudit);
+      for (const op of new Set(lines.filter((l) => l.outcome === "intent").map((l) => l.operationId))) {
+        const outcomes = lines.filter((l) => l.operationId === op && l.outcome !== "intent");
+        expect(outcomes.length, `operation ${op} is settled`).toBeGreaterThanOrEqual(1);
+      }
+      const settled = lines.find((l) => l.operationId === operationId && l.reconciled === true);
+      expect(settled).toMatchObject({ outcome });
+      if (shared) expect(readAudit(second)).toContainEqual(settled);
+    };
+
+    beforeAll(async () => {
+      fake = await FakeCloud.start({ preparingMs: 20, runningMs: 60, cloneMs: 100 });
+      if (shared) redis = await startStateRedis();
+      backupId = fake.state.listBackups(CATALOG).find((b) => b.Status === 2 && b.Locked !== 1)?.BackupId ?? "";
+      expect(backupId).not.toBe("");
+    });
+    afterAll(async () => {
+      await fake?.close();
+      await redis?.close();
+    });
+    beforeEach(async () => {
+      dir = mkdtempSync(join(tmpdir(), "tcrmcp-crash-clone-"));
+      fake.reset();
+      await redis?.command("FLUSHALL");
+    });
+
+    it("restore_instance (clone route): killed during a clone (CloneInstances on the wire, unanswered)", async () => {
+      const { first, second } = logs();
+      const doomed = await start(env(first));
+      const other = shared ? await start(env(second)) : undefined;
+      try {
+        fake.inject("CloneInstances", { kind: "hang", phase: "after" }, 1); // the clone is bought, never answered
+        const lost = doomed.call("restore_instance", { instanceId: CATALOG, backupId }).then(
+          () => "answered",
+          () => "connection lost",
+        );
+        await until("CloneInstances is on the wire", () => fake.count("CloneInstances") === 1);
+        process.kill(doomed.pid, "SIGKILL");
+        expect(await lost).toBe("connection lost");
+        const intent = readAudit(first).at(-1);
+        expect(intent).toMatchObject({ outcome: "intent", action: "CloneInstances", instanceId: CATALOG, backupId });
+        const clone = fake.state.listInstances().find((i) => i.InstanceName === intent?.instanceName);
+        expect(clone).toBeDefined();
+
+        const next = other ?? (await start(env(second)));
+        try {
+          const again = sc(await next.call("restore_instance", { instanceId: CATALOG, backupId }));
+          expect(again.error).toBeUndefined();
+          expect(again).toMatchObject({
+            status: "cloning",
+            recovered: true,
+            cloneInstanceId: clone?.InstanceId,
+            operationId: intent?.operationId,
+          });
+          expect(again.note).toMatch(/was NOT sent again/);
+          expect(again.inFlight).toContainEqual(
+            expect.objectContaining({ operationId: intent?.operationId, action: "CloneInstances", outcome: "recovered" }),
+          );
+          expect(fake.count("CloneInstances")).toBe(1); // one clone bought, never two
+          assertSettled(intent?.operationId, "recovered");
+        } finally {
+          await next.close();
+        }
+      } finally {
+        await doomed.close();
+      }
+    }, 60_000);
+
+    it("switch_address: killed between the two steps of a switch", async () => {
+      const { first, second } = logs();
+      const setup = await start(env(join(dir, "setup.jsonl")));
+      let cloneId: string;
+      try {
+        const cloned = sc(await setup.call("restore_instance", { instanceId: CATALOG, backupId }));
+        expect(cloned.status, JSON.stringify(cloned)).toBe("cloning");
+        cloneId = cloned.cloneInstanceId;
+        const follow = sc(await setup.call("check_task", { instanceId: cloneId, waitSeconds: 60 }));
+        expect(follow).toMatchObject({ status: "running", done: true });
+      } finally {
+        await setup.close();
+      }
+      const original = { ...fake.state.getInstance(CATALOG) };
+      fake.reset();
+      const pair = { instanceId: CATALOG, toInstanceId: cloneId };
+      const doomed = await start(env(first, { TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT: "after-answer" }));
+      const other = shared ? await start(env(second)) : undefined;
+      try {
+        const lost = await doomed.call("switch_address", pair).then(
+          () => "answered",
+          () => "connection lost",
+        );
+        expect(lost).toBe("connection lost");
+        expect(fake.count("ModifyNetworkConfig")).toBe(1); // step 1 made (its answer came), step 2 not sent
+        const intent = readAudit(first).at(-1);
+        expect(intent).toMatchObject({ outcome: "intent", action: "ModifyNetworkConfig", switchStep: "off" });
+        // the step's task ends on the cloud's side: the address is then on neither instance
+        await until("step 1 ended on the fake", () => fake.state.getInstance(CATALOG)?.WanIp !== original.WanIp);
+
+        const next = other ?? (await start(env(second)));
+        try {
+          // with a shared state the dead replica's locks hold until they lapse (2 s here): refused, nothing sent
+          let again = sc(await next.call("switch_address", pair));
+          await until(
+            "the dead replica's locks lapse",
+            async () => {
+              if (again.error?.code !== "ResourceUnavailable.InstanceLockedError") return true;
+              expect(fake.count("ModifyNetworkConfig")).toBe(1);
+              again = sc(await next.call("switch_address", pair));
+              return false;
+            },
+            15_000,
+          );
+          expect(again.error, JSON.stringify(again)).toBeUndefined();
+          expect(again).toMatchObject({ status: "switched", resumed: true });
+          expect(again.inFlight).toContainEqual(
+            expect.objectContaining({ operationId: intent?.operationId, action: "ModifyNetworkConfig", outcome: "recovered" }),
+          );
+          const sent = fake.requests
+            .filter((q) => q.action === "ModifyNetworkConfig")
+            .map((q) => (q.params as { InstanceId: string }).InstanceId);
+          expect(sent).toEqual([CATALOG, cloneId]); // each step once: step 1 never resent
+          expect(fake.state.getInstance(cloneId)?.WanIp).toBe(original.WanIp);
+          assertSettled(intent?.operationId, "recovered");
+        } finally {
+          await next.close();
+        }
+      } finally {
+        await doomed.close();
+      }
+    }, 90_000);
   });
 }
