@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.js";
 import type { AuditLog, AuditRecord, ChangeMethod } from "./audit.js";
+import { keepBounded } from "./state/ledger.js";
 import type { OperationLedger } from "./state/types.js";
 
 /** The kinds of change journaled (issue 18), each with the one request it sends and its own settler. */
@@ -195,15 +196,7 @@ export class Journal {
   }
 
   private keep(id: string, op: Operation): void {
-    if (this.ops.size >= KEPT) {
-      for (const [key, old] of this.ops) {
-        if (old.outcome) {
-          this.ops.delete(key);
-          break;
-        }
-      }
-    }
-    this.ops.set(id, op);
+    keepBounded(this.ops, id, op, KEPT);
   }
 }
 

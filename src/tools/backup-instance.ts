@@ -122,11 +122,7 @@ async function backUp(
       "another backup, use another remark.";
     Object.assign(record, { outcome: "recovered", taskId, found: earlier.intent.operationId, message: note });
     const structured: Output = {
-      status: "submitted",
-      taskId,
-      instanceId: args.instanceId,
-      region,
-      remark,
+      ...submitted(args, region, remark, taskId),
       recovered: true,
       note,
       sentAt: earlier.intent.time,
@@ -161,11 +157,7 @@ async function backUp(
   await ctx.services.safety.tasks.remember(taskId, { kind: "backup", region, instanceId: args.instanceId, remark });
   Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
   const structured: Output = {
-    status: "submitted",
-    taskId,
-    instanceId: args.instanceId,
-    region,
-    remark,
+    ...submitted(args, region, remark, taskId),
     requestId: res.RequestId,
     operationId: record.operationId,
     ...(args.storageDays === undefined ? {} : { storageDays: args.storageDays }),
@@ -174,4 +166,9 @@ async function backUp(
     `Backup of ${args.instanceId} submitted as task ${taskId} (remark "${remark}"). Follow it with check_task ` +
     "until it is done: it then names the new backup, the undo point.";
   return withInFlight({ structured, text }, inFlight);
+}
+
+/** The fields of every submitted answer. */
+function submitted(args: { instanceId: string }, region: string, remark: string, taskId: number): Output {
+  return { status: "submitted", taskId, instanceId: args.instanceId, region, remark };
 }

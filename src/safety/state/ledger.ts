@@ -98,14 +98,19 @@ export class MemoryOperations implements OperationLedger {
   put(entry: OperationEntry): void {
     const id = entry.intent.operationId ?? "";
     this.entries.delete(id);
-    if (this.entries.size >= OPERATIONS_MAX) {
-      for (const [key, e] of this.entries) {
-        if (e.outcome) {
-          this.entries.delete(key);
-          break;
-        }
+    keepBounded(this.entries, id, entry, OPERATIONS_MAX);
+  }
+}
+
+/** Sets `id` in a map of operations; at `max` entries the oldest settled one goes first (never one in doubt). */
+export function keepBounded<T extends { outcome?: unknown }>(map: Map<string, T>, id: string, value: T, max: number): void {
+  if (map.size >= max) {
+    for (const [key, old] of map) {
+      if (old.outcome) {
+        map.delete(key);
+        break;
       }
     }
-    this.entries.set(id, entry);
   }
+  map.set(id, value);
 }
