@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from "../../src/config.js";
 import { Logger } from "../../src/log.js";
 import { AUDIT_TAIL_BYTES, AuditLog } from "../../src/safety/audit.js";
 import { Journal } from "../../src/safety/journal.js";
+import { SETTLERS } from "../../src/safety/settle.js";
 import { MemoryOperations } from "../../src/safety/state/ledger.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { sc, startHarness } from "../helpers/harness.js";
@@ -197,5 +198,53 @@ describe("the crash point (TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT)", () => {
       expect(() => loadConfig([], env)).toThrow(/only works against the sandbox/);
     }
     expect(() => loadConfig(["--sandbox"], { TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT: "now" })).toThrow(/after-intent or after-answer/);
+  });
+});
+
+describe("the settlers of the clone route, against the fake", () => {
+  it("a clone never bought and a switch step never made are not_sent; a made step is recovered", async () => {
+    const h = await startHarness();
+    try {
+      const api = h.created.api;
+      const instance = h.fake.state.getInstance(SANDBOX_INSTANCE_IDS.catalog);
+      const other = h.fake.state.getInstance(SESSIONS);
+      if (!instance || !other) throw new Error("no sandbox instances");
+      const base = {
+        time: new Date(Date.now() - 60_000).toISOString(),
+        operationId: "op_settler-test",
+        caller: "local",
+        region: "ap-guangzhou",
+        instanceId: instance.InstanceId,
+        outcome: "intent" as const,
+      };
+      const clone = await SETTLERS.clone({
+        api,
+        intent: { ...base, action: "CloneInstances", instanceName: "catalog-restore-never-bought" },
+        claimed: new Set(),
+        old: true,
+      });
+      expect(clone).toMatchObject({ outcome: "not_sent" });
+      const byName = await SETTLERS.clone({
+        api,
+        intent: { ...base, action: "CloneInstances", instanceName: instance.InstanceName },
+        claimed: new Set(),
+        old: true,
+      });
+      expect(byName).toMatchObject({ outcome: "recovered", found: instance.InstanceId });
+      const address = `${instance.WanIp}:${instance.Port}`;
+      const step = (switchStep: "off" | "on", from = instance, to = other) =>
+        SETTLERS.switch({
+          api,
+          intent: { ...base, action: "ModifyNetworkConfig", instanceId: from.InstanceId, toInstanceId: to.InstanceId, switchStep, address },
+          claimed: new Set(),
+          old: true,
+        });
+      expect(await step("off")).toMatchObject({ outcome: "not_sent" }); // the first instance still has the address
+      expect(await step("on")).toMatchObject({ outcome: "not_sent" }); // the second has not got it
+      expect(await step("on", other, instance)).toMatchObject({ outcome: "recovered" }); // "to" has it: made
+      expect(h.fake.requests.every((q) => q.action.startsWith("Describe"))).toBe(true); // settling only reads
+    } finally {
+      await h.close();
+    }
   });
 });
