@@ -77,7 +77,7 @@ export const enUS: Messages = {
     },
     notNeeded: "(not needed by the configured tools)",
     probeNote:
-      "RestoreInstance and ManualBackupInstance are probed only with an instance ID that cannot exist, so nothing can be restored or backed up. " +
+      "RestoreInstance, ManualBackupInstance, CloneInstances and ModifyNetworkConfig are probed only with an instance ID that cannot exist, so nothing can be restored, backed up, bought or moved. " +
       "A permission error (UnauthorizedOperation.*, AuthFailure.UnauthorizedOperation) means denied; a not-found or invalid-parameter error, " +
       "or the action's documented answer to an ID that does not exist (DescribeTaskInfo: FailedOperation.SystemError), means allowed; " +
       "anything else (cloud unreachable, internal errors) is unknown, never allowed.",

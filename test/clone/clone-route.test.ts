@@ -111,6 +111,8 @@ describe("restore_instance's clone route", () => {
     expect(p.NoAuth).toBeUndefined();
     expect(String(p.InstanceName)).toMatch(/^catalog-v62-restore-\d{14}-[0-9a-f]{4}$/);
     expect(String(p.InstanceName).length).toBeLessThan(60);
+    expect(p.InstanceName).toBe(plan.clone.name); // the plan named the very instance the confirmed call made
+    expect(String(p.InstanceName)).toContain(plan.backup.startTime.slice(0, 19).replace(/\D/g, "")); // the time restored
     expect(p.ResourceTags).toEqual([
       { TagKey: "team", TagValue: "catalog" },
       { TagKey: "env", TagValue: "prod" },
@@ -176,6 +178,8 @@ describe("restore_instance's clone route", () => {
     expect(sc(both).error.code).toBe("ClientError.InvalidArgument");
     const none = await h.call("check_task", {});
     expect(sc(none).error.code).toBe("ClientError.InvalidArgument");
+    const missing = await h.call("check_task", { instanceId: "crs-nosuch00", waitSeconds: 600 });
+    expect(sc(missing).error.code).toBe("ResourceNotFound.InstanceNotExists"); // at once, not after the wait
     const backupId = await newestBackup(h, CATALOG);
     const plan = sc(await h.call("restore_instance", { instanceId: CATALOG, backupId }));
     h.fake.state.failNextDelivery();

@@ -25,7 +25,7 @@ describe("elicitation forms of the clone route", () => {
       });
       const asked: Array<{ message: string; title: string }> = [];
       h.client.setRequestHandler(ElicitRequestSchema, async (request) => {
-        const params = request.params as { message: string; requestedSchema: { properties: { confirm: { title: string } } } };
+        const params = request.params as unknown as { message: string; requestedSchema: { properties: { confirm: { title: string } } } };
         asked.push({ message: params.message, title: params.requestedSchema.properties.confirm.title });
         return { action: "accept", content: { confirm: true } };
       });

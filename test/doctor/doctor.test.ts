@@ -73,6 +73,7 @@ describe("doctor", () => {
     expect(text).toContain("OK: everything the configured tools need works.");
     expect(text).toMatch(/RestoreInstance\s+allowed\s+\(ResourceNotFound\.InstanceNotExists\)/);
     expect(text).toContain("cannot exist");
+    expect(text).toContain("nothing can be restored, backed up, bought or moved");
     expect(text).toContain("A policy limited to named instances may show");
     const everything = `${JSON.stringify(r)}${text}${lines.join("")}`;
     expect(everything).not.toContain(SANDBOX_CREDENTIALS.secretKey);

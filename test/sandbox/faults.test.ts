@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS as IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
-import { errorCode, type RedisClient, rejection, sdkClient, signedPost } from "./helpers.js";
+import { cloneRequestFor, errorCode, type RedisClient, rejection, sdkClient, signedPost } from "./helpers.js";
 
 const PASSWORD = SANDBOX_PASSWORDS[IDS.orders] ?? "";
 
@@ -216,22 +216,7 @@ describe("faults on the clone route (a lost answer of an action that buys or mov
   beforeEach(() => fake.reset());
 
   const named = (name: string) => fake.state.listInstances().filter((i) => i.InstanceName === name);
-  const clone = (name: string) => {
-    const backup = fake.state.listBackups(IDS.catalog).find((b) => b.Status === 2);
-    return client.CloneInstances({
-      InstanceId: IDS.catalog,
-      GoodsNum: 1,
-      ZoneId: 100003,
-      BillingMode: 0,
-      Period: 1,
-      SecurityGroupIdList: ["sg-sbx00001"],
-      BackupId: backup?.BackupId ?? "",
-      VpcId: "vpc-sbx00001",
-      SubnetId: "subnet-sbx00001",
-      Password: SANDBOX_PASSWORDS[IDS.catalog] ?? "",
-      InstanceName: name,
-    });
-  };
+  const clone = (name: string) => client.CloneInstances(cloneRequestFor(fake, IDS.catalog, { InstanceName: name }));
 
   it.each([
     ["drop", /socket hang up|ECONNRESET/],
