@@ -69,7 +69,8 @@ export const backupInstance = defineTool({
   }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  actions: ["ManualBackupInstance", "DescribeInstanceBackups", "DescribeTaskList"],
+  // the reads: the settlers of operations in doubt on the instance (issue 18)
+  actions: ["ManualBackupInstance", "DescribeInstanceBackups", "DescribeTaskList", "DescribeInstances"],
   async handler(args, ctx, extra) {
     // a short random tail: two undo points taken in the same second still have remarks of their own
     const remark = args.remark ?? `undo point ${toBeijing(Date.now())} ${randomBytes(2).toString("hex")}`;

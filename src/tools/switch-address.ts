@@ -87,7 +87,7 @@ export const switchAddress = defineTool({
     }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  actions: ["DescribeInstances", "ModifyNetworkConfig", "DescribeTaskInfo"],
+  actions: ["DescribeInstances", "ModifyNetworkConfig", "DescribeTaskInfo", "DescribeTaskList", "DescribeInstanceBackups"],
   async handler(args, ctx, extra) {
     const record: AuditRecord = {
       event: "switch_address",
