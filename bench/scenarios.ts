@@ -2,8 +2,11 @@
 // and returns raw figures; run.ts turns them into the table and the JSON.
 
 import { fork } from "node:child_process";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import * as http from "node:http";
 import type { LookupFunction } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { redis } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js";
 import { FakeCloud, SANDBOX_API_HOST } from "../src/sandbox/fake.js";
@@ -83,8 +86,12 @@ export interface ColdStart {
 /** spawn -> initialize -> tools/list answered, for each subject in turn, `rounds` times (after one warm-up). */
 export async function coldStart(rounds: number, bundled?: string): Promise<ColdStart> {
   const fake = await FakeCloud.start();
+  const audit = largeAuditLog(50 * 2 ** 20);
   const subjects: Record<string, () => RpcProcess> = {
     server: () => RpcProcess.spawn([], serverEnv(fake.url), { keep: false }),
+    // issue 18: only the log's tail is read at start, whatever its size
+    "server, 50 MB audit log": () =>
+      RpcProcess.spawn([], serverEnv(fake.url, { TENCENTCLOUD_REDIS_AUDIT_LOG: audit.path }), { keep: false }),
     "server --sandbox": () => RpcProcess.spawn(["--sandbox"], {}, { keep: false }),
     minimal: () => RpcProcess.spawn([], {}, { entry: MINIMAL_ENTRY, keep: false }),
   };
@@ -106,8 +113,33 @@ export async function coldStart(rounds: number, bundled?: string): Promise<ColdS
     }
   } finally {
     await fake.close();
+    audit.remove();
   }
   return { rounds, ms };
+}
+
+/** An audit log of about `bytes` of real-looking records (intents and outcomes), in a temporary directory. */
+function largeAuditLog(bytes: number): { path: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "bench-audit-"));
+  const path = join(dir, "audit.jsonl");
+  const record = (i: number, outcome: string) =>
+    `${JSON.stringify({
+      time: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+      event: "restore_instance",
+      operationId: `op_bench-${i}`,
+      action: "RestoreInstance",
+      caller: "token:ops",
+      region: "ap-guangzhou",
+      instanceId: "crs-bench001",
+      backupId: `1250000000-8362905-${i}`,
+      confirm: "token",
+      outcome,
+      taskId: outcome === "submitted" ? i : undefined,
+      passwordSource: "env",
+    })}\n`;
+  const chunk = Array.from({ length: 1000 }, (_, i) => record(i, "intent") + record(i, "submitted")).join("");
+  for (let written = 0; written < bytes; written += chunk.length) appendFileSync(path, chunk);
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 // ---- 2 and 5. Per-call overhead, keep-alive on and off ----------------------------------------------------

@@ -100,6 +100,8 @@ async function main(): Promise<void> {
     metrics,
   });
   cleanups.unshift(async () => runtime.close());
+  // issue 18: settle what a server that stopped left in flight (the audit log's tail, the shared ledger)
+  void runtime.safety.reconciler.atStart();
   let closing = false;
   const shutdown = async (reason: string, code = 0) => {
     if (closing) return;

@@ -41,7 +41,7 @@ export function createRuntime(config: Config, log: Logger, options: RuntimeOptio
   return {
     api,
     metrics,
-    safety: createSafety(config, log, { maxInflightPerCaller: options.maxInflightPerCaller, state, metrics }),
+    safety: createSafety(config, log, api, { maxInflightPerCaller: options.maxInflightPerCaller, state, metrics }),
     calls: new CallTracker(),
     close: () => api.close(),
   };

@@ -2,6 +2,7 @@
 // composites that need several settings at once (a key pair, a role, the proxy for the endpoint's protocol, the
 // shared state, the per-instance passwords).
 import { parseArgs } from "node:util";
+import { SANDBOX_CREDENTIALS } from "../sandbox/seed.js";
 import { Secret } from "../secret.js";
 import { checkHttpTransport } from "./http.js";
 import type { Kind } from "./kinds.js";
@@ -86,6 +87,7 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     ...proxy(read, endpoint?.protocol ?? "https:"),
     state: state(read),
     approval: approval(read),
+    crashPoint: crashPoint(read, flags.sandbox === true, endpoint, read("TENCENTCLOUD_SECRET_ID")),
   };
   const loaded = { ...config, ...composed } as Config & CliFlags;
   for (const check of CHECKS) check(loaded);
@@ -200,6 +202,25 @@ function state(read: Read): StateConfig | undefined {
     lockMs: read("TENCENTCLOUD_REDIS_STATE_LOCK_SECONDS") * 1000,
     commandTimeoutMs: read("TENCENTCLOUD_REDIS_STATE_TIMEOUT_MS"),
   };
+}
+
+/** The crash tests' crash point (docs/crash-safety.md): refused against anything but the sandbox. */
+function crashPoint(
+  read: Read,
+  sandbox: boolean,
+  endpoint: Endpoint | undefined,
+  secretId: string | undefined,
+): Config["crashPoint"] {
+  const value = read("TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT");
+  if (value === undefined) return undefined;
+  const loopback = endpoint?.protocol === "http:" && ["127.0.0.1", "localhost", "::1"].includes(endpoint.host);
+  if (!sandbox && !(loopback && secretId === SANDBOX_CREDENTIALS.secretId)) {
+    throw new ConfigError(
+      "TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT makes the server kill itself on purpose: it only works against the " +
+        "sandbox (--sandbox, or a loopback http endpoint with the sandbox's credentials), never against Tencent Cloud",
+    );
+  }
+  return value;
 }
 
 /** Approval by a second person: the tag policy, the requests' life and the webhook (read only with its URL). */

@@ -31,6 +31,7 @@ export const COMPOSED = [
   "noProxy",
   "state",
   "approval",
+  "crashPoint",
   "sandboxNote",
   "help",
   "version",

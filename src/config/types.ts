@@ -7,6 +7,8 @@ import type { ToolName } from "./tool-names.js";
 
 export type { ToolName } from "./tool-names.js";
 
+export const CRASH_POINTS = ["after-intent", "after-answer"] as const;
+
 export const CONFIRM_MODES = ["token", "elicit", "none", "approval"] as const;
 export type ConfirmMode = (typeof CONFIRM_MODES)[number];
 
@@ -114,6 +116,17 @@ export interface Config {
   publicUrl?: string;
   /** TENCENTCLOUD_REDIS_RESTORE_METHOD: auto (the edition table, src/cloud/editions.ts), in_place or clone for every edition. */
   restoreMethod: RestoreMethodSetting;
+  /**
+   * TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: a restore of the same instance from the same backup within this
+   * many minutes of one that was sent is not sent again (the answer reports the earlier one); 0: off.
+   */
+  restoreDedupMinutes: number;
+  /**
+   * TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT: for the crash tests only, the process SIGKILLs itself right after an
+   * intent is written (after-intent) or right after a change's answer (after-answer). Refused at start unless
+   * the server runs against the sandbox (--sandbox, or a loopback http endpoint with the sandbox's credentials).
+   */
+  crashPoint?: (typeof CRASH_POINTS)[number];
   /** Approval by a second person (TENCENTCLOUD_REDIS_CONFIRM=approval, TENCENTCLOUD_REDIS_APPROVAL_*). */
   approval: ApprovalConfig;
 }

@@ -8,6 +8,8 @@ export const enUS: Messages = {
   taskStatus: (status) => status,
   progress: ({ taskId, status, seconds, waitSeconds }) =>
     `Task ${taskId}: ${status}, ${seconds} s waited of ${waitSeconds} s`,
+  restoreAgain: ({ taskId, clone, sentAt }) =>
+    `This same restore was already sent at ${sentAt} (${clone ? `clone ${clone}` : `task ${taskId}`}): confirming this plan restores AGAIN.`,
   planWarning: ({ label, backupId, startTime, age, undo }) =>
     `Restoring ${label} from backup ${backupId} replaces ALL of its data with the backup taken at ${startTime} ` +
     `(${age} ago). Every write made to the instance after that time will be lost. ` +

@@ -14,6 +14,8 @@ export interface Messages {
   taskStatus(status: string): string;
   /** check_task's progress notification while it waits. */
   progress(p: { taskId: number; status: string; seconds: number; waitSeconds: number }): string;
+  /** Issue 18: a plan for a restore already sent within the dedup window says so first. */
+  restoreAgain(p: { sentAt: string; taskId?: number; clone?: string }): string;
   /**
    * The plan's warning: what the restore replaces, what is lost, and how to undo it (the undo backup), or that
    * it cannot be undone and how to make an undo point first.

@@ -25,6 +25,8 @@ export const zhCN: Messages = {
   taskStatus: (status) => STATUSES[status] ?? "未知状态",
   progress: ({ taskId, status, seconds, waitSeconds }) =>
     `任务 ${taskId}：${STATUSES[status] ?? "未知状态"}，已等待 ${seconds} 秒（最多 ${waitSeconds} 秒）`,
+  restoreAgain: ({ taskId, clone, sentAt }) =>
+    `同一恢复已于 ${sentAt} 发送(${clone ? `克隆实例 ${clone}` : `任务 ${taskId}`}):确认此计划将再次恢复。`,
   planWarning: ({ label, backupId, startTime, age, undo }) =>
     `从备份 ${backupId} 恢复 ${label} 会用 ${startTime}（${age}前）的备份替换该实例的全部数据。` +
     "该时间之后写入实例的所有数据都将丢失。" +

@@ -14,6 +14,8 @@ export interface Binding {
   region: string;
   instanceId: string;
   backupId: string;
+  /** Issue 18: the earlier restore (operationId) the plan named: confirming it restores again. */
+  acknowledges?: string;
 }
 
 interface Issued extends Binding {
@@ -60,7 +62,12 @@ export class ConfirmTokens {
     if (found.caller !== binding.caller) {
       throw invalid("This confirmToken was issued to another caller; it is now void.");
     }
-    if (found.region !== binding.region || found.instanceId !== binding.instanceId || found.backupId !== binding.backupId) {
+    if (
+      found.region !== binding.region ||
+      found.instanceId !== binding.instanceId ||
+      found.backupId !== binding.backupId ||
+      found.acknowledges !== binding.acknowledges
+    ) {
       throw invalid(
         `This confirmToken was issued for instance ${found.instanceId}, backup ${found.backupId} in ${found.region}, ` +
           "not for these arguments; it is now void.",

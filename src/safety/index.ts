@@ -1,10 +1,13 @@
+import type { RedisApi } from "../cloud/api.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { type Metrics, NO_METRICS } from "../metrics.js";
 import { ApprovalGate } from "./approval.js";
 import { AuditLog } from "./audit.js";
 import { CallerGate } from "./fairness.js";
+import { Journal } from "./journal.js";
 import { KnownTasks } from "./known-tasks.js";
+import { Reconciler } from "./settle.js";
 import { MemoryState } from "./state/memory.js";
 import type { LockStore, SafetyState, TokenStore } from "./state/types.js";
 
@@ -19,6 +22,9 @@ export interface Safety {
   /** Where tokens and locks live (memory, or Redis shared by replicas); changes call assertAvailable first. */
   state: SafetyState;
   tasks: KnownTasks;
+  /** The write-ahead journal of every change to the cloud, and what settles its operations in doubt (issue 18). */
+  journal: Journal;
+  reconciler: Reconciler;
   gate?: CallerGate;
   /** Approval by a second person (issue 17): the one gate every destructive tool goes through when it applies. */
   approvals: ApprovalGate;
@@ -27,10 +33,16 @@ export interface Safety {
 export function createSafety(
   config: Config,
   log: Logger,
+  api: RedisApi,
   options: { maxInflightPerCaller?: number; state?: SafetyState; metrics?: Metrics } = {},
 ): Safety {
   const state = options.state ?? new MemoryState(config);
   const audit = new AuditLog(config.auditLogPath, log);
+  const journal = new Journal(audit, state.operations, log, {
+    dedupMs: config.restoreDedupMinutes * 60_000,
+    timeoutMs: config.timeoutMs,
+    crashPoint: config.crashPoint,
+  });
   return {
     tokens: state.tokens,
     locks: state.locks,
@@ -38,6 +50,8 @@ export function createSafety(
     approvals: new ApprovalGate(config, state.approvals, audit, log, options.metrics ?? NO_METRICS),
     state,
     tasks: new KnownTasks(state.tasks),
+    journal,
+    reconciler: new Reconciler(api, journal, log),
     ...(options.maxInflightPerCaller !== undefined ? { gate: new CallerGate(options.maxInflightPerCaller) } : {}),
   };
 }

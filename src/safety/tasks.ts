@@ -21,7 +21,19 @@ export async function restoreTaskIds(
   beginTime: string,
   signal?: AbortSignal,
 ): Promise<Set<number>> {
-  const ids = new Set<number>();
+  const tasks = await tasksSince(api, region, instanceId, beginTime, signal);
+  return new Set(tasks.filter(isRestoreTask).map((t) => t.taskId));
+}
+
+/** Every task of the instance started since `beginTime` (Beijing time), with its ID parsed, page by page. */
+export async function tasksSince(
+  api: RedisApi,
+  region: string,
+  instanceId: string,
+  beginTime: string,
+  signal?: AbortSignal,
+): Promise<Array<ApiTaskListItem & { taskId: number }>> {
+  const found: Array<ApiTaskListItem & { taskId: number }> = [];
   for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
     const res = await api.describeTaskList(
       { InstanceId: instanceId, BeginTime: beginTime, Limit: PAGE, Offset: offset },
@@ -29,11 +41,11 @@ export async function restoreTaskIds(
     );
     const tasks = res.Tasks ?? [];
     for (const t of tasks) {
-      const id = parseTaskId(t.TaskId);
-      if (t.InstanceId === instanceId && isRestoreTask(t) && id !== undefined) ids.add(id);
+      const taskId = parseTaskId(t.TaskId);
+      if (t.InstanceId === instanceId && taskId !== undefined) found.push({ ...t, taskId });
     }
     offset += tasks.length;
     if (tasks.length === 0 || offset >= (res.TotalCount ?? 0)) break;
   }
-  return ids;
+  return found;
 }

@@ -8,12 +8,16 @@ import {
   audited,
   callerOf,
   defineTool,
+  inFlightSchema,
+  inFlightView,
   instanceIdSchema,
+  type Progress,
   regionSchema,
   resolveRegion,
   type ToolContext,
   type ToolOutput,
   withError,
+  withInFlight,
 } from "./shared.js";
 
 /** The API documents no limit for Remark; this one keeps it short, printable and easy to match in list_backups. */
@@ -28,7 +32,15 @@ const output = z.object({
   region: z.string(),
   remark: z.string().describe("The backup's remark; check_task names the new backup by it"),
   storageDays: z.number().int().optional(),
-  requestId: z.string().describe("The ManualBackupInstance RequestId"),
+  requestId: z.string().optional().describe("The ManualBackupInstance RequestId"),
+  recovered: z
+    .boolean()
+    .optional()
+    .describe("True: this backup (same remark) was already sent, by a call whose answer was lost; not resent"),
+  sentAt: z.string().optional().describe("When recovered: when it was sent"),
+  operationId: z.string().optional().describe("The backup's operation in the audit log"),
+  note: z.string().optional(),
+  inFlight: inFlightSchema,
 });
 type Output = z.infer<typeof output>;
 
@@ -57,7 +69,8 @@ export const backupInstance = defineTool({
   }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  actions: ["ManualBackupInstance"],
+  // the reads: the settlers of operations in doubt on the instance (issue 18)
+  actions: ["ManualBackupInstance", "DescribeInstanceBackups", "DescribeTaskList", "DescribeInstances"],
   async handler(args, ctx, extra) {
     // a short random tail: two undo points taken in the same second still have remarks of their own
     const remark = args.remark ?? `undo point ${toBeijing(Date.now())} ${randomBytes(2).toString("hex")}`;
@@ -74,7 +87,7 @@ export const backupInstance = defineTool({
       ctx,
       record,
       (outcome) => ctx.metrics.backup(outcome),
-      (progress) => backUp(args, remark, ctx, record, progress),
+      (progress) => backUp(args, remark, ctx, record, progress, args.remark !== undefined),
     );
   },
 });
@@ -85,7 +98,8 @@ async function backUp(
   remark: string,
   ctx: ToolContext,
   record: AuditRecord,
-  progress: { sent: boolean },
+  progress: Progress,
+  explicitRemark: boolean,
 ): Promise<ToolOutput> {
   const { config, api } = ctx;
   if (config.readOnly) {
@@ -95,6 +109,28 @@ async function backUp(
   ctx.services.safety.state.assertAvailable(); // a change: fail closed while the shared state is unreachable
   const region = resolveRegion(args.region, config);
   record.region = region;
+  // issue 18: settle what a stopped server left in flight on this instance; a backup with this remark already
+  // sent (its answer lost) is reported, not taken twice
+  const { journal, reconciler } = ctx.services.safety;
+  const where = { region, instanceId: args.instanceId };
+  const inFlight = (await reconciler.before(where)).map(inFlightView);
+  const earlier = explicitRemark ? await journal.lastSent("backup", where, (i) => i.remark === remark) : undefined;
+  if (earlier?.outcome?.taskId !== undefined) {
+    const taskId = earlier.outcome.taskId;
+    const note =
+      `A backup of ${args.instanceId} with remark "${remark}" was already sent at ${earlier.intent.time} as task ` +
+      `${taskId} (operation ${earlier.intent.operationId}): it was NOT sent again. Follow it with check_task; for ` +
+      "another backup, use another remark.";
+    Object.assign(record, { outcome: "recovered", taskId, found: earlier.intent.operationId, message: note });
+    const structured: Output = {
+      ...submitted(args, region, remark, taskId),
+      recovered: true,
+      note,
+      sentAt: earlier.intent.time,
+      operationId: earlier.intent.operationId,
+    };
+    return withInFlight({ structured, text: note }, inFlight);
+  }
   ctx.services.safety.audit.assertWritable("backup"); // no backup goes unrecorded
   const request = {
     InstanceId: args.instanceId,
@@ -103,7 +139,7 @@ async function backUp(
   };
   // Not tied to the call's cancellation (like a restore): once sent, the answer is awaited so the outcome is known.
   let res: Awaited<ReturnType<typeof api.manualBackupInstance>>;
-  progress.sent = true;
+  await progress.intent("backup"); // written and fsynced before the request is sent
   try {
     res = await api.manualBackupInstance(request, { region });
   } catch (caught) {
@@ -122,16 +158,18 @@ async function backUp(
   await ctx.services.safety.tasks.remember(taskId, { kind: "backup", region, instanceId: args.instanceId, remark });
   Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
   const structured: Output = {
-    status: "submitted",
-    taskId,
-    instanceId: args.instanceId,
-    region,
-    remark,
+    ...submitted(args, region, remark, taskId),
     requestId: res.RequestId,
+    operationId: record.operationId,
     ...(args.storageDays === undefined ? {} : { storageDays: args.storageDays }),
   };
   const text =
     `Backup of ${args.instanceId} submitted as task ${taskId} (remark "${remark}"). Follow it with check_task ` +
     "until it is done: it then names the new backup, the undo point.";
-  return { structured, text };
+  return withInFlight({ structured, text }, inFlight);
+}
+
+/** The fields of every submitted answer. */
+function submitted(args: { instanceId: string }, region: string, remark: string, taskId: number): Output {
+  return { status: "submitted", taskId, instanceId: args.instanceId, region, remark };
 }

@@ -13,6 +13,7 @@ import { findSubmittedTask } from "../safety/recover.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
 import { approvalArguments, approvalOutput, approvalStep } from "./approval-step.js";
 import { routeOf } from "../cloud/editions.js";
+import type { Operation } from "../safety/journal.js";
 import { clonePlanText, cloneOutput, submitClone, withCloneRouteHint } from "./restore-clone.js";
 import {
   audited,
@@ -20,12 +21,16 @@ import {
   callerOf,
   defineTool,
   type Extra,
+  inFlightSchema,
+  inFlightView,
   instanceIdSchema,
+  type Progress,
   regionSchema,
   resolveRegion,
   type ToolContext,
   type ToolOutput,
   withError,
+  withInFlight,
 } from "./shared.js";
 
 const output = z.object({
@@ -47,9 +52,10 @@ const output = z.object({
   recovered: z
     .boolean()
     .optional()
-    .describe(
-      "True when RestoreInstance's answer was lost and its task was found with DescribeTaskList instead of resending",
-    ),
+    .describe("True: an earlier RestoreInstance (answer lost, server stopped, or a repeat) was found, not resent"),
+  sentAt: z.string().optional().describe("When recovered: when that restore was sent"),
+  operationId: z.string().optional().describe("The restore's operation in the audit log"),
+  inFlight: inFlightSchema,
   note: z.string().optional(),
   confirmToken: z
     .string()
@@ -187,10 +193,10 @@ async function restore(
   ctx: ToolContext,
   extra: Extra,
   record: AuditRecord,
-  progress: { sent: boolean },
+  progress: Progress,
 ): Promise<ToolOutput> {
   const { config, api } = ctx;
-  const { tokens, locks, audit } = ctx.services.safety;
+  const { tokens, locks, audit, journal, reconciler } = ctx.services.safety;
   if (config.readOnly) {
     throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not restore.", { notSent: true });
   }
@@ -216,6 +222,17 @@ async function restore(
     noteMethod(record, pf);
     return pf;
   };
+  // issue 18: settle what a stopped server left in flight on this instance, then never send the same restore twice
+  const inFlight = (await reconciler.before(target)).map(inFlightView);
+  const earlierRestore = () =>
+    args.backupId === undefined
+      ? Promise.resolve(undefined) // a point in time: its backup is known only after the preflight
+      : Promise.all(
+          (["restore", "clone"] as const).map((kind) =>
+            journal.lastSent(kind, target, (intent) => intent.backupId === args.backupId && !intent.pointInTime),
+          ),
+        ).then((ops) => newest(ops.map((op) => op && earlierView(op))));
+  let earlier = await earlierRestore();
 
   const approval = await approvalStep(ctx, extra, record, {
     tool: "restore_instance",
@@ -255,13 +272,30 @@ async function restore(
     record.passwordSource = pf.password.source;
     noteUndo(record, pf);
     audit.assertWritable(); // refuse now rather than after the human agreed
-    const { token, expiresAt } = await tokens.issue(binding);
+    const { token, expiresAt } = await tokens.issue({ ...binding, acknowledges: earlier?.operationId });
     if (pf.clone) pf.clone.name = cloneName(pf.instance.InstanceName ?? "", pf.backup.StartTime, token); // as confirmed
     record.outcome = "planned";
-    return plan(pf, token, expiresAt, messages(config.language));
+    return withInFlight(plan(pf, token, expiresAt, messages(config.language), earlier), inFlight);
   }
-  if (approval.kind === "none" && config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
+  let acknowledged: string | undefined;
+  if (approval.kind === "none" && config.confirmMode === "token") {
+    const consumed = tokens.consume(args.confirmToken ?? "", { ...binding, acknowledges: earlier?.operationId });
+    // a token whose plan did not name the earlier restore (or one this server does not know) is that restore's repeat
+    if (earlier) {
+      const ok = await consumed.then(
+        () => true,
+        (caught: unknown) => {
+          if (caught instanceof CloudError && caught.code === "ClientError.ConfirmationInvalid") return false;
+          throw caught;
+        },
+      );
+      if (!ok) return withInFlight(repeated(earlier, record, config), inFlight);
+      acknowledged = earlier.operationId;
+    } else await consumed;
+  }
 
+  // a repeat is answered without waiting for the lock (which a stopped server may still hold until it expires)
+  if (earlier && earlier.operationId !== acknowledged) return withInFlight(repeated(earlier, record, config), inFlight);
   const lock = await locks
     .acquire(region, args.instanceId, {
       caller: record.caller,
@@ -276,6 +310,8 @@ async function restore(
     });
   ctx.metrics.lock("acquired");
   try {
+    earlier = await earlierRestore(); // again under the lock: a restore sent meanwhile, here or on another replica
+    if (earlier && earlier.operationId !== acknowledged) return withInFlight(repeated(earlier, record, config), inFlight);
     let pf = await check(true);
     if (approval.kind === "none" && config.confirmMode === "elicit") {
       const t = messages(config.language);
@@ -287,8 +323,13 @@ async function restore(
     audit.assertWritable();
     await lock.assertHeld(); // the preflight (and a human) took time: still ours, right before sending
     if (approval.kind === "approved") await approval.use(); // spent once, right before sending
-    progress.sent = true;
-    return await (pf.route.method === "clone" ? submitClone(ctx, pf, record) : submit(ctx, pf, record));
+    // written and fsynced before the request is sent (a restore: with the restore tasks that existed before it)
+    if (pf.route.method === "clone") {
+      await progress.intent("clone", { instanceName: pf.clone?.name });
+      return withInFlight(await submitClone(ctx, pf, record), inFlight);
+    }
+    await progress.intent("restore", { knownTasks: [...(pf.tasks?.known ?? [])].slice(0, 50) });
+    return withInFlight(await submit(ctx, pf, record), inFlight);
   } finally {
     await lock.release();
   }
@@ -322,7 +363,13 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     const taskId = toTaskId(res.TaskId);
     await remember(taskId);
     Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
-    const structured: Output = { status: "submitted", taskId, requestId: res.RequestId, ...base };
+    const structured: Output = {
+      status: "submitted",
+      taskId,
+      requestId: res.RequestId,
+      operationId: record.operationId,
+      ...base,
+    };
     return {
       structured,
       text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. Follow it with check_task.${how}`,
@@ -339,7 +386,7 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
       "instance, created since, was found with DescribeTaskList: follow it with check_task.";
     await remember(taskId);
     Object.assign(record, { outcome: "recovered", taskId, errorCode: caught.code, message: note });
-    const structured: Output = { status: "submitted", taskId, recovered: true, note, ...base };
+    const structured: Output = { status: "submitted", taskId, recovered: true, note, operationId: record.operationId, ...base };
     return {
       structured,
       text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. ${note}${how}`,
@@ -347,8 +394,15 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
   }
 }
 
-function plan(pf: Preflight, confirmToken: string, expiresAt: number, t: Messages): ToolOutput {
+function plan(
+  pf: Preflight,
+  confirmToken: string,
+  expiresAt: number,
+  t: Messages,
+  earlier: EarlierRestore | undefined,
+): ToolOutput {
   const view = planView(pf, t);
+  if (earlier) view.warning = `${t.restoreAgain({ sentAt: earlier.sentAt, ...(earlier.cloneInstanceId ? { clone: earlier.cloneInstanceId } : { taskId: earlier.taskId ?? 0 }) })} ${view.warning}`;
   const structured: Output = {
     status: "confirmation_required",
     instanceId: view.instance.instanceId,
@@ -376,6 +430,69 @@ function planText(view: ReturnType<typeof planView>): string {
 
 const NO_UNDO_AFTER =
   "No backup newer than the one restored existed: the data before the restore cannot be brought back.";
+
+/** A restore (in place, or a clone) of the same instance from the same backup sent within the dedup window (issue 18). */
+interface EarlierRestore {
+  operationId: string;
+  sentAt: string;
+  /** In place: its restore task. */
+  taskId?: number;
+  /** The clone route: the clone it made. */
+  cloneInstanceId?: string;
+}
+
+function earlierView(op: Operation): EarlierRestore | undefined {
+  const { operationId, time: sentAt } = op.intent;
+  if (op.intent.action === "CloneInstances") {
+    const cloneInstanceId = op.outcome?.cloneInstanceId ?? op.outcome?.found;
+    return cloneInstanceId ? { operationId, sentAt, cloneInstanceId } : undefined;
+  }
+  const taskId = op.outcome?.taskId;
+  return taskId === undefined ? undefined : { operationId, sentAt, taskId };
+}
+
+function newest(found: Array<EarlierRestore | undefined>): EarlierRestore | undefined {
+  return found.reduce<EarlierRestore | undefined>(
+    (best, e) => (e && (!best || Date.parse(e.sentAt) > Date.parse(best.sentAt)) ? e : best),
+    undefined,
+  );
+}
+
+/** The answer to a repeat of a restore already sent: nothing is sent; the earlier restore (or clone) is reported. */
+function repeated(earlier: EarlierRestore, record: AuditRecord, config: ToolContext["config"]): ToolOutput {
+  const until = new Date(Date.parse(earlier.sentAt) + config.restoreDedupMinutes * 60_000).toISOString();
+  const again =
+    config.confirmMode === "token"
+      ? `after ${until}, or ask for a fresh plan (call without confirmToken): it names this restore, and confirming it restores again`
+      : `after ${until} (TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES)`;
+  const clone = earlier.cloneInstanceId;
+  const what = clone ? `as the clone ${clone}` : `as task ${earlier.taskId}`;
+  const follow = clone
+    ? `Follow the clone with check_task { instanceId: "${clone}" }, then switch_address.`
+    : `Follow task ${earlier.taskId} with check_task.`;
+  const note =
+    `This restore was already sent at ${earlier.sentAt} ${what} (operation ${earlier.operationId}), within the last ` +
+    `${config.restoreDedupMinutes} min: it was NOT sent again. ${follow} To restore again deliberately: ${again}.`;
+  Object.assign(record, {
+    outcome: "recovered",
+    found: earlier.operationId,
+    message: note,
+    ...(clone ? { cloneInstanceId: clone } : { taskId: earlier.taskId }),
+  });
+  const structured: Output = {
+    status: clone ? "cloning" : "submitted",
+    ...(clone ? { cloneInstanceId: clone, method: "clone" as const } : { taskId: earlier.taskId }),
+    recovered: true,
+    sentAt: earlier.sentAt,
+    operationId: earlier.operationId,
+    note,
+    instanceId: record.instanceId,
+    backupId: record.backupId ?? "",
+    region: record.region ?? "",
+    passwordSource: record.passwordSource ?? "none",
+  };
+  return { structured, text: `Restore of ${record.instanceId} from backup ${record.backupId}: ${note}` };
+}
 
 /** The method (and why), for the audit record. */
 function noteMethod(record: AuditRecord, pf: Preflight): void {

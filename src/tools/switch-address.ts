@@ -4,11 +4,15 @@ import { messages } from "../i18n/index.js";
 import type { AuditRecord } from "../safety/audit.js";
 import { approvalInUse } from "../config.js";
 import { askToConfirm } from "../safety/confirm.js";
+import type { Journal } from "../safety/journal.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
+import type { RecordStore } from "../safety/state/types.js";
 import {
   addressesNow,
   assertTwoInstances,
   checkSwitch,
+  parseSwitchRecord,
+  switchKey,
   type Pair,
   runSwitch,
   type SwitchFacts,
@@ -18,12 +22,15 @@ import {
   callerOf,
   defineTool,
   type Extra,
+  inFlightSchema,
+  inFlightView,
   instanceIdSchema,
   regionSchema,
   resolveRegion,
   type ToolContext,
   type ToolOutput,
   withError,
+  withInFlight,
 } from "./shared.js";
 import { approvalArguments, approvalOutput, approvalStep } from "./approval-step.js";
 
@@ -43,6 +50,7 @@ const output = z.object({
   addresses: z.array(address).describe("Where each instance's address is now"),
   resumed: z.boolean().optional().describe("True when an interrupted switch of this pair was resumed"),
   resumeStep: z.enum(["off", "on"]).optional().describe("Plan of a resume: the step it resumes from"),
+  inFlight: inFlightSchema,
   taskIds: z.array(z.number().int()).optional().describe("The ModifyNetworkConfig tasks of the switch"),
   undo: z.string().optional().describe("The call that switches back (undoes it)"),
   billing: z.string().optional().describe("The original still bills; how to delete an instance no longer needed"),
@@ -88,7 +96,7 @@ export const switchAddress = defineTool({
     }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  actions: ["DescribeInstances", "ModifyNetworkConfig", "DescribeTaskInfo"],
+  actions: ["DescribeInstances", "ModifyNetworkConfig", "DescribeTaskInfo", "DescribeTaskList", "DescribeInstanceBackups"],
   async handler(args, ctx, extra) {
     const record: AuditRecord = {
       event: "switch_address",
@@ -128,6 +136,12 @@ async function switchFlow(
   const pair: Pair = { region, instanceId: args.instanceId, toInstanceId: args.toInstanceId };
   const binding = { caller: record.caller, region, instanceId: args.instanceId, backupId: `switch:${args.toInstanceId}` };
   const t = messages(config.language);
+  // issue 18: settle the steps a stopped server left in doubt on either instance; a switch whose record died with
+  // that server (memory state) resumes from the journal: its first step made, its second not sent
+  const { journal, reconciler } = ctx.services.safety;
+  await reconciler.before({ region, instanceId: pair.toInstanceId });
+  const inFlight = (await reconciler.before({ region, instanceId: pair.instanceId })).map(inFlightView);
+  await resumeFromJournal(journal, state.records, pair);
   const check = () => checkSwitch(api, state.records, pair, extra.signal);
   const warningOf = (f: SwitchFacts) => {
     const host = f.record?.host ?? f.from.WanIp ?? "";
@@ -216,7 +230,7 @@ async function switchFlow(
             record.switchStep = step;
             const r = stepRecord(step);
             return audited(ctx, r, () => {}, async (sent) => {
-              sent.sent = true;
+              await sent.intent("switch"); // each step is one operation of the journal
               const res = await api.modifyNetworkConfig(req, { region });
               Object.assign(r, { outcome: "submitted", requestId: res.RequestId });
               return res;
@@ -227,7 +241,10 @@ async function switchFlow(
         facts,
       );
       Object.assign(record, { outcome: "submitted", switchStep: "done", switchTaskIds: result.record.taskIds });
-      return answer(ctx, pair, result.record.host, result.record.port, result.resumed, result.record.taskIds);
+      return withInFlight(
+        await answer(ctx, pair, result.record.host, result.record.port, result.resumed, result.record.taskIds),
+        inFlight,
+      );
     } finally {
       await lockB.release();
     }
@@ -266,4 +283,32 @@ async function answer(
     structured,
     text: `Switched: ${pair.toInstanceId} now answers at ${host}:${port}${resumed ? " (an interrupted switch resumed)" : ""}. Now: ${now}. Undo: ${undo}. ${billing}`,
   };
+}
+
+/**
+ * Issue 18: a switch interrupted by a crash whose record is gone (memory state) but whose first step the journal
+ * shows made (settled or answered) and whose second was never sent: its record is put back, at step "on" with the
+ * address the first step freed, so that the call resumes it instead of refusing (the address is on neither now).
+ */
+async function resumeFromJournal(journal: Journal, records: RecordStore, pair: Pair): Promise<void> {
+  if (parseSwitchRecord(await records.get(switchKey(pair)))) return;
+  const steps = await journal.operationsOf("switch", { region: pair.region, instanceId: pair.instanceId });
+  const mine = steps.filter((op) => op.intent.toInstanceId === pair.toInstanceId);
+  const last = mine.at(-1);
+  if (last?.intent.switchStep !== "off") return;
+  if (last.outcome?.outcome !== "submitted" && last.outcome?.outcome !== "recovered") return;
+  const [host, port] = (last.intent.address ?? "").split(":");
+  if (!host || !port) return;
+  const record = {
+    instanceId: pair.instanceId,
+    toInstanceId: pair.toInstanceId,
+    host,
+    port: Number(port),
+    step: "on",
+    sent: false,
+    taskIds: [],
+    startedAt: Date.parse(last.intent.time),
+    caller: last.intent.caller,
+  };
+  await records.put(switchKey(pair), record, 7 * 24 * 3600_000);
 }

@@ -76,6 +76,7 @@ describe("the clone route across two replicas sharing Redis", () => {
     const auditB = readAudit(join(dir, "b.jsonl"));
     expect(auditB.filter((r) => r.event === "switch_address").map((r) => [r.switchStep ?? null, r.outcome])).toEqual([
       [null, "planned"],
+      ["on", "intent"], // fsynced before the step's ModifyNetworkConfig (issue 18)
       ["on", "submitted"],
       ["done", "submitted"],
     ]);

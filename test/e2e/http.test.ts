@@ -62,9 +62,13 @@ describe("dist/index.js --http in a child process", () => {
       const r = await restore;
       expect(sc(r)).toMatchObject({ status: "submitted", instanceId: ORDERS, backupId });
       expect(await child.exited).toBe(0);
+      // the graceful stop awaited the sent restore: its intent and its outcome, one operation (issue 18)
+      const [intent, outcome] = readAudit(audit);
       expect(readAudit(audit)).toEqual([
+        expect.objectContaining({ caller: "token:bot", outcome: "intent", action: "RestoreInstance" }),
         expect.objectContaining({ caller: "token:bot", outcome: "submitted", taskId: sc(r).taskId }),
       ]);
+      expect(outcome?.operationId).toBe(intent?.operationId);
       expect(fake.count("RestoreInstance")).toBe(1);
 
       const written = [child.stderr(), child.stdout(), readFileSync(audit, "utf8"), ...responses].join("\n");

@@ -72,9 +72,10 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
     );
     expect(sc(followed as never)).toMatchObject({ status: "succeed", done: true });
     expect(progress.seen.length).toBeGreaterThanOrEqual(1);
-    const records = readAudit(audit).slice(-2);
+    const records = readAudit(audit).slice(-3);
     expect(records.map((r) => [r.caller, r.outcome])).toEqual([
       ["token:ops", "planned"],
+      ["token:ops", "intent"], // before RestoreInstance was sent (issue 18)
       ["token:ops", "submitted"],
     ]);
   });

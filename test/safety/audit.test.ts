@@ -17,7 +17,12 @@ describe("audit log: one flushed JSON line per restore_instance call", () => {
   beforeAll(async () => {
     path = join(mkdtempSync(join(tmpdir(), "audit-")), "audit.jsonl");
     h = await startHarness({
-      env: { TENCENTCLOUD_REDIS_AUDIT_LOG: path, TENCENTCLOUD_REDIS_CONFIRM: "token", TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX1ORDE: PASSWORD },
+      env: {
+        TENCENTCLOUD_REDIS_AUDIT_LOG: path,
+        TENCENTCLOUD_REDIS_CONFIRM: "token",
+        TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX1ORDE: PASSWORD,
+        TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "30", // the default (issue 18)
+      },
     });
   });
   afterAll(() => h.close());
@@ -34,18 +39,38 @@ describe("audit log: one flushed JSON line per restore_instance call", () => {
     h.fake.inject("RestoreInstance", { kind: "error", code: "ResourceUnavailable.BackupSpecError" }, 1);
     const failed = sc(await h.call("restore_instance", { instanceId: ORDERS, backupId, confirmToken: again.confirmToken }));
 
-    const lines = readAudit(path);
-    expect(lines.map((l) => l.outcome)).toEqual(["planned", "submitted", "refused", "refused", "planned", "failed"]);
-    for (const line of lines) {
+    const all = readAudit(path);
+    // each request sent is one operation: an intent (fsynced before it) and its outcome, with one operationId
+    expect(all.map((l) => l.outcome)).toEqual([
+      "planned",
+      "intent",
+      "submitted",
+      "recovered", // the replayed token: answered with the restore it made, not sent again
+      "refused",
+      "planned",
+      "intent",
+      "failed",
+    ]);
+    for (const line of all) {
       expect(line).toMatchObject({ event: "restore_instance", caller: "local", region: "ap-guangzhou", instanceId: ORDERS, confirm: "token" });
       expect(Date.parse(line.time)).toBeGreaterThan(0);
     }
+    const [intent1, sent1, intent2, failed2] = [all[1], all[2], all[6], all[7]];
+    expect(intent1?.operationId).toMatch(/^op_[0-9a-f-]{36}$/);
+    expect(intent1).toMatchObject({ action: "RestoreInstance", backupId, passwordSource: "env" });
+    expect(sent1).toMatchObject({ operationId: intent1?.operationId, action: "RestoreInstance" });
+    expect(intent2?.operationId).not.toBe(intent1?.operationId);
+    expect(failed2?.operationId).toBe(intent2?.operationId);
+    expect(all[3]).toMatchObject({ taskId: done.taskId, found: intent1?.operationId });
+    expect(all[3]).not.toHaveProperty("operationId"); // nothing sent: no operation of its own
+    const lines = all.filter((l) => l.outcome !== "intent" && l.outcome !== "recovered");
     expect(lines[0]).toMatchObject({ backupId, passwordSource: "env" });
     expect(lines[1]).toMatchObject({ backupId, taskId: done.taskId, requestId: done.requestId, passwordSource: "env" });
-    expect(lines[2]).toMatchObject({ errorCode: "ClientError.ConfirmationInvalid" });
-    expect(lines[3]).toMatchObject({ backupId: "no-such-backup", errorCode: "InvalidParameterValue.BackupNotExists" });
-    expect(lines[3]?.message).toMatch(/preflight/);
-    expect(lines[5]).toMatchObject({ errorCode: "ResourceUnavailable.BackupSpecError", requestId: failed.error.requestId });
+    expect(lines[2]).toMatchObject({ backupId: "no-such-backup", errorCode: "InvalidParameterValue.BackupNotExists" });
+    expect(lines[2]?.message).toMatch(/preflight/);
+    expect(lines[4]).toMatchObject({ errorCode: "ResourceUnavailable.BackupSpecError", requestId: failed.error.requestId });
+    // the second plan named the restore already sent; confirming it was allowed to restore again
+    expect(again.warning).toMatch(/already sent at .*\(task \d+\): confirming this plan restores AGAIN/);
     const text = JSON.stringify(lines);
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain(plan.confirmToken);
@@ -73,8 +98,25 @@ describe("audit log: one flushed JSON line per backup_instance call", () => {
       const lost = sc(await h.call("backup_instance", { instanceId: SESSIONS, remark: "lost answer" }));
       expect(h.fake.count("ManualBackupInstance")).toBe(3);
 
-      const lines = readAudit(path);
-      expect(lines.map((l) => l.outcome)).toEqual(["submitted", "refused", "failed", "outcome_unknown"]);
+      const all = readAudit(path);
+      expect(all.map((l) => l.outcome)).toEqual([
+        "intent",
+        "submitted",
+        "refused",
+        "intent",
+        "failed",
+        "intent",
+        "outcome_unknown",
+      ]);
+      for (const [intent, outcome] of [
+        [all[0], all[1]],
+        [all[3], all[4]],
+        [all[5], all[6]],
+      ]) {
+        expect(intent).toMatchObject({ action: "ManualBackupInstance", remark: outcome?.remark });
+        expect(outcome?.operationId).toBe(intent?.operationId);
+      }
+      const lines = all.filter((l) => l.outcome !== "intent");
       for (const line of lines) {
         expect(line).toMatchObject({ event: "backup_instance", caller: "local", region: "ap-guangzhou" });
         expect(line).not.toHaveProperty("backupId");

@@ -71,6 +71,7 @@ describe("secrets never leave the server: a whole session over stdio, at log lev
       TENCENTCLOUD_REDIS_MAX_RETRIES: "1",
       TENCENTCLOUD_REDIS_RETRY_BASE_MS: "5",
       TENCENTCLOUD_REDIS_POLL_INITIAL_MS: "20",
+      TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "0", // the same restores again and again, every one sent (as fakeEnv)
       ...env,
     });
     transports.push(transport);

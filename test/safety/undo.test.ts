@@ -57,9 +57,10 @@ describe("the undo point in the plan and the result (token confirmation)", () =>
     const records = readAudit(audit);
     expect(records.map((r) => [r.outcome, r.undoBackupId])).toEqual([
       ["planned", hourOld.BackupId],
+      ["intent", hourOld.BackupId], // written before RestoreInstance is sent (issue 18)
       ["submitted", hourOld.BackupId],
     ]);
-    expect(records[1]?.undoBackupStartTime).toBe(p.undoBackup.startTime);
+    expect(records[2]?.undoBackupStartTime).toBe(p.undoBackup.startTime);
   });
 
   it("restoring the newest backup has no undo backup: the plan says so and teaches backup_instance then check_task", async () => {

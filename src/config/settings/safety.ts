@@ -4,7 +4,7 @@ import { RESTORE_METHOD_SETTINGS } from "../../cloud/editions.js";
 import { Secret } from "../../secret.js";
 import { s, setting } from "../setting.js";
 import { TOOL_NAMES, type ToolName } from "../tool-names.js";
-import { APPROVAL_WEBHOOK_FORMATS, CONFIRM_MODES, ConfigError } from "../types.js";
+import { APPROVAL_WEBHOOK_FORMATS, CONFIRM_MODES, CRASH_POINTS, ConfigError } from "../types.js";
 
 const TAG_RE = /^[^=,\s][^=,]{0,126}=[^,]{0,255}$/;
 const tagList: Kind<ReadonlyArray<{ key: string; value: string }>> = {
@@ -158,6 +158,29 @@ export const SAFETY = [
       "`auto` follows the edition table (Redis 2.8 and CKV in place, Redis 4.0+ and Valkey by clone; Memcached refused): " +
       "see [restore-methods.md](restore-methods.md). Force one only for an account where Tencent behaves otherwise.",
     example: "clone",
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES",
+    group: "safety",
+    kind: number(0, 1440, { whole: true, unit: "minutes" }),
+    default: 30,
+    field: "restoreDedupMinutes",
+    description: "A restore of the same instance from the same backup within this many minutes of one sent is not sent again (0: off)",
+    details:
+      "Across restarts and replicas (the audit log's intents, the shared ledger); the answer reports the earlier " +
+      "restore. See [crash-safety.md](crash-safety.md).",
+    example: "5",
+  }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT",
+    group: "safety",
+    kind: oneOf(CRASH_POINTS, (label, value) => `${label} must be ${either(CRASH_POINTS)}, not "${value}"`),
+    description: "Tests only: the server kills itself right after an intent (after-intent) or an answer (after-answer)",
+    details:
+      "Refused at start unless the server runs against the sandbox (`--sandbox`, or a loopback http endpoint with the " +
+      "sandbox's credentials). See [crash-safety.md](crash-safety.md).",
+    example: "after-intent",
+    exampleWith: { TENCENTCLOUD_REDIS_ENDPOINT: "http://127.0.0.1:9", TENCENTCLOUD_SECRET_ID: "AKIDSANDBOX0000000000000000000000000", TENCENTCLOUD_SECRET_KEY: "x" },
   }),
   setting({
     env: "TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS",

@@ -1,4 +1,5 @@
-import type { KnownTask, TaskLedger } from "./types.js";
+import type { AuditRecord } from "../audit.js";
+import type { KnownTask, OperationLedger, TaskLedger } from "./types.js";
 
 /** Tasks remembered at once in memory; the oldest go first beyond this. */
 export const LEDGER_MAX_TASKS = 1000;
@@ -66,4 +67,50 @@ export function parseLedgerEntry(text: string): KnownTask | undefined {
   if (remark !== undefined && typeof remark !== "string") return undefined;
   if (backupType !== undefined && backupType !== "0" && backupType !== "1") return undefined;
   return ledgerFields({ kind, region, instanceId, startedAt, remark, backupType } as KnownTask);
+}
+
+/** Operations remembered at once in memory (intents with their outcomes). */
+export const OPERATIONS_MAX = 1000;
+
+export interface OperationEntry {
+  intent: AuditRecord;
+  outcome?: AuditRecord;
+}
+
+/** The operations in this process's memory: bounded, the oldest settled ones go first. */
+export class MemoryOperations implements OperationLedger {
+  private readonly entries = new Map<string, OperationEntry>();
+
+  async begin(intent: AuditRecord): Promise<void> {
+    this.put({ intent });
+  }
+
+  async settle(outcome: AuditRecord): Promise<void> {
+    const entry = outcome.operationId ? this.entries.get(outcome.operationId) : undefined;
+    if (entry) entry.outcome = outcome;
+  }
+
+  async list(sinceMs: number): Promise<OperationEntry[]> {
+    return [...this.entries.values()].filter((e) => !e.outcome || Date.parse(e.intent.time ?? "") >= sinceMs);
+  }
+
+  /** Adds (or replaces) an entry; beyond the bound the oldest settled entry goes. */
+  put(entry: OperationEntry): void {
+    const id = entry.intent.operationId ?? "";
+    this.entries.delete(id);
+    keepBounded(this.entries, id, entry, OPERATIONS_MAX);
+  }
+}
+
+/** Sets `id` in a map of operations; at `max` entries the oldest settled one goes first (never one in doubt). */
+export function keepBounded<T extends { outcome?: unknown }>(map: Map<string, T>, id: string, value: T, max: number): void {
+  if (map.size >= max) {
+    for (const [key, old] of map) {
+      if (old.outcome) {
+        map.delete(key);
+        break;
+      }
+    }
+  }
+  map.set(id, value);
 }

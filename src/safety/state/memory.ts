@@ -4,8 +4,17 @@ import type { Config } from "../../config.js";
 import { type Binding, ConfirmTokens } from "../confirm.js";
 import { InflightLocks } from "../inflight.js";
 import { type ApprovalStore, MemoryApprovals } from "./approvals.js";
-import { MemoryLedger } from "./ledger.js";
-import type { HeldLock, LockDetails, LockStore, RecordStore, SafetyState, TaskLedger, TokenStore } from "./types.js";
+import { MemoryLedger, MemoryOperations } from "./ledger.js";
+import type {
+  HeldLock,
+  LockDetails,
+  LockStore,
+  OperationLedger,
+  RecordStore,
+  SafetyState,
+  TaskLedger,
+  TokenStore,
+} from "./types.js";
 
 /**
  * The safety state in this process's memory (no TENCENTCLOUD_REDIS_STATE_URL): tokens, locks, the 20/s
@@ -18,6 +27,7 @@ export class MemoryState implements SafetyState {
   readonly budget: Budget;
   readonly tasks: TaskLedger = new MemoryLedger();
   readonly approvals: ApprovalStore;
+  readonly operations: OperationLedger = new MemoryOperations();
   readonly records: RecordStore = memoryRecords();
 
   constructor(config: Pick<Config, "confirmTtlMs" | "rateLimit">, now: () => number = Date.now) {

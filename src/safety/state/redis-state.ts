@@ -8,7 +8,7 @@ import type { ApprovalStore } from "./approvals.js";
 import { checkBinding, tokenUnknown } from "./binding.js";
 import { RedisApprovals } from "./redis-approvals.js";
 import { SharedBudget } from "./redis-budget.js";
-import { RedisLedger } from "./redis-ledger.js";
+import { RedisLedger, RedisOperations } from "./redis-ledger.js";
 import { RedisConnection } from "./redis-link.js";
 import { LOCK_ACQUIRE, LOCK_RELEASE, LOCK_RENEW } from "./scripts.js";
 import {
@@ -16,6 +16,7 @@ import {
   instanceLocked,
   type LockDetails,
   type LockStore,
+  type OperationLedger,
   type RecordStore,
   type SafetyState,
   stateUnavailable,
@@ -37,6 +38,7 @@ export class RedisState implements SafetyState {
   readonly budget: SharedBudget;
   readonly tasks: TaskLedger;
   readonly approvals: ApprovalStore;
+  readonly operations: OperationLedger;
   readonly records: RecordStore;
   private closed = false;
 
@@ -57,6 +59,7 @@ export class RedisState implements SafetyState {
       },
       state,
     );
+    this.operations = new RedisOperations(link, state.prefix, log, metrics);
     const recordKey = (key: string) => `${state.prefix}record:${key}`;
     this.records = {
       put: async (key, value, ttlMs) => {

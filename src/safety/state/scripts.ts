@@ -75,3 +75,43 @@ if now >= tonumber(s[2]) then return 'expired' end
 if s[3] ~= ARGV[1] then return 'mismatch' end
 redis.call('HSET', KEYS[1], 'status', 'used', 'usedAt', now)
 return 'ok'`;
+
+/**
+ * An operation's intent (issue 18). KEYS[1] the operation's key, KEYS[2] the set of operations in doubt, KEYS[3]
+ * the recent operations (sorted by intent time); ARGV[1] operationId, ARGV[2] the intent (JSON), ARGV[3] its
+ * time (ms), ARGV[4] how long it is kept (ms).
+ */
+export const OP_BEGIN = `
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], tonumber(ARGV[3]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[4]))
+return 1`;
+
+/** Its outcome: KEYS[1] the outcome's key, KEYS[2] the set in doubt; ARGV[1] operationId, ARGV[2] JSON, ARGV[3] ms. */
+export const OP_SETTLE = `
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('SREM', KEYS[2], ARGV[1])
+return 1`;
+
+/**
+ * The operations in doubt and those since ARGV[2] (ms): KEYS[1] the set in doubt, KEYS[2] the recent ones;
+ * ARGV[1] the key prefix of operations, ARGV[3] at most this many. Returns {intent, outcome or false, ...}.
+ */
+export const OP_LIST = `
+local seen = {}
+local out = {}
+local function add(id)
+  if seen[id] or #out >= tonumber(ARGV[3]) * 2 then return end
+  seen[id] = true
+  local intent = redis.call('GET', ARGV[1] .. id)
+  if not intent then
+    redis.call('SREM', KEYS[1], id)
+    return
+  end
+  table.insert(out, intent)
+  table.insert(out, redis.call('GET', ARGV[1] .. id .. ':outcome') or '')
+end
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do add(id) end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[2], '+inf', 'LIMIT', 0, tonumber(ARGV[3]))) do add(id) end
+return out`;

@@ -1,6 +1,7 @@
 import type { Budget } from "../../cloud/budget.js";
 import { CloudError } from "../../cloud/errors.js";
 import type { TaskKind } from "../../cloud/views.js";
+import type { AuditRecord } from "../audit.js";
 import type { Binding } from "../confirm.js";
 import type { ApprovalStore } from "./approvals.js";
 
@@ -58,6 +59,20 @@ export interface TaskLedger {
 }
 
 /**
+ * The write-ahead operations shared by every replica (issue 18): each intent of a change to the cloud, and its
+ * outcome once known, so that another replica (or this one after a restart) sees an operation in doubt. The
+ * records are audit records (no secret). In memory it only holds for this process.
+ */
+export interface OperationLedger {
+  /** Records an intent before its request is sent; throws ClientError.StateUnavailable when it cannot. */
+  begin(intent: AuditRecord): Promise<void>;
+  /** Records the outcome of an operation (by its operationId). Never throws: the audit log has it too. */
+  settle(outcome: AuditRecord): Promise<void>;
+  /** The operations still in doubt, and those whose intent is at most `sinceMs` old (bounded). Never throws. */
+  list(sinceMs: number): Promise<Array<{ intent: AuditRecord; outcome?: AuditRecord }>>;
+}
+
+/**
  * Issue 16: small records kept across calls (and replicas): a clone's order (for check_task) and a switch_address
  * in progress (to resume it). Never a secret.
  */
@@ -79,6 +94,8 @@ export interface SafetyState {
   readonly locks: LockStore;
   /** The tasks started (or looked up) by this process, or by every replica when in Redis. */
   readonly tasks: TaskLedger;
+  /** The write-ahead operations (intents and outcomes): this process's, or every replica's in Redis. */
+  readonly operations: OperationLedger;
   /** Issue 16: a clone's order, a switch in progress. */
   readonly records: RecordStore;
   /** The API budget the cloud client takes its permits from. */
