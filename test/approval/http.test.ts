@@ -131,11 +131,15 @@ describe("TENCENTCLOUD_REDIS_CONFIRM=approval over HTTP", () => {
     expect(records.map((l) => [l.event, l.outcome])).toEqual([
       ["approval_requested", "planned"],
       ["approval_decided", "decided"],
+      ["restore_instance", "intent"], // written ahead of the send (docs/crash-safety.md)
       ["restore_instance", "submitted"],
       ["restore_instance", "refused"],
     ]);
     expect(records[1]).toMatchObject({ approver: "token:carol", requester: "token:alice", decision: "approved" });
-    expect(records[2]).toMatchObject({ caller: "token:alice", requester: "token:alice", approver: "token:carol", confirm: "approval" });
+    for (const sent of records.slice(2, 4)) {
+      expect(sent).toMatchObject({ caller: "token:alice", requester: "token:alice", approver: "token:carol", confirm: "approval" });
+    }
+    expect(records[3]?.operationId).toBe(records[2]?.operationId);
   });
 
   it("denied: ApprovalDenied with the approver's reason, not retryable; nothing sent", async () => {
