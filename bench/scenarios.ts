@@ -18,7 +18,7 @@ const FAKE_ENTRY = fileURLToPath(new URL("./fake-process.js", import.meta.url));
 type SdkClient = InstanceType<typeof redis.v20180412.Client>;
 
 /** The environment of a server pointed at a fake, otherwise at its defaults (log level info). */
-function serverEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
+export function serverEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     TENCENTCLOUD_SECRET_ID: SANDBOX_CREDENTIALS.secretId,
     TENCENTCLOUD_SECRET_KEY: SANDBOX_CREDENTIALS.secretKey,
@@ -53,7 +53,7 @@ function directClient(port: number, keepAlive: boolean): SdkClient {
 }
 
 /** The fake in a child process (see fake-process.ts). */
-async function remoteFake(): Promise<{ port: number; url: string; taskId: number; close(): void }> {
+export async function remoteFake(): Promise<{ port: number; url: string; taskId: number; close(): void }> {
   const child = fork(FAKE_ENTRY, [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   const info = await new Promise<{ port: number; url: string; taskId: number }>((resolve, reject) => {
     child.once("message", (m) => resolve(m as { port: number; url: string; taskId: number }));
@@ -115,6 +115,8 @@ export async function coldStart(rounds: number, bundled?: string): Promise<ColdS
 export interface PerCall {
   calls: number;
   ms: Record<string, number[]>;
+  /** CPU time of the serving process per call (user + system), for the subjects that are a server process. */
+  cpuMsPerCall: Record<string, number>;
 }
 
 export const PER_CALL = {
@@ -124,6 +126,7 @@ export const PER_CALL = {
   sdkOff: "sdk DescribeTaskInfo (no keep-alive)",
   mcpQuiet: "mcp check_task (keep-alive, log level warning)",
   floor: "minimal server echo (MCP stdio floor)",
+  mcpBaseline: "mcp check_task (keep-alive), baseline build",
 } as const;
 
 /**
@@ -132,7 +135,7 @@ export const PER_CALL = {
  * process; plus the minimal server's echo, the cost of an MCP round trip alone. `rounds` x `perRound`
  * sequential calls each, interleaved by round.
  */
-export async function perCall(rounds: number, perRound: number): Promise<PerCall> {
+export async function perCall(rounds: number, perRound: number, baseline?: string): Promise<PerCall> {
   const fake = await remoteFake();
   // The server's client-side limit is raised to its maximum so that it measures overhead, not waiting.
   const env = (extra: Record<string, string> = {}) =>
@@ -141,6 +144,8 @@ export async function perCall(rounds: number, perRound: number): Promise<PerCall
   const off = await started([], env({ TENCENTCLOUD_REDIS_KEEP_ALIVE: "false" }));
   const quiet = await started([], env({ TENCENTCLOUD_REDIS_LOG_LEVEL: "warning" }));
   const minimal = await started([], {}, MINIMAL_ENTRY);
+  // the same server built from another commit (--baseline), measured in the same rounds: own work before/after
+  const base = baseline ? await started([], env(), baseline) : undefined;
   const sdkOn = directClient(fake.port, true);
   const sdkOff = directClient(fake.port, false);
   const check = { taskId: fake.taskId };
@@ -153,21 +158,33 @@ export async function perCall(rounds: number, perRound: number): Promise<PerCall
       [PER_CALL.mcpQuiet]: () => callOk(quiet, "check_task", check),
       [PER_CALL.floor]: () => callOk(minimal, "echo", { text: "x" }),
     };
+    if (base) subjects[PER_CALL.mcpBaseline] = () => callOk(base, "check_task", check);
+    const processes: Record<string, RpcProcess> = {
+      [PER_CALL.mcpOn]: on,
+      [PER_CALL.mcpOff]: off,
+      [PER_CALL.mcpQuiet]: quiet,
+      [PER_CALL.floor]: minimal,
+      ...(base ? { [PER_CALL.mcpBaseline]: base } : {}),
+    };
     const ms: Record<string, number[]> = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
+    const cpu: Record<string, number> = Object.fromEntries(Object.keys(processes).map((k) => [k, 0]));
     for (const call of Object.values(subjects)) for (let i = 0; i < 100; i++) await call(); // warm-up
     for (let round = 0; round < rounds; round++) {
       for (const [name, call] of Object.entries(subjects)) {
+        const cpuBefore = processes[name]?.cpuMs() ?? 0;
         for (let i = 0; i < perRound; i++) {
           const t0 = performance.now();
           await call();
           ms[name]?.push(performance.now() - t0);
         }
+        if (processes[name]) cpu[name] = (cpu[name] ?? 0) + (processes[name].cpuMs() - cpuBefore);
         await sleep(20);
       }
     }
-    return { calls: rounds * perRound, ms };
+    const calls = rounds * perRound;
+    return { calls, ms, cpuMsPerCall: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / calls])) };
   } finally {
-    await Promise.all([on.close(), off.close(), quiet.close(), minimal.close()]);
+    await Promise.all([on.close(), off.close(), quiet.close(), minimal.close(), base?.close()]);
     fake.close();
   }
 }
