@@ -62,7 +62,7 @@ export async function remoteFake(): Promise<{ port: number; url: string; taskId:
   return { ...info, close: () => child.disconnect() };
 }
 
-async function started(args: string[], env: Record<string, string>, entry?: string): Promise<RpcProcess> {
+export async function started(args: string[], env: Record<string, string>, entry?: string): Promise<RpcProcess> {
   const server = RpcProcess.spawn(args, env, { entry, keep: false });
   await server.initialize();
   return server;

@@ -94,15 +94,15 @@ export class Logger {
     const toStderr = RANK[level] >= core.level;
     // Within a call, its records go to the calling session only; outside any call, to every attached sink.
     // MCP clients filter by their own logging/setLevel: each sink says whether it takes the level.
-    let takers: LogSink[] | undefined;
+    const takers: LogSink[] = [];
     if (call) {
-      if (call.sink?.accepts(level)) takers = [call.sink];
+      if (call.sink?.accepts(level)) takers.push(call.sink);
     } else {
-      for (const sink of core.sinks) if (sink.accepts(level)) (takers ??= []).push(sink);
+      for (const sink of core.sinks) if (sink.accepts(level)) takers.push(sink);
     }
-    if (!toStderr && !takers) return;
+    if (!toStderr && takers.length === 0) return;
     const data = call ? { ...given, ...call.fields } : given;
-    if (takers) {
+    if (takers.length > 0) {
       const record = { msg, ...data };
       for (const sink of takers) {
         try {
