@@ -40,8 +40,8 @@ function ok(result, what) {
   return result.structuredContent ?? {};
 }
 
-async function withRedis(port, fn) {
-  const client = await RespClient.connect(port, "127.0.0.1", SANDBOX_PASSWORDS[INSTANCE]);
+async function withRedis({ host, port }, fn) {
+  const client = await RespClient.connect(port, host, SANDBOX_PASSWORDS[INSTANCE]);
   try {
     return await fn(client);
   } finally {
@@ -115,7 +115,7 @@ async function main() {
     for (const i of listed.instances)
       say(`${i.instanceId}  ${i.name.padEnd(15)} ${i.status.padEnd(9)} ${i.host ? `${i.host}:${i.port}` : "-"}`);
     if (!instance?.host) throw new Error(`${t.noRedis({ instanceId: INSTANCE })} (${listed.sandbox})`);
-    const port = instance.port;
+    const port = { host: instance.host, port: instance.port };
     say(t.found({ name: instance.name, instanceId: INSTANCE, port }));
 
     step(t.stepWrite({ port, key: KEY }));

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { LANGUAGES, type Language } from "./i18n/index.js";
+import { RESTORE_METHOD_SETTINGS, type RestoreMethodSetting } from "./cloud/editions.js";
 import { Secret } from "./secret.js";
 
 /** Tool names are a public interface: keep them exactly. */
@@ -9,6 +10,7 @@ export const TOOL_NAMES = [
   "backup_instance",
   "restore_instance",
   "check_task",
+  "switch_address",
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
@@ -83,6 +85,9 @@ export interface Config {
    */
   undoMaxAgeMinutes?: number;
   confirmMode: ConfirmMode;
+  // Issue 16: how restores are made.
+  /** TENCENTCLOUD_REDIS_RESTORE_METHOD: auto (the edition table, src/cloud/editions.ts), in_place or clone for every edition. */
+  restoreMethod: RestoreMethodSetting;
   confirmTtlMs: number;
   /** Whether `restore_instance` offers a `password` argument at all. */
   passwordArgument: boolean;
@@ -254,6 +259,11 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
   if (!isOneOf(CONFIRM_MODES, confirmMode)) {
     throw new ConfigError(`TENCENTCLOUD_REDIS_CONFIRM (or --confirm) must be token, elicit or none, not "${confirmMode}"`);
   }
+  // Issue 16: TENCENTCLOUD_REDIS_RESTORE_METHOD, for an account where Tencent restores otherwise than the table says.
+  const restoreMethod = (get("TENCENTCLOUD_REDIS_RESTORE_METHOD") ?? "auto").toLowerCase();
+  if (!isOneOf(RESTORE_METHOD_SETTINGS, restoreMethod)) {
+    throw new ConfigError(`TENCENTCLOUD_REDIS_RESTORE_METHOD must be auto, in_place or clone, not "${restoreMethod}"`);
+  }
   const logLevel = (flags["log-level"] ?? get("TENCENTCLOUD_REDIS_LOG_LEVEL") ?? "info").toLowerCase();
   if (!isOneOf(LOG_LEVELS, logLevel)) {
     throw new ConfigError(`TENCENTCLOUD_REDIS_LOG_LEVEL (or --log-level) must be one of ${LOG_LEVELS.join(", ")}`);
@@ -290,6 +300,7 @@ export function loadConfig(argv: readonly string[], rawEnv: Env): Config & CliFl
     allowedInstances,
     undoMaxAgeMinutes: optionalNumber(get, "TENCENTCLOUD_REDIS_UNDO_MAX_AGE_MINUTES", 1, 525_600),
     confirmMode,
+    restoreMethod,
     confirmTtlMs: number(get, "TENCENTCLOUD_REDIS_CONFIRM_TTL_SECONDS", 300, 10, 3600) * 1000,
     passwordArgument: bool(get, "TENCENTCLOUD_REDIS_PASSWORD_ARGUMENT", true),
     passwords: { byInstance, all: allPassword ? new Secret(allPassword) : undefined },

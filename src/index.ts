@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   // the doctor reports in its own words: only warnings and worse on stderr
   const quiet = command.doctor && LOG_LEVELS.indexOf(config.logLevel) < LOG_LEVELS.indexOf("warning");
   // HTTP mode (a fleet's log pipeline): JSON lines. stdio (a person's terminal) and the doctor: plain lines.
-  const log = new Logger(quiet ? "warning" : config.logLevel, undefined, { json: config.http.enabled && !command.doctor });
+  const log = new Logger(quiet ? "warning" : config.logLevel, undefined, {
+    json: config.http.enabled && !command.doctor,
+  });
   const cleanups: Array<() => Promise<void>> = [];
 
   if (config.sandbox) {
@@ -52,8 +54,9 @@ async function main(): Promise<void> {
     });
     if (sandbox.redis) log.notice(sandbox.note);
     else log.warning(sandbox.note);
-    for (const [instanceId, port] of sandbox.redis?.ports() ?? []) {
-      log.notice("sandbox redis-server", { instanceId, host: "127.0.0.1", port });
+    for (const instanceId of sandbox.redis?.ports().keys() ?? []) {
+      const address = sandbox.redis?.address(instanceId);
+      if (address) log.notice("sandbox instance address", { instanceId, host: address.host, port: address.port });
     }
   } else if (command.doctor) {
     // the doctor says itself where the credentials come from
@@ -78,7 +81,8 @@ async function main(): Promise<void> {
   const metrics = config.http.enabled ? await createPromMetrics() : NO_METRICS;
   const state = await openState(config, log, metrics);
   cleanups.push(() => state.close());
-  if (config.state) log.notice("safety state shared through Redis", { store: config.state.where, prefix: config.state.prefix });
+  if (config.state)
+    log.notice("safety state shared through Redis", { store: config.state.where, prefix: config.state.prefix });
   else if (config.http.enabled) {
     log.warning(
       "TENCENTCLOUD_REDIS_STATE_URL is not set: confirmation tokens, restore locks and the API budget live in this " +

@@ -57,6 +57,12 @@ export class PromMetricsImpl implements PromMetrics {
     labelNames: ["outcome"],
     registers: [this.registry],
   });
+  private readonly switches = new Counter({
+    name: "tcrmcp_switches_total",
+    help: "switch_address calls by outcome (planned, submitted, refused, failed, outcome_unknown)",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
   private readonly locks = new Counter({
     name: "tcrmcp_restore_locks_total",
     help: "Per-instance restore lock attempts: acquired, or refused (a restore of the instance was in flight)",
@@ -105,6 +111,9 @@ export class PromMetricsImpl implements PromMetrics {
 
   backup(outcome: RestoreOutcome): void {
     this.backups.inc({ outcome });
+  }
+  switchAddress(outcome: RestoreOutcome): void {
+    this.switches.inc({ outcome });
   }
   lock(result: "acquired" | "refused"): void {
     this.locks.inc({ result });

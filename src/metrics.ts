@@ -18,6 +18,8 @@ export interface Metrics {
   /** How long a request waited for its permit of the API budget, and from where ("shared" Redis or "local"). */
   budgetWait(mode: "shared" | "local", seconds: number): void;
   restore(outcome: RestoreOutcome): void;
+  /** Issue 16: a switch_address call ended (its audit outcome). */
+  switchAddress(outcome: RestoreOutcome): void;
   /** A backup_instance call ended (its audit outcome, "planned" aside). */
   backup(outcome: RestoreOutcome): void;
   /** The per-instance restore lock: taken, or refused because a restore of the instance is in flight. */
@@ -36,6 +38,7 @@ export const NO_METRICS: Metrics = {
   budgetWait() {},
   restore() {},
   backup() {},
+  switchAddress() {},
   lock() {},
   stateError() {},
   sessions() {},

@@ -299,6 +299,28 @@ export const CATALOG = {
     true,
     "You have too many calls running on this server at once (TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER): nothing was sent. Wait for some to finish, then call again.",
   ),
+
+  // Issue 16: the restore methods, the clone route and switch_address
+  "ClientError.EditionUnsupported": e(
+    "invalid_input",
+    false,
+    "This edition (Memcached, or a type this server does not know) has no restore this server can make: nothing was sent. Restore it in the Tencent Cloud console, or update tencentcloud-redis-mcp if the type is new.",
+  ),
+  "ClientError.SwitchRefused": e(
+    "invalid_input",
+    false,
+    "switch_address moves an address only between an instance and a clone of it (made by restore_instance), both running, in the same VPC and subnet: the message says which rule failed. Nothing was sent. Check both IDs with list_instances.",
+  ),
+  "ClientError.SwitchInterrupted": e(
+    "conflict",
+    true,
+    "The address switch stopped between its steps; the message says where each address is now. Call switch_address again with the same instanceId and toInstanceId: it resumes from the step reached and never repeats a finished one.",
+  ),
+  "ClientError.PointInTimeRefused": e(
+    "invalid_input",
+    false,
+    "That second cannot be restored: the message says why (no second-level backup, a gap in the log, before the earliest second, older than 7 days). Nothing was sent. Pick a time inside the covered range, or a backupId from list_backups.",
+  ),
 } as const satisfies Record<string, CatalogEntry>;
 
 /** Every code the catalog describes: the API's documented codes and this server's own. */

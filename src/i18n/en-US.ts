@@ -128,4 +128,29 @@ export const enUS: Messages = {
     notRestored: "FAILED: the data did not come back.",
     failed: ({ message }) => `demo failed: ${message}`,
   },
+  clone: {
+    method: ({ method, edition, forced, tableMethod }) =>
+      (method === "clone"
+        ? `Method: clone. ${edition} is restored by cloning a new instance from the backup, then moving the address to it (switch_address).`
+        : `Method: in place. ${edition} is restored in place (RestoreInstance overwrites the instance's data).`) +
+      (forced
+        ? ` Forced by TENCENTCLOUD_REDIS_RESTORE_METHOD; the edition's own method is ${tableMethod === "clone" ? "clone" : "in place"}.`
+        : ""),
+    warning: ({ label, name, backupId, startTime, price }) =>
+      `This creates a NEW instance, ${name}, with the data of backup ${backupId} (taken ${startTime}). Nothing changes ` +
+      `for ${label} until switch_address moves its address to the clone; ${label} then stays as the undo point ` +
+      `(switching back undoes the restore). The clone is pay-as-you-go (${price}) and bills until someone deletes it.`,
+    price: ({ amount, unit, currency }) => `${amount} ${unit} (${currency}) as quoted`,
+    priceUnknown: "price not quoted",
+    confirmTitle: ({ name }) => `Create the pay-as-you-go clone ${name} from this backup`,
+    confirmDescription: "The original is not changed; the clone bills until it is deleted.",
+    progress: ({ instanceId, status, seconds, waitSeconds }) =>
+      `Clone ${instanceId}: ${status}, ${seconds} s waited of ${waitSeconds} s`,
+    switchWarning: ({ from, to, address }) =>
+      `${to} takes the address ${address} that ${from} has now, and ${from} gets another address. Between the two ` +
+      "steps clients lose the address for a moment. Switching back (the two reversed) undoes it.",
+    switchQuestion: ({ from, to, address, region }) => `Move the address ${address} from ${from} to ${to} (${region})?`,
+    switchConfirmTitle: ({ from, to }) => `Give ${to} the address of ${from}`,
+    switchConfirmDescription: "Clients lose the address for a moment between the two steps.",
+  },
 };

@@ -64,6 +64,32 @@ export interface Messages {
     notRestored: string;
     failed(p: { message: string }): string;
   };
+  /** Issue 16: the restore method, the clone route and switch_address (plans, forms, progress). */
+  clone: CloneTexts;
+}
+
+export interface CloneTexts {
+  /** Which method a restore uses, and why (the edition's own method, or the setting that forced it). */
+  method(p: {
+    method: "in_place" | "clone";
+    edition: string;
+    forced: boolean;
+    tableMethod: "in_place" | "clone";
+  }): string;
+  /** The clone route's plan warning: nothing changes for the original until switch_address; the clone bills. */
+  warning(p: { label: string; name: string; backupId: string; startTime: string; price: string }): string;
+  /** A quoted price, as the API gives it. */
+  price(p: { amount: number; unit: string; currency: string }): string;
+  priceUnknown: string;
+  confirmTitle(p: { name: string }): string;
+  confirmDescription: string;
+  /** check_task following a clone. */
+  progress(p: { instanceId: string; status: string; seconds: number; waitSeconds: number }): string;
+  /** switch_address's plan warning. */
+  switchWarning(p: { from: string; to: string; address: string }): string;
+  switchQuestion(p: { from: string; to: string; address: string; region: string }): string;
+  switchConfirmTitle(p: { from: string; to: string }): string;
+  switchConfirmDescription: string;
 }
 
 export interface DoctorTexts {

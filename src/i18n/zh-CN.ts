@@ -15,6 +15,8 @@ const STATUSES: Readonly<Record<string, string>> = {
   checking: "查询中",
 };
 
+const CLONE_STATUSES: Readonly<Record<string, string>> = { creating: "创建中", running: "运行中", failed: "失败" };
+
 export const zhCN: Messages = {
   duration: ({ days, hours, minutes }) =>
     days > 0 ? `${days} 天 ${hours} 小时` : hours > 0 ? `${hours} 小时 ${minutes} 分钟` : `${minutes} 分钟`,
@@ -147,5 +149,29 @@ export const zhCN: Messages = {
     restored: "已恢复：备份之前写入的数据回来了，损坏的数据已消失。",
     notRestored: "失败：数据没有恢复。",
     failed: ({ message }) => `演示失败：${message}`,
+  },
+  clone: {
+    method: ({ method, edition, forced, tableMethod }) =>
+      (method === "clone"
+        ? `恢复方式：克隆。${edition} 通过从备份克隆一个新实例、再把地址切换到新实例（switch_address）来恢复。`
+        : `恢复方式：原地恢复。${edition} 在原实例上恢复（RestoreInstance 覆盖实例的数据）。`) +
+      (forced
+        ? `由 TENCENTCLOUD_REDIS_RESTORE_METHOD 指定；该版本本身的方式是${tableMethod === "clone" ? "克隆" : "原地恢复"}。`
+        : ""),
+    warning: ({ label, name, backupId, startTime, price }) =>
+      `这会创建一个新实例 ${name}，数据来自备份 ${backupId}（备份时间 ${startTime}）。在 switch_address 把地址切换到克隆实例之前，` +
+      `${label} 不会有任何变化；之后 ${label} 保留为撤销点（切换回来即可撤销）。克隆实例按量计费（${price}），直到有人删除它为止。`,
+    price: ({ amount, unit, currency }) => `报价 ${amount} ${unit}（${currency}）`,
+    priceUnknown: "未获得报价",
+    confirmTitle: ({ name }) => `从此备份创建按量计费的克隆实例 ${name}`,
+    confirmDescription: "原实例不会被修改；克隆实例在删除之前持续计费。",
+    progress: ({ instanceId, status, seconds, waitSeconds }) =>
+      `克隆实例 ${instanceId}：${CLONE_STATUSES[status] ?? "未知状态"}，已等待 ${seconds} 秒（最多 ${waitSeconds} 秒）`,
+    switchWarning: ({ from, to, address }) =>
+      `${to} 将获得 ${from} 当前的地址 ${address}，${from} 将获得另一个地址。两步之间客户端会短暂连不上该地址。` +
+      "反向再切换一次（两个实例互换）即可撤销。",
+    switchQuestion: ({ from, to, address, region }) => `要把地址 ${address} 从 ${from} 切换到 ${to}（${region}）吗？`,
+    switchConfirmTitle: ({ from, to }) => `让 ${to} 使用 ${from} 的地址`,
+    switchConfirmDescription: "两步之间客户端会短暂连不上该地址。",
   },
 };

@@ -13,7 +13,7 @@ import type { PasswordSource } from "./password.js";
 export type AuditOutcome = "planned" | "submitted" | "recovered" | "refused" | "failed" | "outcome_unknown";
 
 /** The tools whose calls are audited: every call that changes an instance. */
-export type AuditEvent = "restore_instance" | "backup_instance";
+export type AuditEvent = "restore_instance" | "backup_instance" | "switch_address";
 
 /** One line of the audit log. Only these fields are written: never a password, key or token. */
 export interface AuditRecord {
@@ -39,6 +39,19 @@ export interface AuditRecord {
   /** The undo point the plan named: restoring this backup undoes the restore (writes after it are lost). */
   undoBackupId?: string;
   undoBackupStartTime?: string;
+  // Issue 16: the restore method and the clone route, and switch_address
+  /** restore_instance: in_place or clone, and why (the edition table, or TENCENTCLOUD_REDIS_RESTORE_METHOD). */
+  method?: "in_place" | "clone";
+  methodWhy?: string;
+  /** The clone route: the new instance, its order, and the second restored (point in time). */
+  cloneInstanceId?: string;
+  dealName?: string;
+  pointInTime?: string;
+  /** switch_address: the instance given the address, the address, the step reached and each step's task. */
+  toInstanceId?: string;
+  address?: string;
+  switchStep?: string;
+  switchTaskIds?: number[];
 }
 
 /**
@@ -59,12 +72,12 @@ export class AuditLog {
   }
 
   /** Proves the file can be opened for appending (creating it); throws ClientError.AuditLogUnavailable. */
-  assertWritable(change: "restore" | "backup" = "restore"): void {
+  assertWritable(change: "restore" | "backup" | "switch" = "restore"): void {
     if (!this.path) return;
     try {
       closeSync(this.open(this.path));
     } catch (caught) {
-      const verb = change === "backup" ? "back up" : "restore";
+      const verb = change === "backup" ? "back up" : change === "switch" ? "switch an address" : "restore";
       this.log.error(`audit log cannot be written: refusing to ${verb}`, { path: this.path, reason: reason(caught) });
       throw new CloudError(
         "ClientError.AuditLogUnavailable",
@@ -95,6 +108,15 @@ export class AuditLog {
       passwordSource: record.passwordSource,
       undoBackupId: record.undoBackupId,
       undoBackupStartTime: record.undoBackupStartTime,
+      method: record.method,
+      methodWhy: record.methodWhy,
+      cloneInstanceId: record.cloneInstanceId,
+      dealName: record.dealName,
+      pointInTime: record.pointInTime,
+      toInstanceId: record.toInstanceId,
+      address: record.address,
+      switchStep: record.switchStep,
+      switchTaskIds: record.switchTaskIds,
     })}\n`;
     let fd: number | undefined;
     try {

@@ -81,33 +81,59 @@ export async function elicitConfirmation(
   timeoutMs: number,
   t: Messages = enUS,
 ) {
+  const { instance, backup } = plan;
+  const message = [
+    t.form.question({
+      label: instance.name || instance.instanceId,
+      instanceId: instance.instanceId,
+      region: instance.region,
+    }),
+    t.form.backup({
+      backupId: backup.backupId,
+      type: t.backupType(backup.type),
+      startTime: backup.startTime,
+      age: backup.age,
+    }),
+    plan.methodReason,
+    plan.warning,
+  ].join("\n");
+  const title = plan.clone
+    ? t.clone.confirmTitle({ name: plan.clone.name })
+    : t.form.confirmTitle({ instanceId: instance.instanceId, backupId: backup.backupId });
+  const description = plan.clone
+    ? t.clone.confirmDescription
+    : t.form.confirmDescription({ startTime: backup.startTime });
+  return askToConfirm(server, extra, { message, title, description }, timeoutMs);
+}
+
+/** The confirmation form itself (a restore's, or switch_address's): one boolean a human must tick. */
+export async function askToConfirm(
+  server: McpServer,
+  extra: Extra,
+  form: { message: string; title: string; description: string },
+  timeoutMs: number,
+): Promise<void> {
   if (!server.server.getClientCapabilities()?.elicitation?.form) {
     throw new CloudError(
       "ClientError.ConfirmationUnavailable",
-      "This server asks a human to confirm each restore (TENCENTCLOUD_REDIS_CONFIRM=elicit), but this MCP client " +
-        "does not support form elicitation, so the restore is refused. Nothing was sent.",
+      "This server asks a human to confirm each change (TENCENTCLOUD_REDIS_CONFIRM=elicit), but this MCP client " +
+        "does not support form elicitation, so it is refused. Nothing was sent.",
       { notSent: true },
     );
   }
-  const { instance, backup } = plan;
-  const message = [
-    t.form.question({ label: instance.name || instance.instanceId, instanceId: instance.instanceId, region: instance.region }),
-    t.form.backup({ backupId: backup.backupId, type: t.backupType(backup.type), startTime: backup.startTime, age: backup.age }),
-    plan.warning,
-  ].join("\n");
   let answer: Awaited<ReturnType<McpServer["server"]["elicitInput"]>>;
   try {
     answer = await server.server.elicitInput(
       {
         mode: "form",
-        message,
+        message: form.message,
         requestedSchema: {
           type: "object",
           properties: {
             confirm: {
               type: "boolean",
-              title: t.form.confirmTitle({ instanceId: instance.instanceId, backupId: backup.backupId }),
-              description: t.form.confirmDescription({ startTime: backup.startTime }),
+              title: form.title,
+              description: form.description,
               default: false,
             },
           },
@@ -123,7 +149,7 @@ export async function elicitConfirmation(
     }
     throw new CloudError(
       "ClientError.ConfirmationUnavailable",
-      "The client could not show the confirmation form, so the restore is refused. Nothing was sent.",
+      "The client could not show the confirmation form, so the change is refused. Nothing was sent.",
       { notSent: true },
     );
   }
@@ -138,7 +164,7 @@ export async function elicitConfirmation(
 }
 
 function declined(why: string): CloudError {
-  return new CloudError("ClientError.ConfirmationDeclined", `Restore not confirmed: ${why}. Nothing was sent.`, {
+  return new CloudError("ClientError.ConfirmationDeclined", `Not confirmed: ${why}. Nothing was sent.`, {
     notSent: true,
   });
 }

@@ -1,10 +1,12 @@
 import type { ApiBackup, ApiInstance, RedisApi } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import type { ErrorCode } from "../cloud/catalog.js";
+import { type Route, routeOf } from "../cloud/editions.js";
 import type { Config } from "../config.js";
 import {
   ALL_BACKUP_STATUSES,
   backupAge,
+  beijingToIso,
   beijingToMs,
   instanceStatusWord,
   isRestorable,
@@ -15,6 +17,7 @@ import {
 } from "../cloud/views.js";
 import { enUS } from "../i18n/en-US.js";
 import type { Messages } from "../i18n/index.js";
+import { type CloneFacts, cloneFacts, pointInTimeBackup } from "./clone.js";
 import { type ResolvedPassword, resolvePassword, wherePasswordsGo } from "./password.js";
 import { restoreTaskIds } from "./tasks.js";
 
@@ -26,7 +29,9 @@ const TASK_WINDOW_MS = 15 * 60_000;
 export interface PreflightRequest {
   region: string;
   instanceId: string;
-  backupId: string;
+  /** The backup to restore; or, for the clone route, `pointInTime` (ISO 8601) instead. */
+  backupId?: string;
+  pointInTime?: string;
   passwordArgument?: string;
   signal?: AbortSignal;
   /** Also list the instance's recent restore tasks, so a lost answer can later be matched to a new task. */
@@ -41,6 +46,10 @@ export interface Preflight {
   /** The undo point: the newest restorable backup taken after `backup`; none when `backup` is the newest. */
   undo?: ApiBackup;
   password: ResolvedPassword;
+  /** How this instance is restored (issue 16): the edition table or the setting. */
+  route: Route;
+  /** The clone route only: the new instance (security groups, price, name; the second restored). */
+  clone?: CloneFacts;
   /** The DescribeTaskList window (Beijing time) and the restore tasks that existed in it before the restore. */
   tasks?: { beginTime: string; known: ReadonlySet<number> };
 }
@@ -61,7 +70,7 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
   // Settled, not all: a missing instance is reported as such even when its backup listing failed too.
   const [instances, backups, tasks] = await Promise.allSettled([
     api.describeInstances({ InstanceId: req.instanceId, Limit: 10 }, opts),
-    listBackups(api, req),
+    req.pointInTime === undefined ? listBackups(api, req) : [],
     req.snapshotTasks ? restoreTaskIds(api, req.region, req.instanceId, beginTime, req.signal) : undefined,
   ]);
 
@@ -84,8 +93,17 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
       busy,
     );
   }
+  const route = routeOf(instance, config.restoreMethod);
+  if (req.pointInTime !== undefined && route.method !== "clone") {
+    throw new CloudError(
+      "ClientError.PointInTimeRefused",
+      `Refused: ${req.instanceId} (${route.edition}) is restored in place, and only the clone route restores a point in time; pass a backupId. Nothing was sent.`,
+      { notSent: true },
+    );
+  }
+  const pit = req.pointInTime === undefined ? undefined : await pointInTimeBackup(api, req, instance, req.pointInTime);
   const all = settled(backups);
-  const backup = all.find((b) => String(b.BackupId) === req.backupId);
+  const backup = pit?.backup ?? all.find((b) => String(b.BackupId) === req.backupId);
   if (!backup) {
     throw preflightError(
       "InvalidParameterValue.BackupNotExists",
@@ -102,8 +120,11 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
       `backup ${req.backupId} is ${view.status} (status ${backup.Status}), not normal`,
     );
   }
-  const undo = undoPoint(all, backup);
-  if (config.undoMaxAgeMinutes !== undefined) requireUndoPoint(undo, config.undoMaxAgeMinutes, req.instanceId);
+  // the clone route leaves the original untouched: it is the undo point, no undo backup is needed
+  const undo = route.method === "in_place" ? undoPoint(all, backup) : undefined;
+  if (config.undoMaxAgeMinutes !== undefined && route.method === "in_place") {
+    requireUndoPoint(undo, config.undoMaxAgeMinutes, req.instanceId);
+  }
   const password = resolvePassword(config, req.instanceId, req.passwordArgument);
   if (instance.NoAuth !== true && password.value === undefined) {
     throw new CloudError(
@@ -112,8 +133,10 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
       { notSent: true },
     );
   }
-  const out: Preflight = { region: req.region, instance, backup, password };
+  const out: Preflight = { region: req.region, instance, backup, password, route };
   if (undo) out.undo = undo;
+  if (route.method === "clone")
+    out.clone = await cloneFacts(api, req, instance, String(backup.BackupId), pit?.cloneTime);
   const known = settled(tasks);
   if (known) out.tasks = { beginTime, known };
   return out;
@@ -186,9 +209,61 @@ export function planView(pf: Preflight, t: Messages = enUS, now = Date.now()) {
   const label = instance.name ? `${instance.name} (${instance.instanceId})` : instance.instanceId;
   const undoBackup: UndoBackup | undefined = pf.undo ? toUndoBackup(pf.undo, now) : undefined;
   const undo = undoBackup ? { backupId: undoBackup.backupId, age: inWords(undoBackup.ageMinutes, t) } : undefined;
-  const warning = t.planWarning({ label, backupId: backup.backupId, startTime: backup.startTime, age: backup.age, undo });
+  const { route } = pf;
+  const methodReason = t.clone.method({
+    method: route.method,
+    edition: route.edition,
+    forced: route.why === "setting",
+    tableMethod: route.tableMethod,
+  });
+  const clone = pf.clone ? cloneView(pf.clone, route.edition) : undefined;
+  const warning = clone
+    ? t.clone.warning({
+        label,
+        name: clone.name,
+        backupId: backup.backupId,
+        startTime: backup.startTime,
+        price: priceText(clone.price, t),
+      })
+    : t.planWarning({ label, backupId: backup.backupId, startTime: backup.startTime, age: backup.age, undo });
   const shown = b.remark ? { ...backup, remark: b.remark } : backup;
-  return { instance, backup: shown, warning, ...(undoBackup ? { undoBackup } : {}) };
+  const typed = pf.clone?.cloneTime ? { ...shown, type: "point_in_time" } : shown;
+  return {
+    method: route.method,
+    methodReason,
+    instance,
+    backup: typed,
+    warning,
+    ...(clone ? { clone } : {}),
+    ...(undoBackup ? { undoBackup } : {}),
+  };
+}
+
+/** The plan's `clone` object: the new instance as it will be made, and its price (never the password). */
+function cloneView(c: CloneFacts, edition: string) {
+  const view = {
+    name: c.name,
+    zoneId: c.zoneId,
+    ...(c.vpcId ? { vpcId: c.vpcId } : {}),
+    ...(c.subnetId ? { subnetId: c.subnetId } : {}),
+    securityGroupIds: c.securityGroupIds,
+    port: c.port,
+    type: c.type,
+    edition,
+    ...(c.sizeMb !== undefined ? { sizeMb: c.sizeMb } : {}),
+    ...(c.shardSizeMb !== undefined ? { shardSizeMb: c.shardSizeMb } : {}),
+    ...(c.shardNum !== undefined ? { shardNum: c.shardNum } : {}),
+    ...(c.replicasNum !== undefined ? { replicasNum: c.replicasNum } : {}),
+    ...(c.cloneTime ? { pointInTime: beijingToIso(c.cloneTime) } : {}),
+    price: { ...c.price, billing: "pay-as-you-go" as const, bills: "until someone deletes it" },
+  };
+  return view;
+}
+
+function priceText(price: CloneFacts["price"], t: Messages): string {
+  return price.amount === undefined
+    ? t.clone.priceUnknown
+    : t.clone.price({ amount: price.amount, unit: price.unit ?? "", currency: price.currency ?? "" });
 }
 export type PlanView = ReturnType<typeof planView>;
 

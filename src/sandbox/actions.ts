@@ -1,8 +1,12 @@
 // The API actions the fake implements: parameter checks and response shapes, on top of the model (state.ts).
 
+import { CLONE_ACTIONS, CLUSTER_TYPES, IN_PLACE_TYPES } from "./clone.js";
 import {
+  type ActionContext,
   type ActionResult,
+  type ActionSpec,
   ApiError,
+  instanceInRegion,
   isInt,
   isString,
   optArray,
@@ -15,34 +19,10 @@ import {
   reqString,
 } from "./params.js";
 import type { Backup, CloudState, Instance, Task, TaskStatus } from "./state.js";
-import { FAKE_APPID, TASK_TYPE_CODES, TASK_TYPE_LABELS } from "./state.js";
-import { formatBeijing } from "./time.js";
+import { FAKE_APPID, TASK_TYPE_CODES, TASK_TYPE_LABELS, ZONES } from "./state.js";
+import { formatBeijing, NEVER } from "./time.js";
 
-export { ApiError, type ActionResult, type Params } from "./params.js";
-
-export interface ActionContext {
-  state: CloudState;
-  region: string;
-  /** Answer RestoreInstance's TaskId as a string of digits, like an old doc sample. */
-  taskIdAsString: boolean;
-}
-
-interface ActionSpec {
-  /** Every request parameter the SDK model declares; anything else is UnknownParameter. */
-  params: readonly string[];
-  handler: (p: Params, ctx: ActionContext) => ActionResult | Promise<ActionResult>;
-}
-
-function instanceInRegion(ctx: ActionContext, instanceId: string): Instance {
-  const instance = ctx.state.getInstance(instanceId, ctx.region);
-  if (!instance) {
-    throw new ApiError(
-      "ResourceNotFound.InstanceNotExists",
-      `The instance \`${instanceId}\` does not exist in region \`${ctx.region}\`.`,
-    );
-  }
-  return instance;
-}
+export { ApiError, type ActionContext, type ActionResult, type Params } from "./params.js";
 
 // ---- response shapes ----
 
@@ -72,20 +52,18 @@ const REGION_IDS: Readonly<Record<string, number>> = {
 /** Regions the fake accepts in X-TC-Region (the reference's list); others get UnsupportedRegion. */
 export const KNOWN_REGIONS: readonly string[] = Object.keys(REGION_IDS);
 
-const CLUSTER_TYPES = new Set([4, 7, 9, 16, 18]);
-const NEVER = "0000-00-00 00:00:00";
-
-function instanceView(i: Instance): ActionResult {
+function instanceView(i: Instance, state: CloudState): ActionResult {
   const shards = i.RedisShardNum ?? 1;
+  const subnet = state.subnetOf(i);
   return {
     InstanceName: i.InstanceName,
     InstanceId: i.InstanceId,
     Appid: FAKE_APPID,
-    ProjectId: 0,
+    ProjectId: i.ProjectId ?? 0,
     RegionId: REGION_IDS[i.Region] ?? 0,
-    ZoneId: 100003,
-    VpcId: 1001,
-    SubnetId: 2001,
+    ZoneId: i.ZoneId ?? ZONES[i.Region]?.[0]?.ZoneId ?? 100003,
+    VpcId: subnet.VpcId,
+    SubnetId: subnet.SubnetId,
     Status: i.Status,
     WanIp: i.WanIp,
     Port: i.Port,
@@ -97,20 +75,24 @@ function instanceView(i: Instance): ActionResult {
     DeadlineTime: NEVER,
     Engine: i.Engine,
     ProductType: CLUSTER_TYPES.has(i.Type) ? "cluster" : "standalone",
-    UniqVpcId: "vpc-sbx00001",
-    UniqSubnetId: "subnet-sbx00001",
+    UniqVpcId: subnet.UniqVpcId,
+    UniqSubnetId: subnet.UniqSubnetId,
     BillingMode: 0,
     OfflineTime: NEVER,
     SubStatus: 0,
     Tags: [],
+    InstanceTags: (i.Tags ?? []).map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue })),
     RedisShardSize: Math.floor(i.Size / shards),
     RedisShardNum: shards,
-    RedisReplicasNum: 1,
-    ProjectName: "Default Project",
+    RedisReplicasNum: i.RedisReplicasNum ?? 1,
+    ProjectName: i.ProjectId ? `project-${i.ProjectId}` : "Default Project",
     NoAuth: i.NoAuth,
     PasswordFree: i.NoAuth ? 1 : 0,
     ReadOnly: 0,
     Region: i.Region,
+    ProductVersion: "local",
+    BackupMode: i.BackupMode ?? "NormalLevelBackup",
+    ...(i.NodeSet ? { NodeSet: i.NodeSet.map((n) => ({ ...n })) } : {}),
   };
 }
 
@@ -168,7 +150,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
         .filter((i) => !key || i.InstanceId.includes(key) || i.InstanceName.includes(key))
         .filter((i) => !statuses || statuses.includes(i.Status))
         .sort((a, b) => b.Createtime.getTime() - a.Createtime.getTime());
-      return { TotalCount: matches.length, InstanceSet: page(matches, p, 1000).map(instanceView) };
+      return { TotalCount: matches.length, InstanceSet: page(matches, p, 1000).map((i) => instanceView(i, ctx.state)) };
     },
   },
 
@@ -200,6 +182,14 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
         throw new ApiError(
           "ResourceUnavailable.InstanceStatusAbnormal",
           `The instance \`${instanceId}\` is not running (status ${instance.Status}).`,
+        );
+      }
+      // Tencent restores in place only Redis 2.8 and CKV; the others are restored by clone (what the API answers
+      // is not published: BackupSpecError, "备份还原规格不支持", is the code RestoreInstance lists for it).
+      if (!IN_PLACE_TYPES.has(instance.Type)) {
+        throw new ApiError(
+          "ResourceUnavailable.BackupSpecError",
+          `Backup restore is not supported for instance type ${instance.Type}: clone the backup (CloneInstances).`,
         );
       }
       if (ctx.state.hasRestoreInFlight(instanceId)) {
@@ -315,6 +305,8 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       }
     },
   },
+
+  ...CLONE_ACTIONS,
 };
 
 /** Runs an action's handler after rejecting parameters its SDK model does not declare. */

@@ -39,6 +39,8 @@ export interface FakeCloudOptions {
   seed?: "default" | "empty";
   preparingMs?: number;
   runningMs?: number;
+  /** How long a clone (CloneInstances) stays in status 0 at least; default 5 s. */
+  cloneMs?: number;
   /** Requests per action per sliding 1 s window; above it RequestLimitExceeded. Default: no limit. */
   rateLimit?: number;
   now?: () => number;

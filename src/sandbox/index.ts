@@ -25,8 +25,9 @@ export const STATE_ONLY_NOTE =
   "sandbox is state-only: no redis-server was found on PATH, so instances hold no data and a restore changes " +
   "nothing (install redis-server, e.g. apt-get install redis-server, for real data)";
 export const REAL_REDIS_NOTE =
-  "sandbox instances are real redis-server processes on 127.0.0.1 (host and port in each instance); a restore " +
-  "really loads the backup's RDB; connect with redis-cli -h 127.0.0.1 -p PORT (passwords: see the README)";
+  "sandbox instances are real redis-server processes, each behind its own address (host and port in each " +
+  "instance, a loopback 127.x.y.z VIP that moves with ModifyNetworkConfig); a restore really loads the backup's " +
+  "RDB and a clone starts a new server from it; connect with redis-cli -h HOST -p PORT (passwords: see the README)";
 
 /**
  * The built-in sandbox: the local Tencent Cloud fake on a loopback port, with its seed instances and backups,
@@ -46,6 +47,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     fake.state.restoreBackend = redis;
     fake.state.backupBackend = redis;
+    fake.state.cloneBackend = redis;
+    fake.state.networkBackend = redis;
   }
   // An instance without a process shows no address rather than a made-up one.
   const live = redis?.ports() ?? new Map<string, number>();

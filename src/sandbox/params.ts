@@ -1,5 +1,6 @@
 // Request parameter readers of the fake's actions, and the API error they throw.
 
+import type { CloudState, Instance } from "./state.js";
 import { parseBeijing } from "./time.js";
 
 /** An API error, answered as {"Response":{"Error":{"Code","Message"},"RequestId"}}. */
@@ -82,4 +83,35 @@ export function page<T>(items: T[], p: Params, maxLimit: number): T[] {
   const limit = optInt(p, "Limit", 1, maxLimit) ?? 20;
   const offset = optInt(p, "Offset", 0, Number.MAX_SAFE_INTEGER) ?? 0;
   return items.slice(offset, offset + limit);
+}
+
+export interface ActionContext {
+  state: CloudState;
+  region: string;
+  /** Answer RestoreInstance's TaskId as a string of digits, like an old doc sample. */
+  taskIdAsString: boolean;
+}
+
+export interface ActionSpec {
+  /** Every request parameter the SDK model declares; anything else is UnknownParameter. */
+  params: readonly string[];
+  handler: (p: Params, ctx: ActionContext) => ActionResult | Promise<ActionResult>;
+}
+
+export function instanceInRegion(ctx: ActionContext, instanceId: string): Instance {
+  const instance = ctx.state.getInstance(instanceId, ctx.region);
+  if (!instance) {
+    throw new ApiError(
+      "ResourceNotFound.InstanceNotExists",
+      `The instance \`${instanceId}\` does not exist in region \`${ctx.region}\`.`,
+    );
+  }
+  return instance;
+}
+
+export function optBool(p: Params, name: string): boolean | undefined {
+  if (!present(p, name)) return undefined;
+  const v = p[name];
+  if (typeof v !== "boolean") throw new ApiError("InvalidParameter", `The parameter \`${name}\` must be a boolean.`);
+  return v;
 }

@@ -2,17 +2,39 @@
 // temporary directory. Backups are real RDB files, restores really load them. Every process is stopped on
 // close(), killed on process exit (whatever the cause), and a detached watchdog kills what is left if this
 // process dies without running any handler (SIGKILL): it waits for EOF on a pipe only this process holds.
+//
+// Addresses: every instance's address (DescribeInstances WanIp:Port, its VIP) is a TCP listener of its own in
+// this process, on a loopback address 127.N.S.H (Linux routes all of 127/8 to lo; N is picked per sandbox, S is
+// the subnet, H the host) that forwards to the instance's redis-server. ModifyNetworkConfig really moves it: while
+// an address belongs to nobody, nothing listens there (connections are refused). A test reaches an instance's data
+// at its address (`fleet.address(id)` or list_instances' host and port, with the instance's password) or
+// directly at its redis-server (`fleet.ports()`, host 127.0.0.1). The listeners die with this process.
+//
+// Clones (CloneInstances) start a new redis-server from the backup's RDB after the state's cloneMs. Second-level
+// backup (BackupMode SecondLevelBackup): the instance's redis-server keeps an AOF with a timestamp annotation per
+// second (aof-timestamp-enabled), and a clone at CloneTime loads that AOF cut at that second by redis-check-aof
+// --truncate-to-timestamp: the resolution is one second, and nothing before the sandbox started can be restored.
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { accessSync, constants, rmSync } from "node:fs";
-import { copyFile, mkdtemp, readFile, stat } from "node:fs/promises";
-import { createServer } from "node:net";
+import { copyFile, cp, mkdtemp, readFile, stat } from "node:fs/promises";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RespClient } from "./resp.js";
 import { SANDBOX_DATA } from "./seed.js";
-import type { Backup, BackupBackend, CloudState, Instance, RestoreBackend } from "./state.js";
+import type {
+  AddressChange,
+  Backup,
+  BackupBackend,
+  CloneBackend,
+  CloudState,
+  Instance,
+  NetworkBackend,
+  RestoreBackend,
+} from "./state.js";
 
 const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 3_000;
@@ -41,7 +63,18 @@ interface RedisNode {
   port: number;
   password: string | undefined;
   child: ChildProcess | undefined;
+  /** Keeps a timestamped AOF (second-level backup). */
+  aof: boolean;
 }
+
+/** An instance's address: a loopback listener forwarding every connection to the instance's redis-server. */
+interface Listener {
+  instanceId: string;
+  server: Server;
+  sockets: Set<Socket>;
+}
+
+const addressKey = (ip: string, port: number): string => `${ip}:${port}`;
 
 /** A free loopback TCP port (bound then released: redis-server cannot listen on port 0 and report it). */
 export async function freePort(): Promise<number> {
@@ -56,8 +89,9 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export class RedisFleet implements RestoreBackend, BackupBackend {
+export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, NetworkBackend {
   private readonly nodes = new Map<string, RedisNode>();
+  private readonly listeners = new Map<string, Listener>();
   private closed = false;
   private readonly onExit = () => this.killNow();
 
@@ -82,6 +116,7 @@ export class RedisFleet implements RestoreBackend, BackupBackend {
     (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
     const fleet = new RedisFleet(binary, root, state, watchdog);
     try {
+      await fleet.claimNetwork();
       for (const instance of state.listInstances().filter((i) => i.Status === 2)) await fleet.add(instance);
     } catch (error) {
       await fleet.close();
@@ -93,6 +128,19 @@ export class RedisFleet implements RestoreBackend, BackupBackend {
   /** InstanceId -> port of each live redis-server. */
   ports(): Map<string, number> {
     return new Map([...this.nodes.values()].filter((n) => n.child).map((n) => [n.instanceId, n.port]));
+  }
+
+  /** The address (VIP and port) of an instance whose listener is up, or undefined. */
+  address(instanceId: string): { host: string; port: number } | undefined {
+    const instance = this.state.getInstance(instanceId);
+    if (!instance) return undefined;
+    const listener = this.listeners.get(addressKey(instance.WanIp, instance.Port));
+    return listener?.instanceId === instanceId ? { host: instance.WanIp, port: instance.Port } : undefined;
+  }
+
+  /** "ip:port" of every address listening now. */
+  listening(): string[] {
+    return [...this.listeners.keys()];
   }
 
   /** PIDs of the live redis-server processes. */
@@ -135,10 +183,46 @@ export class RedisFleet implements RestoreBackend, BackupBackend {
     }
   }
 
-  /** Stops every process and removes the temporary directories. */
+  /**
+   * A clone: after the state's cloneMs (status 0), a new redis-server with the backup's RDB, or with the
+   * source's timestamped AOF cut at `cloneTime` (second-level backup), then its address listens.
+   */
+  async clone(clone: Instance, source: Instance, backup: Backup, cloneTime: number | undefined): Promise<void> {
+    await sleep(this.state.cloneMs);
+    const from = this.node(source.InstanceId);
+    const node = await this.newNode(clone, cloneTime !== undefined);
+    if (cloneTime === undefined) {
+      await copyFile(this.backupFile(from, backup.BackupId), join(node.dir, "dump.rdb")).catch(() => {
+        throw new Error("the backup's RDB file is missing in the sandbox");
+      });
+    } else {
+      if (!from.aof) throw new Error(`the instance ${source.InstanceId} keeps no second-level backup in the sandbox`);
+      await cp(join(from.dir, "appendonlydir"), join(node.dir, "appendonlydir"), { recursive: true });
+      const check = join(dirname(this.binary), "redis-check-aof");
+      const manifest = join(node.dir, "appendonlydir", "appendonly.aof.manifest");
+      await promisify(execFile)(check, ["--truncate-to-timestamp", String(Math.floor(cloneTime / 1000)), manifest]);
+    }
+    await this.startNode(node);
+    await this.bind(clone.InstanceId, clone.WanIp, clone.Port);
+  }
+
+  /** An address move: after the state's preparingMs, the old address stops listening and the new one starts. */
+  async move(instance: Instance, change: AddressChange): Promise<void> {
+    await sleep(this.state.preparingMs);
+    await this.unbind(change.from.ip, change.from.port);
+    try {
+      await this.bind(instance.InstanceId, change.to.ip, change.to.port);
+    } catch (error) {
+      await this.bind(instance.InstanceId, change.from.ip, change.from.port).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Stops every process and listener and removes the temporary directories. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([...this.listeners.keys()].map((key) => this.unbindKey(key)));
     await Promise.all([...this.nodes.values()].map((n) => this.stop(n)));
     rmSync(this.root, { recursive: true, force: true });
     this.watchdog.stdin?.end();
@@ -167,24 +251,103 @@ export class RedisFleet implements RestoreBackend, BackupBackend {
     return join(node.dir, `backup-${backupId}.rdb`);
   }
 
-  private async add(instance: Instance): Promise<void> {
+  /**
+   * Picks the sandbox's loopback network 127.N (N at random, another when an address is taken by someone else,
+   * e.g. another sandbox) and listens on every running instance's address.
+   */
+  private async claimNetwork(): Promise<void> {
+    const running = this.state.listInstances().filter((i) => i.Status === 2);
+    for (let attempt = 1; ; attempt++) {
+      this.state.relocateNetwork(`127.${1 + Math.floor(Math.random() * 254)}`);
+      try {
+        for (const i of running) await this.bind(i.InstanceId, i.WanIp, i.Port);
+        return;
+      } catch (error) {
+        await Promise.all([...this.listeners.keys()].map((key) => this.unbindKey(key)));
+        if (attempt >= 8) throw error;
+      }
+    }
+  }
+
+  /** Listens on ip:port for the instance. */
+  private async bind(instanceId: string, ip: string, port: number): Promise<void> {
+    if (this.closed) throw new Error("the sandbox is shutting down");
+    const listener: Listener = { instanceId, server: createServer(), sockets: new Set() };
+    listener.server.on("connection", (socket) => this.forward(listener, socket));
+    await new Promise<void>((resolve, reject) => {
+      listener.server.once("error", reject);
+      listener.server.listen(port, ip, () => {
+        listener.server.off("error", reject);
+        resolve();
+      });
+    });
+    listener.server.unref();
+    this.listeners.set(addressKey(ip, port), listener);
+  }
+
+  private forward(listener: Listener, socket: Socket): void {
+    const node = this.nodes.get(listener.instanceId);
+    if (!node?.child) {
+      socket.destroy();
+      return;
+    }
+    const upstream = connect(node.port, "127.0.0.1");
+    listener.sockets.add(socket);
+    listener.sockets.add(upstream);
+    for (const s of [socket, upstream]) {
+      s.on("error", () => {});
+      s.on("close", () => {
+        listener.sockets.delete(s);
+        socket.destroy();
+        upstream.destroy();
+      });
+    }
+    socket.pipe(upstream);
+    upstream.pipe(socket);
+  }
+
+  private async unbind(ip: string, port: number): Promise<void> {
+    await this.unbindKey(addressKey(ip, port));
+  }
+
+  /** Stops listening and cuts the connections made through the address (a moved VIP drops its clients). */
+  private async unbindKey(key: string): Promise<void> {
+    const listener = this.listeners.get(key);
+    if (!listener) return;
+    this.listeners.delete(key);
+    const closed = new Promise((resolve) => listener.server.close(resolve));
+    for (const s of listener.sockets) s.destroy();
+    await closed;
+  }
+
+  private async newNode(instance: Instance, aof: boolean): Promise<RedisNode> {
     const node: RedisNode = {
       instanceId: instance.InstanceId,
       dir: await mkdtemp(join(this.root, `${instance.InstanceId}-`)),
       port: 0,
       password: instance.NoAuth ? undefined : instance.password,
       child: undefined,
+      aof,
     };
     this.nodes.set(instance.InstanceId, node);
+    return node;
+  }
+
+  private async startNode(node: RedisNode): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       node.port = await freePort();
       try {
         await this.launch(node);
-        break;
+        return;
       } catch (error) {
         if (attempt >= 3) throw error; // another process may have taken the port in between
       }
     }
+  }
+
+  private async add(instance: Instance): Promise<void> {
+    const node = await this.newNode(instance, instance.BackupMode === "SecondLevelBackup");
+    await this.startNode(node);
     // Seed: every backup that is or may become restorable gets an RDB; the newest the last generation.
     const generations = SANDBOX_DATA[instance.InstanceId] ?? [{}];
     const backups = this.state
@@ -196,7 +359,6 @@ export class RedisFleet implements RestoreBackend, BackupBackend {
       await this.snapshot(instance, backup);
     }
     await this.write(node, generations.at(-1) ?? {});
-    this.state.updateInstance(instance.InstanceId, { WanIp: "127.0.0.1", Port: node.port });
   }
 
   private async write(node: RedisNode, data: Readonly<Record<string, string>>): Promise<void> {
@@ -213,8 +375,14 @@ export class RedisFleet implements RestoreBackend, BackupBackend {
   private async launch(node: RedisNode): Promise<void> {
     if (this.closed) throw new Error("the sandbox is shutting down");
     const args = ["-", "--port", String(node.port), "--bind", "127.0.0.1", "--dir", node.dir];
-    args.push("--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no", "--daemonize", "no");
+    args.push("--dbfilename", "dump.rdb", "--save", "", "--daemonize", "no");
     args.push("--pidfile", join(node.dir, "redis.pid"), "--logfile", join(node.dir, "redis.log"));
+    if (node.aof) {
+      args.push("--appendonly", "yes", "--aof-timestamp-enabled", "yes", "--appendfsync", "always");
+      args.push("--auto-aof-rewrite-percentage", "0");
+    } else {
+      args.push("--appendonly", "no");
+    }
     // The password goes in through stdin (config file "-"), not on the command line where ps shows it.
     const child = spawn(this.binary, args, { detached: true, stdio: ["pipe", "ignore", "ignore"] });
     node.child = child;

@@ -26,14 +26,21 @@ export const SANDBOX_REGION = "ap-guangzhou";
 export const SANDBOX_OTHER_REGION = "ap-shanghai";
 
 export const SANDBOX_INSTANCE_IDS = {
-  /** "orders-cache", running, password-protected, ap-guangzhou. */
+  /** "orders-cache", Redis 2.8 standard (Type 2, restored in place), running, password-protected, ap-guangzhou. */
   orders: "crs-sbx1orde",
-  /** "session-store", running, password-free (NoAuth), ap-guangzhou. */
+  /** "session-store", Redis 2.8 standalone (Type 5, in place), running, password-free (NoAuth), ap-guangzhou. */
   sessions: "crs-sbx2sess",
-  /** "archive-legacy", isolated (Status -2), ap-guangzhou. */
+  /** "archive-legacy", Redis 5.0 standard (Type 8), isolated (Status -2), ap-guangzhou. */
   archive: "crs-sbx3arch",
-  /** "reports-cluster", running cluster, ap-shanghai. */
+  /** "reports-cluster", CKV 3.2 cluster (Type 4, in place), 3 shards, running, ap-shanghai. */
   reports: "crs-sbx4rept",
+  /**
+   * "catalog-v62", Redis 6.2 standard (Type 15, restored by clone), running, password-protected, second-level
+   * backup (BackupMode SecondLevelBackup: point in time), tagged, ap-guangzhou.
+   */
+  catalog: "crs-sbx5cat6",
+  /** "events-v70", Redis 7.0 cluster (Type 18, by clone), 2 shards, multi-AZ (NodeSet), NoAuth, project 1001. */
+  events: "crs-sbx6evt7",
 } as const;
 
 /** Password of each password-protected sandbox instance, by InstanceId. */
@@ -41,6 +48,7 @@ export const SANDBOX_PASSWORDS: Readonly<Record<string, string>> = {
   [SANDBOX_INSTANCE_IDS.orders]: "sandbox-orders-pass",
   [SANDBOX_INSTANCE_IDS.archive]: "sandbox-archive-pass",
   [SANDBOX_INSTANCE_IDS.reports]: "sandbox-reports-pass",
+  [SANDBOX_INSTANCE_IDS.catalog]: "Sandbox-Catalog-62",
 };
 
 /**
@@ -65,6 +73,18 @@ export const SANDBOX_DATA: Readonly<Record<string, readonly Readonly<Record<stri
   [SANDBOX_INSTANCE_IDS.sessions]: [
     { "session:alice": "cart=3;lang=en" },
     { "session:alice": "cart=1;lang=en", "session:bob": "cart=0;lang=zh" },
+  ],
+  [SANDBOX_INSTANCE_IDS.catalog]: [
+    { "product:1": '{"name":"lamp","price":"19.90"}', "product:count": "1" },
+    {
+      "product:1": '{"name":"lamp","price":"19.90"}',
+      "product:2": '{"name":"desk","price":"149.00"}',
+      "product:count": "2",
+    },
+  ],
+  [SANDBOX_INSTANCE_IDS.events]: [
+    { "event:1": "signup alice" },
+    { "event:1": "signup alice", "event:2": "signup bob" },
   ],
   [SANDBOX_INSTANCE_IDS.reports]: [
     { "report:2024-06-01": "visits=1200" },
@@ -110,6 +130,7 @@ function addBackupHistory(state: CloudState, instanceId: string, now: number): B
 export function seedDefault(state: CloudState): { instances: Instance[]; backups: Backup[] } {
   const now = state.now();
   const ids = SANDBOX_INSTANCE_IDS;
+  const net = state.networkBase;
   const instances = [
     state.addInstance({
       InstanceId: ids.orders,
@@ -118,12 +139,13 @@ export function seedDefault(state: CloudState): { instances: Instance[]; backups
       Status: 2,
       NoAuth: false,
       password: passwordOf(ids.orders),
-      Type: 6,
+      Type: 2,
       Engine: "Redis",
       Size: 2048,
-      WanIp: "10.0.1.11",
+      WanIp: `${net}.1.11`,
       Port: 6379,
       Createtime: new Date(now - 120 * DAY_MS),
+      Tags: [{ TagKey: "team", TagValue: "shop" }],
     }),
     state.addInstance({
       InstanceId: ids.sessions,
@@ -131,10 +153,10 @@ export function seedDefault(state: CloudState): { instances: Instance[]; backups
       Region: SANDBOX_REGION,
       Status: 2,
       NoAuth: true,
-      Type: 8,
+      Type: 5,
       Engine: "Redis",
       Size: 1024,
-      WanIp: "10.0.1.12",
+      WanIp: `${net}.1.12`,
       Port: 6379,
       Createtime: new Date(now - 60 * DAY_MS),
     }),
@@ -145,10 +167,10 @@ export function seedDefault(state: CloudState): { instances: Instance[]; backups
       Status: -2,
       NoAuth: false,
       password: passwordOf(ids.archive),
-      Type: 6,
+      Type: 8,
       Engine: "Redis",
       Size: 512,
-      WanIp: "10.0.1.13",
+      WanIp: `${net}.1.13`,
       Port: 6379,
       Createtime: new Date(now - 400 * DAY_MS),
     }),
@@ -159,19 +181,67 @@ export function seedDefault(state: CloudState): { instances: Instance[]; backups
       Status: 2,
       NoAuth: false,
       password: passwordOf(ids.reports),
-      Type: 7,
-      Engine: "Redis",
+      Type: 4,
+      Engine: "CKV",
       RedisShardNum: 3,
       Size: 3072,
-      WanIp: "10.0.2.21",
+      WanIp: `${net}.3.21`,
       Port: 6379,
       Createtime: new Date(now - 30 * DAY_MS),
+      ZoneId: 200002,
+      UniqSubnetId: "subnet-sbx00003",
+      SecurityGroupIds: ["sg-sbx00003"],
+    }),
+    state.addInstance({
+      InstanceId: ids.catalog,
+      InstanceName: "catalog-v62",
+      Region: SANDBOX_REGION,
+      Status: 2,
+      NoAuth: false,
+      password: passwordOf(ids.catalog),
+      Type: 15,
+      Engine: "Redis",
+      Size: 4096,
+      WanIp: `${net}.1.14`,
+      Port: 6379,
+      Createtime: new Date(now - 90 * DAY_MS),
+      Tags: [
+        { TagKey: "team", TagValue: "catalog" },
+        { TagKey: "env", TagValue: "prod" },
+      ],
+      SecurityGroupIds: ["sg-sbx00001", "sg-sbx00002"],
+      BackupMode: "SecondLevelBackup",
+      // second-level backup covers the time since the sandbox started: what its redis-server really recorded
+      secondLevelSince: now,
+    }),
+    state.addInstance({
+      InstanceId: ids.events,
+      InstanceName: "events-v70",
+      Region: SANDBOX_REGION,
+      Status: 2,
+      NoAuth: true,
+      Type: 18,
+      Engine: "Redis",
+      RedisShardNum: 2,
+      RedisReplicasNum: 1,
+      Size: 2048,
+      WanIp: `${net}.1.15`,
+      Port: 6380,
+      Createtime: new Date(now - 45 * DAY_MS),
+      ProjectId: 1001,
+      Tags: [{ TagKey: "team", TagValue: "data" }],
+      NodeSet: [
+        { NodeId: 0, NodeType: 0, ZoneId: 100003, ZoneName: "ap-guangzhou-3" },
+        { NodeId: 1, NodeType: 1, ZoneId: 100004, ZoneName: "ap-guangzhou-4" },
+      ],
     }),
   ];
   const backups = [
     ...addBackupHistory(state, ids.orders, now),
     ...addBackupHistory(state, ids.sessions, now),
     ...addBackupHistory(state, ids.reports, now),
+    ...addBackupHistory(state, ids.catalog, now),
+    ...addBackupHistory(state, ids.events, now),
     state.addBackup({ InstanceId: ids.archive, StartTime: new Date(now - 3 * DAY_MS), BackupType: "1" }),
   ];
   return { instances, backups };

@@ -4,6 +4,9 @@
 const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 const BEIJING_PATTERN = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
+/** What the API answers for a time that has not come (DeadlineTime, an unfinished task's EndTime). */
+export const NEVER = "0000-00-00 00:00:00";
+
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;

@@ -5,7 +5,16 @@ import { sleep } from "../cloud/limiter.js";
 import { beijingToIso, beijingToMs, instanceStatusWord } from "../cloud/views.js";
 import { type Messages, messages } from "../i18n/index.js";
 import { findNewBackup, lookUpTaskKind, type TaskFacts } from "../safety/known-tasks.js";
-import { defineTool, type Extra, regionSchema, resolveRegion, type ToolContext, withError } from "./shared.js";
+import { followClone, followCloneOutput } from "./follow-clone.js";
+import {
+  defineTool,
+  type Extra,
+  instanceIdSchema,
+  regionSchema,
+  resolveRegion,
+  type ToolContext,
+  withError,
+} from "./shared.js";
 
 export const TASK_STATUSES = ["preparing", "running", "succeed", "failed", "error"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -50,9 +59,11 @@ const newBackup = z
 const output = z.object({
   taskId: z.number().int(),
   kind: z
-    .enum(["restore", "backup", "other", "unknown"])
-    .describe("restore, backup (backup_instance or automatic), another kind of task, or unknown"),
-  status: z.enum(TASK_STATUSES).describe("preparing (queued), running, succeed, failed or error"),
+    .enum(["restore", "backup", "other", "unknown", "clone"])
+    .describe("restore, backup (backup_instance or automatic), another kind of task, unknown, or clone (instanceId given)"),
+  status: z
+    .enum([...TASK_STATUSES, "creating"])
+    .describe("preparing (queued), running, succeed, failed or error; a clone: creating, running or failed"),
   done: z.boolean().describe("True once the task reached a final state (succeed, failed, error): stop checking"),
   succeeded: z.boolean(),
   taskType: z.string(),
@@ -72,6 +83,7 @@ const output = z.object({
     .describe("When not done: call check_task again after this many seconds (or at once with a waitSeconds)"),
   instance: instanceAfter.optional(),
   backup: newBackup.optional(),
+  ...followCloneOutput,
 });
 type Output = z.infer<typeof output>;
 
@@ -81,30 +93,42 @@ export const checkTask = defineTool({
   description:
     "Status of a restore or backup task (preparing, running, succeed, failed, error) and whether it is done. " +
     "waitSeconds waits here; if not done, call again after nextCheckAfterSeconds. A finished backup_instance " +
-    "task names its new backup. Read-only.",
-  inputSchema: z.strictObject({
-    taskId: taskIdSchema,
-    region: regionSchema,
-    waitSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_WAIT_SECONDS)
-      .default(0)
-      .describe(
-        "Wait up to this many seconds (0-600) for the task to end, with progress notifications; 0 (default) answers at once",
-      ),
-  }),
+    "task names its new backup. instanceId instead of taskId follows a clone until running. Read-only.",
+  inputSchema: z
+    .strictObject({
+      taskId: taskIdSchema.optional(),
+      instanceId: instanceIdSchema.optional().describe("Instead of taskId: a clone's cloneInstanceId from restore_instance"),
+      region: regionSchema,
+      waitSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_WAIT_SECONDS)
+        .default(0)
+        .describe(
+          "Wait up to this many seconds (0-600) for the task to end, with progress notifications; 0 (default) answers at once",
+        ),
+    })
+    .superRefine((a, issues) => {
+      if ((a.taskId === undefined) === (a.instanceId === undefined)) {
+        const path = a.taskId === undefined ? "taskId" : "instanceId";
+        issues.addIssue({ code: "custom", path: [path], message: "give exactly one of taskId and instanceId" });
+      }
+    }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  actions: ["DescribeTaskInfo", "DescribeInstances", "DescribeTaskList", "DescribeInstanceBackups"],
+  actions: ["DescribeTaskInfo", "DescribeInstances", "DescribeTaskList", "DescribeInstanceBackups", "DescribeInstanceDealDetail"],
   async handler(args, ctx, extra) {
     const region = resolveRegion(args.region, ctx.config);
+    if (args.taskId === undefined) {
+      return followClone({ instanceId: args.instanceId ?? "", waitSeconds: args.waitSeconds }, region, ctx, extra);
+    }
+    const taskId: number = args.taskId;
     const { poll } = ctx.config;
     const waitMs = args.waitSeconds * 1000;
     const { tasks } = ctx.services.safety;
     // a task that ended does not change: its answer (and the backup it made) is given again without a request
-    const remembered = tasks.endedAnswer<Output>(args.taskId, region);
+    const remembered = tasks.endedAnswer<Output>(taskId, region);
     if (remembered) {
       const again: Output = waitMs > 0 ? { ...remembered, waitedSeconds: 0 } : remembered;
       return { structured: again, text: summary(again) };
@@ -113,13 +137,13 @@ export const checkTask = defineTool({
     const elapsed = () => performance.now() - started;
     const progress = new Progress(
       extra,
-      args.taskId,
+      taskId,
       args.waitSeconds,
       poll.progressEveryMs,
       started,
       messages(ctx.config.language),
     );
-    const describe = () => ctx.api.describeTaskInfo({ TaskId: args.taskId }, { region, signal: extra.signal });
+    const describe = () => ctx.api.describeTaskInfo({ TaskId: taskId }, { region, signal: extra.signal });
 
     let res: ApiTaskInfo;
     let interval = poll.initialMs;
@@ -147,13 +171,13 @@ export const checkTask = defineTool({
       progress.stop();
       if (waitMs > 0) {
         if (extra.signal.aborted) ended = "cancelled";
-        ctx.log.debug("check_task wait ended", { taskId: args.taskId, ended, polls, ms: Math.round(elapsed()) });
+        ctx.log.debug("check_task wait ended", { taskId: taskId, ended, polls, ms: Math.round(elapsed()) });
       }
     }
 
     const status = (TASK_STATUSES as readonly string[]).includes(res.Status) ? (res.Status as TaskStatus) : "error";
     const structured: Output = {
-      taskId: args.taskId,
+      taskId: taskId,
       kind: "unknown",
       status,
       done: FINAL.has(status),
@@ -172,7 +196,7 @@ export const checkTask = defineTool({
     }
     const startMs = beijingToMs(res.StartTime);
     const where = { region, instanceId: structured.instanceId, startMs: startMs ?? Date.now(), signal: extra.signal };
-    const facts = await tasks.factsOf(args.taskId, where, () => kindOf(ctx, { ...where, taskId: args.taskId }, startMs));
+    const facts = await tasks.factsOf(taskId, where, () => kindOf(ctx, { ...where, taskId: taskId }, startMs));
     structured.kind = facts.kind;
     if (status === "succeed" && structured.instanceId) {
       structured.instance = await lookUpInstance(ctx, structured.instanceId, region, extra.signal);
@@ -182,7 +206,7 @@ export const checkTask = defineTool({
     }
     if (structured.done && !facts.failed && !structured.instance?.lookupError && !structured.backup?.lookupError) {
       const { waitedSeconds: _, ...answer } = structured;
-      tasks.rememberEnded(args.taskId, region, answer);
+      tasks.rememberEnded(taskId, region, answer);
     }
     return { structured, text: summary(structured) };
   },
@@ -267,7 +291,7 @@ function summary(s: Output): string {
  * resetting its timeout on progress never gives up. `progress` is the seconds waited, strictly growing; there
  * is no `total` (the task may end before the wait does).
  */
-class Progress {
+export class Progress {
   private readonly token: string | number | undefined;
   private last = 0;
   private status = "checking";
@@ -280,6 +304,7 @@ class Progress {
     private readonly everyMs: number,
     private readonly started: number,
     private readonly t: Messages,
+    private readonly text?: (status: string, seconds: number) => string,
   ) {
     this.token = waitSeconds > 0 ? extra._meta?.progressToken : undefined;
     this.arm();
@@ -296,12 +321,14 @@ class Progress {
         params: {
           progressToken: this.token,
           progress: this.last,
-          message: this.t.progress({
-            taskId: this.taskId,
-            status,
-            seconds: Math.round(seconds * 10) / 10,
-            waitSeconds: this.waitSeconds,
-          }),
+          message:
+            this.text?.(status, Math.round(seconds * 10) / 10) ??
+            this.t.progress({
+              taskId: this.taskId,
+              status,
+              seconds: Math.round(seconds * 10) / 10,
+              waitSeconds: this.waitSeconds,
+            }),
         },
       })
       .catch(() => {});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ApiInstance } from "../cloud/api.js";
+import { type RestoreMethodSetting, restoreMethodOf } from "../cloud/editions.js";
 import { beijingToIso, instanceStatusWord } from "../cloud/views.js";
 import { defineTool, regionSchema, resolveRegion, withError } from "./shared.js";
 
@@ -10,6 +11,11 @@ const instanceSchema = z.object({
   statusCode: z.number().int().describe("The API's Status: 2 running, 1 task in progress, 0 initializing, -2 isolated, -3 pending deletion"),
   noAuth: z.boolean().describe("Password-free: a restore needs no password"),
   type: z.number().int().optional().describe("The API's instance Type code"),
+  restoreMethod: z
+    .enum(["in_place", "clone", "refused"])
+    .describe(
+      "How restore_instance restores it: in_place, clone (then switch_address), or refused (Memcached, unknown type)",
+    ),
   engine: z.string().optional(),
   sizeMb: z.number().optional(),
   host: z.string().optional().describe("Address to connect to (WanIp)"),
@@ -52,14 +58,14 @@ export const listInstances = defineTool({
       { SearchKey: args.search, Limit: args.limit, Offset: args.offset },
       { region, signal: extra.signal },
     );
-    const instances = (res.InstanceSet ?? []).map(toInstance);
+    const instances = (res.InstanceSet ?? []).map((i) => toInstance(i, ctx.config.restoreMethod));
     const structured: z.infer<typeof output> = { region, totalCount: res.TotalCount ?? instances.length, instances };
     const next = args.offset + instances.length;
     if (instances.length > 0 && next < structured.totalCount) structured.nextOffset = next;
     if (ctx.config.sandboxNote) structured.sandbox = ctx.config.sandboxNote;
     const lines = instances.map(
       (i) =>
-        `${i.instanceId} ${i.name} (${i.status}${i.noAuth ? ", password-free" : ""})${
+        `${i.instanceId} ${i.name} (${i.status}${i.noAuth ? ", password-free" : ""}, restore: ${i.restoreMethod})${
           ctx.config.sandboxNote && i.host && i.port ? ` at ${i.host}:${i.port}` : ""
         }`,
     );
@@ -70,7 +76,7 @@ export const listInstances = defineTool({
   },
 });
 
-function toInstance(i: ApiInstance): z.infer<typeof instanceSchema> {
+function toInstance(i: ApiInstance, setting: RestoreMethodSetting): z.infer<typeof instanceSchema> {
   return {
     instanceId: i.InstanceId,
     name: i.InstanceName ?? "",
@@ -78,6 +84,7 @@ function toInstance(i: ApiInstance): z.infer<typeof instanceSchema> {
     statusCode: i.Status,
     noAuth: i.NoAuth === true,
     type: i.Type,
+    restoreMethod: restoreMethodOf(i.Type, setting),
     engine: i.Engine,
     sizeMb: i.Size,
     host: i.WanIp || undefined,

@@ -8,6 +8,7 @@ import { passwordErrorWithSource } from "../safety/password.js";
 import { type Preflight, planView, preflight } from "../safety/preflight.js";
 import { findSubmittedTask } from "../safety/recover.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
+import { clonePlanText, cloneOutput, submitClone, withCloneRouteHint } from "./restore-clone.js";
 import {
   audited,
   backupIdSchema,
@@ -24,9 +25,9 @@ import {
 
 const output = z.object({
   status: z
-    .enum(["submitted", "confirmation_required"])
+    .enum(["submitted", "cloning", "confirmation_required"])
     .describe(
-      "submitted: the restore task was created, follow taskId with check_task. confirmation_required: nothing " +
+      "submitted: the restore task was created, follow taskId with check_task. cloning: see next. confirmation_required: nothing " +
         "was restored; show the plan (instance, backup, warning) to the user and, if they agree, call again with confirmToken",
     ),
   taskId: z.number().int().optional().describe("When submitted: pass this to check_task"),
@@ -71,6 +72,7 @@ const output = z.object({
     .optional(),
   undoBackup: undoBackupSchema.optional(),
   warning: z.string().optional().describe("What will be lost, and how to undo: show it to the user before confirming"),
+  ...cloneOutput,
 });
 type Output = z.infer<typeof output>;
 
@@ -81,7 +83,8 @@ const UNKNOWN_HINT =
 
 interface RestoreArgs {
   instanceId: string;
-  backupId: string;
+  backupId?: string;
+  pointInTime?: string;
   region?: string;
   password?: string;
   confirmToken?: string;
@@ -91,14 +94,19 @@ export const restoreInstance = defineTool({
   name: "restore_instance",
   title: "Restore a Redis instance from a backup",
   description:
-    "DESTRUCTIVE: replaces all data of a Redis instance with a backup's (instanceId from list_instances, " +
-    "backupId from list_backups). First make an undo point: backup_instance, then check_task until done. " +
-    "confirmation_required: show the warning and undoBackup to the user; if they agree, call again adding " +
-    "confirmToken. Follow the taskId with check_task. Never call twice for one restore.",
+    "DESTRUCTIVE: restores a Redis instance from a backup (instanceId from list_instances, backupId from " +
+    "list_backups). In place (2.8, CKV): first make an undo point with backup_instance, then check_task until done; " +
+    "follow the taskId with check_task. Clone (4.0+, Valkey; restoreMethod): a new instance, follow it with " +
+    "check_task instanceId, then switch_address. confirmation_required: show the warning to the user; if they " +
+    "agree, call again adding confirmToken. Never call twice for one restore.",
   inputSchema: (config) => {
     const shape = {
       instanceId: instanceIdSchema,
-      backupId: backupIdSchema,
+      backupId: backupIdSchema.optional(),
+      pointInTime: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .describe("Clone route, point-in-time backup only: the second to restore (ISO 8601), instead of backupId"),
       region: regionSchema,
     };
     const password = z
@@ -119,21 +127,38 @@ export const restoreInstance = defineTool({
           "status confirmation_required, a plan and this token. After the user agrees, call again with the same " +
           `instanceId, backupId and region plus the token. Single use, valid ${Math.round(config.confirmTtlMs / 60_000)} min.`,
       );
-    return z.strictObject({
-      ...shape,
-      ...(config.passwordArgument ? { password } : {}),
-      ...(config.confirmMode === "token" ? { confirmToken } : {}),
-    });
+    return z
+      .strictObject({
+        ...shape,
+        ...(config.passwordArgument ? { password } : {}),
+        ...(config.confirmMode === "token" ? { confirmToken } : {}),
+      })
+      .superRefine((a, issues) => {
+        if ((a.backupId === undefined) === (a.pointInTime === undefined)) {
+          const path = a.backupId === undefined ? "backupId" : "pointInTime";
+          issues.addIssue({ code: "custom", path: [path], message: "give exactly one of backupId and pointInTime" });
+        }
+      });
   },
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  actions: ["DescribeInstances", "DescribeInstanceBackups", "DescribeTaskList", "RestoreInstance"],
+  actions: [
+    "DescribeInstances",
+    "DescribeInstanceBackups",
+    "DescribeTaskList",
+    "RestoreInstance",
+    "DescribeInstanceSecurityGroup",
+    "InquiryPriceCreateInstance",
+    "DescribeSecondLevelBackupInfo",
+    "CloneInstances",
+  ],
   async handler(args, ctx, extra) {
     const record: AuditRecord = {
       caller: callerOf(extra, ctx).id,
       region: args.region ?? ctx.config.region,
       instanceId: args.instanceId,
       backupId: args.backupId,
+      pointInTime: args.pointInTime,
       confirm: ctx.config.confirmMode,
       outcome: "refused",
     };
@@ -162,10 +187,23 @@ async function restore(
   assertInstanceAllowed(config, args.instanceId);
   ctx.services.safety.state.assertAvailable(); // fail closed while the shared state is unreachable
   const region = resolveRegion(args.region, config);
-  const target = { region, instanceId: args.instanceId, backupId: args.backupId };
-  const binding = { caller: record.caller, ...target };
-  const check = (snapshotTasks: boolean) =>
-    preflight(api, config, { ...target, passwordArgument: args.password, signal: extra.signal, snapshotTasks });
+  const target = { region, instanceId: args.instanceId, backupId: args.backupId, pointInTime: args.pointInTime };
+  const binding = {
+    caller: record.caller,
+    region,
+    instanceId: args.instanceId,
+    backupId: args.backupId ?? `pit:${args.pointInTime}`,
+  };
+  const check = async (snapshotTasks: boolean) => {
+    const pf = await preflight(api, config, {
+      ...target,
+      passwordArgument: args.password,
+      signal: extra.signal,
+      snapshotTasks,
+    });
+    noteMethod(record, pf);
+    return pf;
+  };
 
   if (config.confirmMode === "token" && args.confirmToken === undefined) {
     const pf = await check(false);
@@ -181,7 +219,7 @@ async function restore(
   const lock = await locks
     .acquire(region, args.instanceId, {
       caller: record.caller,
-      backupId: args.backupId,
+      backupId: binding.backupId,
       confirm: config.confirmMode,
       startedAt: Date.now(),
     })
@@ -203,7 +241,7 @@ async function restore(
     audit.assertWritable();
     await lock.assertHeld(); // the preflight (and a human) took time: still ours, right before sending
     progress.sent = true;
-    return await submit(ctx, pf, record);
+    return await (pf.route.method === "clone" ? submitClone(ctx, pf, record) : submit(ctx, pf, record));
   } finally {
     await lock.release();
   }
@@ -223,6 +261,7 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     backupId,
     region: pf.region,
     passwordSource: pf.password.source,
+    method: "in_place" as const,
     ...(undo ? { undoBackup: undo } : {}),
   };
   const how = undo ? ` To undo it: ${undoText(undo)}.` : ` ${NO_UNDO_AFTER}`;
@@ -245,7 +284,7 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
     if (!(caught instanceof CloudError)) throw caught;
     if (caught.code === "InvalidParameterValue.PasswordError")
       throw passwordErrorWithSource(caught, pf.password, instanceId);
-    if (!isOutcomeUnknown(caught)) throw caught;
+    if (!isOutcomeUnknown(caught)) throw withCloneRouteHint(caught, pf);
     const taskId = await findSubmittedTask(ctx.api, pf, ctx.log, ctx.config.poll.initialMs);
     if (taskId === undefined) throw outcomeUnknown(caught, UNKNOWN_HINT);
     const note =
@@ -273,6 +312,7 @@ function plan(pf: Preflight, confirmToken: string, expiresAt: number, t: Message
     expiresAt: new Date(expiresAt).toISOString(),
     ...view,
   };
+  if (view.clone) return { structured, text: clonePlanText(view, confirmToken, structured.expiresAt ?? "") };
   const text =
     `Nothing was restored yet. Plan: restore ${view.instance.name} (${view.instance.instanceId}, ${view.instance.status}) ` +
     `from backup ${view.backup.backupId} (${view.backup.type}, taken ${view.backup.startTime}, ${view.backup.age} ago).\n` +
@@ -283,6 +323,14 @@ function plan(pf: Preflight, confirmToken: string, expiresAt: number, t: Message
 
 const NO_UNDO_AFTER =
   "No backup newer than the one restored existed: the data before the restore cannot be brought back.";
+
+/** The method (and why), for the audit record. */
+function noteMethod(record: AuditRecord, pf: Preflight): void {
+  record.method = pf.route.method;
+  record.methodWhy =
+    pf.route.why === "setting" ? "TENCENTCLOUD_REDIS_RESTORE_METHOD" : `edition table: ${pf.route.edition}`;
+  if (record.backupId === undefined) record.backupId = String(pf.backup.BackupId);
+}
 
 /** The undo point the plan named, for the audit record. */
 function noteUndo(record: AuditRecord, pf: Preflight): void {

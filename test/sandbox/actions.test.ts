@@ -26,15 +26,17 @@ describe("read actions", () => {
 
   it("DescribeInstances lists the region's instances with their details", async () => {
     const all = await client.DescribeInstances({});
-    expect(all.TotalCount).toBe(3);
-    expect(all.InstanceSet?.map((i) => i.InstanceId).sort()).toEqual([IDS.orders, IDS.sessions, IDS.archive].sort());
+    expect(all.TotalCount).toBe(5);
+    expect(all.InstanceSet?.map((i) => i.InstanceId).sort()).toEqual(
+      [IDS.orders, IDS.sessions, IDS.archive, IDS.catalog, IDS.events].sort(),
+    );
     expect(all.RequestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const orders = all.InstanceSet?.find((i) => i.InstanceId === IDS.orders);
     expect(orders).toMatchObject({
       InstanceName: "orders-cache",
       Status: 2,
       NoAuth: false,
-      Type: 6,
+      Type: 2,
       RegionId: 1,
       Region: "ap-guangzhou",
       WanIp: "10.0.1.11",
@@ -56,8 +58,8 @@ describe("read actions", () => {
     const byId = await client.DescribeInstances({ SearchKey: "sbx3" });
     expect(byId.InstanceSet?.map((i) => i.InstanceId)).toEqual([IDS.archive]);
     const firstPage = await client.DescribeInstances({ Limit: 2, Offset: 0 });
-    const secondPage = await client.DescribeInstances({ Limit: 2, Offset: 2 });
-    expect(firstPage.TotalCount).toBe(3);
+    const secondPage = await client.DescribeInstances({ Limit: 2, Offset: 4 });
+    expect(firstPage.TotalCount).toBe(5);
     expect(firstPage.InstanceSet).toHaveLength(2);
     expect(secondPage.InstanceSet).toHaveLength(1);
     expect(await errorCode(client.DescribeInstances({ Limit: 1001 }))).toBe("InvalidParameterValue");
@@ -65,7 +67,7 @@ describe("read actions", () => {
 
   it("DescribeInstances only sees the request's region", async () => {
     const shanghai = await sdkClient(fake, { region: "ap-shanghai" }).DescribeInstances({});
-    expect(shanghai.InstanceSet?.map((i) => [i.InstanceId, i.Type, i.RedisShardNum])).toEqual([[IDS.reports, 7, 3]]);
+    expect(shanghai.InstanceSet?.map((i) => [i.InstanceId, i.Type, i.RedisShardNum])).toEqual([[IDS.reports, 4, 3]]);
     const beijing = await sdkClient(fake, { region: "ap-beijing" }).DescribeInstances({});
     expect(beijing.TotalCount).toBe(0);
     expect(await errorCode(sdkClient(fake, { region: "xx-nowhere" }).DescribeInstances({}))).toBe("UnsupportedRegion");

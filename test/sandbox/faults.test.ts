@@ -42,7 +42,7 @@ describe("fault injection", () => {
     expect(await errorCode(restore())).toBe("RequestLimitExceeded");
     expect((await rejection(restore())).httpCode).toBe(503);
     // Other actions were not affected.
-    expect((await client.DescribeInstances({})).TotalCount).toBe(3);
+    expect((await client.DescribeInstances({})).TotalCount).toBe(5);
     expect((await restore()).TaskId).toBeTypeOf("number");
     expect(restoreTasks()).toBe(1);
   });
@@ -52,13 +52,13 @@ describe("fault injection", () => {
     fake.inject("DescribeTaskInfo", { kind: "error", code: "FailedOperation.SystemError" }, 1);
     expect(await errorCode(client.DescribeTaskInfo({ TaskId: 1 }))).toBe("FailedOperation.SystemError");
     expect(await errorCode(client.DescribeInstances({}))).toBe("ServiceUnavailable");
-    expect((await client.DescribeInstances({})).TotalCount).toBe(3);
+    expect((await client.DescribeInstances({})).TotalCount).toBe(5);
   });
 
   it("delay: answers normally after the delay", async () => {
     fake.inject("DescribeInstances", { kind: "delay", ms: 150 }, 1);
     const started = performance.now();
-    expect((await client.DescribeInstances({})).TotalCount).toBe(3);
+    expect((await client.DescribeInstances({})).TotalCount).toBe(5);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
     expect(fake.requests[0]?.fault).toBe("delay");
   });
@@ -146,7 +146,7 @@ describe("fault injection", () => {
     fake.inject("*", { kind: "error", code: "InternalError" });
     fake.reset();
     expect(fake.count()).toBe(0);
-    expect((await client.DescribeInstances({})).TotalCount).toBe(3);
+    expect((await client.DescribeInstances({})).TotalCount).toBe(5);
   });
 });
 
@@ -164,7 +164,7 @@ describe("rate limit", () => {
       // Another action has its own window.
       expect((await client.DescribeInstanceBackups({ InstanceId: IDS.orders })).TotalCount).toBe(2);
       offset += 601; // the first request left the window
-      expect((await client.DescribeInstances({})).TotalCount).toBe(3);
+      expect((await client.DescribeInstances({})).TotalCount).toBe(5);
       expect(await errorCode(client.DescribeInstances({}))).toBe("RequestLimitExceeded");
       expect(fake.requests.map((r) => r.errorCode ?? "-")).toEqual([
         "-",

@@ -16,8 +16,9 @@ describe("sandbox backed by redis-server", () => {
   let sandbox: Sandbox;
   let h: Harness;
   let port: number;
+  let host: string;
 
-  const redis = () => RespClient.connect(port, "127.0.0.1", ORDERS_PASSWORD);
+  const redis = () => RespClient.connect(port, host, ORDERS_PASSWORD);
   const get = async (...keys: string[]) => {
     const client = await redis();
     try {
@@ -60,8 +61,10 @@ describe("sandbox backed by redis-server", () => {
     });
     const instances = sc(await h.call("list_instances", {})).instances as Array<Record<string, unknown>>;
     const orders = instances.find((i) => i.instanceId === ORDERS);
-    expect(orders).toMatchObject({ host: "127.0.0.1", status: "running" });
+    // its address: a loopback VIP of its own (a listener that forwards to its redis-server)
+    expect(orders).toMatchObject({ host: expect.stringMatching(/^127\.\d+\.1\.11$/), status: "running" });
     port = orders?.port as number;
+    host = orders?.host as string;
   });
   afterAll(async () => {
     await h?.close();
@@ -71,9 +74,9 @@ describe("sandbox backed by redis-server", () => {
   it("starts each running instance with its seed data, behind its password", async () => {
     const live = SANDBOX_DATA[ORDERS]?.at(-1) ?? {};
     expect(await get(...Object.keys(live))).toEqual(Object.values(live));
-    expect(sandbox.redis?.ports().size).toBe(3);
-    await expect(RespClient.connect(port, "127.0.0.1", "wrong")).rejects.toThrow(/WRONGPASS|invalid/);
-    const noAuth = await RespClient.connect(port);
+    expect(sandbox.redis?.ports().size).toBe(5);
+    await expect(RespClient.connect(port, host, "wrong")).rejects.toThrow(/WRONGPASS|invalid/);
+    const noAuth = await RespClient.connect(port, host);
     await expect(noAuth.command("GET", "orders:1001")).rejects.toThrow(/NOAUTH/);
     noAuth.close();
   });
@@ -125,10 +128,17 @@ describe("sandbox backed by redis-server", () => {
     const other = await startSandbox({ preparingMs: 1, runningMs: 1 });
     const pids = other.redis?.pids() ?? [];
     const root = other.redis?.root ?? "";
-    expect(pids).toHaveLength(3);
+    const addresses = other.redis?.listening() ?? [];
+    expect(pids).toHaveLength(5);
+    expect(addresses).toHaveLength(5);
     expect(pids.every(alive)).toBe(true);
     await other.close();
     expect(pids.filter(alive)).toEqual([]);
+    // nothing listens at the instances' addresses any more
+    for (const address of addresses) {
+      const [ip, p] = address.split(":");
+      await expect(RespClient.connect(Number(p), ip)).rejects.toThrow(/ECONNREFUSED/);
+    }
     expect(existsSync(root)).toBe(false);
   });
 });

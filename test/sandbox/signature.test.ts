@@ -105,7 +105,7 @@ describe("verification by the fake", () => {
   it("accepts a request signed by the real tencentcloud-sdk-nodejs", async () => {
     fake.reset();
     const result = await sdkClient(fake).DescribeInstances({ Limit: 1 });
-    expect(result.TotalCount).toBe(3);
+    expect(result.TotalCount).toBe(5);
     const [recorded] = fake.requests;
     expect(recorded?.signatureVerified).toBe(true);
     // The SDK signs the host without the port but sends it with the port.
@@ -123,7 +123,7 @@ describe("verification by the fake", () => {
       { signedHeaders: ["content-type", "host", "x-tc-action"] },
     );
     expect(res.json().Response.Error).toBeUndefined();
-    expect(res.json().Response.TotalCount).toBe(3);
+    expect(res.json().Response.TotalCount).toBe(5);
   });
 
   it("InvalidAuthorization: missing, malformed or another algorithm", async () => {
@@ -201,7 +201,7 @@ describe("verification by the fake", () => {
       "AuthFailure.TokenFailure",
     );
     const ok = await sdkClient(fake, { secretId, secretKey, token }).DescribeInstances({});
-    expect(ok.TotalCount).toBe(3);
+    expect(ok.TotalCount).toBe(5);
     expect(fake.requests.at(-1)?.headers["x-tc-token"]).toBe(token);
   });
 });

@@ -49,7 +49,9 @@ describe("seed", () => {
     expect(byId.get(IDS.sessions)).toMatchObject({ InstanceName: "session-store", Status: 2, NoAuth: true });
     expect(byId.get(IDS.archive)?.Status).toBe(-2);
     expect(byId.get(IDS.reports)?.Region).toBe("ap-shanghai");
-    expect(state.listInstances(SANDBOX_REGION)).toHaveLength(3);
+    expect(state.listInstances(SANDBOX_REGION)).toHaveLength(5);
+    // real types: Redis 2.8 and CKV restored in place, Redis 6.2 and 7.0 by clone
+    expect(Object.values(IDS).map((id) => byId.get(id)?.Type)).toEqual([2, 5, 8, 4, 15, 18]);
     for (const id of [IDS.orders, IDS.sessions, IDS.reports]) {
       const list = state.listBackups(id);
       expect(list.map((b) => now - b.StartTime.getTime())).toEqual([HOUR_MS, DAY_MS, 2 * DAY_MS, 8 * DAY_MS]);

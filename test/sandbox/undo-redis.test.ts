@@ -15,10 +15,11 @@ describe("undo a restore with the undo point (redis-server)", () => {
   let sandbox: Sandbox;
   let h: Harness;
   let port: number;
+  let host: string;
 
   /** Every key of the instance with its string value, sorted. */
   const dump = async (): Promise<Record<string, string>> => {
-    const client = await RespClient.connect(port, "127.0.0.1", PASSWORD);
+    const client = await RespClient.connect(port, host, PASSWORD);
     try {
       const keys = ((await client.command("KEYS", "*")) as string[]).sort();
       const values = keys.length ? ((await client.command("MGET", ...keys)) as string[]) : [];
@@ -28,7 +29,7 @@ describe("undo a restore with the undo point (redis-server)", () => {
     }
   };
   const write = async (pairs: Record<string, string>) => {
-    const client = await RespClient.connect(port, "127.0.0.1", PASSWORD);
+    const client = await RespClient.connect(port, host, PASSWORD);
     try {
       for (const [k, v] of Object.entries(pairs)) await client.command("SET", k, v);
     } finally {
@@ -53,6 +54,7 @@ describe("undo a restore with the undo point (redis-server)", () => {
     sandbox = await startSandbox({ preparingMs: 30, runningMs: 60 });
     h = await startHarness({ sharedFake: sandbox.fake, env: { TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX1ORDE: PASSWORD } });
     port = sandbox.fake.state.getInstance(ORDERS)?.Port ?? 0;
+    host = sandbox.fake.state.getInstance(ORDERS)?.WanIp ?? "";
   });
   afterAll(async () => {
     await h?.close();
@@ -66,7 +68,11 @@ describe("undo a restore with the undo point (redis-server)", () => {
 
     const b = sc(await h.call("backup_instance", { instanceId: ORDERS, remark: "undo point before the drill" }));
     const made = await follow(b.taskId);
-    expect(made).toMatchObject({ kind: "backup", status: "succeed", backup: { remark: "undo point before the drill" } });
+    expect(made).toMatchObject({
+      kind: "backup",
+      status: "succeed",
+      backup: { remark: "undo point before the drill" },
+    });
     const undoId = made.backup.backupId as string;
 
     // restore the oldest restorable backup: the seed's first data set

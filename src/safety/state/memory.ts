@@ -4,7 +4,7 @@ import type { Config } from "../../config.js";
 import { type Binding, ConfirmTokens } from "../confirm.js";
 import { InflightLocks } from "../inflight.js";
 import { MemoryLedger } from "./ledger.js";
-import type { HeldLock, LockDetails, LockStore, SafetyState, TaskLedger, TokenStore } from "./types.js";
+import type { HeldLock, LockDetails, LockStore, RecordStore, SafetyState, TaskLedger, TokenStore } from "./types.js";
 
 /**
  * The safety state in this process's memory (no TENCENTCLOUD_REDIS_STATE_URL): tokens, locks, the 20/s
@@ -16,6 +16,7 @@ export class MemoryState implements SafetyState {
   readonly locks: LockStore;
   readonly budget: Budget;
   readonly tasks: TaskLedger = new MemoryLedger();
+  readonly records: RecordStore = memoryRecords();
 
   constructor(config: Pick<Config, "confirmTtlMs" | "rateLimit">, now: () => number = Date.now) {
     const tokens = new ConfirmTokens(config.confirmTtlMs, now);
@@ -36,4 +37,22 @@ export class MemoryState implements SafetyState {
   assertAvailable(): void {}
 
   async close(): Promise<void> {}
+}
+
+/** Records in this process's memory, each forgotten after its time to live. */
+function memoryRecords(now: () => number = Date.now): RecordStore {
+  const records = new Map<string, { value: string; expiresAt: number }>();
+  return {
+    async put(key, value, ttlMs) {
+      records.set(key, { value: JSON.stringify(value), expiresAt: now() + ttlMs });
+    },
+    async get(key) {
+      const found = records.get(key);
+      if (found && found.expiresAt <= now()) records.delete(key);
+      return found && found.expiresAt > now() ? (JSON.parse(found.value) as Record<string, unknown>) : undefined;
+    },
+    async delete(key) {
+      records.delete(key);
+    },
+  };
 }

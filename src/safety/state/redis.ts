@@ -14,6 +14,7 @@ import {
   instanceLocked,
   type LockDetails,
   type LockStore,
+  type RecordStore,
   type SafetyState,
   stateUnavailable,
   type TaskLedger,
@@ -33,6 +34,7 @@ export class RedisState implements SafetyState {
   readonly locks: LockStore;
   readonly budget: SharedBudget;
   readonly tasks: TaskLedger;
+  readonly records: RecordStore;
   private closed = false;
 
   private constructor(
@@ -45,6 +47,19 @@ export class RedisState implements SafetyState {
     this.tokens = { issue: (b) => this.issue(b, config.confirmTtlMs), consume: (t, b) => this.consume(t, b) };
     this.locks = { acquire: (region, instanceId, details) => this.acquireLock(region, instanceId, details) };
     this.tasks = new RedisLedger(link, state.prefix, log, metrics);
+    const recordKey = (key: string) => `${state.prefix}record:${key}`;
+    this.records = {
+      put: async (key, value, ttlMs) => {
+        await this.run("record_put", () => this.command(["SET", recordKey(key), JSON.stringify(value), "PX", String(ttlMs)]));
+      },
+      get: async (key) => {
+        const text = await this.run("record_get", () => this.command<string | null>(["GET", recordKey(key)]));
+        return text === null ? undefined : (JSON.parse(text) as Record<string, unknown>);
+      },
+      delete: async (key) => {
+        await this.run("record_delete", () => this.command(["DEL", recordKey(key)]));
+      },
+    };
     const share = Math.max(1, Math.floor(config.rateLimit / config.replicas));
     this.budget = new SharedBudget(link, {
       prefix: state.prefix,

@@ -57,6 +57,18 @@ export interface TaskLedger {
 }
 
 /**
+ * Issue 16: small records kept across calls (and replicas): a clone's order (for check_task) and a switch_address
+ * in progress (to resume it). Never a secret.
+ */
+export interface RecordStore {
+  /** Throws ClientError.StateUnavailable when it cannot be written: a change must not go on unrecorded. */
+  put(key: string, value: Record<string, unknown>, ttlMs: number): Promise<void>;
+  /** Throws ClientError.StateUnavailable when the store cannot be read. */
+  get(key: string): Promise<Record<string, unknown> | undefined>;
+  delete(key: string): Promise<void>;
+}
+
+/**
  * The safety state of a server process: in its own memory, or in Redis and shared by every replica
  * (TENCENTCLOUD_REDIS_STATE_URL). One per process, shared by all of its MCP sessions.
  */
@@ -66,6 +78,8 @@ export interface SafetyState {
   readonly locks: LockStore;
   /** The tasks started (or looked up) by this process, or by every replica when in Redis. */
   readonly tasks: TaskLedger;
+  /** Issue 16: a clone's order, a switch in progress. */
+  readonly records: RecordStore;
   /** The API budget the cloud client takes its permits from. */
   readonly budget: Budget;
   /**
