@@ -8,12 +8,13 @@ import { fileURLToPath } from "node:url";
 import { redis } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js";
 import { FakeCloud, SANDBOX_API_HOST } from "../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../src/sandbox/seed.js";
-import { RpcProcess } from "../test/hardening/rpc.js";
+import { cpuMsOf, RpcProcess } from "../test/hardening/rpc.js";
 import { longTask } from "./fake-process.js";
 import { sleep } from "./stats.js";
 
 const MINIMAL_ENTRY = fileURLToPath(new URL("./minimal-server.js", import.meta.url));
 const FAKE_ENTRY = fileURLToPath(new URL("./fake-process.js", import.meta.url));
+const SDK_ENTRY = fileURLToPath(new URL("./sdk-process.js", import.meta.url));
 
 type SdkClient = InstanceType<typeof redis.v20180412.Client>;
 
@@ -32,7 +33,7 @@ export function serverEnv(url: string, extra: Record<string, string> = {}): Reco
  * The SDK used directly, as the sandbox tests do (endpoint redis.tencentcloudapi.com:PORT, connected to the
  * loopback address), with or without a keep-alive agent.
  */
-function directClient(port: number, keepAlive: boolean): SdkClient {
+export function directClient(port: number, keepAlive: boolean): SdkClient {
   const lookup = ((_host, options, callback) => {
     if (options.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
     else callback(null, "127.0.0.1", 4);
@@ -127,7 +128,23 @@ export const PER_CALL = {
   mcpQuiet: "mcp check_task (keep-alive, log level warning)",
   floor: "minimal server echo (MCP stdio floor)",
   mcpBaseline: "mcp check_task (keep-alive), baseline build",
+  sdkProcess: "sdk DescribeTaskInfo (keep-alive, a process of its own)",
 } as const;
+
+/** The SDK in a process of its own (sdk-process.ts): `calls` sequential calls, their wall times. */
+function sdkProcess(port: number, taskId: number) {
+  const child = fork(SDK_ENTRY, [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  return {
+    pid: child.pid ?? 0,
+    run: (calls: number) =>
+      new Promise<number[]>((resolve, reject) => {
+        child.once("message", (ms) => resolve(ms as number[]));
+        child.once("exit", (code) => reject(new Error(`the SDK process exited (${code})`)));
+        child.send({ port, taskId, calls });
+      }),
+    close: () => child.disconnect(),
+  };
+}
 
 /**
  * check_task over stdio (the server with keep-alive on and off, and with per-call logging off) vs
@@ -146,6 +163,7 @@ export async function perCall(rounds: number, perRound: number, baseline?: strin
   const minimal = await started([], {}, MINIMAL_ENTRY);
   // the same server built from another commit (--baseline), measured in the same rounds: own work before/after
   const base = baseline ? await started([], env(), baseline) : undefined;
+  const sdkOwn = sdkProcess(fake.port, fake.taskId);
   const sdkOn = directClient(fake.port, true);
   const sdkOff = directClient(fake.port, false);
   const check = { taskId: fake.taskId };
@@ -168,8 +186,15 @@ export async function perCall(rounds: number, perRound: number, baseline?: strin
     };
     const ms: Record<string, number[]> = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
     const cpu: Record<string, number> = Object.fromEntries(Object.keys(processes).map((k) => [k, 0]));
+    ms[PER_CALL.sdkProcess] = [];
+    cpu[PER_CALL.sdkProcess] = 0;
     for (const call of Object.values(subjects)) for (let i = 0; i < 100; i++) await call(); // warm-up
+    await sdkOwn.run(100);
     for (let round = 0; round < rounds; round++) {
+      const sdkCpuBefore = cpuMsOf(sdkOwn.pid);
+      ms[PER_CALL.sdkProcess]?.push(...(await sdkOwn.run(perRound)));
+      cpu[PER_CALL.sdkProcess] = (cpu[PER_CALL.sdkProcess] ?? 0) + (cpuMsOf(sdkOwn.pid) - sdkCpuBefore);
+      await sleep(20);
       for (const [name, call] of Object.entries(subjects)) {
         const cpuBefore = processes[name]?.cpuMs() ?? 0;
         for (let i = 0; i < perRound; i++) {
@@ -185,6 +210,7 @@ export async function perCall(rounds: number, perRound: number, baseline?: strin
     return { calls, ms, cpuMsPerCall: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / calls])) };
   } finally {
     await Promise.all([on.close(), off.close(), quiet.close(), minimal.close(), base?.close()]);
+    sdkOwn.close();
     fake.close();
   }
 }

@@ -24,6 +24,14 @@ export interface RpcMessage {
 /** USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux Node supports. */
 const CLOCK_TICKS = 100;
 
+/** CPU time a process used so far (user + system, ms; /proc's resolution: 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // the fields after the command name (which may hold spaces) in parentheses; utime and stime are 14th and 15th
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
 export const PROTOCOL_VERSION = "2025-06-18";
 
 export class RpcProcess {
@@ -129,10 +137,7 @@ export class RpcProcess {
 
   /** CPU time the process used so far (user + system, ms; /proc's resolution: 10 ms). */
   cpuMs(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
-    // the fields after the command name (which may hold spaces) in parentheses; utime and stime are 14th and 15th
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return cpuMsOf(this.pid);
   }
 
   /** Whether the process is still running. */
