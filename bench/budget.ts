@@ -24,9 +24,17 @@ const ORDERS = SANDBOX_INSTANCE_IDS.orders;
 /** Restored in place (password-free): the orders instance is busy with the long running task. */
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 
-function structured(response: RpcMessage, name: string): Record<string, unknown> {
+/** A tool call's structuredContent; throws when the call failed. */
+export function structured(response: RpcMessage, name: string): Record<string, unknown> {
   const out = response.result?.structuredContent;
   if (response.error || response.result?.isError || !out) throw new Error(`${name} failed: ${JSON.stringify(response)}`);
+  return out;
+}
+
+/** The requests the fake received since its `from`th, by action. */
+export function actionsSince(fake: FakeCloud, from: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of fake.requests.slice(from)) out[r.action] = (out[r.action] ?? 0) + 1;
   return out;
 }
 
@@ -34,9 +42,7 @@ function structured(response: RpcMessage, name: string): Record<string, unknown>
 async function counted(fake: FakeCloud, fn: () => Promise<unknown>): Promise<Record<string, number>> {
   const from = fake.requests.length;
   await fn();
-  const out: Record<string, number> = {};
-  for (const r of fake.requests.slice(from)) out[r.action] = (out[r.action] ?? 0) + 1;
-  return out;
+  return actionsSince(fake, from);
 }
 
 const total = (byAction: Record<string, number>) => Object.values(byAction).reduce((a, b) => a + b, 0);

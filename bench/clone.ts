@@ -12,7 +12,8 @@
 import { startSandbox } from "../src/sandbox/index.js";
 import { RespClient } from "../src/sandbox/resp.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../src/sandbox/seed.js";
-import type { RpcMessage, RpcProcess } from "../test/hardening/rpc.js";
+import type { RpcProcess } from "../test/hardening/rpc.js";
+import { actionsSince, structured } from "./budget.js";
 import { serverEnv, started } from "./scenarios.js";
 import { sleep } from "./stats.js";
 
@@ -44,12 +45,6 @@ export interface CloneRoute {
   rounds: CloneRound[];
   timing: typeof CLONE_TIMING;
   probeEveryMs: number;
-}
-
-function structured(response: RpcMessage, name: string): Record<string, unknown> {
-  const out = response.result?.structuredContent;
-  if (response.error || response.result?.isError || !out) throw new Error(`${name} failed: ${JSON.stringify(response)}`);
-  return out;
 }
 
 /** Calls a tool that asks for confirmation (token mode), then confirms it: both answers. */
@@ -139,8 +134,7 @@ async function round(): Promise<CloneRound> {
     const [first, second] = (switched.taskIds as number[]).map((id) => fake.state.getTask(id));
     if (!first || !second) throw new Error(`switch_address named no two tasks: ${JSON.stringify(switched)}`);
     const end = (t: typeof first) => Math.max(t.createdAt + t.preparingMs + t.runningMs, t.backend?.settledAt ?? 0);
-    const calls: Record<string, number> = {};
-    for (const r of fake.requests.slice(from)) calls[r.action] = (calls[r.action] ?? 0) + 1;
+    const calls = actionsSince(fake, from);
     return {
       darkMs: dark.to - dark.from,
       taskMs: [end(first) - first.createdAt, end(second) - second.createdAt],
