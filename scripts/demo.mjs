@@ -2,7 +2,10 @@
 // `npm run demo`: a restore drill on the sandbox, through a real MCP client over stdio. It starts the built
 // server (dist/index.js --sandbox), writes a key into the sandbox's real redis-server, takes a backup, breaks
 // the data, takes an undo point, restores through the MCP tools (plan, confirm, follow the task), checks that
-// the data is back and ends by printing how to undo the restore. Exit code 0 when the data came back, 1 otherwise.
+// the data is back and prints how to undo the restore: the in-place route of a Redis 2.8 instance. Then the clone
+// route of a Redis 6.2 instance: a client at its unchanged address reads the corrupted data; the clone is made
+// from the backup and followed, the address is switched, the same address answers the restored data, and the undo
+// switches back. Exit code 0 when both restores came back (and the undo too), 1 otherwise.
 
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -13,6 +16,8 @@ import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../dist/sandbox/seed.js
 
 const SERVER = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const INSTANCE = SANDBOX_INSTANCE_IDS.orders;
+const CLONE_SOURCE = SANDBOX_INSTANCE_IDS.catalog;
+const CLONE_KEY = "demo:catalog";
 const KEY = "demo:greeting";
 const VALUE = `hello from the demo at ${new Date().toISOString()}`;
 // TENCENTCLOUD_LANGUAGE=zh-CN tells the drill in Chinese (and the server's texts too).
@@ -40,8 +45,8 @@ function ok(result, what) {
   return result.structuredContent ?? {};
 }
 
-async function withRedis({ host, port }, fn) {
-  const client = await RespClient.connect(port, host, SANDBOX_PASSWORDS[INSTANCE]);
+async function withRedis({ host, port }, fn, instanceId = INSTANCE) {
+  const client = await RespClient.connect(port, host, SANDBOX_PASSWORDS[instanceId]);
   try {
     return await fn(client);
   } finally {
@@ -81,8 +86,8 @@ async function follow(client, taskId) {
 }
 
 /** backup_instance, then check_task to its end: the new backup. */
-async function backUp(client, remark) {
-  const submitted = ok(await call(client, "backup_instance", { instanceId: INSTANCE, remark }), "backup_instance");
+async function backUp(client, remark, instanceId = INSTANCE) {
+  const submitted = ok(await call(client, "backup_instance", { instanceId, remark }), "backup_instance");
   say(t.backupSubmitted({ taskId: submitted.taskId, remark: submitted.remark }));
   const task = await follow(client, submitted.taskId);
   if (!task.succeeded || !task.backup?.backupId) throw new Error(`the backup did not finish: ${JSON.stringify(task)}`);
@@ -180,10 +185,89 @@ async function main() {
     const restored = task.succeeded && after[0] === VALUE && after[1] === before[1];
     console.log(`\n${restored ? t.restored : t.notRestored}`);
     console.log(`\n${t.howToUndo({ instanceId: INSTANCE, backupId: undo.backupId, startTime: undo.startTime })}`);
-    return restored;
+    const cloned = await byClone(client);
+    return restored && cloned;
   } finally {
     await client.close();
   }
+}
+
+/** Calls a destructive tool: the plan (shown with `show`), then the confirmation with its token. */
+async function planAndConfirm(client, name, args, show) {
+  const planned = ok(await call(client, name, args), name);
+  if (planned.status !== "confirmation_required") {
+    say(t.noConfirmation);
+    return planned;
+  }
+  show(planned);
+  return ok(await call(client, name, { ...args, confirmToken: planned.confirmToken }), `${name} (confirm)`);
+}
+
+/** Part 2: the clone route of a Redis 6.2 instance, at its unchanged address. */
+async function byClone(client) {
+  const c = texts.clone.demo;
+  const listed = ok(await call(client, "list_instances", {}), "list_instances");
+  const source = listed.instances.find((i) => i.instanceId === CLONE_SOURCE);
+  if (!source?.host) throw new Error(t.noRedis({ instanceId: CLONE_SOURCE }));
+  console.log(`\n${c.title({ name: source.name, instanceId: CLONE_SOURCE, edition: `Redis 6.2 (Type ${source.type})` })}`);
+  const address = { host: source.host, port: source.port };
+  const where = `${address.host}:${address.port}`;
+  const read = () => withRedis(address, (r) => r.command("GET", CLONE_KEY), CLONE_SOURCE);
+  const value = `catalog as of ${new Date().toISOString()}`;
+
+  step(c.stepWrite({ ...address, key: CLONE_KEY }));
+  await withRedis(address, (r) => r.command("SET", CLONE_KEY, value), CLONE_SOURCE);
+  say(`${where} ${CLONE_KEY} = ${JSON.stringify(await read())}`);
+  const backup = await backUp(client, "demo: catalog before the incident", CLONE_SOURCE);
+
+  step(c.stepCorrupt);
+  await withRedis(address, (r) => r.command("SET", CLONE_KEY, "CORRUPTED"), CLONE_SOURCE);
+  say(`${where} ${CLONE_KEY} = ${JSON.stringify(await read())}`);
+
+  step(c.stepPlan);
+  const restore = await planAndConfirm(client, "restore_instance", { instanceId: CLONE_SOURCE, backupId: backup.backupId }, (plan) => {
+    const { amount, unit, currency } = plan.clone.price;
+    const price = amount === undefined ? texts.clone.priceUnknown : texts.clone.price({ amount, unit, currency });
+    say(c.plan({ methodReason: plan.methodReason, name: plan.clone.name, price, warning: plan.warning }));
+  });
+  say(c.cloning({ cloneId: restore.cloneInstanceId, dealName: restore.dealName ?? "-" }));
+  const cloneId = restore.cloneInstanceId;
+
+  step(c.stepFollow);
+  const onprogress = (p) => say(t.progress(p));
+  const followed = ok(
+    await call(client, "check_task", { instanceId: cloneId, waitSeconds: 120 }, { onprogress, timeout: 150_000 }),
+    "check_task",
+  );
+  const at = followed.address ? `${followed.address.host}:${followed.address.port}` : "";
+  say(c.cloneStatus({ cloneId, status: followed.status, address: at }));
+  if (followed.status !== "running") throw new Error(`the clone did not run: ${JSON.stringify(followed)}`);
+
+  step(c.stepBefore);
+  const before = await read();
+  say(`${where} ${CLONE_KEY} = ${JSON.stringify(before)}`);
+
+  step(c.stepSwitch);
+  const showSwitch = (plan) => say(c.switchPlan({ warning: plan.warning }));
+  const switched = await planAndConfirm(client, "switch_address", { instanceId: CLONE_SOURCE, toInstanceId: cloneId }, showSwitch);
+  const moved = switched.addresses.find((a) => a.instanceId === CLONE_SOURCE);
+  say(c.switched({ to: cloneId, address: where, from: CLONE_SOURCE, fromAddress: `${moved?.host}:${moved?.port}` }));
+
+  step(c.stepAfter);
+  const after = await read();
+  say(`${where} ${CLONE_KEY} = ${JSON.stringify(after)}`);
+  const restored = before === "CORRUPTED" && after === value;
+  console.log(`\n${restored ? c.restored : c.notRestored}`);
+
+  step(c.stepUndo);
+  const back = await planAndConfirm(client, "switch_address", { instanceId: cloneId, toInstanceId: CLONE_SOURCE }, showSwitch);
+  const undone = await read();
+  say(`${where} ${CLONE_KEY} = ${JSON.stringify(undone)}`);
+  const undoWorked = undone === "CORRUPTED";
+  console.log(`\n${undoWorked ? c.undone : c.notRestored}`);
+  const offAddress = back.addresses.find((a) => a.host !== address.host)?.instanceId ?? cloneId;
+  console.log(`\n${c.billing({ instanceId: offAddress, region: back.region })}`);
+  return restored && undoWorked;
 }
 
 main().then(

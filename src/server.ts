@@ -56,10 +56,13 @@ export function createServer(deps: ServerDeps): CreatedServer {
     {
       capabilities: { logging: {} },
       instructions:
-        "Restores Tencent Cloud Redis instances from backups. Find the instance with list_instances, choose a " +
-        "backup with list_backups, make an undo point with backup_instance (follow it with check_task), restore " +
-        "with restore_instance (it overwrites all data: confirm with the user), then follow the returned taskId " +
-        "with check_task until done.",
+        "Restores Tencent Cloud Redis instances from backups. Find the instance with list_instances (restoreMethod " +
+        "says how it is restored), choose a backup with list_backups. In place (Redis 2.8, CKV): make an undo point " +
+        "with backup_instance (follow it with check_task), restore with restore_instance (it overwrites all data: " +
+        "confirm with the user), then follow the returned taskId with check_task until done. By clone (Redis 4.0+, " +
+        "Valkey): restore_instance makes a new instance from the backup (confirm with the user: it bills), follow it " +
+        "with check_task { instanceId } until running, then switch_address moves the original's address to it " +
+        "(confirm again); the original stays as the undo point (switch back).",
     },
   );
 

@@ -174,6 +174,8 @@ export interface CloneInstancesRequest {
   AlarmPolicyList?: string[];
   /** Second-level backup only: the second to restore, Beijing time `YYYY-MM-DD HH:MM:SS`. */
   CloneTime?: string;
+  /** "local" or "localv2"; default: the source's. */
+  ProductVersion?: string;
 }
 export interface CloneInstancesResponse {
   /** Deprecated; a 23-digit string in the published example: never a number. */
@@ -195,18 +197,36 @@ export interface ModifyNetworkConfigRequest {
   VPort?: number;
 }
 export interface ModifyNetworkConfigResponse {
+  /** "Ignore it", says the API. */
   Status?: boolean;
   SubnetId?: string;
   VpcId?: string;
   Vip?: string;
+  /** An integer in api.json and in the published example (10086). */
   TaskId?: number | string;
   RequestId: string;
 }
 
+export interface SecurityGroupRule {
+  /** "ACCEPT" or "DROP". */
+  Action: string;
+  Ip: string;
+  /** A string ("ALL", "6379"). */
+  Port: string;
+  Proto: string;
+}
 export interface DescribeInstanceSecurityGroupResponse {
   InstanceSecurityGroupsDetail: Array<{
     InstanceId: string;
-    SecurityGroupDetails: Array<{ SecurityGroupId: string; SecurityGroupName?: string; ProjectId?: number }>;
+    SecurityGroupDetails: Array<{
+      SecurityGroupId: string;
+      SecurityGroupName?: string;
+      SecurityGroupRemark?: string;
+      ProjectId?: number;
+      CreateTime?: string;
+      InboundRule?: SecurityGroupRule[];
+      OutboundRule?: SecurityGroupRule[];
+    }>;
   }>;
   RequestId: string;
 }
@@ -228,6 +248,7 @@ export interface InquiryPriceCreateInstanceResponse {
   Price?: number;
   HighPrecisionPrice?: number;
   OriginalPrice?: number;
+  HighPrecisionOriginalPrice?: number;
   /** "CNY" or "USD". */
   Currency?: string;
   /** "pent" (0.01 of the currency) or "microPent". */
@@ -267,7 +288,8 @@ export interface DescribeSecondLevelBackupInfoRequest {
 export interface DescribeSecondLevelBackupInfoResponse {
   BackupId: string;
   BackupTimestamp: number;
-  MissingTimestamps: Array<{ StartTimeStamp: number; EndTimeStamp: number }>;
+  /** null when nothing is missing (the published example). */
+  MissingTimestamps: Array<{ StartTimeStamp: number; EndTimeStamp: number }> | null;
   /** The earliest second that can be restored. */
   StartTimestamp: number;
   RequestId: string;

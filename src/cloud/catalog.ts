@@ -52,7 +52,7 @@ export const CATALOG = {
   "InvalidParameter.PermissionDenied": e(
     "permission",
     false,
-    "The API refused this operation for these credentials or this instance. Ask the account owner to grant the action (CAM: redis:RestoreInstance, redis:ManualBackupInstance) for this instance.",
+    "The API refused this operation for these credentials or this instance. Ask the account owner to grant the action named in the message (CAM: e.g. redis:RestoreInstance, redis:ManualBackupInstance, redis:CloneInstances, redis:ModifyNetworkConfig) for this instance.",
   ),
   "InvalidParameterValue.BackupNotExists": e(
     "not_found",
@@ -105,6 +105,164 @@ export const CATALOG = {
     "These credentials have no CAM permission for this action. Ask the account owner to grant it (e.g. redis:RestoreInstance, redis:DescribeTaskInfo) on this instance.",
   ),
 
+  // The clone route: CloneInstances, ModifyNetworkConfig, DescribeInstanceSecurityGroup, InquiryPriceCreateInstance,
+  // DescribeInstanceDealDetail, DescribeSecondLevelBackupInfo (the codes the Go SDK's client.go lists for them)
+  "FailedOperation.PayFailed": e(
+    "permission",
+    false,
+    "The payment for the new instance failed (usually an insufficient balance or no payment method), so nothing was bought. A person must top up the account or fix its payment method in the Tencent Cloud console (Billing Center); only then clone again.",
+  ),
+  "FailedOperation.Unknown": e(
+    "internal",
+    false,
+    "Tencent Cloud failed for an unknown reason. Do not resend a CloneInstances: look for the clone in list_instances first; for an address move, check the instance's address before trying once more.",
+  ),
+  "FailedOperation.UnSupportError": e(
+    "invalid_input",
+    false,
+    "This instance does not support the operation: point-in-time restore needs second-level backup (BackupMode SecondLevelBackup). Restore from a backup (backupId from list_backups) instead.",
+  ),
+  "InternalError.DbOperationFailed": e(
+    "internal",
+    true,
+    "Tencent Cloud's database operation failed. Check the instance's address and status in list_instances before trying again.",
+  ),
+  "InvalidParameter.EmptyParam": e(
+    "invalid_input",
+    false,
+    "A required parameter is empty (e.g. no security group). Read the message and give it; the source's security groups come from DescribeInstanceSecurityGroup.",
+  ),
+  "InvalidParameter.NotSupported": e(
+    "invalid_input",
+    false,
+    "The parameters are not supported for this operation or this instance (e.g. a time outside the second-level backup's 7 days). Read the message and change them.",
+  ),
+  "InvalidParameter.OnlyVPCOnSpecZoneId": e(
+    "invalid_input",
+    false,
+    "This zone offers only VPC networking: give the clone the source's VPC and subnet (UniqVpcId and UniqSubnetId).",
+  ),
+  "InvalidParameterValue.BaseNetWorkAccessDeny": e(
+    "invalid_input",
+    false,
+    "The instance is not in a VPC (or no VPC was given). Give the clone the source's VPC and subnet; an instance in the basic network cannot be restored by clone and address switch.",
+  ),
+  "InvalidParameterValue.CheckNotPass": e(
+    "invalid_input",
+    false,
+    "Tencent Cloud's checks refused a value (the message says which: a name, a backup, a time, an address in use or outside the subnet, an instance state). Nothing was bought or changed; fix that value.",
+  ),
+  "InvalidParameterValue.InvalidInstanceTypeId": e(
+    "invalid_input",
+    false,
+    "The instance type cannot be bought or cloned. Check the source's type in list_instances; Redis 2.8 and CKV are restored in place instead.",
+  ),
+  "InvalidParameterValue.InvalidSubnetId": e(
+    "invalid_input",
+    false,
+    "The subnet is not valid for that VPC. Use the source's UniqSubnetId (list_instances) so that the addresses can be switched.",
+  ),
+  "InvalidParameterValue.PasswordEmpty": e(
+    "auth",
+    false,
+    "The clone needs a password (it does not inherit the source's). Configure the source's password on the server (TENCENTCLOUD_REDIS_PASSWORD_<INSTANCE_ID>) or ask the user for it; never guess passwords.",
+  ),
+  "InvalidParameterValue.PasswordFreeDenied": e(
+    "permission",
+    false,
+    "This account may not create password-free instances. Give the clone a password (the source's, so that clients keep working after the switch).",
+  ),
+  "InvalidParameterValue.PasswordRuleError": e(
+    "invalid_input",
+    false,
+    "The password does not meet Tencent Cloud's rules (8-30 characters, at least two of lower case, upper case, digits and symbols, not starting with /). A person must choose the password; never invent one.",
+  ),
+  "InvalidParameterValue.SecurityGroupIdsNotExists": e(
+    "invalid_input",
+    false,
+    "A security group does not exist. Use the source's groups (DescribeInstanceSecurityGroup) and try again.",
+  ),
+  "InvalidParameterValue.SpecNotExist": e(
+    "invalid_input",
+    false,
+    "No such specification for sale (type, memory per shard, shard or replica count, zone). Check the instance's type and size; Tencent Cloud's price inquiry does not list every type (e.g. Valkey): the price is then unknown, not zero.",
+  ),
+  "InvalidParameterValue.UnVpcIdNotExists": e(
+    "invalid_input",
+    false,
+    "The VPC does not exist. Use the source's UniqVpcId from list_instances.",
+  ),
+  "LimitExceeded.InvalidMemSize": e(
+    "invalid_input",
+    false,
+    "The memory size is not one that is sold (a multiple of 1024 MB, within the sold range). The clone takes the source's size: check the source in list_instances.",
+  ),
+  "LimitExceeded.InvalidParameterGoodsNumNotInRange": e(
+    "invalid_input",
+    false,
+    "The number of instances to buy is out of range. A restore clones exactly one instance (GoodsNum 1).",
+  ),
+  "LimitExceeded.PeriodLessThanMinLimit": e(
+    "invalid_input",
+    false,
+    "The purchase period is too short (at least 1 month; pay-as-you-go takes Period 1).",
+  ),
+  "LimitExceeded.ReachTheAmountLimit": e(
+    "conflict",
+    false,
+    "The account has reached its limit of Redis instances, so nothing was bought. A person must delete an instance no longer needed (e.g. an old clone) or ask Tencent Cloud to raise the quota, then clone again.",
+  ),
+  "ResourceNotFound.AccountDoesNotExists": e(
+    "auth",
+    false,
+    "Tencent Cloud found no account for these credentials. Check TENCENTCLOUD_SECRET_ID (and the account's real-name verification in the console).",
+  ),
+  "ResourceUnavailable.InstanceConfError": e(
+    "internal",
+    false,
+    "Tencent Cloud found the instance's configuration in error. Check the order in the console; open a ticket with the RequestId if it persists.",
+  ),
+  "ResourceUnavailable.InstanceDeleted": e(
+    "not_found",
+    false,
+    "The instance has been isolated or deleted. Call list_instances and choose a running instance.",
+  ),
+  "ResourceUnavailable.InstanceStatusError": e(
+    "conflict",
+    true,
+    "The instance is not in a state that allows this (it must be running, with no task in progress). Wait until list_instances shows it running, then try again.",
+  ),
+  "ResourceUnavailable.InstanceUnLockedError": e(
+    "conflict",
+    true,
+    "The instance is locked by another workflow. Wait until its task ends (check_task), then try again.",
+  ),
+  "ResourceUnavailable.NoEnoughVipInVPC": e(
+    "unavailable",
+    false,
+    "The subnet has no free IP address for the new instance, so nothing was bought. A person must free addresses in that subnet (or enlarge it) in the VPC console, then clone again.",
+  ),
+  "ResourceUnavailable.NoRedisService": e(
+    "unavailable",
+    false,
+    "This region offers no Redis service for this request right now. A person must choose another region or zone, or ask Tencent Cloud support.",
+  ),
+  "ResourceUnavailable.NoServiceAvailableForThisZoneId": e(
+    "unavailable",
+    false,
+    "This zone offers no Redis service for this type. Use the source's zone; if it is the source's zone, a person must ask Tencent Cloud support or choose another zone (addresses can be switched only within the subnet).",
+  ),
+  "ResourceUnavailable.SaleOut": e(
+    "unavailable",
+    true,
+    "This type is sold out in this zone, so nothing was bought. Retry later; a person may ask Tencent Cloud support for stock or choose another zone.",
+  ),
+  "UnauthorizedOperation.UserNotInWhiteList": e(
+    "permission",
+    false,
+    "The account is not on Tencent Cloud's allowlist for this feature. A person must ask Tencent Cloud (a ticket) to enable it for the account.",
+  ),
+
   // Common codes (any action)
   ActionOffline: e("invalid_input", false, "This API action has been taken offline. Update tencentcloud-redis-mcp."),
   "AuthFailure.InvalidAuthorization": e(
@@ -144,7 +302,11 @@ export const CATALOG = {
     "The request is not authorized (CAM). Ask the account owner for permission on this action and resource.",
   ),
   DryRunOperation: e("invalid_input", false, "The request would have succeeded, but DryRun was set; nothing was done."),
-  FailedOperation: e("internal", false, "The operation failed. Read the message; retrying the same call is unlikely to help."),
+  FailedOperation: e(
+    "internal",
+    false,
+    "The operation failed. Read the message; retrying the same call is unlikely to help.",
+  ),
   InternalError: e(
     "internal",
     true,
@@ -152,11 +314,19 @@ export const CATALOG = {
   ),
   InvalidAction: e("invalid_input", false, "The API does not know this action. Update tencentcloud-redis-mcp."),
   InvalidParameter: e("invalid_input", false, "A parameter is wrong. Read the message and fix the argument."),
-  InvalidParameterValue: e("invalid_input", false, "A parameter value is wrong. Read the message and fix the argument."),
+  InvalidParameterValue: e(
+    "invalid_input",
+    false,
+    "A parameter value is wrong. Read the message and fix the argument.",
+  ),
   InvalidRequest: e("invalid_input", false, "The request was malformed. Report this with the RequestId."),
   IpInBlacklist: e("permission", false, "This machine's IP address is on the account's blacklist."),
   IpNotInWhitelist: e("permission", false, "This machine's IP address is not on the account's whitelist for the API."),
-  LimitExceeded: e("conflict", false, "A quota was exceeded. Read the message; free the resource or raise the quota."),
+  LimitExceeded: e(
+    "conflict",
+    false,
+    "A quota or sales limit was exceeded, so nothing was bought or changed. A person must free the resource (e.g. delete an instance no longer needed) or ask Tencent Cloud to raise the quota (console: a ticket), then try again.",
+  ),
   MissingParameter: e("invalid_input", false, "A required parameter is missing. Read the message and add it."),
   NoSuchProduct: e("invalid_input", false, "The product is not available. Check TENCENTCLOUD_REDIS_ENDPOINT."),
   NoSuchVersion: e("invalid_input", false, "The API version is not supported. Update tencentcloud-redis-mcp."),
@@ -182,9 +352,21 @@ export const CATALOG = {
   ),
   RequestSizeLimitExceeded: e("invalid_input", false, "The request is too large; shorten the arguments."),
   ResourceInUse: e("conflict", true, "The resource is in use by another operation. Wait for it to finish, then retry."),
-  ResourceInsufficient: e("unavailable", true, "Tencent Cloud lacks the resources right now. Retry later."),
-  ResourceNotFound: e("not_found", false, "The resource does not exist. Check the IDs with list_instances / list_backups."),
-  ResourceUnavailable: e("conflict", true, "The resource is not available right now. Check its status and retry later."),
+  ResourceInsufficient: e(
+    "unavailable",
+    true,
+    "Tencent Cloud lacks the resources for this right now, so nothing was bought. Retry later; if it persists, a person must choose another zone or specification, or ask Tencent Cloud support (a ticket).",
+  ),
+  ResourceNotFound: e(
+    "not_found",
+    false,
+    "The resource does not exist. Check the IDs with list_instances / list_backups.",
+  ),
+  ResourceUnavailable: e(
+    "conflict",
+    true,
+    "The resource is not available right now. Check its status and retry later.",
+  ),
   ResponseSizeLimitExceeded: e("invalid_input", false, "The answer would be too large; ask for fewer items (limit)."),
   ServiceUnavailable: e("unavailable", true, "The service is temporarily unavailable. Retry in a little while."),
   UnauthorizedOperation: e(
@@ -194,7 +376,11 @@ export const CATALOG = {
   ),
   UnknownParameter: e("invalid_input", false, "The API did not recognise a parameter. Update tencentcloud-redis-mcp."),
   UnsupportedOperation: e("invalid_input", false, "This operation is not supported for this instance or state."),
-  UnsupportedProtocol: e("invalid_input", false, "The protocol is not supported: use https (TENCENTCLOUD_REDIS_ENDPOINT)."),
+  UnsupportedProtocol: e(
+    "invalid_input",
+    false,
+    "The protocol is not supported: use https (TENCENTCLOUD_REDIS_ENDPOINT).",
+  ),
   UnsupportedRegion: e(
     "invalid_input",
     false,
@@ -283,7 +469,11 @@ export const CATALOG = {
     false,
     "An argument is missing, unknown or malformed: fields names each one and what it expects. Fix them and call again; nothing was sent to Tencent Cloud.",
   ),
-  "ClientError.Internal": e("internal", false, "The server failed unexpectedly. Report this with the server's log (stderr)."),
+  "ClientError.Internal": e(
+    "internal",
+    false,
+    "The server failed unexpectedly. Report this with the server's log (stderr).",
+  ),
   "ClientError.ReadOnly": e(
     "permission",
     false,

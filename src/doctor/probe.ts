@@ -6,6 +6,8 @@ export type Verdict = "allowed" | "denied" | "unknown";
 
 /** An instance ID that cannot exist (real ones are crs- and 8 characters): write probes can change nothing. */
 export const IMPOSSIBLE_INSTANCE = "crs-doctor-probe-does-not-exist";
+/** An order name no order has (real ones are digits). */
+export const IMPOSSIBLE_DEAL = "doctor-probe-no-such-deal";
 /** A task ID no task has. */
 export const IMPOSSIBLE_TASK = 9_007_199_254_740_000;
 
@@ -32,6 +34,31 @@ export const PROBES: readonly Probe[] = [
     params: () => ({ InstanceId: IMPOSSIBLE_INSTANCE, BackupId: "doctor-probe-no-such-backup" }),
   },
   { action: "ManualBackupInstance", params: () => ({ InstanceId: IMPOSSIBLE_INSTANCE, Remark: "doctor probe" }) },
+  // the clone route: reads of things that cannot exist, and writes that cannot buy or move anything
+  { action: "DescribeInstanceSecurityGroup", params: () => ({ InstanceIds: [IMPOSSIBLE_INSTANCE] }) },
+  {
+    // TypeId 0 is no type: the price of nothing (a refusal of the type still says CAM let the call in)
+    action: "InquiryPriceCreateInstance",
+    params: () => ({ TypeId: 0, MemSize: 1024, GoodsNum: 1, Period: 1, BillingMode: 0, ZoneId: 0 }),
+  },
+  { action: "DescribeInstanceDealDetail", params: () => ({ DealName: IMPOSSIBLE_DEAL }) },
+  { action: "DescribeSecondLevelBackupInfo", params: () => ({ InstanceId: IMPOSSIBLE_INSTANCE }) },
+  {
+    // no source to clone, no such backup, zone or security group: nothing can be bought
+    action: "CloneInstances",
+    params: () => ({
+      InstanceId: IMPOSSIBLE_INSTANCE,
+      GoodsNum: 1,
+      ZoneId: 0,
+      BillingMode: 0,
+      Period: 1,
+      SecurityGroupIdList: ["sg-doctor-probe-none"],
+      BackupId: "doctor-probe-no-such-backup",
+      InstanceName: "doctor-probe",
+    }),
+    absentCodes: ["ResourceUnavailable.NoServiceAvailableForThisZoneId", "ResourceUnavailable.InstanceDeleted"],
+  },
+  { action: "ModifyNetworkConfig", params: () => ({ InstanceId: IMPOSSIBLE_INSTANCE, Operation: "changeVip" }) },
 ];
 
 export interface ProbeResult {

@@ -75,7 +75,7 @@ export const enUS: Messages = {
     },
     notNeeded: "(not needed by the configured tools)",
     probeNote:
-      "RestoreInstance and ManualBackupInstance are probed only with an instance ID that cannot exist, so nothing can be restored or backed up. " +
+      "RestoreInstance, ManualBackupInstance, CloneInstances and ModifyNetworkConfig are probed only with an instance ID that cannot exist, so nothing can be restored, backed up, bought or moved. " +
       "A permission error (UnauthorizedOperation.*, AuthFailure.UnauthorizedOperation) means denied; a not-found or invalid-parameter error, " +
       "or the action's documented answer to an ID that does not exist (DescribeTaskInfo: FailedOperation.SystemError), means allowed; " +
       "anything else (cloud unreachable, internal errors) is unknown, never allowed.",
@@ -152,5 +152,29 @@ export const enUS: Messages = {
     switchQuestion: ({ from, to, address, region }) => `Move the address ${address} from ${from} to ${to} (${region})?`,
     switchConfirmTitle: ({ from, to }) => `Give ${to} the address of ${from}`,
     switchConfirmDescription: "Clients lose the address for a moment between the two steps.",
+    demo: {
+      title: ({ name, instanceId, edition }) =>
+        `Part 2: ${name} (${instanceId}) is ${edition}: Tencent restores it by clone, then an address switch`,
+      stepWrite: ({ host, port, key }) => `Write a key at the instance's address ${host}:${port} (SET ${key} ...) and back it up`,
+      stepCorrupt: "Corrupt the data; a client at the instance's unchanged address reads the corruption",
+      stepPlan: "Plan and confirm the restore (restore_instance: method clone)",
+      plan: ({ methodReason, name, price, warning }) =>
+        `${methodReason}\nThe clone: ${name}, ${price}.\nThe plan's warning, shown to the user:\n${warning}`,
+      cloning: ({ cloneId, dealName }) => `cloning into the new instance ${cloneId} (order ${dealName})`,
+      stepFollow: "Follow the clone until it runs (check_task with instanceId)",
+      cloneStatus: ({ cloneId, status, address }) => `clone ${cloneId}: ${status}${address ? `, at ${address}` : ""}`,
+      stepBefore: "Read at the original's address: nothing changed for it yet",
+      stepSwitch: "Move the address to the clone (switch_address: plan, confirm)",
+      switchPlan: ({ warning }) => `The switch's warning, shown to the user:\n${warning}`,
+      switched: ({ to, address, from, fromAddress }) => `switched: ${to} answers at ${address}; ${from} is now at ${fromAddress}`,
+      stepAfter: "Read at the same address again",
+      stepUndo: "Undo: switch back (switch_address with the two reversed)",
+      restored: "RESTORED BY CLONE: the same address answers the backup's data.",
+      undone: "UNDONE: switched back, the address answers the original instance (and its data) again.",
+      notRestored: "FAILED: the address did not answer the expected data.",
+      billing: ({ instanceId, region }) =>
+        `${instanceId} still exists and still bills: this server never deletes an instance. When no undo is wanted ` +
+        `any more, delete it in the console or with: tccli redis DestroyPostpaidInstance --InstanceId ${instanceId} --region ${region}`,
+    },
   },
 };

@@ -90,6 +90,28 @@ export interface CloneTexts {
   switchQuestion(p: { from: string; to: string; address: string; region: string }): string;
   switchConfirmTitle(p: { from: string; to: string }): string;
   switchConfirmDescription: string;
+  /** npm run demo's second part: a Redis 6.2 instance restored by clone and address switch. */
+  demo: {
+    title(p: { name: string; instanceId: string; edition: string }): string;
+    stepWrite(p: { host: string; port: number; key: string }): string;
+    stepCorrupt: string;
+    stepPlan: string;
+    plan(p: { methodReason: string; name: string; price: string; warning: string }): string;
+    cloning(p: { cloneId: string; dealName: string }): string;
+    stepFollow: string;
+    cloneStatus(p: { cloneId: string; status: string; address: string }): string;
+    stepBefore: string;
+    stepSwitch: string;
+    switchPlan(p: { warning: string }): string;
+    switched(p: { to: string; address: string; from: string; fromAddress: string }): string;
+    stepAfter: string;
+    stepUndo: string;
+    restored: string;
+    undone: string;
+    notRestored: string;
+    /** The instance moved off the address still bills; how to delete it. */
+    billing(p: { instanceId: string; region: string }): string;
+  };
 }
 
 export interface DoctorTexts {

@@ -98,7 +98,7 @@ export const zhCN: Messages = {
     verdict: { allowed: "允许", denied: "拒绝", unknown: "未知" },
     notNeeded: "（当前配置的工具不需要）",
     probeNote:
-      "RestoreInstance 和 ManualBackupInstance 只用一个不可能存在的实例 ID 探测，因此不会恢复或备份任何实例。" +
+      "RestoreInstance、ManualBackupInstance、CloneInstances 和 ModifyNetworkConfig 只用一个不可能存在的实例 ID 探测，因此不会恢复、备份、购买或移动任何实例。" +
       "权限错误（UnauthorizedOperation.*、AuthFailure.UnauthorizedOperation）表示拒绝；实例不存在或参数无效的错误，" +
       "或该操作对不存在的 ID 的既定回答（DescribeTaskInfo：FailedOperation.SystemError）表示允许；" +
       "其他情况（无法连接云端、内部错误）均为未知，绝不视为允许。",
@@ -173,5 +173,28 @@ export const zhCN: Messages = {
     switchQuestion: ({ from, to, address, region }) => `要把地址 ${address} 从 ${from} 切换到 ${to}（${region}）吗？`,
     switchConfirmTitle: ({ from, to }) => `让 ${to} 使用 ${from} 的地址`,
     switchConfirmDescription: "两步之间客户端会短暂连不上该地址。",
+    demo: {
+      title: ({ name, instanceId, edition }) => `第二部分：${name}（${instanceId}）是 ${edition}：腾讯云通过克隆再切换地址来恢复它`,
+      stepWrite: ({ host, port, key }) => `在实例地址 ${host}:${port} 写入一个键（SET ${key} ...）并备份`,
+      stepCorrupt: "破坏数据；连接实例原地址的客户端读到的是损坏的数据",
+      stepPlan: "制定并确认恢复计划（restore_instance：克隆方式）",
+      plan: ({ methodReason, name, price, warning }) =>
+        `${methodReason}\n克隆实例：${name}，${price}。\n向用户展示的计划警告：\n${warning}`,
+      cloning: ({ cloneId, dealName }) => `正在克隆到新实例 ${cloneId}（订单 ${dealName}）`,
+      stepFollow: "跟踪克隆实例直到运行（check_task，带 instanceId）",
+      cloneStatus: ({ cloneId, status, address }) => `克隆实例 ${cloneId}：${CLONE_STATUSES[status] ?? status}${address ? `，地址 ${address}` : ""}`,
+      stepBefore: "读取原实例地址：原实例尚未有任何变化",
+      stepSwitch: "把地址切换到克隆实例（switch_address：计划、确认）",
+      switchPlan: ({ warning }) => `向用户展示的切换警告：\n${warning}`,
+      switched: ({ to, address, from, fromAddress }) => `已切换：${to} 使用地址 ${address}；${from} 现在的地址是 ${fromAddress}`,
+      stepAfter: "再次读取同一地址",
+      stepUndo: "撤销：切换回来（switch_address，两个实例互换）",
+      restored: "已通过克隆恢复：同一地址返回的是备份中的数据。",
+      undone: "已撤销：已切换回来，该地址再次由原实例（及其数据）应答。",
+      notRestored: "失败：该地址没有返回预期的数据。",
+      billing: ({ instanceId, region }) =>
+        `${instanceId} 仍然存在并持续计费：此服务端从不删除实例。不再需要撤销时，请在控制台删除它，或执行：` +
+        `tccli redis DestroyPostpaidInstance --InstanceId ${instanceId} --region ${region}`,
+    },
   },
 };

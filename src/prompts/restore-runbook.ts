@@ -24,7 +24,9 @@ export function restoreRunbook(instanceId?: string): string {
       "will be lost.",
     `3. Take an undo point: call backup_instance for ${target}, then follow its taskId with check_task until it ` +
       "is done. Restoring that backup later brings today's data back. If backup_instance is not available, tell " +
-      "the user that the current data cannot be brought back, and get their explicit agreement to go on anyway.",
+      "the user that the current data cannot be brought back, and get their explicit agreement to go on anyway. " +
+      "(Clone route, restoreMethod clone: the original is not touched and stays as the undo point, so this step " +
+      "is optional.)",
     `4. Plan: call restore_instance for ${target} with the chosen backupId and no confirmToken. Nothing is ` +
       "restored yet: the answer (status confirmation_required) is the plan, with the backup's time, the warning " +
       "and, when there is one, the undo backup.",
@@ -32,9 +34,15 @@ export function restoreRunbook(instanceId?: string): string {
       "and ask them to confirm. Only after a clear yes, call restore_instance again with the same arguments plus " +
       "the confirmToken. Never confirm on the user's behalf, and never call it a second time for the same restore.",
     "6. Follow the task: pass the returned taskId to check_task (with waitSeconds) until done is true. If a call " +
-      "fails with category outcome_unknown, do not restore again: check the instance and its tasks first.",
+      "fails with category outcome_unknown, do not restore again: check the instance and its tasks first. " +
+      "Clone route (status cloning): pass cloneInstanceId to check_task as instanceId until status is running; " +
+      "the clone is a new pay-as-you-go instance with the backup's data, and the original is unchanged.",
     "7. Verify: when check_task reports succeed, call list_instances and check the instance is running again; " +
       "ask the user to check the data they care about. Tell them how to undo (restore the undo point from step 3).",
+    "8. Clone route only: switch the address. Call switch_address with instanceId (the original) and toInstanceId " +
+      "(the clone); show its plan (clients lose the address for a moment) and confirm with the user as in step 5. " +
+      "If it is interrupted, call it again with the same pair: it resumes. Tell the user the undo (switch_address " +
+      "with the two reversed) and that the original still bills until they delete it; this server never deletes.",
     "",
     "On any error, read its hint and follow it; stop and ask the user whenever the next step is not clear.",
   ].join("\n");

@@ -1,7 +1,7 @@
 // The clone route of a restore (issue 16): what the plan reads beside the preflight (security groups, the price,
 // a point in time), the one CloneInstances request built from the source, and the lookup of a clone by its
 // unique name after a lost answer. Never sends CloneInstances itself: restore-clone.ts does, once.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { ApiBackup, ApiInstance, CloneInstancesRequest, RedisApi, ResourceTag } from "../cloud/api.js";
 import { EDITIONS } from "../cloud/editions.js";
 import { CloudError } from "../cloud/errors.js";
@@ -40,9 +40,13 @@ export interface CloneFacts {
   price: { amount?: number; currency?: string; unit?: string; error?: string };
 }
 
-/** `<source name>-restore-<Beijing time>-<4 hex>`, under 60 characters of the allowed ones. */
-export function cloneName(sourceName: string, now = Date.now()): string {
-  const tail = `-restore-${toBeijing(now).replace(/\D/g, "")}-${randomBytes(2).toString("hex")}`;
+/**
+ * `<source name>-restore-<time restored, Beijing>-<4 hex>`, under 60 characters of the allowed ones. The hex comes
+ * from `nonce` (the confirmToken in token mode, so that the plan names the very instance the confirmed call makes).
+ */
+export function cloneName(sourceName: string, restoredTime: string, nonce: string): string {
+  const hex = createHash("sha256").update(nonce).digest("hex").slice(0, 4);
+  const tail = `-restore-${restoredTime.replace(/\D/g, "").slice(0, 14)}-${hex}`;
   const head = (sourceName.replace(/[^\p{L}\p{N}_-]/gu, "-") || "redis").slice(0, NAME_MAX - tail.length);
   return `${head}${tail}`;
 }
@@ -66,9 +70,11 @@ export async function cloneFacts(
   api: RedisApi,
   req: { region: string; signal?: AbortSignal },
   instance: ApiInstance,
-  backupId: string,
+  backup: Pick<ApiBackup, "BackupId" | "StartTime">,
+  nonce: string = randomBytes(8).toString("hex"),
   cloneTime?: string,
 ): Promise<CloneFacts> {
+  const backupId = String(backup.BackupId);
   const opts = { region: req.region, signal: req.signal };
   const type = instance.Type ?? 0;
   const cluster = EDITIONS[type]?.cluster === true;
@@ -102,7 +108,7 @@ export async function cloneFacts(
   const detail = groups.InstanceSecurityGroupsDetail?.find((d) => d.InstanceId === instance.InstanceId);
   const zones = new Set((instance.NodeSet ?? []).map((n) => n.ZoneId));
   const facts: CloneFacts = {
-    name: cloneName(instance.InstanceName ?? ""),
+    name: cloneName(instance.InstanceName ?? "", backup.StartTime, nonce),
     zoneId: instance.ZoneId ?? 0,
     securityGroupIds: (detail?.SecurityGroupDetails ?? []).map((g) => g.SecurityGroupId),
     port: instance.Port ?? 6379,

@@ -33,6 +33,8 @@ export interface PreflightRequest {
   backupId?: string;
   pointInTime?: string;
   passwordArgument?: string;
+  /** The clone route: what the clone's unique name is derived from (the confirmToken, else one per call). */
+  cloneNonce?: string;
   signal?: AbortSignal;
   /** Also list the instance's recent restore tasks, so a lost answer can later be matched to a new task. */
   snapshotTasks: boolean;
@@ -136,7 +138,7 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
   const out: Preflight = { region: req.region, instance, backup, password, route };
   if (undo) out.undo = undo;
   if (route.method === "clone")
-    out.clone = await cloneFacts(api, req, instance, String(backup.BackupId), pit?.cloneTime);
+    out.clone = await cloneFacts(api, req, instance, backup, req.cloneNonce, pit?.cloneTime);
   const known = settled(tasks);
   if (known) out.tasks = { beginTime, known };
   return out;

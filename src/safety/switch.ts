@@ -63,6 +63,11 @@ export function parseSwitchRecord(value: Record<string, unknown> | undefined): S
   return value as unknown as SwitchRecord;
 }
 
+/** Refuses a "switch" of an instance to itself, before anything (locks included) is taken. */
+export function assertTwoInstances(pair: Pick<Pair, "instanceId" | "toInstanceId">): void {
+  if (pair.instanceId === pair.toInstanceId) throw refused("instanceId and toInstanceId are the same instance");
+}
+
 /** What the plan and the switch start from: both instances and any switch of the pair in progress. */
 export interface SwitchFacts {
   from: ApiInstance;
@@ -76,7 +81,7 @@ export interface SwitchFacts {
  * instance and a clone of it, both running, in the same VPC and subnet, or while the reverse switch is unfinished.
  */
 export async function checkSwitch(api: RedisApi, records: RecordStore, pair: Pair, signal?: AbortSignal): Promise<SwitchFacts> {
-  if (pair.instanceId === pair.toInstanceId) throw refused("instanceId and toInstanceId are the same instance");
+  assertTwoInstances(pair);
   const opts = { region: pair.region, signal };
   const [a, b, mine, reverse] = await Promise.all([
     api.describeInstances({ InstanceId: pair.instanceId, Limit: 1 }, opts),

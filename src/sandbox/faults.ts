@@ -1,5 +1,8 @@
 // Faults the fake can be told to answer with, per action, for the tests: API errors, HTTP errors, bodies that
-// are not the API's JSON, dropped and hanging connections, delays.
+// are not the API's JSON, dropped and hanging connections, delays. Any action, the clone route's included: e.g.
+// fake.inject("CloneInstances", { kind: "drop", phase: "after" }, 1) buys the clone and loses the answer.
+// What happens after an answer (a task or an order that fails) is the model's: state.failNextRestore(),
+// state.failNextDelivery() (CloneInstances' order ends in status 5, nothing bought).
 
 export type Fault =
   | { kind: "error"; code: string; message?: string }

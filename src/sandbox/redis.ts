@@ -92,6 +92,8 @@ export async function freePort(): Promise<number> {
 export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, NetworkBackend {
   private readonly nodes = new Map<string, RedisNode>();
   private readonly listeners = new Map<string, Listener>();
+  /** Aborts the waits of clones and moves in progress on close (no timer keeps the process alive). */
+  private readonly closing = new AbortController();
   private closed = false;
   private readonly onExit = () => this.killNow();
 
@@ -169,7 +171,7 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
   async restore(instance: Instance, backup: Backup): Promise<void> {
     const node = this.node(instance.InstanceId);
     const file = this.backupFile(node, backup.BackupId);
-    await sleep(this.state.preparingMs);
+    await this.wait(this.state.preparingMs);
     await stat(file).catch(() => {
       throw new Error(`the backup's RDB file is missing in the sandbox`);
     });
@@ -188,7 +190,7 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
    * source's timestamped AOF cut at `cloneTime` (second-level backup), then its address listens.
    */
   async clone(clone: Instance, source: Instance, backup: Backup, cloneTime: number | undefined): Promise<void> {
-    await sleep(this.state.cloneMs);
+    await this.wait(this.state.cloneMs);
     const from = this.node(source.InstanceId);
     const node = await this.newNode(clone, cloneTime !== undefined);
     if (cloneTime === undefined) {
@@ -208,7 +210,7 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
 
   /** An address move: after the state's preparingMs, the old address stops listening and the new one starts. */
   async move(instance: Instance, change: AddressChange): Promise<void> {
-    await sleep(this.state.preparingMs);
+    await this.wait(this.state.preparingMs);
     await this.unbind(change.from.ip, change.from.port);
     try {
       await this.bind(instance.InstanceId, change.to.ip, change.to.port);
@@ -222,11 +224,18 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     await Promise.all([...this.listeners.keys()].map((key) => this.unbindKey(key)));
     await Promise.all([...this.nodes.values()].map((n) => this.stop(n)));
     rmSync(this.root, { recursive: true, force: true });
     this.watchdog.stdin?.end();
     process.off("exit", this.onExit);
+  }
+
+  private async wait(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.closing.signal }).catch(() => {
+      throw new Error("the sandbox is shutting down");
+    });
   }
 
   /** Synchronous last resort (process exit): SIGKILL every process, remove the directories. */
@@ -264,7 +273,12 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
         return;
       } catch (error) {
         await Promise.all([...this.listeners.keys()].map((key) => this.unbindKey(key)));
-        if (attempt >= 8) throw error;
+        if (attempt >= 8) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new Error(
+            `the sandbox could not listen on its instances' loopback addresses (${reason}): is a process listening on 0.0.0.0 at port ${running[0]?.Port ?? 6379}?`,
+          );
+        }
       }
     }
   }

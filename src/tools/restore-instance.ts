@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
 import { parseTaskId, toUndoBackup, undoBackupSchema, undoText } from "../cloud/views.js";
 import { type Messages, messages } from "../i18n/index.js";
 import type { AuditRecord } from "../safety/audit.js";
+import { cloneName } from "../safety/clone.js";
 import { elicitConfirmation } from "../safety/confirm.js";
 import { passwordErrorWithSource } from "../safety/password.js";
 import { type Preflight, planView, preflight } from "../safety/preflight.js";
@@ -194,9 +196,11 @@ async function restore(
     instanceId: args.instanceId,
     backupId: args.backupId ?? `pit:${args.pointInTime}`,
   };
+  const cloneNonce = args.confirmToken ?? randomBytes(8).toString("hex");
   const check = async (snapshotTasks: boolean) => {
     const pf = await preflight(api, config, {
       ...target,
+      cloneNonce,
       passwordArgument: args.password,
       signal: extra.signal,
       snapshotTasks,
@@ -211,6 +215,7 @@ async function restore(
     noteUndo(record, pf);
     audit.assertWritable(); // refuse now rather than after the human agreed
     const { token, expiresAt } = await tokens.issue(binding);
+    if (pf.clone) pf.clone.name = cloneName(pf.instance.InstanceName ?? "", pf.backup.StartTime, token); // as confirmed
     record.outcome = "planned";
     return plan(pf, token, expiresAt, messages(config.language));
   }

@@ -4,7 +4,14 @@ import { messages } from "../i18n/index.js";
 import type { AuditRecord } from "../safety/audit.js";
 import { askToConfirm } from "../safety/confirm.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
-import { addressesNow, checkSwitch, type Pair, runSwitch, type SwitchFacts } from "../safety/switch.js";
+import {
+  addressesNow,
+  assertTwoInstances,
+  checkSwitch,
+  type Pair,
+  runSwitch,
+  type SwitchFacts,
+} from "../safety/switch.js";
 import {
   audited,
   callerOf,
@@ -106,6 +113,7 @@ async function switchFlow(
   }
   assertInstanceAllowed(config, args.instanceId);
   assertInstanceAllowed(config, args.toInstanceId);
+  assertTwoInstances(args);
   state.assertAvailable();
   const region = resolveRegion(args.region, config);
   const pair: Pair = { region, instanceId: args.instanceId, toInstanceId: args.toInstanceId };

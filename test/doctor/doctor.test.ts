@@ -21,6 +21,12 @@ const ALL = [
   "DescribeTaskList",
   "RestoreInstance",
   "ManualBackupInstance",
+  "DescribeInstanceSecurityGroup",
+  "InquiryPriceCreateInstance",
+  "DescribeInstanceDealDetail",
+  "DescribeSecondLevelBackupInfo",
+  "CloneInstances",
+  "ModifyNetworkConfig",
 ];
 
 describe("doctor", () => {
@@ -52,18 +58,22 @@ describe("doctor", () => {
     expect(Math.abs(r.endpoint.clockSkewSeconds ?? 99)).toBeLessThanOrEqual(1);
     expect(r.endpoint.latencyMs).toBeGreaterThanOrEqual(0);
     expect(r.missing).toEqual([]);
-    // writes were probed only with an instance that cannot exist: nothing restored, nothing backed up
-    for (const action of ["RestoreInstance", "ManualBackupInstance"]) {
+    // writes were probed only with an instance that cannot exist: nothing restored, backed up, bought or moved
+    const instances = fake.state.listInstances().map((i) => [i.InstanceId, i.WanIp, i.Port]);
+    for (const action of ["RestoreInstance", "ManualBackupInstance", "CloneInstances", "ModifyNetworkConfig"]) {
       const sent = fake.requests.filter((q) => q.action === action);
       expect(sent).toHaveLength(1);
       expect(sent[0]?.params).toMatchObject({ InstanceId: "crs-doctor-probe-does-not-exist" });
       expect(sent[0]?.errorCode).toBe("ResourceNotFound.InstanceNotExists");
     }
     expect(fake.state.listTasks()).toEqual([]);
+    expect(fake.state.listInstances().map((i) => [i.InstanceId, i.WanIp, i.Port])).toEqual(instances);
+    expect(r.probes.InquiryPriceCreateInstance).toMatchObject({ code: "InvalidParameterValue.SpecNotExist" });
     const text = renderText(r);
     expect(text).toContain("OK: everything the configured tools need works.");
     expect(text).toMatch(/RestoreInstance\s+allowed\s+\(ResourceNotFound\.InstanceNotExists\)/);
     expect(text).toContain("cannot exist");
+    expect(text).toContain("nothing can be restored, backed up, bought or moved");
     expect(text).toContain("A policy limited to named instances may show");
     const everything = `${JSON.stringify(r)}${text}${lines.join("")}`;
     expect(everything).not.toContain(SANDBOX_CREDENTIALS.secretKey);

@@ -14,9 +14,16 @@ describe("the built server over stdio", () => {
     });
     afterAll(() => s.close());
 
-    it("answers tools/list with the five tools", async () => {
+    it("answers tools/list with the six tools", async () => {
       const { tools } = await s.client.listTools();
-      expect(tools.map((t) => t.name)).toEqual(["list_instances", "list_backups", "backup_instance", "restore_instance", "check_task"]);
+      expect(tools.map((t) => t.name)).toEqual([
+        "list_instances",
+        "list_backups",
+        "backup_instance",
+        "restore_instance",
+        "check_task",
+        "switch_address",
+      ]);
       expect(s.client.getServerVersion()?.name).toBe("tencentcloud-redis-mcp");
     });
 
@@ -76,7 +83,7 @@ describe("the built server over stdio", () => {
       delete (env as Record<string, string | undefined>).TENCENTCLOUD_SECRET_KEY;
       const s = await startStdio([], env);
       try {
-        expect((await s.client.listTools()).tools).toHaveLength(5);
+        expect((await s.client.listTools()).tools).toHaveLength(6);
         const r = await s.call("list_instances", {});
         expect(sc(r).error.code).toBe("ClientError.CredentialsMissing");
         expect(s.stderr()).toMatch(/--sandbox/);

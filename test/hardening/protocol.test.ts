@@ -92,7 +92,7 @@ describe("the stdio protocol survives garbage, unknown methods and cancellation"
     s.notify("notifications/cancelled", { requestId: cancelledId, reason: "user pressed stop" });
     const after = await s.callTool("list_instances", {});
     expect(after.result?.isError).toBeFalsy();
-    expect(after.result?.structuredContent?.totalCount).toBe(3);
+    expect(after.result?.structuredContent?.totalCount).toBe(5);
     await ping("after-cancel");
     expect(s.messages.filter((m) => m.id === cancelledId && m.result && !m.result.isError)).toEqual([]);
   });

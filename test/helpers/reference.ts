@@ -35,6 +35,105 @@ export const MANUAL_BACKUP_INSTANCE_CODES = [
 
 export const DESCRIBE_TASK_INFO_CODES = ["FailedOperation.SystemError", "InvalidParameter.InvalidParameter"] as const;
 
+/**
+ * The clone route's actions: the codes the Go SDK lists for each (TencentCloud/tencentcloud-sdk-go
+ * tencentcloud/redis/v20180412/client.go at 144f6c8d39e410da77a70472f1416e9903740593, "可能返回的错误码"); the
+ * reference gives CloneInstances' and ModifyNetworkConfig's, the same.
+ */
+/** CloneInstances */
+export const CLONE_INSTANCES_CODES = [
+  "FailedOperation.PayFailed",
+  "FailedOperation.SystemError",
+  "FailedOperation.Unknown",
+  "InternalError.InternalError",
+  "InvalidParameter.EmptyParam",
+  "InvalidParameter.OnlyVPCOnSpecZoneId",
+  "InvalidParameter.PermissionDenied",
+  "InvalidParameterValue.BaseNetWorkAccessDeny",
+  "InvalidParameterValue.CheckNotPass",
+  "InvalidParameterValue.InvalidInstanceTypeId",
+  "InvalidParameterValue.InvalidSubnetId",
+  "InvalidParameterValue.PasswordEmpty",
+  "InvalidParameterValue.PasswordFreeDenied",
+  "InvalidParameterValue.PasswordRuleError",
+  "InvalidParameterValue.SecurityGroupIdsNotExists",
+  "InvalidParameterValue.UnVpcIdNotExists",
+  "LimitExceeded",
+  "LimitExceeded.InvalidMemSize",
+  "LimitExceeded.InvalidParameterGoodsNumNotInRange",
+  "LimitExceeded.PeriodLessThanMinLimit",
+  "LimitExceeded.ReachTheAmountLimit",
+  "ResourceInsufficient",
+  "ResourceNotFound.AccountDoesNotExists",
+  "ResourceNotFound.InstanceNotExists",
+  "ResourceUnavailable.InstanceDeleted",
+  "ResourceUnavailable.NoEnoughVipInVPC",
+  "ResourceUnavailable.NoRedisService",
+  "ResourceUnavailable.NoServiceAvailableForThisZoneId",
+  "ResourceUnavailable.SaleOut",
+  "UnauthorizedOperation.NoCAMAuthed",
+  "UnauthorizedOperation.UserNotInWhiteList",
+  "UnsupportedOperation",
+] as const;
+
+/** ModifyNetworkConfig */
+export const MODIFY_NETWORK_CONFIG_CODES = [
+  "FailedOperation.SystemError",
+  "FailedOperation.Unknown",
+  "InternalError.DbOperationFailed",
+  "InternalError.InternalError",
+  "InvalidParameter",
+  "InvalidParameter.NotSupported",
+  "InvalidParameter.PermissionDenied",
+  "InvalidParameterValue.CheckNotPass",
+  "ResourceNotFound.InstanceNotExists",
+  "ResourceUnavailable.InstanceLockedError",
+  "ResourceUnavailable.InstanceStatusError",
+  "ResourceUnavailable.InstanceUnLockedError",
+  "UnauthorizedOperation",
+  "UnauthorizedOperation.NoCAMAuthed",
+  "UnauthorizedOperation.UserNotInWhiteList",
+] as const;
+
+/** DescribeInstanceSecurityGroup */
+export const DESCRIBE_INSTANCE_SECURITY_GROUP_CODES = [
+  "FailedOperation.SystemError",
+  "InternalError.DbOperationFailed",
+  "InternalError.InternalError",
+  "InvalidParameter",
+  "InvalidParameter.PermissionDenied",
+  "UnauthorizedOperation",
+  "UnauthorizedOperation.NoCAMAuthed",
+  "UnauthorizedOperation.UserNotInWhiteList",
+  "UnsupportedOperation",
+] as const;
+
+/** InquiryPriceCreateInstance */
+export const INQUIRY_PRICE_CREATE_INSTANCE_CODES = [
+  "FailedOperation.SystemError",
+  "InternalError.InternalError",
+  "InvalidParameter.PermissionDenied",
+  "InvalidParameterValue.SpecNotExist",
+  "UnauthorizedOperation.NoCAMAuthed",
+  "UnauthorizedOperation.UserNotInWhiteList",
+] as const;
+
+/** DescribeInstanceDealDetail */
+export const DESCRIBE_INSTANCE_DEAL_DETAIL_CODES = [
+  "FailedOperation.SystemError",
+  "InvalidParameter.PermissionDenied",
+  "ResourceUnavailable.InstanceConfError",
+] as const;
+
+/** DescribeSecondLevelBackupInfo */
+export const DESCRIBE_SECOND_LEVEL_BACKUP_INFO_CODES = [
+  "FailedOperation.SystemError",
+  "FailedOperation.UnSupportError",
+  "InvalidParameter.NotSupported",
+  "InvalidParameter.PermissionDenied",
+  "ResourceNotFound.InstanceNotExists",
+] as const;
+
 export const COMMON_CODES = [
   "ActionOffline",
   "AuthFailure.InvalidAuthorization",

@@ -33,7 +33,7 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
     h.fake.reset();
   });
 
-  it("lists the five tools and answers list_instances and list_backups", async () => {
+  it("lists the six tools and answers list_instances and list_backups", async () => {
     const c = await h.connect(h.tokens.ops?.token);
     expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual([
       "list_instances",
@@ -41,6 +41,7 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
       "backup_instance",
       "restore_instance",
       "check_task",
+      "switch_address",
     ]);
     const instances = await c.call("list_instances");
     expect(instances.isError).toBeFalsy();

@@ -7,7 +7,8 @@ import { TencentRedisClient } from "../../src/cloud/client.js";
 import { AssumedRole } from "../../src/cloud/sts.js";
 import { loadConfig, parseEndpoint } from "../../src/config.js";
 import { Logger } from "../../src/log.js";
-import { loopbackAgent } from "../../src/sandbox/fake.js";
+import { FakeCloud, loopbackAgent } from "../../src/sandbox/fake.js";
+import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { restoreTaskIds } from "../../src/safety/tasks.js";
 import { Secret } from "../../src/secret.js";
 import { createServer } from "../../src/server.js";
@@ -173,4 +174,176 @@ describe("the API's published examples, parsed by the server", () => {
     });
     expect(cloud.requests[0]?.authorization).toMatch(/Credential=AKIDFIXTURE0+\/\d{4}-\d{2}-\d{2}\/sts\/tc3_request/);
   });
+
+  // ---- the clone route's actions ----
+
+  const REGION = { region: "ap-guangzhou" };
+
+  it("CloneInstances: DealId and DealName are 23-digit strings, never numbers", async () => {
+    const client = api(await serve("CloneInstances"));
+    const r = await client.cloneInstances(
+      {
+        InstanceId: "crs-qbhudciv",
+        GoodsNum: 1,
+        ZoneId: 10002,
+        BillingMode: 0,
+        Period: 1,
+        SecurityGroupIdList: ["sg-bmadczm1"],
+        BackupId: "154572601-1165734322-153705740",
+        VpcId: "vpc-bmadczcc",
+        SubnetId: "subnet-bmadczcc",
+      },
+      REGION,
+    );
+    expect(r.DealId).toBe("20250825297021530591847");
+    expect(r.DealName).toBe("20260407296022526727811");
+    expect(r.InstanceIds).toEqual(["crs-lqz7y86j"]);
+    // a 23-digit number would have lost its last digits as a JavaScript number
+    expect(String(Number(r.DealId))).not.toBe(r.DealId);
+  });
+
+  it("ModifyNetworkConfig: the new Vip, its VPC and subnet, and an integer TaskId", async () => {
+    const client = api(await serve("ModifyNetworkConfig"));
+    const r = await client.modifyNetworkConfig({ InstanceId: "crs-5a4p****", Operation: "changeVip" }, REGION);
+    expect(r).toMatchObject({ Status: true, Vip: "192.168.1.1", VpcId: "vpc-hu6khgap", SubnetId: "subnet-6mt7lir6" });
+    expect(toTaskId(r.TaskId)).toBe(10086);
+  });
+
+  it("DescribeInstanceSecurityGroup: groups with their rules (Port a string)", async () => {
+    const client = api(await serve("DescribeInstanceSecurityGroup"));
+    const r = await client.describeInstanceSecurityGroup({ InstanceIds: ["crs-f2ho****"] }, REGION);
+    const [detail] = r.InstanceSecurityGroupsDetail;
+    expect(detail?.InstanceId).toBe("crs-f2ho****");
+    expect(detail?.SecurityGroupDetails.map((g) => [g.SecurityGroupId, g.SecurityGroupName, g.ProjectId])).toEqual([
+      ["sg-gl1egaj1", "all", 0],
+    ]);
+    expect(detail?.SecurityGroupDetails[0]?.InboundRule?.[0]).toEqual({
+      Action: "ACCEPT",
+      Ip: "0.0.0.0/0",
+      Port: "ALL",
+      Proto: "ALL",
+    });
+  });
+
+  it("InquiryPriceCreateInstance: the price in pent of CNY, with its high-precision form", async () => {
+    const client = api(await serve("InquiryPriceCreateInstance"));
+    const r = await client.inquiryPriceCreateInstance(
+      {
+        TypeId: 9,
+        MemSize: 4096,
+        GoodsNum: 3,
+        Period: 1,
+        BillingMode: 0,
+        ZoneId: 100002,
+        RedisShardNum: 1,
+        RedisReplicasNum: 1,
+      },
+      REGION,
+    );
+    expect(r).toMatchObject({
+      Price: 280,
+      HighPrecisionPrice: 280.0224,
+      OriginalPrice: 280,
+      Currency: "CNY",
+      AmountUnit: "pent",
+    });
+  });
+
+  it("DescribeInstanceDealDetail: the order's status (4 delivered), its instances and a string DealId", async () => {
+    const client = api(await serve("DescribeInstanceDealDetail"));
+    const r = await client.describeInstanceDealDetail({ DealIds: ["6959052"] }, REGION);
+    expect(r.DealDetails).toHaveLength(1);
+    expect(r.DealDetails[0]).toMatchObject({
+      DealId: "6959052",
+      DealName: "20181101110365",
+      Status: 4,
+      Description: "发货成功",
+      Price: 91949,
+      InstanceIds: ["crs-bz8prb7x"],
+    });
+  });
+
+  it("DescribeSecondLevelBackupInfo: MissingTimestamps null when nothing is missing", async () => {
+    const client = api(await serve("DescribeSecondLevelBackupInfo"));
+    const r = await client.describeSecondLevelBackupInfo(
+      { InstanceId: "crs-asda****", BackupTimestamp: 1716449238 },
+      REGION,
+    );
+    expect(r).toEqual(expect.objectContaining({ BackupId: "154709612-5143180-1043869225", MissingTimestamps: null }));
+    expect([r.BackupTimestamp, r.StartTimestamp]).toEqual([1719563096, 1719562435]);
+  });
+
+  it("the sandbox answers each of them in the shape of the published example (names and JSON types)", async () => {
+    const fake = await FakeCloud.start();
+    closers.push(() => fake.close());
+    const client = new TencentRedisClient(
+      loadConfig([], {
+        TENCENTCLOUD_SECRET_ID: SANDBOX_CREDENTIALS.secretId,
+        TENCENTCLOUD_SECRET_KEY: SANDBOX_CREDENTIALS.secretKey,
+        TENCENTCLOUD_REGION: "ap-guangzhou",
+        TENCENTCLOUD_REDIS_ENDPOINT: fake.url,
+        TENCENTCLOUD_REDIS_MAX_RETRIES: "0",
+      }),
+      new Logger("error", () => {}),
+    );
+    closers.push(async () => client.close());
+    const id = SANDBOX_INSTANCE_IDS.catalog;
+    const [instance] = (await client.describeInstances({ InstanceId: id }, REGION)).InstanceSet;
+    const [backup] = (await client.describeInstanceBackups({ InstanceId: id }, REGION)).BackupSet;
+    const clone = await client.cloneInstances(
+      {
+        InstanceId: id,
+        GoodsNum: 1,
+        ZoneId: instance?.ZoneId ?? 0,
+        BillingMode: 0,
+        Period: 1,
+        SecurityGroupIdList: ["sg-sbx00001"],
+        BackupId: backup?.BackupId ?? "",
+        VpcId: instance?.UniqVpcId ?? "",
+        SubnetId: instance?.UniqSubnetId ?? "",
+        Password: SANDBOX_PASSWORDS[id] ?? "",
+      },
+      REGION,
+    );
+    const answers: Record<string, unknown> = {
+      CloneInstances: clone,
+      ModifyNetworkConfig: await client.modifyNetworkConfig({ InstanceId: id, Operation: "changeVip" }, REGION),
+      DescribeInstanceSecurityGroup: await client.describeInstanceSecurityGroup({ InstanceIds: [id] }, REGION),
+      InquiryPriceCreateInstance: await client.inquiryPriceCreateInstance(
+        {
+          TypeId: 9,
+          MemSize: 4096,
+          GoodsNum: 3,
+          Period: 1,
+          BillingMode: 0,
+          ZoneId: 100003,
+          RedisShardNum: 1,
+          RedisReplicasNum: 1,
+        },
+        REGION,
+      ),
+      DescribeInstanceDealDetail: await client.describeInstanceDealDetail({ DealIds: [clone.DealId ?? ""] }, REGION),
+      DescribeSecondLevelBackupInfo: await client.describeSecondLevelBackupInfo({ InstanceId: id }, REGION),
+    };
+    for (const [action, answer] of Object.entries(answers)) {
+      expect([action, shape(answer)]).toEqual([action, shape(fixture(action).output.Response)]);
+    }
+    // the example's price is the sandbox's too: the same rate
+    expect(answers.InquiryPriceCreateInstance).toMatchObject({ Price: 280, HighPrecisionPrice: 280.0224 });
+  });
 });
+
+/** Field names and JSON types, recursively (an array by its first element). */
+function shape(value: unknown): unknown {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
+  if (typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k]) => k !== "RequestId")
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, shape(v)]),
+    );
+  }
+  return typeof value;
+}

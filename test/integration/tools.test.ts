@@ -13,9 +13,16 @@ describe("tools over a real MCP client against the fake", () => {
   afterAll(() => h.close());
   beforeEach(() => h.fake.reset());
 
-  it("lists exactly the five tools, each with schemas and every annotation stated", async () => {
+  it("lists exactly the six tools, each with schemas and every annotation stated", async () => {
     const { tools } = await h.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(["list_instances", "list_backups", "backup_instance", "restore_instance", "check_task"]);
+    expect(tools.map((t) => t.name)).toEqual([
+      "list_instances",
+      "list_backups",
+      "backup_instance",
+      "restore_instance",
+      "check_task",
+      "switch_address",
+    ]);
     for (const tool of tools) {
       expect(tool.description?.length, tool.name).toBeGreaterThan(80);
       expect(tool.inputSchema.type).toBe("object");
@@ -47,9 +54,11 @@ describe("tools over a real MCP client against the fake", () => {
     expect(byName.restore_instance?.description).toMatch(/check_task/);
     expect(byName.restore_instance?.description).toMatch(/list_backups/);
     expect(Object.keys(byName.restore_instance?.inputSchema.properties ?? {}).sort()).toEqual(
-      ["backupId", "instanceId", "password", "region"],
+      ["backupId", "instanceId", "password", "pointInTime", "region"],
     );
-    expect(byName.restore_instance?.inputSchema.required?.sort()).toEqual(["backupId", "instanceId"]);
+    expect(byName.restore_instance?.inputSchema.required?.sort()).toEqual(["instanceId"]);
+    expect(byName.switch_address?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: false });
+    expect(Object.keys(byName.switch_address?.inputSchema.properties ?? {}).sort()).toEqual(["instanceId", "region", "toInstanceId"]);
     expect(Object.keys(byName.list_instances?.inputSchema.properties ?? {}).sort()).toEqual(["limit", "offset", "region", "search"]);
     expect(Object.keys(byName.list_backups?.inputSchema.properties ?? {}).sort()).toEqual(
       ["beginTime", "endTime", "instanceId", "limit", "offset", "region"],

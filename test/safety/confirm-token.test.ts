@@ -27,9 +27,9 @@ describe("TENCENTCLOUD_REDIS_CONFIRM=token (the default)", () => {
   it("offers confirmToken in the schema, described for the agent", async () => {
     const tool = (await h.client.listTools()).tools.find((t) => t.name === "restore_instance");
     const props = tool?.inputSchema.properties as Record<string, { description?: string }>;
-    expect(Object.keys(props).sort()).toEqual(["backupId", "confirmToken", "instanceId", "password", "region"]);
+    expect(Object.keys(props).sort()).toEqual(["backupId", "confirmToken", "instanceId", "password", "pointInTime", "region"]);
     expect(props.confirmToken?.description).toMatch(/confirmation_required/);
-    expect(tool?.inputSchema.required?.sort()).toEqual(["backupId", "instanceId"]);
+    expect(tool?.inputSchema.required?.sort()).toEqual(["instanceId"]); // backupId, or pointInTime (clone route)
   });
 
   it("takes two calls: a plan with the backup time and the warning, then the restore", async () => {

@@ -3,7 +3,7 @@ import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS as IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import type { Backup } from "../../src/sandbox/state.js";
 import { formatBeijing } from "../../src/sandbox/time.js";
-import { errorCode, type RedisClient, sdkClient, signedPost } from "./helpers.js";
+import { cloneRequestFor, errorCode, type RedisClient, sdkClient, signedPost } from "./helpers.js";
 
 const BEIJING = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const ORDERS_PASSWORD = SANDBOX_PASSWORDS[IDS.orders] ?? "";
@@ -243,5 +243,123 @@ describe("protocol errors", () => {
     expect(fake.requests.at(-1)?.signatureVerified).toBe(true);
     expect(get.json().Response.Error?.Code).toBe("InvalidRequest");
     expect(get.json().Response.RequestId).toBeTypeOf("string");
+  });
+});
+
+describe("the clone route's reads, and the model's timing (state only, the fake's own clock)", () => {
+  let fake: FakeCloud;
+  let client: RedisClient;
+  let now = Date.now(); // near the real clock: the SDK signs with it
+  beforeAll(async () => {
+    fake = await FakeCloud.start({ now: () => now, cloneMs: 4000, preparingMs: 1000, runningMs: 2000 });
+    client = sdkClient(fake);
+  });
+  afterAll(() => fake.close());
+
+  it("DescribeInstances gives every instance what CloneInstances needs from it", async () => {
+    const set = [
+      ...((await client.DescribeInstances({})).InstanceSet ?? []),
+      ...((await sdkClient(fake, { region: "ap-shanghai" }).DescribeInstances({})).InstanceSet ?? []),
+    ];
+    expect(set.map((i) => [i.InstanceId, i.Type])).toEqual(
+      expect.arrayContaining([
+        [IDS.orders, 2],
+        [IDS.sessions, 5],
+        [IDS.reports, 4],
+        [IDS.catalog, 15],
+        [IDS.events, 18],
+      ]),
+    );
+    for (const i of set) {
+      expect(i.ZoneId, i.InstanceId).toBeTypeOf("number");
+      expect(i.VpcId).toBeTypeOf("number");
+      expect(i.SubnetId).toBeTypeOf("number");
+      expect(i.UniqVpcId).toMatch(/^vpc-/);
+      expect(i.UniqSubnetId).toMatch(/^subnet-/);
+      expect(i.WanIp).toMatch(/^10\.0\.\d+\.\d+$/);
+      expect(i.Port).toBeGreaterThanOrEqual(1024);
+      expect(i.ProjectId).toBeTypeOf("number");
+      expect(Array.isArray(i.InstanceTags)).toBe(true);
+      expect((i.RedisShardSize ?? 0) * (i.RedisShardNum ?? 0)).toBe(i.Size);
+      expect(i.RedisReplicasNum).toBeGreaterThanOrEqual(1);
+      expect(i.NoAuth).toBeTypeOf("boolean");
+      expect(i.BackupMode).toMatch(/^(Normal|Second)LevelBackup$/);
+    }
+    expect(set.find((i) => i.InstanceId === IDS.catalog)?.InstanceTags).toEqual([
+      { TagKey: "team", TagValue: "catalog" },
+      { TagKey: "env", TagValue: "prod" },
+    ]);
+  });
+
+  it("DescribeInstanceSecurityGroup: each instance's groups; an instance the account lacks is left out", async () => {
+    const r = await client.DescribeInstanceSecurityGroup({ InstanceIds: [IDS.catalog, "crs-nothere1"] });
+    expect(r.InstanceSecurityGroupsDetail?.map((d) => d.InstanceId)).toEqual([IDS.catalog]);
+    const groups = r.InstanceSecurityGroupsDetail?.[0]?.SecurityGroupDetails ?? [];
+    expect(groups.map((g) => [g.SecurityGroupId, g.SecurityGroupName])).toEqual([
+      ["sg-sbx00001", "redis-default"],
+      ["sg-sbx00002", "redis-ops"],
+    ]);
+    expect(groups[0]?.CreateTime).toMatch(BEIJING);
+    expect(await errorCode(client.DescribeInstanceSecurityGroup({} as never))).toBe("MissingParameter");
+  });
+
+  it("InquiryPriceCreateInstance: pent of CNY, MemSize per shard for a cluster, no price for Valkey", async () => {
+    const ask = (p: Record<string, unknown>) =>
+      client.InquiryPriceCreateInstance({
+        MemSize: 4096,
+        GoodsNum: 1,
+        Period: 1,
+        BillingMode: 0,
+        ZoneId: 100003,
+        TypeId: 15,
+        ...p,
+      });
+    const standard = await ask({});
+    expect(standard).toMatchObject({ Currency: "CNY", AmountUnit: "pent", HighPrecisionPrice: 93.3408, Price: 93 });
+    // a cluster's MemSize is one shard's: 2 shards of 1024 MB cost what 2048 MB of a standard instance cost
+    const cluster = await ask({ TypeId: 18, MemSize: 1024, RedisShardNum: 3 });
+    expect(cluster.HighPrecisionPrice).toBeCloseTo((standard.HighPrecisionPrice ?? 0) * 0.75, 4);
+    expect(await errorCode(ask({ TypeId: 19 }))).toBe("InvalidParameterValue.SpecNotExist");
+    expect(await errorCode(ask({ TypeId: 3 }))).toBe("InvalidParameterValue.SpecNotExist");
+    expect(await errorCode(ask({ MemSize: 1000 }))).toBe("InvalidParameterValue.SpecNotExist");
+    expect(await errorCode(ask({ TypeId: 17, RedisShardNum: 3 }))).toBe("InvalidParameterValue.SpecNotExist");
+    expect(await errorCode(ask({ ZoneId: undefined }))).toBe("MissingParameter");
+    expect(await ask({ ZoneId: undefined, ZoneName: "ap-guangzhou-4" })).toMatchObject({ Price: 93 });
+  });
+
+  it("a clone is status 0 for cloneMs, then 2; its order 3, then 4, with its end time; unknown orders are not listed", async () => {
+    const source = fake.state.getInstance(IDS.events);
+    const answer = await client.CloneInstances(cloneRequestFor(fake, IDS.events, { SubnetId: "subnet-sbx00002" }));
+    const id = answer.InstanceIds?.[0] ?? "";
+    const deal = async () => (await client.DescribeInstanceDealDetail({ DealName: answer.DealName })).DealDetails?.[0];
+    expect(fake.state.getInstance(id)).toMatchObject({ Status: 0, UniqSubnetId: "subnet-sbx00002", Port: 6379 });
+    expect(await deal()).toMatchObject({ Status: 3, Description: "发货中", EndTime: "0000-00-00 00:00:00" });
+    expect((await deal())?.CreatTime).toBe(formatBeijing(now));
+    now += 3999;
+    expect(fake.state.getInstance(id)?.Status).toBe(0);
+    now += 1;
+    expect(fake.state.getInstance(id)?.Status).toBe(2);
+    expect(await deal()).toMatchObject({ Status: 4, EndTime: formatBeijing(now), Price: expect.any(Number) });
+    // a clone in the other subnet of the VPC: a different /24
+    expect(fake.state.getInstance(id)?.WanIp).toMatch(/^10\.0\.2\.\d+$/);
+    expect(source?.WanIp).toMatch(/^10\.0\.1\.\d+$/);
+    expect((await client.DescribeInstanceDealDetail({ DealName: "20260101000000000000000" })).DealDetails).toEqual([]);
+    expect(await errorCode(client.DescribeInstanceDealDetail({}))).toBe("MissingParameter");
+  });
+
+  it("an address move takes its new VIP at once and gives up the old one when its task succeeds", async () => {
+    const before = fake.state.getInstance(IDS.orders)?.WanIp ?? "";
+    const moved = await client.ModifyNetworkConfig({ InstanceId: IDS.orders, Operation: "changeVip" });
+    expect(fake.state.addressHolder(String(moved.Vip))).toBe(IDS.orders);
+    expect(fake.state.getInstance(IDS.orders)?.WanIp).toBe(before);
+    expect((await client.DescribeTaskInfo({ TaskId: Number(moved.TaskId) })).Status).toBe("preparing");
+    now += 3000;
+    expect((await client.DescribeTaskInfo({ TaskId: Number(moved.TaskId) })).Status).toBe("succeed");
+    expect(fake.state.getInstance(IDS.orders)?.WanIp).toBe(moved.Vip);
+    expect(fake.state.addressHolder(before)).toBeUndefined();
+    const port = await client.ModifyNetworkConfig({ InstanceId: IDS.orders, Operation: "changeVPort", VPort: 7000 });
+    expect(port.Vip).toBe(moved.Vip);
+    now += 3000;
+    expect(fake.state.getInstance(IDS.orders)).toMatchObject({ WanIp: moved.Vip, Port: 7000 });
   });
 });

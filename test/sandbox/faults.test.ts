@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS as IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
-import { errorCode, type RedisClient, rejection, sdkClient, signedPost } from "./helpers.js";
+import { cloneRequestFor, errorCode, type RedisClient, rejection, sdkClient, signedPost } from "./helpers.js";
 
 const PASSWORD = SANDBOX_PASSWORDS[IDS.orders] ?? "";
 
@@ -203,4 +203,50 @@ describe("close", () => {
       await fake.close();
     }
   });
+});
+
+describe("faults on the clone route (a lost answer of an action that buys or moves)", () => {
+  let fake: FakeCloud;
+  let client: RedisClient;
+  beforeAll(async () => {
+    fake = await FakeCloud.start({ preparingMs: 0, runningMs: 0, cloneMs: 0 });
+    client = sdkClient(fake, { reqTimeout: 0.3 });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  const named = (name: string) => fake.state.listInstances().filter((i) => i.InstanceName === name);
+  const clone = (name: string) => client.CloneInstances(cloneRequestFor(fake, IDS.catalog, { InstanceName: name }));
+
+  it.each([
+    ["drop", /socket hang up|ECONNRESET/],
+    ["hang", /network timeout/],
+  ] as const)("CloneInstances, %s after: no answer, but the clone was bought", async (kind, message) => {
+    fake.inject("CloneInstances", { kind, phase: "after" }, 1);
+    const name = `lost-${kind}`;
+    expect((await rejection(clone(name))).message).toMatch(message);
+    expect(named(name)).toHaveLength(1);
+    expect(fake.requests[0]).toMatchObject({ action: "CloneInstances", fault: kind });
+  });
+
+  it("CloneInstances, hang before or an error: nothing was bought", async () => {
+    fake.inject("CloneInstances", { kind: "hang", phase: "before" }, 1);
+    expect((await rejection(clone("never-1"))).message).toMatch(/network timeout/);
+    fake.inject("CloneInstances", { kind: "error", code: "FailedOperation.PayFailed" }, 1);
+    expect(await errorCode(clone("never-2"))).toBe("FailedOperation.PayFailed");
+    expect([...named("never-1"), ...named("never-2")]).toEqual([]);
+  });
+
+  it.each(["drop", "hang"] as const)(
+    "ModifyNetworkConfig, %s after: no answer, but the move was started",
+    async (kind) => {
+      const before = fake.state.getInstance(IDS.events)?.WanIp;
+      fake.inject("ModifyNetworkConfig", { kind, phase: "after" }, 1);
+      await rejection(client.ModifyNetworkConfig({ InstanceId: IDS.events, Operation: "changeVip" }));
+      const [task] = fake.state.listTasks(IDS.events);
+      expect(task?.TaskType).toBe("FLOW_CHANGEVIP");
+      expect((await client.DescribeTaskInfo({ TaskId: task?.TaskId ?? 0 })).Status).toBe("succeed");
+      expect(fake.state.getInstance(IDS.events)?.WanIp).not.toBe(before);
+    },
+  );
 });

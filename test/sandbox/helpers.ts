@@ -4,7 +4,7 @@
 import * as http from "node:http";
 import { redis } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js";
 import type { FakeCloud } from "../../src/sandbox/fake.js";
-import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../../src/sandbox/seed.js";
+import { SANDBOX_CREDENTIALS, SANDBOX_PASSWORDS, SANDBOX_REGION } from "../../src/sandbox/seed.js";
 import { type SignRequestOptions, signedRequestHeaders } from "../../src/sandbox/signature.js";
 
 export type RedisClient = InstanceType<typeof redis.v20180412.Client>;
@@ -100,4 +100,28 @@ export function signedPost(
     body,
   });
   return rawRequest(fake, { method: sign.method ?? "POST", headers: { ...headers, ...extraHeaders }, body });
+}
+
+/**
+ * A CloneInstances request that the fake accepts for `instanceId`: its zone, VPC and subnet, the default security
+ * group, its newest normal backup, its password (or NoAuth). `extra` overrides any field.
+ */
+export function cloneRequestFor(fake: FakeCloud, instanceId: string, extra: Record<string, unknown> = {}) {
+  const source = fake.state.getInstance(instanceId);
+  if (!source) throw new Error(`no instance ${instanceId}`);
+  const subnet = fake.state.subnetOf(source);
+  const backup = fake.state.listBackups(instanceId).find((b) => b.Status === 2);
+  return {
+    InstanceId: instanceId,
+    GoodsNum: 1,
+    ZoneId: source.ZoneId ?? 100003,
+    BillingMode: 0,
+    Period: 1,
+    SecurityGroupIdList: ["sg-sbx00001"],
+    BackupId: backup?.BackupId ?? "",
+    VpcId: subnet.UniqVpcId,
+    SubnetId: subnet.UniqSubnetId,
+    ...(source.NoAuth ? { NoAuth: true } : { Password: SANDBOX_PASSWORDS[instanceId] ?? "" }),
+    ...extra,
+  };
 }

@@ -73,6 +73,7 @@ describe("scopes", () => {
       backup_instance: "redis:restore",
       restore_instance: "redis:restore",
       check_task: "redis:read",
+      switch_address: "redis:restore",
     });
   });
 
