@@ -121,7 +121,8 @@ export const checkTask = defineTool({
   async handler(args, ctx, extra) {
     const region = resolveRegion(args.region, ctx.config);
     if (args.taskId === undefined) {
-      return followClone({ instanceId: args.instanceId ?? "", waitSeconds: args.waitSeconds }, region, ctx, extra);
+      const follow = { instanceId: args.instanceId ?? "", waitSeconds: args.waitSeconds };
+      return followClone(follow, region, ctx, extra, Progress);
     }
     const taskId: number = args.taskId;
     const { poll } = ctx.config;

@@ -6,7 +6,7 @@ import { CloudError } from "../cloud/errors.js";
 import { sleep } from "../cloud/limiter.js";
 import { instanceStatusWord } from "../cloud/views.js";
 import { messages } from "../i18n/index.js";
-import { Progress } from "./check-task.js";
+import type { Progress } from "./check-task.js";
 import { cloneRecordKey } from "./restore-clone.js";
 import type { Extra, ToolContext, ToolOutput } from "./shared.js";
 
@@ -35,13 +35,15 @@ export async function followClone(
   region: string,
   ctx: ToolContext,
   extra: Extra,
+  /** check_task's progress notifications (passed in: check_task imports this file). */
+  ProgressOf: typeof Progress,
 ): Promise<ToolOutput> {
   const { poll } = ctx.config;
   const t = messages(ctx.config.language);
   const waitMs = args.waitSeconds * 1000;
   const started = performance.now();
   const elapsed = () => performance.now() - started;
-  const progress = new Progress(extra, 0, args.waitSeconds, poll.progressEveryMs, started, t, (status, seconds) =>
+  const progress = new ProgressOf(extra, 0, args.waitSeconds, poll.progressEveryMs, started, t, (status, seconds) =>
     t.clone.progress({ instanceId: args.instanceId, status, seconds, waitSeconds: args.waitSeconds }),
   );
   const dealName = await recordedDeal(ctx, region, args.instanceId);
@@ -63,6 +65,7 @@ export async function followClone(
   let pollError: string | undefined;
   try {
     seen = await look();
+    if (!seen.instance && !seen.deal) throw notFound(args.instanceId, region, seen.requestId); // a clone is listed at once
     while (statusOf(seen) === "creating" && elapsed() < waitMs) {
       progress.report(statusOf(seen));
       await sleep(Math.min(interval, waitMs - elapsed()), extra.signal);
@@ -78,13 +81,6 @@ export async function followClone(
     progress.report(statusOf(seen));
   } finally {
     progress.stop();
-  }
-  if (!seen.instance && !seen.deal) {
-    throw new CloudError(
-      "ResourceNotFound.InstanceNotExists",
-      `No instance ${args.instanceId} in region ${region}, and no order of a clone by that ID is known here`,
-      { requestId: seen.requestId },
-    );
   }
   const status = statusOf(seen);
   const done = status !== "creating";
@@ -117,6 +113,14 @@ export async function followClone(
         : `Not running yet: call check_task { instanceId: "${args.instanceId}", waitSeconds } again.`;
   structured.next = nextStep;
   return { structured, text: `Clone ${args.instanceId}: ${status}${where}. ${structured.message ? `${structured.message}. ` : ""}${nextStep}` };
+}
+
+function notFound(instanceId: string, region: string, requestId: string): CloudError {
+  return new CloudError(
+    "ResourceNotFound.InstanceNotExists",
+    `No instance ${instanceId} in region ${region}, and no order of a clone by that ID is known here`,
+    { requestId },
+  );
 }
 
 /** creating until the instance runs; failed when the order failed (status 5 and above) or the instance went away. */

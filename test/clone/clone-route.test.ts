@@ -178,6 +178,8 @@ describe("restore_instance's clone route", () => {
     expect(sc(both).error.code).toBe("ClientError.InvalidArgument");
     const none = await h.call("check_task", {});
     expect(sc(none).error.code).toBe("ClientError.InvalidArgument");
+    const missing = await h.call("check_task", { instanceId: "crs-nosuch00", waitSeconds: 600 });
+    expect(sc(missing).error.code).toBe("ResourceNotFound.InstanceNotExists"); // at once, not after the wait
     const backupId = await newestBackup(h, CATALOG);
     const plan = sc(await h.call("restore_instance", { instanceId: CATALOG, backupId }));
     h.fake.state.failNextDelivery();

@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { Logger } from "../../src/log.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
-import { RespClient } from "../../src/sandbox/resp.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { createServer } from "../../src/server.js";
 import { fakeEnv, type Harness, sc, startHarness } from "../helpers/harness.js";
-import { requireRedisServer } from "../helpers/redis.js";
+import { redisAt, requireRedisServer } from "../helpers/redis.js";
 
 const CATALOG = SANDBOX_INSTANCE_IDS.catalog;
 const ORDERS = SANDBOX_INSTANCE_IDS.orders;
@@ -21,23 +20,9 @@ const PASSWORD = SANDBOX_PASSWORDS[CATALOG] ?? "";
 const ENV = { TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX5CAT6: PASSWORD };
 const KEY = "product:1";
 
-async function get(address: { host: string; port: number }, key: string): Promise<unknown> {
-  const client = await RespClient.connect(address.port, address.host, PASSWORD);
-  try {
-    return await client.command("GET", key);
-  } finally {
-    client.close();
-  }
-}
-
-async function set(address: { host: string; port: number }, key: string, value: string): Promise<void> {
-  const client = await RespClient.connect(address.port, address.host, PASSWORD);
-  try {
-    await client.command("SET", key, value);
-  } finally {
-    client.close();
-  }
-}
+const get = (a: { host: string; port: number }, key: string) => redisAt(a.host, a.port, PASSWORD, "GET", key);
+const set = (a: { host: string; port: number }, key: string, value: string) =>
+  redisAt(a.host, a.port, PASSWORD, "SET", key, value);
 
 function addressOf(h: Harness, instanceId: string): { host: string; port: number } {
   const i = h.fake.state.getInstance(instanceId);

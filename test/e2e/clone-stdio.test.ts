@@ -4,32 +4,16 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
-import { RespClient } from "../../src/sandbox/resp.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { fakeEnv, sc } from "../helpers/harness.js";
-import { requireRedisServer } from "../helpers/redis.js";
+import { redisAt, requireRedisServer } from "../helpers/redis.js";
 import { type StdioSession, startStdio } from "../helpers/stdio.js";
 
 const CATALOG = SANDBOX_INSTANCE_IDS.catalog;
 const PASSWORD = SANDBOX_PASSWORDS[CATALOG] ?? "";
 
-async function read(host: string, port: number, key: string): Promise<unknown> {
-  const client = await RespClient.connect(port, host, PASSWORD);
-  try {
-    return await client.command("GET", key);
-  } finally {
-    client.close();
-  }
-}
-
-async function write(host: string, port: number, key: string, value: string): Promise<void> {
-  const client = await RespClient.connect(port, host, PASSWORD);
-  try {
-    await client.command("SET", key, value);
-  } finally {
-    client.close();
-  }
-}
+const read = (host: string, port: number, key: string) => redisAt(host, port, PASSWORD, "GET", key);
+const write = (host: string, port: number, key: string, value: string) => redisAt(host, port, PASSWORD, "SET", key, value);
 
 describe("the clone route over stdio (built server)", () => {
   let sandbox: Sandbox;

@@ -89,3 +89,14 @@ export async function eventuallyAsync(condition: () => Promise<boolean>, ms = 10
   }
   return true;
 }
+
+/** One command to the redis-server behind an address (a sandbox instance's VIP), on a connection of its own. */
+export async function redisAt(host: string, port: number, password: string | undefined, ...command: string[]): Promise<unknown> {
+  const { RespClient } = await import("../../src/sandbox/resp.js");
+  const client = await RespClient.connect(port, host, password);
+  try {
+    return await client.command(...command);
+  } finally {
+    client.close();
+  }
+}
