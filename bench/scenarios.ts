@@ -188,11 +188,6 @@ export async function perCall(rounds: number, perRound: number, baseline?: strin
     const cpu: Record<string, number> = Object.fromEntries(Object.keys(processes).map((k) => [k, 0]));
     ms[PER_CALL.sdkProcess] = [];
     cpu[PER_CALL.sdkProcess] = 0;
-    // Each subject runs its calls in a batch; this build and the baseline build alternate call by call in theirs,
-    // so that both meet the same moments of a shared machine.
-    const groups = Object.keys(subjects)
-      .filter((name) => name !== PER_CALL.mcpBaseline)
-      .map((name) => (name === PER_CALL.mcpOn && base ? [name, PER_CALL.mcpBaseline] : [name]));
     for (const call of Object.values(subjects)) for (let i = 0; i < 100; i++) await call(); // warm-up
     await sdkOwn.run(100);
     for (let round = 0; round < rounds; round++) {
@@ -200,19 +195,14 @@ export async function perCall(rounds: number, perRound: number, baseline?: strin
       ms[PER_CALL.sdkProcess]?.push(...(await sdkOwn.run(perRound)));
       cpu[PER_CALL.sdkProcess] = (cpu[PER_CALL.sdkProcess] ?? 0) + (cpuMsOf(sdkOwn.pid) - sdkCpuBefore);
       await sleep(20);
-      for (const group of groups) {
-        const cpuBefore = group.map((name) => processes[name]?.cpuMs() ?? 0);
+      for (const [name, call] of Object.entries(subjects)) {
+        const cpuBefore = processes[name]?.cpuMs() ?? 0;
         for (let i = 0; i < perRound; i++) {
-          for (const name of group) {
-            const t0 = performance.now();
-            await subjects[name]?.();
-            ms[name]?.push(performance.now() - t0);
-          }
+          const t0 = performance.now();
+          await call();
+          ms[name]?.push(performance.now() - t0);
         }
-        group.forEach((name, i) => {
-          const p = processes[name];
-          if (p) cpu[name] = (cpu[name] ?? 0) + (p.cpuMs() - (cpuBefore[i] ?? 0));
-        });
+        if (processes[name]) cpu[name] = (cpu[name] ?? 0) + (processes[name].cpuMs() - cpuBefore);
         await sleep(20);
       }
     }
