@@ -176,7 +176,13 @@ export async function perCall(rounds: number, perRound: number, baseline?: strin
       [PER_CALL.mcpQuiet]: () => callOk(quiet, "check_task", check),
       [PER_CALL.floor]: () => callOk(minimal, "echo", { text: "x" }),
     };
-    if (base) subjects[PER_CALL.mcpBaseline] = () => callOk(base, "check_task", check);
+    if (base) {
+      // right after this build's batch in every round, so that both meet about the same moments of the machine
+      const order = Object.entries(subjects);
+      order.splice(1, 0, [PER_CALL.mcpBaseline, () => callOk(base, "check_task", check)]);
+      for (const key of Object.keys(subjects)) delete subjects[key];
+      Object.assign(subjects, Object.fromEntries(order));
+    }
     const processes: Record<string, RpcProcess> = {
       [PER_CALL.mcpOn]: on,
       [PER_CALL.mcpOff]: off,
