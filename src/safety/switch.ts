@@ -189,10 +189,10 @@ export async function runSwitch(deps: SwitchDeps, pair: Pair, facts: SwitchFacts
     await followStep(deps, pair, record);
     done.push(record.step);
     if (record.step === "on") break;
+    // no write here: step 2 is recorded as sent right before it goes (a crash in between resumes by step 1's task)
     record.step = "on";
     record.sent = false;
     record.taskId = undefined;
-    await save();
   }
   await deps.records.delete(switchKey(pair)).catch(() => {});
   return { record, resumed, done };

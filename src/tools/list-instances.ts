@@ -65,9 +65,9 @@ export const listInstances = defineTool({
     if (ctx.config.sandboxNote) structured.sandbox = ctx.config.sandboxNote;
     const lines = instances.map(
       (i) =>
-        `${i.instanceId} ${i.name} (${i.status}${i.noAuth ? ", password-free" : ""}, restore: ${i.restoreMethod})${
+        `${i.instanceId} ${i.name} (${i.status}${i.noAuth ? ", password-free" : ""})${
           ctx.config.sandboxNote && i.host && i.port ? ` at ${i.host}:${i.port}` : ""
-        }`,
+        }; restore: ${i.restoreMethod}`,
     );
     const text = `${structured.totalCount} instance(s) in ${region}${lines.length ? `:\n${lines.join("\n")}` : "."}${
       structured.nextOffset !== undefined ? `\nMore: call again with offset ${structured.nextOffset}.` : ""

@@ -53,7 +53,7 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
       if (!existsSync(PINNED)) throw new Error(`the MCP Inspector is missing (${PINNED}): run npm ci`);
     });
 
-    it("tools/list shows the five tools", async () => {
+    it("tools/list shows the six tools", async () => {
       const { tools } = await run(PINNED, [...pinned(), "--method", "tools/list"]);
       expect(tools.map((t: { name: string }) => t.name)).toEqual([
         "list_instances",
@@ -61,6 +61,7 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
         "backup_instance",
         "restore_instance",
         "check_task",
+        "switch_address",
       ]);
     });
 
@@ -97,7 +98,7 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
       expect(stdout.trim()).toMatch(/^v24\./);
     });
 
-    it("tools/list shows the five tools", async () => {
+    it("tools/list shows the six tools", async () => {
       const { tools } = await run(NODE24, [CURRENT, "--cli", ...target(), "--method", "tools/list"]);
       expect(tools.map((t: { name: string }) => t.name)).toEqual([
         "list_instances",
@@ -105,6 +106,7 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
         "backup_instance",
         "restore_instance",
         "check_task",
+        "switch_address",
       ]);
     });
 
@@ -165,6 +167,7 @@ describe("MCP Inspector 2.x CLI against --http in stateless mode", () => {
       "backup_instance",
       "restore_instance",
       "check_task",
+      "switch_address",
     ]);
     const r = await run(NODE24, [
       CURRENT,

@@ -28,7 +28,7 @@ describe("MCP Inspector CLI against the sandbox", () => {
     requireRedisServer();
   });
 
-  it("tools/list shows the five tools with their annotations", async () => {
+  it("tools/list shows the six tools with their annotations", async () => {
     const { tools } = await inspect(["--method", "tools/list"]);
     expect(tools.map((t: { name: string }) => t.name)).toEqual([
       "list_instances",
@@ -36,6 +36,7 @@ describe("MCP Inspector CLI against the sandbox", () => {
       "backup_instance",
       "restore_instance",
       "check_task",
+      "switch_address",
     ]);
     expect(tools.find((t: { name: string }) => t.name === "restore_instance").annotations).toMatchObject({
       destructiveHint: true,

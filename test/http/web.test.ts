@@ -151,7 +151,7 @@ describe("web safety and limits", () => {
     await clients[0]?.close();
     expect(await until(() => h.http.endpoint.sessions.size === 2)).toBe(true);
     const again = await h.connect();
-    expect((await again.client.listTools()).tools.length).toBe(5);
+    expect((await again.client.listTools()).tools.length).toBe(6);
     await Promise.all([clients[1]?.close(), clients[2]?.close(), again.close()]);
   });
 });

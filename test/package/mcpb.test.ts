@@ -116,7 +116,7 @@ describe("the MCP Bundle (.mcpb)", () => {
         expect(prompts.map((p) => p.name)).toEqual(manifest.prompts.map((p) => p.name));
         const r = await session.call("list_instances");
         expect(r.isError, JSON.stringify(r)).toBeFalsy();
-        expect(sc(r).instances.length).toBe(3);
+        expect(sc(r).instances.length).toBe(5);
         const backups = await session.call("list_backups", { instanceId: sc(r).instances[0].instanceId });
         expect(backups.isError, JSON.stringify(backups)).toBeFalsy();
       } finally {

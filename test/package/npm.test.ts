@@ -83,7 +83,7 @@ describe("the npm package, installed as a user installs it", () => {
         expect(realpathSync(`/proc/${session.transport.pid}/exe`)).toBe(realpathSync(node));
         const listed = await session.call("list_instances");
         expect(listed.isError, JSON.stringify(listed)).toBeFalsy();
-        expect(sc(listed).instances.length).toBe(3);
+        expect(sc(listed).instances.length).toBe(5);
         const bad = await session.call("list_backups", { instanceId: "nope" });
         expect(sc(bad).error.code).toBe("ClientError.InvalidArgument");
       } finally {
