@@ -1,10 +1,15 @@
-// `npm run bench`: the seven comparisons, side by side, in rounds. Prints the machine and a table of medians
-// and ratios against each goal, and writes everything to bench/results/latest.json.
-//   node dist-bench/bench/run.js [--quick] [--bundled <path to a bundled server entry>]
+// `npm run bench`: the comparisons, side by side, in rounds. Prints the machine and a table of medians and
+// ratios against each goal, writes everything to bench/results/latest.json and the table as Markdown to
+// bench/results/latest.md; with --results, also into bench/RESULTS.md (between its bench:table markers).
+//   node dist-bench/bench/run.js [--quick] [--bundled <path>] [--baseline <commit or dist/index.js>] [--results]
+// --baseline builds the server at that commit (once, in the temp directory) and measures it beside this build.
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { baselineEntry } from "./baseline.js";
+import { apiBudget } from "./budget.js";
+import { cloneRoute } from "./clone.js";
 import { replicaThroughput, stateOverhead } from "./replicas.js";
 import { longTask } from "./fake-process.js";
 import { HTTP_PER_CALL, httpPerCall, idleSessions } from "./http.js";
@@ -12,8 +17,16 @@ import { coldStart, memory, PER_CALL, perCall, throughput } from "./scenarios.js
 import { FakeCloud } from "../src/sandbox/fake.js";
 import { median, percentile, round, table } from "./stats.js";
 
-const { values: flags } = parseArgs({ options: { quick: { type: "boolean" }, bundled: { type: "string" } } });
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean" },
+    bundled: { type: "string" },
+    baseline: { type: "string" },
+    results: { type: "boolean" },
+  },
+});
 const quick = flags.quick ?? false;
+const baseline = flags.baseline ? baselineEntry(flags.baseline) : undefined;
 
 const machine = {
   cpu: os.cpus()[0]?.model ?? "unknown",
@@ -21,18 +34,25 @@ const machine = {
   memoryGb: round(os.totalmem() / 2 ** 30, 1),
   node: process.version,
   os: `${os.type()} ${os.release()} ${os.arch()}`,
+  /** 1-minute load average at the start, and its highest seen between sections: how busy the machine was. */
+  loadAverage: { start: round(os.loadavg()[0] ?? 0, 1), max: round(os.loadavg()[0] ?? 0, 1) },
 };
-console.log(
-  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}`,
-);
+const machineLine = () =>
+  `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}; ` +
+  `load average ${machine.loadAverage.start} at the start, up to ${machine.loadAverage.max}`;
+console.log(`Machine: ${machineLine()}`);
+if (baseline) console.log(`Baseline build: ${baseline.label} (${baseline.entry})`);
 
 const began = performance.now();
-const step = (name: string) => console.log(`... ${name} (${Math.round((performance.now() - began) / 1000)} s)`);
+const step = (name: string) => {
+  machine.loadAverage.max = Math.max(machine.loadAverage.max, round(os.loadavg()[0] ?? 0, 1));
+  console.log(`... ${name} (${Math.round((performance.now() - began) / 1000)} s)`);
+};
 
 step("1. cold start");
 const cold = await coldStart(quick ? 3 : 10, flags.bundled);
 step("2 and 5. per-call overhead, keep-alive on and off");
-const calls = await perCall(quick ? 2 : 5, quick ? 50 : 120);
+const calls = await perCall(quick ? 2 : 5, quick ? 50 : 120, baseline?.entry);
 step("3. throughput under the API limit");
 const tput = await throughput(quick ? 1 : 2, 200, 20);
 step("4. memory");
@@ -46,6 +66,12 @@ step("7. shared state: lock + token overhead per restore call");
 const overhead = await stateOverhead(quick ? 2 : 5, quick ? 100 : 200);
 step("8. three replicas under one shared budget");
 const replicas = await replicaThroughput(quick ? 1 : 2, 3, 180, 20);
+step("9. API budget: requests per poll, API calls per restore in place");
+const THIS_BUILD = "this build";
+const budget = await apiBudget({ [THIS_BUILD]: undefined, ...(baseline ? { [baseline.label]: baseline.entry } : {}) });
+step("10. the clone route: dark time, time to running, API calls per restore");
+const clone = await cloneRoute(quick ? 1 : 3);
+step("done");
 
 interface Row {
   comparison: string;
@@ -90,6 +116,45 @@ rows.push(
   perCallRow(50, mcpQuiet, sdkOn),
   perCallRow(50, floor, sdkOn),
 );
+
+// Our own work per call: check_task over stdio minus the raw SDK call minus a bare MCP round trip (p50s), and
+// the CPU time the server process spent per call; this build beside the baseline build, in the same rounds.
+const ownWork = (subject: string) => callStat(subject, 50) - callStat(sdkOn, 50) - callStat(floor, 50);
+const cpuOf = (subject: string) => calls.cpuMsPerCall[subject] ?? Number.NaN;
+const ownBaseline = baseline ? ownWork(PER_CALL.mcpBaseline) : undefined;
+rows.push({
+  comparison: "2. own work per call p50 (check_task - SDK - MCP floor)",
+  subject: `this build ${ms(ownWork(mcpOn))}`,
+  baseline: ownBaseline === undefined ? "(no --baseline)" : `${baseline?.label} ${ms(ownBaseline)}`,
+  ratio: ownBaseline === undefined ? Number.NaN : ownWork(mcpOn) / ownBaseline,
+  goal: "<= 0.5 ms",
+  met: ownWork(mcpOn) <= 0.5,
+});
+rows.push({
+  comparison: "2. own work per call p50, log level warning",
+  subject: `this build ${ms(ownWork(mcpQuiet))}`,
+  baseline: `default level ${ms(ownWork(mcpOn))}`,
+  ratio: ownWork(mcpQuiet) / ownWork(mcpOn),
+});
+// The same in CPU time (user + system, /proc), which a loaded machine's scheduling delays do not inflate: the
+// server process's per check_task, minus the SDK's in a process of its own, minus the minimal server's per echo.
+const ownCpu = (subject: string) => cpuOf(subject) - cpuOf(PER_CALL.sdkProcess) - cpuOf(floor);
+rows.push({
+  comparison: "2. own CPU per call (server's CPU per check_task - SDK process's - minimal server's)",
+  subject: `this build ${ms(ownCpu(mcpOn))} (server ${ms(cpuOf(mcpOn))})`,
+  baseline: baseline
+    ? `${baseline.label} ${ms(ownCpu(PER_CALL.mcpBaseline))} (server ${ms(cpuOf(PER_CALL.mcpBaseline))})`
+    : "(no --baseline)",
+  ratio: baseline ? ownCpu(mcpOn) / ownCpu(PER_CALL.mcpBaseline) : Number.NaN,
+  goal: "<= 0.5 ms",
+  met: ownCpu(mcpOn) <= 0.5,
+});
+rows.push({
+  comparison: "2. CPU per call of the SDK alone and of the MCP floor",
+  subject: `SDK ${ms(cpuOf(PER_CALL.sdkProcess))}`,
+  baseline: `minimal echo ${ms(cpuOf(floor))}`,
+  ratio: cpuOf(PER_CALL.sdkProcess) / cpuOf(floor),
+});
 
 const elapsed = median(tput.elapsedMs);
 const throttled = Math.max(...tput.throttled);
@@ -170,18 +235,96 @@ rows.push({
   met: replicaRate / replicas.limit >= 0.9 && replicaThrottled === 0 && replicaFailed === 0,
 });
 
+const perPoll = (who: string) => budget.polls[who];
+const mine = perPoll(THIS_BUILD);
+const theirs = baseline ? perPoll(baseline.label) : undefined;
+const pollText = (c: { first: number; later: number } | undefined) =>
+  c ? `first ${c.first}, then ${round(c.later, 2)} per poll` : "(no --baseline)";
+if (mine) {
+  rows.push({
+    comparison: "9. requests per check_task: a running task started elsewhere",
+    subject: `this build ${pollText(mine.running)}`,
+    baseline: `${baseline?.label ?? "baseline"} ${pollText(theirs?.running)}`,
+    ratio: theirs ? mine.running.later / theirs.running.later : Number.NaN,
+    goal: "<= 1 per later poll",
+    met: mine.running.later <= 1,
+  });
+  rows.push({
+    comparison: "9. requests per check_task: a backup task that ended",
+    subject: `this build ${pollText(mine.ended)}`,
+    baseline: `${baseline?.label ?? "baseline"} ${pollText(theirs?.ended)}`,
+    ratio: theirs && theirs.ended.later > 0 ? mine.ended.later / theirs.ended.later : Number.NaN,
+    goal: "<= 1 per later poll",
+    met: mine.ended.later <= 1,
+  });
+}
+const byAction = (calls: Record<string, number> | undefined) =>
+  calls
+    ? `${Object.values(calls).reduce((a, b) => a + b, 0)}: ${Object.entries(calls)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([action, n]) => `${action} ${n}`)
+        .join(", ")}`
+    : "(no --baseline)";
+const totalOf = (calls: Record<string, number> | undefined) =>
+  calls ? Object.values(calls).reduce((a, b) => a + b, 0) : Number.NaN;
+rows.push({
+  comparison: "9. API calls per restore in place (list_backups, plan, confirm, check_task until done)",
+  subject: `this build ${byAction(budget.restore[THIS_BUILD])}`,
+  baseline: `${baseline?.label ?? "baseline"} ${byAction(baseline ? budget.restore[baseline.label] : undefined)}`,
+  ratio: totalOf(budget.restore[THIS_BUILD]) / totalOf(baseline ? budget.restore[baseline.label] : undefined),
+});
+
+const cloneMedian = (pick: (r: (typeof clone.rounds)[number]) => number) => median(clone.rounds.map(pick));
+const dark = cloneMedian((r) => r.darkMs);
+const gap = cloneMedian((r) => r.gapMs);
+const taskSum = cloneMedian((r) => r.taskMs[0] + r.taskMs[1]);
+const toRunning = cloneMedian((r) => r.toRunningMs);
+const interval = cloneMedian((r) => r.pollIntervalMs);
+const cloneRounds = `${clone.rounds.length} rounds, medians`;
+rows.push({
+  comparison: `10. clone route: dark time of switch_address (${cloneRounds}; probe every ${clone.probeEveryMs} ms)`,
+  subject: `dark ${ms(dark)}, of it the fake's ${ms(dark - gap)}`,
+  baseline: `the fake's two address-change tasks ${ms(taskSum)} (sum)`,
+  ratio: dark / taskSum,
+});
+rows.push({
+  comparison: "10. clone route: our share of the dark time (first task's end -> second step's request)",
+  subject: `${ms(gap)}`,
+  baseline: `dark ${ms(dark)}`,
+  ratio: gap / dark,
+  goal: "<= 1 s",
+  met: clone.rounds.every((r) => r.gapMs <= 1000),
+});
+rows.push({
+  comparison: "10. clone route: time to running (clone running, fake's clock -> check_task says so)",
+  subject: `${ms(toRunning)}`,
+  baseline: `poll interval in effect ${ms(interval)}`,
+  ratio: toRunning / interval,
+  goal: "<= one poll interval",
+  met: clone.rounds.every((r) => r.toRunningMs <= r.pollIntervalMs),
+});
+const cloneCalls = clone.rounds.at(-1)?.calls;
+rows.push({
+  comparison:
+    "10. API calls per restore by clone (list_backups, plan, confirm, check_task until running, switch plan, switch)",
+  subject: byAction(cloneCalls),
+  baseline: `in place ${totalOf(budget.restore[THIS_BUILD])}`,
+  ratio: totalOf(cloneCalls) / totalOf(budget.restore[THIS_BUILD]),
+});
+
+const cells = rows.map((r) => [
+  r.comparison,
+  r.subject,
+  r.baseline,
+  Number.isFinite(r.ratio) ? round(r.ratio).toFixed(2) : "-",
+  r.goal ?? "(record)",
+  r.met === undefined ? "" : r.met ? "yes" : "NO",
+]);
 console.log("");
 console.log(
   table(
     ["comparison", "subject", "baseline", "ratio", "goal", "met"],
-    rows.map((r) => [
-      r.comparison,
-      r.subject,
-      r.baseline,
-      round(r.ratio).toFixed(2),
-      r.goal ?? "(record)",
-      r.met === undefined ? "" : r.met ? "yes" : "NO",
-    ]),
+    cells,
   ),
 );
 const seconds = round((performance.now() - began) / 1000, 1);
@@ -212,10 +355,34 @@ writeFileSync(
       httpIdleSessions: idle,
       stateOverheadMs: { memory: summarise(overhead.ms.memory), redis: summarise(overhead.ms.redis) },
       replicas,
+      cpuMsPerCall: calls.cpuMsPerCall,
+      baseline,
+      apiBudget: budget,
+      cloneRoute: clone,
     },
     null,
     2,
   )}\n`,
 );
+// The same table as Markdown, with the machine: bench/results/latest.md, and with --results bench/RESULTS.md.
+const markdown = [
+  `Run of ${new Date().toISOString().slice(0, 10)}, ${seconds} s${quick ? " (--quick)" : ""}. Machine: ${machineLine()}.` +
+    (baseline ? ` Baseline build: ${baseline.label}.` : ""),
+  "",
+  "| comparison | subject | baseline | ratio | goal | met |",
+  "|---|---|---|---|---|---|",
+  ...cells.map((c) => `| ${c.map((x) => x.replaceAll("|", "\\|")).join(" | ")} |`),
+].join("\n");
+writeFileSync(new URL("../../bench/results/latest.md", import.meta.url), `${markdown}\n`);
+if (flags.results) {
+  const file = new URL("../../bench/RESULTS.md", import.meta.url);
+  const text = readFileSync(file, "utf8");
+  const [open, close] = ["<!-- bench:table -->", "<!-- /bench:table -->"];
+  const from = text.indexOf(open);
+  const to = text.indexOf(close);
+  if (from < 0 || to < from) throw new Error(`bench/RESULTS.md has no ${open} ... ${close} markers`);
+  writeFileSync(file, `${text.slice(0, from + open.length)}\n${markdown}\n${text.slice(to)}`);
+  console.log("bench/RESULTS.md: table replaced");
+}
 const missed = rows.filter((r) => r.met === false).map((r) => r.comparison);
 console.log(missed.length ? `Goals missed: ${missed.join("; ")}` : "Every goal met.");

@@ -11,17 +11,18 @@ import { fileURLToPath } from "node:url";
 import { redis } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js";
 import { FakeCloud, SANDBOX_API_HOST } from "../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../src/sandbox/seed.js";
-import { RpcProcess } from "../test/hardening/rpc.js";
+import { cpuMsOf, RpcProcess } from "../test/hardening/rpc.js";
 import { longTask } from "./fake-process.js";
 import { sleep } from "./stats.js";
 
 const MINIMAL_ENTRY = fileURLToPath(new URL("./minimal-server.js", import.meta.url));
 const FAKE_ENTRY = fileURLToPath(new URL("./fake-process.js", import.meta.url));
+const SDK_ENTRY = fileURLToPath(new URL("./sdk-process.js", import.meta.url));
 
 type SdkClient = InstanceType<typeof redis.v20180412.Client>;
 
 /** The environment of a server pointed at a fake, otherwise at its defaults (log level info). */
-function serverEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
+export function serverEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     TENCENTCLOUD_SECRET_ID: SANDBOX_CREDENTIALS.secretId,
     TENCENTCLOUD_SECRET_KEY: SANDBOX_CREDENTIALS.secretKey,
@@ -35,7 +36,7 @@ function serverEnv(url: string, extra: Record<string, string> = {}): Record<stri
  * The SDK used directly, as the sandbox tests do (endpoint redis.tencentcloudapi.com:PORT, connected to the
  * loopback address), with or without a keep-alive agent.
  */
-function directClient(port: number, keepAlive: boolean): SdkClient {
+export function directClient(port: number, keepAlive: boolean): SdkClient {
   const lookup = ((_host, options, callback) => {
     if (options.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
     else callback(null, "127.0.0.1", 4);
@@ -56,7 +57,7 @@ function directClient(port: number, keepAlive: boolean): SdkClient {
 }
 
 /** The fake in a child process (see fake-process.ts). */
-async function remoteFake(): Promise<{ port: number; url: string; taskId: number; close(): void }> {
+export async function remoteFake(): Promise<{ port: number; url: string; taskId: number; close(): void }> {
   const child = fork(FAKE_ENTRY, [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   const info = await new Promise<{ port: number; url: string; taskId: number }>((resolve, reject) => {
     child.once("message", (m) => resolve(m as { port: number; url: string; taskId: number }));
@@ -65,7 +66,7 @@ async function remoteFake(): Promise<{ port: number; url: string; taskId: number
   return { ...info, close: () => child.disconnect() };
 }
 
-async function started(args: string[], env: Record<string, string>, entry?: string): Promise<RpcProcess> {
+export async function started(args: string[], env: Record<string, string>, entry?: string): Promise<RpcProcess> {
   const server = RpcProcess.spawn(args, env, { entry, keep: false });
   await server.initialize();
   return server;
@@ -147,6 +148,8 @@ function largeAuditLog(bytes: number): { path: string; remove(): void } {
 export interface PerCall {
   calls: number;
   ms: Record<string, number[]>;
+  /** CPU time of the serving process per call (user + system), for the subjects that are a server process. */
+  cpuMsPerCall: Record<string, number>;
 }
 
 export const PER_CALL = {
@@ -156,7 +159,24 @@ export const PER_CALL = {
   sdkOff: "sdk DescribeTaskInfo (no keep-alive)",
   mcpQuiet: "mcp check_task (keep-alive, log level warning)",
   floor: "minimal server echo (MCP stdio floor)",
+  mcpBaseline: "mcp check_task (keep-alive), baseline build",
+  sdkProcess: "sdk DescribeTaskInfo (keep-alive, a process of its own)",
 } as const;
+
+/** The SDK in a process of its own (sdk-process.ts): `calls` sequential calls, their wall times. */
+function sdkProcess(port: number, taskId: number) {
+  const child = fork(SDK_ENTRY, [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  return {
+    pid: child.pid ?? 0,
+    run: (calls: number) =>
+      new Promise<number[]>((resolve, reject) => {
+        child.once("message", (ms) => resolve(ms as number[]));
+        child.once("exit", (code) => reject(new Error(`the SDK process exited (${code})`)));
+        child.send({ port, taskId, calls });
+      }),
+    close: () => child.disconnect(),
+  };
+}
 
 /**
  * check_task over stdio (the server with keep-alive on and off, and with per-call logging off) vs
@@ -164,7 +184,7 @@ export const PER_CALL = {
  * process; plus the minimal server's echo, the cost of an MCP round trip alone. `rounds` x `perRound`
  * sequential calls each, interleaved by round.
  */
-export async function perCall(rounds: number, perRound: number): Promise<PerCall> {
+export async function perCall(rounds: number, perRound: number, baseline?: string): Promise<PerCall> {
   const fake = await remoteFake();
   // The server's client-side limit is raised to its maximum so that it measures overhead, not waiting.
   const env = (extra: Record<string, string> = {}) =>
@@ -173,6 +193,9 @@ export async function perCall(rounds: number, perRound: number): Promise<PerCall
   const off = await started([], env({ TENCENTCLOUD_REDIS_KEEP_ALIVE: "false" }));
   const quiet = await started([], env({ TENCENTCLOUD_REDIS_LOG_LEVEL: "warning" }));
   const minimal = await started([], {}, MINIMAL_ENTRY);
+  // the same server built from another commit (--baseline), measured in the same rounds: own work before/after
+  const base = baseline ? await started([], env(), baseline) : undefined;
+  const sdkOwn = sdkProcess(fake.port, fake.taskId);
   const sdkOn = directClient(fake.port, true);
   const sdkOff = directClient(fake.port, false);
   const check = { taskId: fake.taskId };
@@ -185,21 +208,47 @@ export async function perCall(rounds: number, perRound: number): Promise<PerCall
       [PER_CALL.mcpQuiet]: () => callOk(quiet, "check_task", check),
       [PER_CALL.floor]: () => callOk(minimal, "echo", { text: "x" }),
     };
+    if (base) {
+      // right after this build's batch in every round, so that both meet about the same moments of the machine
+      const order = Object.entries(subjects);
+      order.splice(1, 0, [PER_CALL.mcpBaseline, () => callOk(base, "check_task", check)]);
+      for (const key of Object.keys(subjects)) delete subjects[key];
+      Object.assign(subjects, Object.fromEntries(order));
+    }
+    const processes: Record<string, RpcProcess> = {
+      [PER_CALL.mcpOn]: on,
+      [PER_CALL.mcpOff]: off,
+      [PER_CALL.mcpQuiet]: quiet,
+      [PER_CALL.floor]: minimal,
+      ...(base ? { [PER_CALL.mcpBaseline]: base } : {}),
+    };
     const ms: Record<string, number[]> = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
+    const cpu: Record<string, number> = Object.fromEntries(Object.keys(processes).map((k) => [k, 0]));
+    ms[PER_CALL.sdkProcess] = [];
+    cpu[PER_CALL.sdkProcess] = 0;
     for (const call of Object.values(subjects)) for (let i = 0; i < 100; i++) await call(); // warm-up
+    await sdkOwn.run(100);
     for (let round = 0; round < rounds; round++) {
+      const sdkCpuBefore = cpuMsOf(sdkOwn.pid);
+      ms[PER_CALL.sdkProcess]?.push(...(await sdkOwn.run(perRound)));
+      cpu[PER_CALL.sdkProcess] = (cpu[PER_CALL.sdkProcess] ?? 0) + (cpuMsOf(sdkOwn.pid) - sdkCpuBefore);
+      await sleep(20);
       for (const [name, call] of Object.entries(subjects)) {
+        const cpuBefore = processes[name]?.cpuMs() ?? 0;
         for (let i = 0; i < perRound; i++) {
           const t0 = performance.now();
           await call();
           ms[name]?.push(performance.now() - t0);
         }
+        if (processes[name]) cpu[name] = (cpu[name] ?? 0) + (processes[name].cpuMs() - cpuBefore);
         await sleep(20);
       }
     }
-    return { calls: rounds * perRound, ms };
+    const calls = rounds * perRound;
+    return { calls, ms, cpuMsPerCall: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / calls])) };
   } finally {
-    await Promise.all([on.close(), off.close(), quiet.close(), minimal.close()]);
+    await Promise.all([on.close(), off.close(), quiet.close(), minimal.close(), base?.close()]);
+    sdkOwn.close();
     fake.close();
   }
 }

@@ -1,10 +1,15 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { LOG_LEVELS, type LogLevel } from "./config.js";
 
 export type LogData = Record<string, string | number | boolean | undefined>;
 
-/** Where log records go besides stderr: the MCP server's `notifications/message` once it is connected. */
-export type LogSink = (level: LogLevel, logger: string, data: LogData & { msg: string }) => void;
+/**
+ * Where log records go besides stderr: the MCP server's `notifications/message` once it is connected. `accepts`
+ * is asked first, so that a record nobody takes is never built.
+ */
+export interface LogSink {
+  accepts(level: LogLevel): boolean;
+  send(level: LogLevel, logger: string, data: LogData & { msg: string }): void;
+}
 
 /**
  * What a tool call adds to every record logged while it runs: its fields (the caller, the tool) and the one
@@ -15,11 +20,18 @@ export interface CallLogContext {
   sink?: LogSink;
 }
 
-const callContext = new AsyncLocalStorage<CallLogContext>();
+/** A level's rank (LOG_LEVELS order), without a search per record. */
+const RANK: Readonly<Record<LogLevel, number>> = Object.fromEntries(LOG_LEVELS.map((l, i) => [l, i])) as Record<
+  LogLevel,
+  number
+>;
 
-/** Runs `fn` with `context` applied to every record logged by it and by everything it awaits. */
-export function withCallLog<T>(context: CallLogContext, fn: () => T): T {
-  return callContext.run(context, fn);
+/** What a logger and the loggers of its calls share: the level (setLevel), the sinks, the output. */
+interface LoggerCore {
+  level: number;
+  readonly sinks: Set<LogSink>;
+  readonly json: boolean;
+  readonly write: (line: string) => void;
 }
 
 /**
@@ -30,27 +42,35 @@ export function withCallLog<T>(context: CallLogContext, fn: () => T): T {
  * they mean to log; nothing here serialises whole objects, so a request body or a secret cannot slip in.
  */
 export class Logger {
-  private level: number;
-  private readonly sinks = new Set<LogSink>();
-
-  private readonly json: boolean;
+  private core: LoggerCore;
+  /** Set on a call's logger (forCall): its fields and its one sink. */
+  private call?: CallLogContext;
 
   constructor(
     level: LogLevel,
-    private readonly write: (line: string) => void = (line) => process.stderr.write(line),
+    write: (line: string) => void = (line) => process.stderr.write(line),
     options: { json?: boolean } = {},
   ) {
-    this.json = options.json ?? false;
-    this.level = LOG_LEVELS.indexOf(level);
+    this.core = { level: RANK[level], sinks: new Set(), json: options.json ?? false, write };
+  }
+
+  /**
+   * The logger of one tool call: every record it logs carries the call's fields and goes to the call's sink only
+   * (the calling session), not to every attached sink. It shares this logger's level and output. Passed down
+   * explicitly (the tool's ctx.log, a cloud call's CallOptions.log): an AsyncLocalStorage would turn on
+   * promise hooks for the whole process on Node 20, and every promise would pay for them.
+   */
+  forCall(call: CallLogContext): Logger {
+    return Object.assign(Object.create(Logger.prototype) as Logger, { core: this.core, call });
   }
 
   setLevel(level: LogLevel): void {
-    this.level = LOG_LEVELS.indexOf(level);
+    this.core.level = RANK[level];
   }
 
   addSink(sink: LogSink): () => void {
-    this.sinks.add(sink);
-    return () => this.sinks.delete(sink);
+    this.core.sinks.add(sink);
+    return () => this.core.sinks.delete(sink);
   }
 
   debug(msg: string, data?: LogData): void {
@@ -70,27 +90,39 @@ export class Logger {
   }
 
   log(level: LogLevel, msg: string, given: LogData = {}): void {
-    const call = callContext.getStore();
-    const data = call ? { ...given, ...call.fields } : given;
-    const record = { msg, ...data };
+    const { core, call } = this;
+    const toStderr = RANK[level] >= core.level;
     // Within a call, its records go to the calling session only; outside any call, to every attached sink.
-    // MCP clients filter by their own logging/setLevel; the sink decides (the SDK drops ignored levels).
-    for (const sink of call ? (call.sink ? [call.sink] : []) : this.sinks) {
-      try {
-        sink(level, "tencentcloud-redis-mcp", record);
-      } catch {
-        // a closed transport must not break the call that logged
+    // MCP clients filter by their own logging/setLevel: each sink says whether it takes the level.
+    const takers: LogSink[] = [];
+    if (call) {
+      if (call.sink?.accepts(level)) takers.push(call.sink);
+    } else {
+      for (const sink of core.sinks) if (sink.accepts(level)) takers.push(sink);
+    }
+    if (!toStderr && takers.length === 0) return;
+    const data = call ? { ...given, ...call.fields } : given;
+    if (takers.length > 0) {
+      const record = { msg, ...data };
+      for (const sink of takers) {
+        try {
+          sink.send(level, "tencentcloud-redis-mcp", record);
+        } catch {
+          // a closed transport must not break the call that logged
+        }
       }
     }
-    if (LOG_LEVELS.indexOf(level) < this.level) return;
-    if (this.json) {
-      this.write(`${JSON.stringify({ time: new Date().toISOString(), level, ...record })}\n`);
+    if (!toStderr) return;
+    if (core.json) {
+      core.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...data })}\n`);
       return;
     }
-    const pairs = Object.entries(data)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${typeof v === "string" && /[\s"=]/.test(v) ? JSON.stringify(v) : v}`)
-      .join(" ");
-    this.write(`${new Date().toISOString()} ${level.toUpperCase()} ${msg}${pairs ? ` ${pairs}` : ""}\n`);
+    let pairs = "";
+    for (const k in data) {
+      const v = data[k];
+      if (v === undefined) continue;
+      pairs += ` ${k}=${typeof v === "string" && /[\s"=]/.test(v) ? JSON.stringify(v) : v}`;
+    }
+    core.write(`${new Date().toISOString()} ${level.toUpperCase()} ${msg}${pairs}\n`);
   }
 }

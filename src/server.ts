@@ -72,9 +72,9 @@ export function createServer(deps: ServerDeps): CreatedServer {
     clientLevel = request.params.level;
     return {};
   });
-  const sink: LogSink = (level, logger, data) => {
-    if (!server.isConnected() || LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(clientLevel)) return;
-    server.server.sendLoggingMessage({ level, logger, data }).catch(() => {});
+  const sink: LogSink = {
+    accepts: (level) => server.isConnected() && LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(clientLevel),
+    send: (level, logger, data) => void server.server.sendLoggingMessage({ level, logger, data }).catch(() => {}),
   };
   const detach = deps.processLogs === false ? () => {} : log.addSink(sink);
 

@@ -3,9 +3,13 @@
  * API's own; only the fields this server reads are typed. `client.ts` is the one implementation.
  */
 
+import type { Logger } from "../log.js";
+
 export interface CallOptions {
   region: string;
   signal?: AbortSignal;
+  /** The logger of the tool call this request is for (see RedisApi.forCall); else the process's. */
+  log?: Logger;
 }
 
 export interface ApiInstance {
@@ -319,6 +323,11 @@ export interface RedisApi {
     req: DescribeSecondLevelBackupInfoRequest,
     opts: CallOptions,
   ): Promise<DescribeSecondLevelBackupInfoResponse>;
+  /**
+   * This API as one tool call sees it: what its requests log goes to `log` (the call's logger: its caller, its
+   * session), without a context carried through every promise.
+   */
+  forCall(log: Logger): RedisApi;
   /** Releases sockets (keep-alive pool). */
   close(): void;
 }

@@ -128,6 +128,13 @@ export class TencentRedisClient implements RedisApi {
     return this.call("DescribeSecondLevelBackupInfo", req, opts);
   }
 
+  forCall(log: Logger): RedisApi {
+    // a view whose requests carry the call's logger; everything else (limiter, clients, credentials) is this one's
+    const view = Object.create(this) as TencentRedisClient;
+    view.call = <T>(action: CloudAction, params: object, opts: CallOptions) => this.call<T>(action, params, { ...opts, log });
+    return view;
+  }
+
   close(): void {
     void this.agent?.then((agent) => agent.destroy());
     this.credentials.close();
@@ -145,6 +152,7 @@ export class TencentRedisClient implements RedisApi {
    * ManualBackupInstance are never resent after anything that may have reached the API.
    */
   async call<T>(action: CloudAction, params: object, opts: CallOptions): Promise<T> {
+    const log = opts.log ?? this.log;
     let attempt = 0;
     for (;;) {
       attempt += 1;
@@ -159,7 +167,7 @@ export class TencentRedisClient implements RedisApi {
         const floor = error.code.startsWith("RequestLimitExceeded") ? THROTTLE_WAIT_MS : 0;
         const delay = Math.max(floor, backoff(attempt, this.retryBaseMs, this.retryMaxMs));
         this.metrics.retried(action);
-        this.log.warning("retrying API call", {
+        log.warning("retrying API call", {
           action,
           region: opts.region,
           attempt,
@@ -179,9 +187,10 @@ export class TencentRedisClient implements RedisApi {
 
   /** One request: sent once a rate-limit permit is free, timed out by our own timer, logged. */
   private async once<T>(action: string, params: object, opts: CallOptions, attempt: number): Promise<T> {
+    const log = opts.log ?? this.log;
     // Resolved before the permit is taken (the first call loads the SDK), and here, not inside the SDK, which
     // would turn our CloudError into a codeless exception; the request is signed with exactly these.
-    const creds = await this.credentials.get();
+    const creds = await this.credentials.get(log);
     const client = await this.client(opts.region);
     const queuedAt = performance.now();
     const release = await this.budget.acquire(action, opts.signal);
@@ -207,7 +216,7 @@ export class TencentRedisClient implements RedisApi {
       const response = (await this.credentials.signWith(creds, () => client.request(action, params, { signal }))) as T & {
         RequestId?: string;
       };
-      this.log.info("api call", fields(response.RequestId));
+      log.info("api call", fields(response.RequestId));
       this.metrics.cloudRequest(action, "ok", (performance.now() - started) / 1000);
       return response;
     } catch (caught) {
@@ -223,7 +232,7 @@ export class TencentRedisClient implements RedisApi {
         const hint = authHint(error.code, info, this.clockSkewMs);
         if (hint) error = withOverride(error, { hint });
       }
-      this.log.info("api call failed", { ...fields(error.requestId), code: error.code, httpStatus: error.httpStatus });
+      log.info("api call failed", { ...fields(error.requestId), code: error.code, httpStatus: error.httpStatus });
       this.metrics.cloudRequest(action, error.entry.category, (performance.now() - started) / 1000);
       throw error;
     } finally {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type http from "node:http";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -51,6 +50,8 @@ interface Active {
   source: string;
   detail?: SourceDetail;
   get(): Promise<{ creds: Credentials; expiresAt?: number }>;
+  /** Keys given in the configuration: they answer at once and never change (no timer, no re-reading). */
+  fixed?: Credentials;
 }
 
 const CHAIN_TIMEOUT_MS = 3000;
@@ -70,8 +71,8 @@ export class CredentialSource {
   private role?: AssumedRole;
   private info?: CredentialInfo;
   private stsAgent?: Promise<http.Agent>;
-  /** The credentials resolved for the request being signed (see once() in client.ts). */
-  private readonly current = new AsyncLocalStorage<Credentials>();
+  /** The credentials resolved for the request being signed, handed to the SDK synchronously (see signWith). */
+  private signing?: Credentials;
 
   constructor(
     private readonly config: Config,
@@ -82,7 +83,10 @@ export class CredentialSource {
   forSdk(): { getCredential(): Promise<SdkCredential> } {
     return {
       getCredential: async () => {
-        const c = this.current.getStore() ?? (await this.get());
+        const c = this.signing;
+        this.signing = undefined;
+        // only signWith's request may ask (a test signing with rotated credentials fails if the SDK changes this)
+        if (!c) throw new Error("the SDK asked for credentials outside signWith: its request path changed");
         const out: SdkCredential = { secretId: c.secretId, secretKey: c.secretKey.reveal() };
         if (c.token) out.token = c.token.reveal();
         return out;
@@ -90,9 +94,19 @@ export class CredentialSource {
     };
   }
 
-  /** Runs `fn` (one SDK request) signing with `creds`. */
+  /**
+   * Runs `fn` (one SDK request) signing with `creds`. The SDK asks for the credentials synchronously when the
+   * request starts (request -> doRequestWithSign3 -> getCredential, before its first await), so they are handed
+   * over in a field set only for that synchronous stretch: concurrent requests cannot take each other's, and no
+   * AsyncLocalStorage (promise hooks for the whole process on Node 20) is needed.
+   */
   signWith<T>(creds: Credentials, fn: () => Promise<T>): Promise<T> {
-    return this.current.run(creds, fn);
+    this.signing = creds;
+    try {
+      return fn();
+    } finally {
+      this.signing = undefined;
+    }
   }
 
   /** The source in use, once credentials were found (never a secret). */
@@ -101,16 +115,18 @@ export class CredentialSource {
   }
 
   /** Credentials valid now: from the source in use, or a new walk of the chain. */
-  async get(): Promise<Credentials> {
+  async get(log: Logger = this.log): Promise<Credentials> {
+    const fixed = this.active?.fixed;
+    if (fixed && !this.config.role) return fixed;
     if (!this.config.role) {
-      const base = await this.base();
+      const base = await this.base(log);
       this.info = info(base.active.kind, base.active.source, base.creds, base.expiresAt, base.active.detail);
       return base.creds;
     }
     // the base credentials are asked for only when the role is assumed again, not on every request
-    this.role ??= new AssumedRole(this.config.role, async () => (await this.base()).creds, this.stsRoute());
+    this.role ??= new AssumedRole(this.config.role, async () => (await this.base(log)).creds, this.stsRoute());
     const assumed = await this.role.get();
-    const base = { active: this.active ?? (await this.base()).active };
+    const base = { active: this.active ?? (await this.base(log)).active };
     this.info = info(
       "assumed-role",
       `role ${this.config.role.arn} (STS AssumeRole, session ${this.config.role.sessionName})`,
@@ -130,14 +146,15 @@ export class CredentialSource {
     this.role = undefined;
   }
 
-  private async base(): Promise<{ active: Active; creds: Credentials; expiresAt?: number }> {
-    const active = this.active ?? (await this.walk());
+  private async base(log: Logger): Promise<{ active: Active; creds: Credentials; expiresAt?: number }> {
+    const active = this.active ?? (await this.walk(log));
+    if (active.fixed) return { active, creds: active.fixed };
     try {
       const { creds, expiresAt } = await withTimeout(active.get(), RENEW_TIMEOUT_MS);
       return { active, creds, expiresAt };
     } catch (caught) {
       if (this.active === active) this.active = undefined;
-      this.log.warning("credential source failed: the next call looks for credentials again", {
+      log.warning("credential source failed: the next call looks for credentials again", {
         source: active.source,
         reason: caught instanceof Error ? caught.message.slice(0, 200) : "unknown",
       });
@@ -149,21 +166,23 @@ export class CredentialSource {
     }
   }
 
-  private walk(): Promise<Active> {
-    this.walking ??= this.findSource().finally(() => {
+  private walk(log: Logger): Promise<Active> {
+    this.walking ??= this.findSource(log).finally(() => {
       this.walking = undefined;
     });
     return this.walking;
   }
 
-  private async findSource(): Promise<Active> {
+  private async findSource(log: Logger): Promise<Active> {
     const configured = this.config.credentials;
     if (configured) {
       this.active = {
         kind: "environment",
         source: "the environment (TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)",
         get: async () => ({ creds: configured }),
+        fixed: configured,
       };
+      this.info = info(this.active.kind, this.active.source, configured);
       return this.active;
     }
     const mod = await import("tencentcloud-sdk-nodejs/tencentcloud/common/credential.js");
@@ -193,7 +212,7 @@ export class CredentialSource {
       const found = await withTimeout(candidate.get(), CHAIN_TIMEOUT_MS).catch(() => undefined);
       if (found) {
         this.active = candidate;
-        this.log.info("credentials found", { source: candidate.source });
+        log.info("credentials found", { source: candidate.source });
         return candidate;
       }
     }

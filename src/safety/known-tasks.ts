@@ -8,6 +8,7 @@ import {
   taskKindOf,
   toBeijing,
 } from "../cloud/views.js";
+import { LEDGER_MAX_TASKS } from "./state/ledger.js";
 import type { KnownTask, TaskLedger } from "./state/types.js";
 
 export type { KnownTask } from "./state/types.js";
@@ -19,7 +20,12 @@ export interface TaskFacts {
   remark?: string;
   /** The type of backup a backup task makes ("0" manual, "1" automatic), from DescribeTaskList. */
   backupType?: "0" | "1";
+  /** The lookup failed (rather than found nothing): it is not remembered, the next call asks again. */
+  failed?: boolean;
 }
+
+/** How long a lookup that did not find a task's kind is remembered (DescribeTaskList may show a new task late). */
+export const UNKNOWN_KIND_TTL_MS = 10 * 60_000;
 
 /**
  * The tasks whose kind the server knows, kept in the safety state's ledger (this process's memory, or Redis
@@ -29,6 +35,10 @@ export interface TaskFacts {
  */
 export class KnownTasks {
   private readonly lookups = new Map<string, Promise<TaskFacts>>();
+  /** Tasks whose kind DescribeTaskList did not show, and when it was asked: not asked again for a while. */
+  private readonly unknownKinds = new Map<string, number>();
+  /** check_task's answers for tasks that ended (a final state does not change), this process's own. */
+  private readonly ended = new Map<string, object>();
 
   constructor(
     private readonly ledger: TaskLedger,
@@ -56,6 +66,8 @@ export class KnownTasks {
     const known = await this.get(taskId, where.region);
     if (known) return known;
     const key = `${where.region}/${taskId}`;
+    const unknownSince = this.unknownKinds.get(key);
+    if (unknownSince !== undefined && this.now() - unknownSince < UNKNOWN_KIND_TTL_MS) return { kind: "unknown" };
     let pending = this.lookups.get(key);
     if (!pending) {
       pending = lookUp()
@@ -63,6 +75,8 @@ export class KnownTasks {
           if (facts.kind !== "unknown") {
             const { kind, backupType } = facts;
             await this.remember(taskId, { kind, backupType, region: where.region, instanceId: where.instanceId });
+          } else if (!facts.failed) {
+            bounded(this.unknownKinds, key, this.now());
           }
           return facts;
         })
@@ -71,6 +85,23 @@ export class KnownTasks {
     }
     return pending;
   }
+
+  /** check_task's answer for a task that ended, when this process gave one with nothing left to look up. */
+  endedAnswer<T extends object>(taskId: number, region: string): T | undefined {
+    return this.ended.get(`${region}/${taskId}`) as T | undefined;
+  }
+
+  /** Remembers the answer for a task in a final state, so that asking again costs no request. */
+  rememberEnded(taskId: number, region: string, answer: object): void {
+    bounded(this.ended, `${region}/${taskId}`, answer);
+  }
+}
+
+/** Sets `key` in a map kept to LEDGER_MAX_TASKS entries, the oldest dropped first. */
+function bounded<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  while (map.size >= LEDGER_MAX_TASKS) map.delete(map.keys().next().value as string);
+  map.set(key, value);
 }
 
 /** How far around a task's StartTime DescribeTaskList is searched for it (clock skew, seconds precision). */

@@ -23,8 +23,9 @@ const MAX_NAME = 64;
  * or throws ClientError.InvalidArgument naming every field at fault, what it expects and where the value comes
  * from. The values themselves are never echoed (they may be a megabyte long, or a password).
  */
-export async function validateArguments(tool: string, schema: z.ZodObject, args: unknown): Promise<unknown> {
-  const parsed = await schema.safeParseAsync(args ?? {});
+export function validateArguments(tool: string, schema: z.ZodObject, args: unknown): unknown {
+  // every input schema is synchronous (refinements and transforms included): no promise per call
+  const parsed = schema.safeParse(args ?? {});
   if (parsed.success) return parsed.data;
   const given = (typeof args === "object" && args !== null ? args : {}) as Record<string, unknown>;
   const known = Object.keys(schema.shape);

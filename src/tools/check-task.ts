@@ -127,6 +127,13 @@ export const checkTask = defineTool({
     const taskId: number = args.taskId;
     const { poll } = ctx.config;
     const waitMs = args.waitSeconds * 1000;
+    const { tasks } = ctx.services.safety;
+    // a task that ended does not change: its answer (and the backup it made) is given again without a request
+    const remembered = tasks.endedAnswer<Output>(taskId, region);
+    if (remembered) {
+      const again: Output = waitMs > 0 ? { ...remembered, waitedSeconds: 0 } : remembered;
+      return { structured: again, text: summary(again) };
+    }
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     const progress = new Progress(
@@ -190,7 +197,6 @@ export const checkTask = defineTool({
     }
     const startMs = beijingToMs(res.StartTime);
     const where = { region, instanceId: structured.instanceId, startMs: startMs ?? Date.now(), signal: extra.signal };
-    const { tasks } = ctx.services.safety;
     const facts = await tasks.factsOf(taskId, where, () => kindOf(ctx, { ...where, taskId: taskId }, startMs));
     structured.kind = facts.kind;
     if (status === "succeed" && structured.instanceId) {
@@ -198,6 +204,10 @@ export const checkTask = defineTool({
       if (facts.kind === "backup") {
         structured.backup = await backupMade(ctx, { ...where, remark: facts.remark, backupType: facts.backupType });
       }
+    }
+    if (structured.done && !facts.failed && !structured.instance?.lookupError && !structured.backup?.lookupError) {
+      const { waitedSeconds: _, ...answer } = structured;
+      tasks.rememberEnded(taskId, region, answer);
     }
     return { structured, text: summary(structured) };
   },
@@ -215,7 +225,7 @@ async function kindOf(
   } catch (caught) {
     if (where.signal?.aborted || !(caught instanceof CloudError)) throw caught;
     ctx.log.warning("task kind lookup failed", { taskId: where.taskId, code: caught.code });
-    return { kind: "unknown" };
+    return { kind: "unknown", failed: true };
   }
 }
 

@@ -2,7 +2,7 @@
 //
 // McpServer (SDK 1.x) validates a call's arguments against the registered input schema before the handler
 // runs, and answers a mismatch with a text-only error an agent cannot act on. So each tool is registered with
-// an open schema (any object passes), runTool checks the arguments against the real schema and answers a
+// an open schema (anything passes, uncopied), runTool checks the arguments against the real schema and answers a
 // mismatch as a structured ClientError.InvalidArgument, and tools/list is answered here with the real
 // schemas, converted exactly as the SDK converts them (a test compares the two), without the tools the session's
 // caller has no scope for: those stay registered, so that a call to one reaches runTool and is refused there with
@@ -15,8 +15,11 @@ import { requiredScope } from "../safety/caller.js";
 import { TOOLS } from "./index.js";
 import { inputSchemaOf, runTool, type ToolContext, type ToolDefinition } from "./shared.js";
 
-/** What McpServer validates against: any object; the real check is runTool's. */
-const OPEN_INPUT = z.looseObject({});
+/**
+ * What McpServer validates against: anything, passed through as it is (the request schema already made it an
+ * object or nothing); the real check is runTool's, the only parse of the arguments.
+ */
+const OPEN_INPUT = z.unknown();
 
 /** The tools this configuration offers, in list order. */
 export function offeredTools(config: Config): ToolDefinition[] {

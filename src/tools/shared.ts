@@ -5,7 +5,7 @@ import type { CloudAction, RedisApi } from "../cloud/api.js";
 import { ERROR_CATEGORIES } from "../cloud/catalog.js";
 import { CloudError } from "../cloud/errors.js";
 import type { Config, LogLevel, ToolName } from "../config.js";
-import { type Logger, type LogSink, withCallLog } from "../log.js";
+import type { Logger, LogSink } from "../log.js";
 import type { Metrics, RestoreOutcome } from "../metrics.js";
 import type { Extra } from "../request.js";
 import type { AuditRecord } from "../safety/audit.js";
@@ -120,37 +120,38 @@ export async function runTool(
 ): Promise<CallToolResult> {
   const caller = callerOf(extra, ctx);
   const fields = { caller: caller.id, tool: definition.name, mcpRequestId: String(extra.requestId) };
-  return withCallLog({ fields, sink: ctx.logSink }, async () => {
-    const started = performance.now();
-    let release: (() => void) | undefined;
-    let result: CallToolResult;
-    try {
-      assertScope(caller, definition.name, requiredScope(definition.annotations));
-      const parsed = await validateArguments(definition.name, inputSchema, args);
-      release = await ctx.services.safety.gate?.acquire(caller.id, extra.signal);
-      const out = await definition.handler(parsed as never, ctx, extra);
-      ctx.metrics.toolCall(definition.name, "ok");
-      result = { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
-    } catch (caught) {
-      const error = asCloudError(caught);
-      if (!(caught instanceof CloudError)) {
-        ctx.log.error("tool failed unexpectedly", { error: describeUnexpected(caught) });
-      }
-      const body = error.toBody();
-      ctx.metrics.toolCall(definition.name, body.category);
-      const text = `Error ${body.code}: ${body.message}${body.requestId ? ` (RequestId ${body.requestId})` : ""}\nHint: ${body.hint}`;
-      result = { isError: true, content: [{ type: "text", text }], structuredContent: { error: body } };
-    } finally {
-      release?.();
+  // The call's own logger and API view: what they log carries the caller and goes to the calling session only.
+  const log = ctx.log.forCall({ fields, sink: ctx.logSink });
+  const call: ToolContext = { ...ctx, log, api: ctx.api.forCall(log) };
+  const started = performance.now();
+  let release: (() => void) | undefined;
+  let result: CallToolResult;
+  try {
+    assertScope(caller, definition.name, requiredScope(definition.annotations));
+    const parsed = validateArguments(definition.name, inputSchema, args);
+    release = await ctx.services.safety.gate?.acquire(caller.id, extra.signal);
+    const out = await definition.handler(parsed as never, call, extra);
+    ctx.metrics.toolCall(definition.name, "ok");
+    result = { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
+  } catch (caught) {
+    const error = asCloudError(caught);
+    if (!(caught instanceof CloudError)) {
+      log.error("tool failed unexpectedly", { error: describeUnexpected(caught) });
     }
-    const error = result.isError ? (result.structuredContent?.error as { code?: string } | undefined) : undefined;
-    ctx.log.log(ctx.callLogLevel ?? "debug", "tool call", {
-      outcome: error ? "error" : "ok",
-      code: error?.code,
-      ms: Math.round(performance.now() - started),
-    });
-    return result;
+    const body = error.toBody();
+    ctx.metrics.toolCall(definition.name, body.category);
+    const text = `Error ${body.code}: ${body.message}${body.requestId ? ` (RequestId ${body.requestId})` : ""}\nHint: ${body.hint}`;
+    result = { isError: true, content: [{ type: "text", text }], structuredContent: { error: body } };
+  } finally {
+    release?.();
+  }
+  const error = result.isError ? (result.structuredContent?.error as { code?: string } | undefined) : undefined;
+  log.log(ctx.callLogLevel ?? "debug", "tool call", {
+    outcome: error ? "error" : "ok",
+    code: error?.code,
+    ms: Math.round(performance.now() - started),
   });
+  return result;
 }
 
 function asCloudError(caught: unknown): CloudError {

@@ -21,6 +21,17 @@ export interface RpcMessage {
   error?: { code: number; message: string; data?: unknown };
 }
 
+/** USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux Node supports. */
+const CLOCK_TICKS = 100;
+
+/** CPU time a process used so far (user + system, ms; /proc's resolution: 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // the fields after the command name (which may hold spaces) in parentheses; utime and stime are 14th and 15th
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
 export const PROTOCOL_VERSION = "2025-06-18";
 
 export class RpcProcess {
@@ -122,6 +133,11 @@ export class RpcProcess {
     const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
     if (kb === undefined) throw new Error("no VmRSS in /proc status");
     return Number(kb) * 1024;
+  }
+
+  /** CPU time the process used so far (user + system, ms; /proc's resolution: 10 ms). */
+  cpuMs(): number {
+    return cpuMsOf(this.pid);
   }
 
   /** Whether the process is still running. */

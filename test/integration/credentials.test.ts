@@ -2,11 +2,16 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { redis } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js";
+import { CredentialSource } from "../../src/cloud/credentials.js";
+import { loadConfig } from "../../src/config.js";
+import { Logger } from "../../src/log.js";
 import { FakeCloud, type RecordedRequest } from "../../src/sandbox/fake.js";
-import { SANDBOX_CREDENTIALS } from "../../src/sandbox/seed.js";
+import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../../src/sandbox/seed.js";
+import { Secret } from "../../src/secret.js";
 import { FakeMetadata, FakeSts, type Issued } from "../helpers/credential-fakes.js";
 import { signedPost } from "../sandbox/helpers.js";
-import { type Harness, sc, startHarness } from "../helpers/harness.js";
+import { fakeEnv, type Harness, sc, startHarness } from "../helpers/harness.js";
 
 // Credentials that expire within seconds, from each source, against local fakes: the call after an expiry signs
 // with fresh credentials (the fake verifies the signature and the token) and succeeds.
@@ -266,5 +271,42 @@ describe("credentials that expire and renew, from every source", () => {
     expect(bytes).not.toContain(SANDBOX_CREDENTIALS.secretKey);
     expect(readdirSync(home).sort()).toEqual([".tencentcloud"]); // nothing written beside the profile
     expect(readFileSync(file, "utf8")).toContain(rotated.secretId);
+  });
+});
+
+describe("signing: each request with the credentials resolved for it", () => {
+  it("concurrent requests signed with two key pairs: each carries its own, with no context shared between them", async () => {
+    const fake = await FakeCloud.start();
+    const other = { secretId: "AKIDOTHERKEYPAIR00000000000000000000", secretKey: "another-sandbox-secret-key" };
+    fake.addCredential(other);
+    const config = loadConfig([], fakeEnv(fake));
+    const source = new CredentialSource(config, new Logger("error", () => {}));
+    const client = new redis.v20180412.Client({
+      credential: source.forSdk(),
+      region: SANDBOX_REGION,
+      profile: { language: "en-US", httpProfile: fake.httpProfile() },
+    });
+    const pairs = [
+      { secretId: SANDBOX_CREDENTIALS.secretId, secretKey: new Secret(SANDBOX_CREDENTIALS.secretKey) },
+      { secretId: other.secretId, secretKey: new Secret(other.secretKey) },
+    ];
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          source.signWith(pairs[i % 2] as (typeof pairs)[number], () =>
+            client.request("DescribeInstances", { Limit: 1, Offset: i }),
+          ),
+        ),
+      );
+      expect(answers).toHaveLength(10);
+      const seen = fake.requests.map((r) => [(r.params as { Offset: number }).Offset, signer(r), r.signatureVerified]);
+      expect(seen.sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(
+        Array.from({ length: 10 }, (_, i) => [i, pairs[i % 2]?.secretId, true]),
+      );
+      // asked outside a request being signed, the SDK gets nothing (never another request's credentials)
+      await expect(source.forSdk().getCredential()).rejects.toThrow(/outside signWith/);
+    } finally {
+      await fake.close();
+    }
   });
 });
