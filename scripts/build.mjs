@@ -6,9 +6,11 @@
 // node_modules. So do the Redis client (only with TENCENTCLOUD_REDIS_STATE_URL) and prom-client (only in HTTP
 // mode, for /metrics): loaded when used, they cost a stdio server nothing at start.
 import { execFileSync } from "node:child_process";
-import { chmodSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
+// a fresh dist/ each time: chunks of an earlier build (their names carry a hash) would pile up in the package
+rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
 await build({
   entryPoints: ["dist/index.js"],
