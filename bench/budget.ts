@@ -3,7 +3,7 @@
 
 import { FakeCloud } from "../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS } from "../src/sandbox/seed.js";
-import type { RpcMessage, RpcProcess } from "../test/hardening/rpc.js";
+import type { RpcMessage, RpcProcess } from "../test/helpers/rpc.js";
 import { longTask } from "./fake-process.js";
 import { serverEnv, started } from "./scenarios.js";
 

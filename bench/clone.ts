@@ -12,7 +12,7 @@
 import { startSandbox } from "../src/sandbox/index.js";
 import { RespClient } from "../src/sandbox/resp.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../src/sandbox/seed.js";
-import type { RpcProcess } from "../test/hardening/rpc.js";
+import type { RpcProcess } from "../test/helpers/rpc.js";
 import { actionsSince, structured } from "./budget.js";
 import { serverEnv, started } from "./scenarios.js";
 import { sleep } from "./stats.js";

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../src/sandbox/seed.js";
-import { RpcProcess } from "../test/hardening/rpc.js";
+import { RpcProcess } from "../test/helpers/rpc.js";
 import { sleep } from "./stats.js";
 
 const SERVER_ENTRY = fileURLToPath(new URL("../../dist/index.js", import.meta.url));

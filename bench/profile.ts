@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { RpcProcess, SERVER_ENTRY } from "../test/hardening/rpc.js";
+import { RpcProcess, SERVER_ENTRY } from "../test/helpers/rpc.js";
 import { remoteFake, serverEnv } from "./scenarios.js";
 
 interface ProfileNode {

@@ -6,7 +6,7 @@ import { Logger } from "../src/log.js";
 import { openState, type SafetyState } from "../src/safety/state/index.js";
 import { FakeCloud } from "../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../src/sandbox/seed.js";
-import { RpcProcess } from "../test/hardening/rpc.js";
+import { RpcProcess } from "../test/helpers/rpc.js";
 import { startStateRedis } from "../test/helpers/state-redis.js";
 import { longTask } from "./fake-process.js";
 import { sleep } from "./stats.js";

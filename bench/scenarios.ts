@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { redis } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/index.js";
 import { FakeCloud, SANDBOX_API_HOST } from "../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../src/sandbox/seed.js";
-import { cpuMsOf, RpcProcess } from "../test/hardening/rpc.js";
+import { cpuMsOf, RpcProcess } from "../test/helpers/rpc.js";
 import { longTask } from "./fake-process.js";
 import { sleep } from "./stats.js";
 

@@ -1,6 +1,6 @@
 // What `npm run gen` writes (scripts/gen.mjs runs this module), from the facts' one place each: the settings
 // (src/config/schema.ts), the tools (TOOLS: names, titles, annotations, cloud actions) and the error catalog.
-// test/unit/generated.test.ts fails when a committed file differs from what this returns.
+// test/repo/generated.test.ts fails when a committed file differs from what this returns.
 import { readFileSync } from "node:fs";
 import { CLOUD_ACTIONS, type CloudAction } from "../src/cloud/api.js";
 import { CATALOG } from "../src/cloud/catalog.js";
@@ -44,7 +44,7 @@ export function toolNamesModule(): string {
 // The tool names are TOOLS' own. This copy exists because the configuration must know them at run time
 // (TENCENTCLOUD_REDIS_TOOLS is checked, and defaults to all of them, when the configuration is read), and config
 // cannot import the tools: they import config, a cycle that can break at run time. A tool whose name is not here
-// does not compile (ToolDefinition.name is a ToolName) until \`npm run gen\` is run; test/unit/generated.test.ts
+// does not compile (ToolDefinition.name is a ToolName) until \`npm run gen\` is run; test/repo/generated.test.ts
 // fails when this file is not what \`npm run gen\` writes.
 
 /** Tool names are a public interface: keep them exactly. */

@@ -3,7 +3,7 @@
 // The tool names are TOOLS' own. This copy exists because the configuration must know them at run time
 // (TENCENTCLOUD_REDIS_TOOLS is checked, and defaults to all of them, when the configuration is read), and config
 // cannot import the tools: they import config, a cycle that can break at run time. A tool whose name is not here
-// does not compile (ToolDefinition.name is a ToolName) until `npm run gen` is run; test/unit/generated.test.ts
+// does not compile (ToolDefinition.name is a ToolName) until `npm run gen` is run; test/repo/generated.test.ts
 // fails when this file is not what `npm run gen` writes.
 
 /** Tool names are a public interface: keep them exactly. */

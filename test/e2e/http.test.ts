@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
-import { until } from "../follow/helpers.js";
+import { until } from "../helpers/follow.js";
 import { fakeEnv, sc } from "../helpers/harness.js";
 import { connectHttp, newToken, READ_WRITE, writeTokensFile } from "../helpers/http.js";
 import { runToExit, startHttpChild } from "../helpers/http-child.js";

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
-import { until } from "../follow/helpers.js";
+import { until } from "../helpers/follow.js";
 import { fakeEnv, sc } from "../helpers/harness.js";
 import { DIST_ENTRY, type StdioSession, startStdio } from "../helpers/stdio.js";
 

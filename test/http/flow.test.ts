@@ -3,7 +3,7 @@
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
-import { newRestoreTask, until } from "../follow/helpers.js";
+import { newRestoreTask, until } from "../helpers/follow.js";
 import { sc } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
 import { restorableBackup } from "../safety/helpers.js";

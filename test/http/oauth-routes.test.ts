@@ -3,7 +3,7 @@
 
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { until } from "../follow/helpers.js";
+import { until } from "../helpers/follow.js";
 import { connectHttp, type HttpHarness, startHttpHarness } from "../helpers/http.js";
 import { TestIssuer } from "./issuer.js";
 

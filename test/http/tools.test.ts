@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { LoggingMessageNotificationSchema, type LoggingMessageNotification } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
-import { newRestoreTask, pause, progressLog, until } from "../follow/helpers.js";
+import { newRestoreTask, pause, progressLog, until } from "../helpers/follow.js";
 import { sc } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
 import { readAudit, restorableBackup, waitIdle } from "../safety/helpers.js";

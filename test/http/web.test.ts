@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { until } from "../follow/helpers.js";
+import { until } from "../helpers/follow.js";
 import { fakeEnv } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
 

@@ -6,7 +6,7 @@ import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { type HttpClient, type HttpHarness, startHttpHarness } from "../helpers/http.js";
-import { approvalsApi, approvalTokens, baseOf } from "./helpers.js";
+import { approvalsApi, approvalTokens, baseOf } from "../helpers/approval.js";
 
 const CATALOG = SANDBOX_INSTANCE_IDS.catalog; // Redis 6.2: restored by clone
 

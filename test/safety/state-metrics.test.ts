@@ -6,7 +6,7 @@ import { openState, type SafetyState } from "../../src/safety/state/index.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
 import { type StateRedis, startStateRedis, until } from "../helpers/state-redis.js";
-import { restorableBackup, waitIdle } from "../safety/helpers.js";
+import { restorableBackup, waitIdle } from "./helpers.js";
 
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 const ORDERS = SANDBOX_INSTANCE_IDS.orders;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
-import { newRestoreTask } from "./helpers.js";
+import { newRestoreTask } from "../helpers/follow.js";
 
 describe("the client-side rate limiter against a fake enforcing 20/s per sliding second", () => {
   let h: Harness;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { fakeEnv } from "../helpers/harness.js";
-import { type RpcMessage, RpcProcess } from "./rpc.js";
+import { type RpcMessage, RpcProcess } from "../helpers/rpc.js";
 
 const CALLS = 1000;
 const CONCURRENCY = 50;

@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
-import { SESSIONS, newRestoreTask, pause, progressLog, until } from "./helpers.js";
+import { SESSIONS, newRestoreTask, pause, progressLog, until } from "../helpers/follow.js";
 
 describe("check_task waitSeconds: follows a task to its end over a real MCP client", () => {
   let h: Harness;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Fault } from "../../src/sandbox/fake.js";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
-import { SESSIONS, newRestoreTask, pause } from "./helpers.js";
+import { SESSIONS, newRestoreTask, pause } from "../helpers/follow.js";
 
 const TIMEOUT_ENV = { TENCENTCLOUD_REDIS_TIMEOUT_SECONDS: "0.3" };
 

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
-import { TestIssuer } from "../http/issuer.js";
+import { TestIssuer } from "./issuer.js";
 import { restorableBackup } from "../safety/helpers.js";
-import { approvalsApi, approvalTokens, baseOf } from "./helpers.js";
+import { approvalsApi, approvalTokens, baseOf } from "../helpers/approval.js";
 
 const PUBLIC_URL = "http://127.0.0.1/mcp";
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { fakeEnv } from "../helpers/harness.js";
-import { RpcProcess } from "./rpc.js";
+import { RpcProcess } from "../helpers/rpc.js";
 
 /** Every stdout line is a JSON-RPC 2.0 message: a response (result xor error) or a request/notification. */
 function expectOnlyJsonRpc(lines: readonly string[]): void {

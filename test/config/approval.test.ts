@@ -11,7 +11,7 @@ import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { fakeEnv, sc } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
 import { restorableBackup } from "../safety/helpers.js";
-import { approvalsApi, approvalTokens, baseOf } from "./helpers.js";
+import { approvalsApi, approvalTokens, baseOf } from "../helpers/approval.js";
 
 describe("approval settings", () => {
   it("parses the tag policy, the expiry and the webhook", () => {

@@ -12,7 +12,7 @@ import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS, SANDBOX_REGION } from "../../s
 import { sc } from "../helpers/harness.js";
 import { type HttpClient, type HttpHarness, startHttpHarness } from "../helpers/http.js";
 import { readAudit, restorableBackup, waitIdle } from "../safety/helpers.js";
-import { approvalsApi, approvalTokens, baseOf } from "./helpers.js";
+import { approvalsApi, approvalTokens, baseOf } from "../helpers/approval.js";
 
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 const ORDERS = SANDBOX_INSTANCE_IDS.orders;

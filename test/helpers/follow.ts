@@ -1,6 +1,6 @@
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
-import type { Harness } from "../helpers/harness.js";
+import type { Harness } from "./harness.js";
 
 export const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
-import { newRestoreTask } from "./helpers.js";
+import { newRestoreTask } from "../helpers/follow.js";
 
 const ORDERS = SANDBOX_INSTANCE_IDS.orders;
 const EMPTY_TASK_LIST = JSON.stringify({ Response: { TotalCount: 0, Tasks: [], RequestId: "no-such-task-here" } });

@@ -90,13 +90,13 @@ describe("the layers (biome.json, npm run lint)", () => {
       "src/tools/right.ts": lines(
         'import * as m0 from "../safety/index.js";',
         'import * as m1 from "../cloud/api.js";',
-        'import * as m2 from "./shared.js";',
+        'import * as m2 from "../unit/shared.js";',
         'import * as m3 from "../config.js";',
       ),
       "src/safety/state/right.ts": lines('import * as m0 from "../../cloud/limiter.js";', 'import * as m1 from "../confirm.js";'),
       "src/cloud/right.ts": lines(
         'import * as m0 from "node:http";',
-        'import * as m1 from "./endpoint.js";',
+        'import * as m1 from "../unit/endpoint.js";',
         'import * as m2 from "tencentcloud-sdk-nodejs/tencentcloud/common/http/http_connection.js";',
       ),
       "src/transports/right.ts": lines('import * as m0 from "../http/auth.js";', 'import * as m1 from "../tools/register.js";'),

@@ -2,7 +2,7 @@
 
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { newToken, READ_WRITE, type TestToken } from "../helpers/http.js";
+import { newToken, READ_WRITE, type TestToken } from "./http.js";
 
 /** The requester (read + restore), a requester that also holds redis:approve, an approver, a reader. */
 export function approvalTokens(): Record<string, TestToken> {

@@ -7,7 +7,7 @@ import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { type Replica, replicaEnv, startStdioReplica } from "../helpers/replicas.js";
 import { type StateRedis, startStateRedis, until } from "../helpers/state-redis.js";
-import { readAudit } from "../safety/helpers.js";
+import { readAudit } from "./helpers.js";
 
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 

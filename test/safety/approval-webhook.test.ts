@@ -6,8 +6,8 @@ import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
-import { restorableBackup } from "../safety/helpers.js";
-import { approvalTokens, type Receiver, startReceiver } from "./helpers.js";
+import { restorableBackup } from "./helpers.js";
+import { approvalTokens, type Receiver, startReceiver } from "../helpers/approval.js";
 
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 const ORDERS = SANDBOX_INSTANCE_IDS.orders;

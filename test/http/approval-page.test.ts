@@ -12,7 +12,7 @@ import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { type HttpClient, type HttpHarness, startHttpHarness } from "../helpers/http.js";
 import { waitIdle } from "../safety/helpers.js";
-import { approvalTokens, baseOf } from "./helpers.js";
+import { approvalTokens, baseOf } from "../helpers/approval.js";
 
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 const CHROMIUM = "/usr/bin/chromium";

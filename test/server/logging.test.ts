@@ -2,7 +2,7 @@ import { LoggingMessageNotificationSchema, type LoggingMessageNotification } fro
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
-import { newRestoreTask, until } from "./helpers.js";
+import { newRestoreTask, until } from "../helpers/follow.js";
 
 const ORDERS = SANDBOX_INSTANCE_IDS.orders;
 const ORDERS_PASSWORD = SANDBOX_PASSWORDS[ORDERS] ?? "";

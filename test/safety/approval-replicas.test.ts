@@ -11,7 +11,7 @@ import { connectHttp, type HttpClient, writeTokensFile } from "../helpers/http.j
 import { type HttpChild, runToExit, startHttpChild } from "../helpers/http-child.js";
 import { replicaEnv, startStdioReplica } from "../helpers/replicas.js";
 import { type StateRedis, startStateRedis, until } from "../helpers/state-redis.js";
-import { approvalsApi, approvalTokens, baseOf } from "./helpers.js";
+import { approvalsApi, approvalTokens, baseOf } from "../helpers/approval.js";
 
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 

@@ -11,7 +11,7 @@ import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.
 import { sc } from "../helpers/harness.js";
 import { type Replica, replicaEnv, startStdioReplica } from "../helpers/replicas.js";
 import { type StateRedis, startStateRedis } from "../helpers/state-redis.js";
-import { readAudit } from "../safety/helpers.js";
+import { readAudit } from "./helpers.js";
 
 const CATALOG = SANDBOX_INSTANCE_IDS.catalog;
 
