@@ -65,12 +65,14 @@ export class ApprovalGate {
 
   /**
    * Records a new request for exactly `binding`, with the plan an approver is shown, and tells the approvers
-   * (the webhook, retried). Nothing is sent to the cloud.
+   * (the webhook, retried). Nothing is sent to the cloud. `log`: the requesting call's logger (its caller, its
+   * session).
    */
   async request(
     binding: ApprovalBinding,
     instanceName: string,
     plan: Record<string, unknown>,
+    log: Logger,
   ): Promise<{ approval: Approval; notification: "sent" | "failed" | "none"; link?: string }> {
     const now = Date.now();
     const approval: Approval = {
@@ -89,11 +91,11 @@ export class ApprovalGate {
     const hook = this.config.approval.webhook;
     if (hook) {
       const t = messages(this.config.language).approval;
-      const ok = await sendWebhook(hook.url, hook.format, noticeOf(approval, link), t, this.log, this.fetchImpl);
+      const ok = await sendWebhook(hook.url, hook.format, noticeOf(approval, link), t, log, this.fetchImpl);
       notification = ok ? "sent" : "failed";
       await this.store.noteNotification(approval.id, notification).catch(() => {});
     }
-    this.log.notice("approval requested", {
+    log.notice("approval requested", {
       approvalId: approval.id,
       requester: binding.requester,
       tool: binding.tool,

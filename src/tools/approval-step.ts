@@ -90,7 +90,7 @@ export async function approvalStep<P>(
   if (!gate.required(planned.instance)) return { kind: "none", pre: planned.pre };
   if (input.methodOf) binding.method = await input.methodOf(planned.pre);
   ctx.services.safety.audit.assertWritable(); // refuse now rather than after the approver agreed
-  const { approval, notification, link } = await gate.request(binding, planned.instance.InstanceName ?? "", planned.fields);
+  const { approval, notification, link } = await gate.request(binding, planned.instance.InstanceName ?? "", planned.fields, ctx.log);
   Object.assign(record, {
     event: "approval_requested",
     tool: input.tool,
