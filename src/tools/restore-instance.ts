@@ -223,7 +223,7 @@ async function restore(
     return pf;
   };
   // issue 18: settle what a stopped server left in flight on this instance, then never send the same restore twice
-  const inFlight = (await reconciler.before(target)).map(inFlightView);
+  const inFlight = (await reconciler.before(target, ctx)).map(inFlightView);
   const earlierRestore = () =>
     args.backupId === undefined
       ? Promise.resolve(undefined) // a point in time: its backup is known only after the preflight

@@ -139,8 +139,8 @@ async function switchFlow(
   // issue 18: settle the steps a stopped server left in doubt on either instance; a switch whose record died with
   // that server (memory state) resumes from the journal: its first step made, its second not sent
   const { journal, reconciler } = ctx.services.safety;
-  await reconciler.before({ region, instanceId: pair.toInstanceId });
-  const inFlight = (await reconciler.before({ region, instanceId: pair.instanceId })).map(inFlightView);
+  await reconciler.before({ region, instanceId: pair.toInstanceId }, ctx);
+  const inFlight = (await reconciler.before({ region, instanceId: pair.instanceId }, ctx)).map(inFlightView);
   await resumeFromJournal(journal, state.records, pair);
   const check = () => checkSwitch(api, state.records, pair, extra.signal);
   const warningOf = (f: SwitchFacts) => {
