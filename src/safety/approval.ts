@@ -66,13 +66,14 @@ export class ApprovalGate {
   /**
    * Records a new request for exactly `binding`, with the plan an approver is shown, and tells the approvers
    * (the webhook, retried). Nothing is sent to the cloud. `log`: the requesting call's logger (its caller, its
-   * session).
+   * session); `acknowledges`: the earlier identical change the plan names (Approval.acknowledges).
    */
   async request(
     binding: ApprovalBinding,
     instanceName: string,
     plan: Record<string, unknown>,
     log: Logger,
+    acknowledges?: string,
   ): Promise<{ approval: Approval; notification: "sent" | "failed" | "none"; link?: string }> {
     const now = Date.now();
     const approval: Approval = {
@@ -83,6 +84,7 @@ export class ApprovalGate {
       expiresAt: now + this.config.approval.ttlMs,
       instanceName,
       plan,
+      ...(acknowledges ? { acknowledges } : {}),
     };
     await this.store.create(approval);
     this.metrics.approval("requested");
