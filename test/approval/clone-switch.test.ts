@@ -55,11 +55,15 @@ describe("the clone route and switch_address under TENCENTCLOUD_REDIS_CONFIRM=ap
     expect(shown.body).toMatchObject({ status: "pending", tool: "restore_instance", method: "clone" });
 
     expect((await approve(asked.approvalId)).status).toBe(200);
-    const cloning = sc(await alice.call("restore_instance", { instanceId: CATALOG, backupId, approvalId: asked.approvalId }));
+    const cloning = sc(
+      await alice.call("restore_instance", { instanceId: CATALOG, backupId, approvalId: asked.approvalId }),
+    );
     expect(cloning.status, JSON.stringify(cloning)).toBe("cloning");
     expect(fake.count("CloneInstances")).toBe(1);
     const cloneId = cloning.cloneInstanceId as string;
-    const again = sc(await alice.call("restore_instance", { instanceId: CATALOG, backupId, approvalId: asked.approvalId }));
+    const again = sc(
+      await alice.call("restore_instance", { instanceId: CATALOG, backupId, approvalId: asked.approvalId }),
+    );
     expect(again.error?.code).toBe("ClientError.ApprovalInvalid"); // used once
     expect(fake.count("CloneInstances")).toBe(1);
 
@@ -70,7 +74,9 @@ describe("the clone route and switch_address under TENCENTCLOUD_REDIS_CONFIRM=ap
     expect(sw.status, JSON.stringify(sw)).toBe("approval_required");
     expect(fake.count("ModifyNetworkConfig")).toBe(0);
     // the requester is never its own approver, whatever it holds; boss (with redis:approve) asks the same way
-    const self = await approvalsApi(base, "POST", `/approvals/${sw.approvalId}`, tokenOf("alice"), { decision: "approve" });
+    const self = await approvalsApi(base, "POST", `/approvals/${sw.approvalId}`, tokenOf("alice"), {
+      decision: "approve",
+    });
     expect(self.status).toBe(403);
     expect((await approve(sw.approvalId)).status).toBe(200);
 
@@ -91,5 +97,43 @@ describe("the clone route and switch_address under TENCENTCLOUD_REDIS_CONFIRM=ap
     );
     expect(twice.error?.code).toBe("ClientError.ApprovalInvalid");
     expect(fake.count("ModifyNetworkConfig")).toBe(2);
+  }, 90_000);
+
+  it("an interrupted switch asks a new approval that says it resumes, and does not repeat step 1", async () => {
+    const backups = sc(await alice.call("list_backups", { instanceId: CATALOG })).backups as Array<{
+      restorable: boolean;
+      backupId: string;
+    }>;
+    const backupId = backups.find((b) => b.restorable)?.backupId as string;
+    const asked = sc(await alice.call("restore_instance", { instanceId: CATALOG, backupId }));
+    expect((await approve(asked.approvalId)).status).toBe(200);
+    const cloning = sc(
+      await alice.call("restore_instance", { instanceId: CATALOG, backupId, approvalId: asked.approvalId }),
+    );
+    const cloneId = cloning.cloneInstanceId as string;
+    expect(sc(await alice.call("check_task", { instanceId: cloneId, waitSeconds: 60 })).status).toBe("running");
+
+    const sw = sc(await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId }));
+    expect(sw.resumed).toBeUndefined();
+    expect((await approve(sw.approvalId)).status).toBe(200);
+    fake.reset();
+    fake.inject("DescribeTaskInfo", { kind: "status", status: 503 }, 20);
+    const cut = sc(
+      await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId, approvalId: sw.approvalId }),
+    );
+    expect(cut.error?.code, JSON.stringify(cut)).toBe("ClientError.SwitchInterrupted");
+    expect(fake.count("ModifyNetworkConfig")).toBe(1);
+    fake.reset();
+
+    const resume = sc(await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId }));
+    expect(resume, JSON.stringify(resume)).toMatchObject({ status: "approval_required", resumed: true, resumeStep: "off" });
+    const shown = await approvalsApi(base, "GET", `/approvals/${resume.approvalId}`, tokenOf("carol"));
+    expect(shown.body.plan).toMatchObject({ resumed: true, resumeStep: "off" });
+    expect((await approve(resume.approvalId)).status).toBe(200);
+    const done = sc(
+      await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId, approvalId: resume.approvalId }),
+    );
+    expect(done.status, JSON.stringify(done)).toBe("switched");
+    expect(fake.count("ModifyNetworkConfig")).toBe(1); // step 2 only
   }, 90_000);
 });
