@@ -6,6 +6,7 @@ import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { type HttpClient, type HttpHarness, startHttpHarness } from "../helpers/http.js";
+import { restorableBackup } from "../safety/helpers.js";
 import { approvalsApi, approvalTokens, baseOf } from "./helpers.js";
 
 const CATALOG = SANDBOX_INSTANCE_IDS.catalog; // Redis 6.2: restored by clone
@@ -100,11 +101,7 @@ describe("the clone route and switch_address under TENCENTCLOUD_REDIS_CONFIRM=ap
   }, 90_000);
 
   it("an interrupted switch asks a new approval that says it resumes, and does not repeat step 1", async () => {
-    const backups = sc(await alice.call("list_backups", { instanceId: CATALOG })).backups as Array<{
-      restorable: boolean;
-      backupId: string;
-    }>;
-    const backupId = backups.find((b) => b.restorable)?.backupId as string;
+    const backupId = await restorableBackup(alice, CATALOG);
     const asked = sc(await alice.call("restore_instance", { instanceId: CATALOG, backupId }));
     expect((await approve(asked.approvalId)).status).toBe(200);
     const cloning = sc(
