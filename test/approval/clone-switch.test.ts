@@ -56,15 +56,11 @@ describe("the clone route and switch_address under TENCENTCLOUD_REDIS_CONFIRM=ap
     expect(shown.body).toMatchObject({ status: "pending", tool: "restore_instance", method: "clone" });
 
     expect((await approve(asked.approvalId)).status).toBe(200);
-    const cloning = sc(
-      await alice.call("restore_instance", { instanceId: CATALOG, backupId, approvalId: asked.approvalId }),
-    );
+    const cloning = sc(await alice.call("restore_instance", { instanceId: CATALOG, backupId, approvalId: asked.approvalId }));
     expect(cloning.status, JSON.stringify(cloning)).toBe("cloning");
     expect(fake.count("CloneInstances")).toBe(1);
     const cloneId = cloning.cloneInstanceId as string;
-    const again = sc(
-      await alice.call("restore_instance", { instanceId: CATALOG, backupId, approvalId: asked.approvalId }),
-    );
+    const again = sc(await alice.call("restore_instance", { instanceId: CATALOG, backupId, approvalId: asked.approvalId }));
     expect(again.error?.code).toBe("ClientError.ApprovalInvalid"); // used once
     expect(fake.count("CloneInstances")).toBe(1);
 
@@ -75,9 +71,7 @@ describe("the clone route and switch_address under TENCENTCLOUD_REDIS_CONFIRM=ap
     expect(sw.status, JSON.stringify(sw)).toBe("approval_required");
     expect(fake.count("ModifyNetworkConfig")).toBe(0);
     // the requester is never its own approver, whatever it holds; boss (with redis:approve) asks the same way
-    const self = await approvalsApi(base, "POST", `/approvals/${sw.approvalId}`, tokenOf("alice"), {
-      decision: "approve",
-    });
+    const self = await approvalsApi(base, "POST", `/approvals/${sw.approvalId}`, tokenOf("alice"), { decision: "approve" });
     expect(self.status).toBe(403);
     expect((await approve(sw.approvalId)).status).toBe(200);
 

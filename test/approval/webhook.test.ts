@@ -47,9 +47,7 @@ describe("the approval webhook", () => {
         TENCENTCLOUD_REDIS_PUBLIC_URL: PUBLIC_URL,
         TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_URL: receiver.url,
         TENCENTCLOUD_REDIS_APPROVAL_WEBHOOK_FORMAT: format,
-        [`TENCENTCLOUD_REDIS_PASSWORD_${ORDERS.toUpperCase().replaceAll("-", "_")}`]: SANDBOX_PASSWORDS[
-          ORDERS
-        ] as string,
+        [`TENCENTCLOUD_REDIS_PASSWORD_${ORDERS.toUpperCase().replaceAll("-", "_")}`]: SANDBOX_PASSWORDS[ORDERS] as string,
       },
     });
     harnesses.push(h);
@@ -108,9 +106,7 @@ describe("the approval webhook", () => {
 
   it("wecom: an answer with a non-zero errcode counts as a failure and is retried", async () => {
     let n = 0;
-    const { receiver, alice } = await setup("wecom", () =>
-      JSON.stringify(n++ === 0 ? { errcode: 45009, errmsg: "api freq out of limit" } : { errcode: 0, errmsg: "ok" }),
-    );
+    const { receiver, alice } = await setup("wecom", () => JSON.stringify(n++ === 0 ? { errcode: 45009, errmsg: "api freq out of limit" } : { errcode: 0, errmsg: "ok" }));
     const backupId = await restorableBackup(alice, SESSIONS);
     const r = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId }));
     expect(r.notification).toBe("sent");

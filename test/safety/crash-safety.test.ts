@@ -40,12 +40,7 @@ function strandedIntent(backupId: string, minutesAgo = 0): Record<string, unknow
 describe("a torn last audit line", () => {
   it("is detected, reported once, and never breaks reading or appending", async () => {
     const path = tmpLog();
-    const whole = JSON.stringify({
-      ...strandedIntent("x"),
-      event: "backup_instance",
-      outcome: "submitted",
-      operationId: undefined,
-    });
+    const whole = JSON.stringify({ ...strandedIntent("x"), event: "backup_instance", outcome: "submitted", operationId: undefined });
     const torn = '{"time":"2026-12-01T10:00:00.000Z","event":"restore_instance","operationId":"op_to';
     writeFileSync(path, `${whole}\n${torn}`, { mode: 0o600 });
     const h = await startHarness({ env: { TENCENTCLOUD_REDIS_AUDIT_LOG: path } });
@@ -75,9 +70,7 @@ describe("a torn last audit line", () => {
 describe("the restore dedup window (TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES)", () => {
   it("a restore sent is not sent again: the answer reports it and how to restore again", async () => {
     const path = tmpLog();
-    const h = await startHarness({
-      env: { ...DEDUP, TENCENTCLOUD_REDIS_AUDIT_LOG: path, TENCENTCLOUD_REDIS_CONFIRM: "none" },
-    });
+    const h = await startHarness({ env: { ...DEDUP, TENCENTCLOUD_REDIS_AUDIT_LOG: path, TENCENTCLOUD_REDIS_CONFIRM: "none" } });
     try {
       const backupId = await restorableBackup(h, SESSIONS);
       const done = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId }));
@@ -85,29 +78,18 @@ describe("the restore dedup window (TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES)", 
       expect(done.recovered).toBeUndefined();
       await waitIdle(h, SESSIONS);
       const again = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId }));
-      expect(again).toMatchObject({
-        status: "submitted",
-        recovered: true,
-        taskId: done.taskId,
-        operationId: done.operationId,
-      });
+      expect(again).toMatchObject({ status: "submitted", recovered: true, taskId: done.taskId, operationId: done.operationId });
       expect(Date.parse(again.sentAt)).toBeGreaterThan(0);
       expect(again.note).toMatch(/NOT sent again.*To restore again deliberately: after \d{4}-.*RESTORE_DEDUP_MINUTES/);
       expect(h.fake.count("RestoreInstance")).toBe(1);
-      expect(readAudit(path).at(-1)).toMatchObject({
-        outcome: "recovered",
-        taskId: done.taskId,
-        found: done.operationId,
-      });
+      expect(readAudit(path).at(-1)).toMatchObject({ outcome: "recovered", taskId: done.taskId, found: done.operationId });
     } finally {
       await h.close();
     }
   });
 
   it("0 turns it off", async () => {
-    const h = await startHarness({
-      env: { TENCENTCLOUD_REDIS_CONFIRM: "none", TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "0" },
-    });
+    const h = await startHarness({ env: { TENCENTCLOUD_REDIS_CONFIRM: "none", TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "0" } });
     try {
       const backupId = await restorableBackup(h, SESSIONS);
       expect(sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId })).status).toBe("submitted");
@@ -124,17 +106,13 @@ describe("the restore dedup window (TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES)", 
     try {
       const backupId = await restorableBackup(h, SESSIONS);
       const plan = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId }));
-      const done = sc(
-        await h.call("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: plan.confirmToken }),
-      );
+      const done = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: plan.confirmToken }));
       expect(done.status).toBe("submitted");
       await waitIdle(h, SESSIONS);
       const fresh = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId }));
       expect(fresh.status).toBe("confirmation_required");
       expect(fresh.warning).toContain(`(task ${done.taskId}): confirming this plan restores AGAIN`);
-      const twice = sc(
-        await h.call("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: fresh.confirmToken }),
-      );
+      const twice = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId, confirmToken: fresh.confirmToken }));
       expect(twice.status).toBe("submitted");
       expect(twice.recovered).toBeUndefined();
       expect(twice.taskId).not.toBe(done.taskId);
@@ -157,11 +135,7 @@ describe("an operation in doubt", () => {
     try {
       h.fake.inject("DescribeTaskList", { kind: "error", code: "InternalError" });
       const refused = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId }));
-      expect(refused.error).toMatchObject({
-        code: "ClientError.OperationInDoubt",
-        category: "conflict",
-        retryable: true,
-      });
+      expect(refused.error).toMatchObject({ code: "ClientError.OperationInDoubt", category: "conflict", retryable: true });
       expect(refused.error.message).toContain(intent.operationId as string);
       expect(refused.error.message).toMatch(/Nothing was sent/);
       const backup = sc(await h.call("backup_instance", { instanceId: SESSIONS }));
@@ -202,10 +176,7 @@ describe("a large audit log", () => {
     const tail = audit.tail();
     expect(tail.length).toBeLessThan(Math.ceil(AUDIT_TAIL_BYTES / filler.length) + 2);
     expect(tail.at(-1)).toMatchObject({ operationId: recent.operationId });
-    const journal = new Journal(audit, new MemoryOperations(), new Logger("error", () => {}), {
-      dedupMs: 30 * 60_000,
-      timeoutMs: 30_000,
-    });
+    const journal = new Journal(audit, new MemoryOperations(), new Logger("error", () => {}), { dedupMs: 30 * 60_000, timeoutMs: 30_000 });
     return journal.inDoubt().then((ops) => {
       expect(ops.map((o) => o.intent.operationId)).toEqual([recent.operationId]);
     });
@@ -222,9 +193,7 @@ describe("the crash point (TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT)", () => {
     expect(loadConfig(["--sandbox"], { TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT: "after-answer" }).crashPoint).toBe(
       "after-answer",
     );
-    expect(loadConfig([], { ...base, TENCENTCLOUD_REDIS_ENDPOINT: "http://127.0.0.1:9" }).crashPoint).toBe(
-      "after-intent",
-    );
+    expect(loadConfig([], { ...base, TENCENTCLOUD_REDIS_ENDPOINT: "http://127.0.0.1:9" }).crashPoint).toBe("after-intent");
   });
   it("is refused at start against any other cloud, or with other credentials", () => {
     for (const env of [
@@ -235,9 +204,7 @@ describe("the crash point (TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT)", () => {
       expect(() => loadConfig([], env)).toThrow(ConfigError);
       expect(() => loadConfig([], env)).toThrow(/only works against the sandbox/);
     }
-    expect(() => loadConfig(["--sandbox"], { TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT: "now" })).toThrow(
-      /after-intent or after-answer/,
-    );
+    expect(() => loadConfig(["--sandbox"], { TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT: "now" })).toThrow(/after-intent or after-answer/);
   });
 });
 
@@ -275,14 +242,7 @@ describe("the settlers of the clone route, against the fake", () => {
       const step = (switchStep: "off" | "on", from = instance, to = other) =>
         SETTLERS.switch({
           api,
-          intent: {
-            ...base,
-            action: "ModifyNetworkConfig",
-            instanceId: from.InstanceId,
-            toInstanceId: to.InstanceId,
-            switchStep,
-            address,
-          },
+          intent: { ...base, action: "ModifyNetworkConfig", instanceId: from.InstanceId, toInstanceId: to.InstanceId, switchStep, address },
           claimed: new Set(),
           old: true,
         });
