@@ -65,12 +65,15 @@ export class ApprovalGate {
 
   /**
    * Records a new request for exactly `binding`, with the plan an approver is shown, and tells the approvers
-   * (the webhook, retried). Nothing is sent to the cloud.
+   * (the webhook, retried). Nothing is sent to the cloud. `log`: the requesting call's logger (its caller, its
+   * session); `acknowledges`: the earlier identical change the plan names (Approval.acknowledges).
    */
   async request(
     binding: ApprovalBinding,
     instanceName: string,
     plan: Record<string, unknown>,
+    log: Logger,
+    acknowledges?: string,
   ): Promise<{ approval: Approval; notification: "sent" | "failed" | "none"; link?: string }> {
     const now = Date.now();
     const approval: Approval = {
@@ -81,6 +84,7 @@ export class ApprovalGate {
       expiresAt: now + this.config.approval.ttlMs,
       instanceName,
       plan,
+      ...(acknowledges ? { acknowledges } : {}),
     };
     await this.store.create(approval);
     this.metrics.approval("requested");
@@ -89,11 +93,11 @@ export class ApprovalGate {
     const hook = this.config.approval.webhook;
     if (hook) {
       const t = messages(this.config.language).approval;
-      const ok = await sendWebhook(hook.url, hook.format, noticeOf(approval, link), t, this.log, this.fetchImpl);
+      const ok = await sendWebhook(hook.url, hook.format, noticeOf(approval, link), t, log, this.fetchImpl);
       notification = ok ? "sent" : "failed";
       await this.store.noteNotification(approval.id, notification).catch(() => {});
     }
-    this.log.notice("approval requested", {
+    log.notice("approval requested", {
       approvalId: approval.id,
       requester: binding.requester,
       tool: binding.tool,

@@ -170,19 +170,21 @@ export class Reconciler {
   async atStart(): Promise<void> {
     const ops = (await this.journal.inDoubt()).slice(0, MAX_AT_START);
     if (ops.length > 0) this.log.notice("operations in doubt found at start: settling them", { count: ops.length });
-    await Promise.all(ops.map((op) => this.settle(op, false).catch(() => undefined)));
+    const own = { api: this.api, log: this.log };
+    await Promise.all(ops.map((op) => this.settle(op, false, own).catch(() => undefined)));
   }
 
   /**
    * Before a change to the instance: settles every operation on it in doubt, waiting (up to the request
    * timeout) for a recent one. Throws ClientError.OperationInDoubt when one cannot be settled. Returns the
-   * operations on the instance that were settled by reconciliation (what was in flight).
+   * operations on the instance that were settled by reconciliation (what was in flight). `call`: the tool
+   * call's API view and logger, so that the reads and the record of a settlement carry its caller.
    */
-  async before(where: { region: string; instanceId: string }): Promise<Operation[]> {
+  async before(where: { region: string; instanceId: string }, call: SettleCall): Promise<Operation[]> {
     for (const op of await this.journal.inDoubt(where)) {
       let settled: Operation | undefined;
       try {
-        settled = await this.settle(op, true);
+        settled = await this.settle(op, true, call);
       } catch (caught) {
         throw inDoubt(op, caught instanceof CloudError ? caught.code : "the cloud could not be read");
       }
@@ -195,23 +197,23 @@ export class Reconciler {
   }
 
   /** Settles one operation (once at a time in this process); undefined when it cannot tell yet. */
-  private settle(op: Operation, wait: boolean): Promise<Operation | undefined> {
+  private settle(op: Operation, wait: boolean, call: SettleCall): Promise<Operation | undefined> {
     const id = op.intent.operationId;
     let pending = this.pending.get(id);
     if (!pending) {
-      pending = this.run(op, wait).finally(() => this.pending.delete(id));
+      pending = this.run(op, wait, call).finally(() => this.pending.delete(id));
       this.pending.set(id, pending);
     }
     return pending;
   }
 
-  private async run(op: Operation, wait: boolean): Promise<Operation | undefined> {
+  private async run(op: Operation, wait: boolean, call: SettleCall): Promise<Operation | undefined> {
     const kind = kindOf(op.intent);
     if (!kind) return undefined;
     const ripeAt = ripeTime(op.intent);
     const look = () =>
       SETTLERS[kind]({
-        api: this.api,
+        api: call.api,
         intent: op.intent,
         claimed: this.journal.claimedTasks(),
         old: this.now() >= ripeAt,
@@ -234,7 +236,7 @@ export class Reconciler {
       ...(found.found === undefined ? {} : { found: found.found }),
     };
     this.journal.finish(outcome);
-    this.log.notice("operation in doubt settled", {
+    call.log.notice("operation in doubt settled", {
       operationId: op.intent.operationId,
       action: op.intent.action,
       instanceId: op.intent.instanceId,
@@ -243,6 +245,12 @@ export class Reconciler {
     });
     return { intent: op.intent, outcome };
   }
+}
+
+/** Whose reads settle an operation and who logs it: a tool call's API view and logger, or the process's at start. */
+export interface SettleCall {
+  api: RedisApi;
+  log: Logger;
 }
 
 /** A call waits at most this long for a recent operation in doubt to become old enough to settle. */

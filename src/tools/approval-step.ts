@@ -41,6 +41,8 @@ export interface ApprovalStepInput<P> {
   methodOf?: (pre: P | undefined) => Promise<string>;
   approvalId?: string;
   waitSeconds?: number;
+  /** The earlier identical change (its operationId) the plan names, within the dedup window: see Approval.acknowledges. */
+  acknowledges?: string;
   /** The preflight of a first call: the instance (its tags decide the policy), the plan fields, and what else it made. */
   plan: () => Promise<{ instance: ApiInstance; fields: Record<string, unknown>; text: string; pre: P }>;
 }
@@ -90,7 +92,13 @@ export async function approvalStep<P>(
   if (!gate.required(planned.instance)) return { kind: "none", pre: planned.pre };
   if (input.methodOf) binding.method = await input.methodOf(planned.pre);
   ctx.services.safety.audit.assertWritable(); // refuse now rather than after the approver agreed
-  const { approval, notification, link } = await gate.request(binding, planned.instance.InstanceName ?? "", planned.fields);
+  const { approval, notification, link } = await gate.request(
+    binding,
+    planned.instance.InstanceName ?? "",
+    planned.fields,
+    ctx.log,
+    input.acknowledges,
+  );
   Object.assign(record, {
     event: "approval_requested",
     tool: input.tool,

@@ -113,7 +113,7 @@ async function backUp(
   // sent (its answer lost) is reported, not taken twice
   const { journal, reconciler } = ctx.services.safety;
   const where = { region, instanceId: args.instanceId };
-  const inFlight = (await reconciler.before(where)).map(inFlightView);
+  const inFlight = (await reconciler.before(where, ctx)).map(inFlightView);
   const earlier = explicitRemark ? await journal.lastSent("backup", where, (i) => i.remark === remark) : undefined;
   if (earlier?.outcome?.taskId !== undefined) {
     const taskId = earlier.outcome.taskId;

@@ -223,7 +223,7 @@ async function restore(
     return pf;
   };
   // issue 18: settle what a stopped server left in flight on this instance, then never send the same restore twice
-  const inFlight = (await reconciler.before(target)).map(inFlightView);
+  const inFlight = (await reconciler.before(target, ctx)).map(inFlightView);
   const earlierRestore = () =>
     args.backupId === undefined
       ? Promise.resolve(undefined) // a point in time: its backup is known only after the preflight
@@ -246,11 +246,12 @@ async function restore(
     },
     approvalId: args.approvalId,
     waitSeconds: args.waitSeconds,
+    acknowledges: earlier?.operationId,
     plan: async () => {
       const pf = await check(false);
       record.passwordSource = pf.password.source;
       noteUndo(record, pf);
-      const view = planView(pf, messages(config.language));
+      const view = namingEarlier(planView(pf, messages(config.language)), earlier, messages(config.language));
       const { instanceId, backupId } = target;
       const price = view.clone?.price;
       const fields = {
@@ -277,7 +278,8 @@ async function restore(
     record.outcome = "planned";
     return withInFlight(plan(pf, token, expiresAt, messages(config.language), earlier), inFlight);
   }
-  let acknowledged: string | undefined;
+  // an approval whose plan named the earlier restore restores again, as a token plan naming it does
+  let acknowledged = approval.kind === "approved" ? approval.approval.acknowledges : undefined;
   if (approval.kind === "none" && config.confirmMode === "token") {
     const consumed = tokens.consume(args.confirmToken ?? "", { ...binding, acknowledges: earlier?.operationId });
     // a token whose plan did not name the earlier restore (or one this server does not know) is that restore's repeat
@@ -401,8 +403,7 @@ function plan(
   t: Messages,
   earlier: EarlierRestore | undefined,
 ): ToolOutput {
-  const view = planView(pf, t);
-  if (earlier) view.warning = `${t.restoreAgain({ sentAt: earlier.sentAt, ...(earlier.cloneInstanceId ? { clone: earlier.cloneInstanceId } : { taskId: earlier.taskId ?? 0 }) })} ${view.warning}`;
+  const view = namingEarlier(planView(pf, t), earlier, t);
   const structured: Output = {
     status: "confirmation_required",
     instanceId: view.instance.instanceId,
@@ -418,6 +419,15 @@ function plan(
     `Nothing was restored yet. ${planText(view)}\nShow this to the user. If they agree, call restore_instance again with the same ` +
     `arguments plus confirmToken "${confirmToken}" (single use, until ${structured.expiresAt}).`;
   return { structured, text };
+}
+
+/** The plan's warning names a restore of the same backup sent within the dedup window: confirming it restores again. */
+function namingEarlier(view: ReturnType<typeof planView>, earlier: EarlierRestore | undefined, t: Messages) {
+  if (earlier) {
+    const what = earlier.cloneInstanceId ? { clone: earlier.cloneInstanceId } : { taskId: earlier.taskId ?? 0 };
+    view.warning = `${t.restoreAgain({ sentAt: earlier.sentAt, ...what })} ${view.warning}`;
+  }
+  return view;
 }
 
 function planText(view: ReturnType<typeof planView>): string {

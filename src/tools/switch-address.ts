@@ -139,8 +139,8 @@ async function switchFlow(
   // issue 18: settle the steps a stopped server left in doubt on either instance; a switch whose record died with
   // that server (memory state) resumes from the journal: its first step made, its second not sent
   const { journal, reconciler } = ctx.services.safety;
-  await reconciler.before({ region, instanceId: pair.toInstanceId });
-  const inFlight = (await reconciler.before({ region, instanceId: pair.instanceId })).map(inFlightView);
+  await reconciler.before({ region, instanceId: pair.toInstanceId }, ctx);
+  const inFlight = (await reconciler.before({ region, instanceId: pair.instanceId }, ctx)).map(inFlightView);
   await resumeFromJournal(journal, state.records, pair);
   const check = () => checkSwitch(api, state.records, pair, extra.signal);
   const warningOf = (f: SwitchFacts) => {
@@ -158,10 +158,13 @@ async function switchFlow(
     plan: async () => {
       const facts = await check();
       const { host, port, warning } = warningOf(facts);
-      const fields = { ...pair, address: { host, port }, warning, method: `to:${pair.toInstanceId}` };
+      // the approver is told, as a token plan tells, that this resumes an interrupted switch
+      const resume = facts.record ? { resumed: true, resumeStep: facts.record.step } : {};
+      const fields = { ...pair, address: { host, port }, ...resume, warning, method: `to:${pair.toInstanceId}` };
       // the tag policy: a tag on either instance counts
       const tags = [...(facts.from.InstanceTags ?? []), ...(facts.to.InstanceTags ?? [])];
-      return { instance: { ...facts.from, InstanceTags: tags }, fields, text: `Plan: ${warning}`, pre: facts };
+      const text = `Plan: ${warning}${facts.record ? ` (resumes an interrupted switch at step ${facts.record.step})` : ""}`;
+      return { instance: { ...facts.from, InstanceTags: tags }, fields, text, pre: facts };
     },
   });
   if (approval.kind === "answer") return approval.answer;

@@ -1,11 +1,13 @@
 // The approvers' webhook (issue 17): one POST per new request, in each format (json, WeCom robot markdown, Slack
 // incoming webhook), received by a local HTTP receiver; retried with backoff; never a token or password in it.
 
+import { LoggingMessageNotificationSchema, type LoggingMessageNotification } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
+import { pause, until } from "../helpers/follow.js";
 import { restorableBackup } from "./helpers.js";
 import { approvalTokens, type Receiver, startReceiver } from "../helpers/approval.js";
 
@@ -145,5 +147,34 @@ describe("the approval webhook", () => {
     expect(JSON.stringify(text)).toMatch(/webhook could NOT be reached/);
     expect(h.logLines.join("\n")).toMatch(/approval webhook failed/);
     noSecret(h.logLines.join("\n"));
+  });
+
+  it("the request's records carry the requester and reach the requesting session only", async () => {
+    const { alice, h } = await setup("json");
+    const boss = await h.connect(tokens.boss?.token);
+    const seen: Record<string, LoggingMessageNotification["params"][]> = { alice: [], boss: [] };
+    alice.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void seen.alice?.push(n.params));
+    boss.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void seen.boss?.push(n.params));
+    await alice.client.setLoggingLevel("debug");
+    await boss.client.setLoggingLevel("debug");
+    const backupId = await restorableBackup(alice, ORDERS);
+    const r = sc(await alice.call("restore_instance", { instanceId: ORDERS, backupId }));
+    expect(r.status).toBe("approval_required");
+    const msgOf = (m: LoggingMessageNotification["params"]) => (m.data as { msg?: string }).msg;
+    expect(await until(() => (seen.alice ?? []).some((m) => msgOf(m) === "approval requested"))).toBe(true);
+    for (const msg of ["approval requested", "approval webhook delivered"]) {
+      expect(seen.alice?.find((m) => msgOf(m) === msg)?.data).toMatchObject({
+        approvalId: r.approvalId,
+        caller: "token:alice",
+        tool: "restore_instance",
+      });
+      expect(
+        h.logLines.some(
+          (l) => l.includes(msg) && l.includes(`approvalId=${r.approvalId}`) && l.includes("caller=token:alice"),
+        ),
+      ).toBe(true);
+    }
+    await pause(100);
+    expect(seen.boss).toEqual([]);
   });
 });

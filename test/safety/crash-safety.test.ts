@@ -150,6 +150,13 @@ describe("an operation in doubt", () => {
       const settled = readAudit(path).find((l) => l.operationId === intent.operationId && l.outcome !== "intent");
       expect(settled).toMatchObject({ outcome: "not_sent", reconciled: true, backupId });
       expect(h.fake.count("RestoreInstance")).toBe(1);
+      // settled within the call: its reads and its record carry the call (its caller, its session)
+      const record = h.logLines.find((l) => l.includes("operation in doubt settled"));
+      expect(record).toContain(`operationId=${intent.operationId}`);
+      expect(record).toMatch(/ caller=local tool=restore_instance /);
+      expect(
+        h.logLines.some((l) => /api call action=DescribeTaskList .* caller=local tool=restore_instance /.test(l)),
+      ).toBe(true);
     } finally {
       await h.close();
     }

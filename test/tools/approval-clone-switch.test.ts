@@ -6,6 +6,7 @@ import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { type HttpClient, type HttpHarness, startHttpHarness } from "../helpers/http.js";
+import { restorableBackup } from "../safety/helpers.js";
 import { approvalsApi, approvalTokens, baseOf } from "../helpers/approval.js";
 
 const CATALOG = SANDBOX_INSTANCE_IDS.catalog; // Redis 6.2: restored by clone
@@ -91,5 +92,39 @@ describe("the clone route and switch_address under TENCENTCLOUD_REDIS_CONFIRM=ap
     );
     expect(twice.error?.code).toBe("ClientError.ApprovalInvalid");
     expect(fake.count("ModifyNetworkConfig")).toBe(2);
+  }, 90_000);
+
+  it("an interrupted switch asks a new approval that says it resumes, and does not repeat step 1", async () => {
+    const backupId = await restorableBackup(alice, CATALOG);
+    const asked = sc(await alice.call("restore_instance", { instanceId: CATALOG, backupId }));
+    expect((await approve(asked.approvalId)).status).toBe(200);
+    const cloning = sc(
+      await alice.call("restore_instance", { instanceId: CATALOG, backupId, approvalId: asked.approvalId }),
+    );
+    const cloneId = cloning.cloneInstanceId as string;
+    expect(sc(await alice.call("check_task", { instanceId: cloneId, waitSeconds: 60 })).status).toBe("running");
+
+    const sw = sc(await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId }));
+    expect(sw.resumed).toBeUndefined();
+    expect((await approve(sw.approvalId)).status).toBe(200);
+    fake.reset();
+    fake.inject("DescribeTaskInfo", { kind: "status", status: 503 }, 20);
+    const cut = sc(
+      await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId, approvalId: sw.approvalId }),
+    );
+    expect(cut.error?.code, JSON.stringify(cut)).toBe("ClientError.SwitchInterrupted");
+    expect(fake.count("ModifyNetworkConfig")).toBe(1);
+    fake.reset();
+
+    const resume = sc(await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId }));
+    expect(resume, JSON.stringify(resume)).toMatchObject({ status: "approval_required", resumed: true, resumeStep: "off" });
+    const shown = await approvalsApi(base, "GET", `/approvals/${resume.approvalId}`, tokenOf("carol"));
+    expect(shown.body.plan).toMatchObject({ resumed: true, resumeStep: "off" });
+    expect((await approve(resume.approvalId)).status).toBe(200);
+    const done = sc(
+      await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId, approvalId: resume.approvalId }),
+    );
+    expect(done.status, JSON.stringify(done)).toBe("switched");
+    expect(fake.count("ModifyNetworkConfig")).toBe(1); // step 2 only
   }, 90_000);
 });

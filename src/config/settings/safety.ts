@@ -123,7 +123,7 @@ export const SAFETY = [
     details:
       "The undo backup is a restorable backup newer than the one restored; without one, `ClientError.NoUndoPoint` " +
       "before anything is sent, at the plan and again right before sending. Set it for autonomous agents (see " +
-      '"How a restore works").',
+      "[How a restore works](safety.md)).",
     example: "60",
   }),
   setting({
@@ -139,7 +139,7 @@ export const SAFETY = [
     field: "confirmMode",
     description:
       "How a restore is confirmed: token (the agent shows the plan and asks), elicit (a form), none, or approval (a second person)",
-    details: 'See "How a restore works"; approval: [approval.md](approval.md).',
+    details: "See [How a restore works](safety.md); approval: [approval.md](approval.md).",
     example: "elicit",
     bundle: { key: "confirm", title: "Confirmation mode" },
     registry: true,

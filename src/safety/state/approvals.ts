@@ -31,6 +31,11 @@ export interface Approval extends ApprovalBinding {
   instanceName: string;
   /** The plan shown to the approver (the fields of a confirmation_required answer), as JSON. */
   plan: Record<string, unknown>;
+  /**
+   * The operation of an earlier identical change, within the dedup window (issue 18), that the plan named: once
+   * approved, the change is sent again deliberately (as a fresh token plan naming it allows), not answered as its repeat.
+   */
+  acknowledges?: string;
   decidedBy?: string;
   decidedAt?: number;
   reason?: string;
