@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
+import { PUBLIC_TOOLS } from "../helpers/tool-names.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PINNED = join(ROOT, "node_modules/.bin/mcp-inspector");
@@ -55,14 +56,7 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
 
     it("tools/list shows the six tools", async () => {
       const { tools } = await run(PINNED, [...pinned(), "--method", "tools/list"]);
-      expect(tools.map((t: { name: string }) => t.name)).toEqual([
-        "list_instances",
-        "list_backups",
-        "backup_instance",
-        "restore_instance",
-        "check_task",
-        "switch_address",
-      ]);
+      expect(tools.map((t: { name: string }) => t.name)).toEqual(PUBLIC_TOOLS);
     });
 
     it("tools/call list_backups answers structured content", async () => {
@@ -100,14 +94,7 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
 
     it("tools/list shows the six tools", async () => {
       const { tools } = await run(NODE24, [CURRENT, "--cli", ...target(), "--method", "tools/list"]);
-      expect(tools.map((t: { name: string }) => t.name)).toEqual([
-        "list_instances",
-        "list_backups",
-        "backup_instance",
-        "restore_instance",
-        "check_task",
-        "switch_address",
-      ]);
+      expect(tools.map((t: { name: string }) => t.name)).toEqual(PUBLIC_TOOLS);
     });
 
     it("tools/call restore_instance answers the plan (confirmation_required) as structured content", async () => {
@@ -161,14 +148,7 @@ describe("MCP Inspector 2.x CLI against --http in stateless mode", () => {
       `Authorization: Bearer ${h.tokens.ops?.token}`,
     ];
     const { tools } = await run(NODE24, [CURRENT, "--cli", ...target, "--method", "tools/list"]);
-    expect(tools.map((t: { name: string }) => t.name)).toEqual([
-      "list_instances",
-      "list_backups",
-      "backup_instance",
-      "restore_instance",
-      "check_task",
-      "switch_address",
-    ]);
+    expect(tools.map((t: { name: string }) => t.name)).toEqual(PUBLIC_TOOLS);
     const r = await run(NODE24, [
       CURRENT,
       "--cli",

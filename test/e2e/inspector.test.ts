@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { eventuallyAsync, refused, requireRedisServer } from "../helpers/redis.js";
 import { DIST_ENTRY } from "../helpers/stdio.js";
+import { PUBLIC_TOOLS } from "../helpers/tool-names.js";
 
 const INSPECTOR = fileURLToPath(new URL("../../node_modules/.bin/mcp-inspector", import.meta.url));
 
@@ -30,14 +31,7 @@ describe("MCP Inspector CLI against the sandbox", () => {
 
   it("tools/list shows the six tools with their annotations", async () => {
     const { tools } = await inspect(["--method", "tools/list"]);
-    expect(tools.map((t: { name: string }) => t.name)).toEqual([
-      "list_instances",
-      "list_backups",
-      "backup_instance",
-      "restore_instance",
-      "check_task",
-      "switch_address",
-    ]);
+    expect(tools.map((t: { name: string }) => t.name)).toEqual(PUBLIC_TOOLS);
     expect(tools.find((t: { name: string }) => t.name === "restore_instance").annotations).toMatchObject({
       destructiveHint: true,
       readOnlyHint: false,

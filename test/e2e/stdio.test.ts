@@ -5,6 +5,7 @@ import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { until } from "../helpers/follow.js";
 import { fakeEnv, sc } from "../helpers/harness.js";
 import { DIST_ENTRY, type StdioSession, startStdio } from "../helpers/stdio.js";
+import { PUBLIC_TOOLS } from "../helpers/tool-names.js";
 
 describe("the built server over stdio", () => {
   describe("--sandbox", () => {
@@ -16,14 +17,7 @@ describe("the built server over stdio", () => {
 
     it("answers tools/list with the six tools", async () => {
       const { tools } = await s.client.listTools();
-      expect(tools.map((t) => t.name)).toEqual([
-        "list_instances",
-        "list_backups",
-        "backup_instance",
-        "restore_instance",
-        "check_task",
-        "switch_address",
-      ]);
+      expect(tools.map((t) => t.name)).toEqual(PUBLIC_TOOLS);
       expect(s.client.getServerVersion()?.name).toBe("tencentcloud-redis-mcp");
     });
 

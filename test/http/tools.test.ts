@@ -12,6 +12,7 @@ import { newRestoreTask, pause, progressLog, until } from "../helpers/follow.js"
 import { sc } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
 import { readAudit, restorableBackup, waitIdle } from "../safety/helpers.js";
+import { PUBLIC_TOOLS } from "../helpers/tool-names.js";
 
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 
@@ -35,14 +36,7 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
 
   it("lists the six tools and answers list_instances and list_backups", async () => {
     const c = await h.connect(h.tokens.ops?.token);
-    expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual([
-      "list_instances",
-      "list_backups",
-      "backup_instance",
-      "restore_instance",
-      "check_task",
-      "switch_address",
-    ]);
+    expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual(PUBLIC_TOOLS);
     const instances = await c.call("list_instances");
     expect(instances.isError).toBeFalsy();
     expect(sc(instances).instances.map((i: { instanceId: string }) => i.instanceId)).toContain(SESSIONS);

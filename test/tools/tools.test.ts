@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
+import { PUBLIC_TOOLS } from "../helpers/tool-names.js";
 
 const ORDERS = SANDBOX_INSTANCE_IDS.orders;
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
@@ -15,14 +16,7 @@ describe("tools over a real MCP client against the fake", () => {
 
   it("lists exactly the six tools, each with schemas and every annotation stated", async () => {
     const { tools } = await h.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual([
-      "list_instances",
-      "list_backups",
-      "backup_instance",
-      "restore_instance",
-      "check_task",
-      "switch_address",
-    ]);
+    expect(tools.map((t) => t.name)).toEqual(PUBLIC_TOOLS);
     for (const tool of tools) {
       expect(tool.description?.length, tool.name).toBeGreaterThan(80);
       expect(tool.inputSchema.type).toBe("object");
