@@ -1,9 +1,9 @@
 // The shared-state measurements of `npm run bench`: what Redis adds to a restore call (token + lock), and how
 // close three replicas sharing one 20/s budget through Redis come to the API's rate without being throttled.
 
-import { loadConfig } from "../src/config.js";
-import { Logger } from "../src/log.js";
-import { openState, type SafetyState } from "../src/safety/state/index.js";
+import { loadConfig } from "../src/config/index.js";
+import { Logger } from "../src/base/log.js";
+import { openState, type SafetyState } from "../src/records/store/index.js";
 import { FakeCloud } from "../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../src/sandbox/seed.js";
 import { RpcProcess } from "../test/helpers/rpc.js";

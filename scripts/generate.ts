@@ -6,7 +6,7 @@ import { CLOUD_ACTIONS, type CloudAction } from "../src/cloud/api.js";
 import { CATALOG } from "../src/cloud/catalog.js";
 import { shownDefault } from "../src/config/help.js";
 import { GROUPS, SETTINGS, type Setting } from "../src/config/schema.js";
-import { requiredScope } from "../src/safety/caller.js";
+import { requiredScope } from "../src/gates/caller.js";
 import { TOOLS } from "../src/tools/index.js";
 
 export interface GeneratedFile {

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-import { approvalsArgs } from "./approvals-args.js";
-import { checkApprovalConfig, type Config, ConfigError, checkHttpServing, HELP, LOG_LEVELS, loadConfig } from "./config.js";
+import { approvalsArgs } from "./approval/cli-args.js";
+import { checkApprovalConfig, type Config, ConfigError, checkHttpServing, HELP, LOG_LEVELS, loadConfig } from "./config/index.js";
 import { doctorArgs } from "./doctor/index.js";
-import { Logger } from "./log.js";
-import { createPromMetrics, NO_METRICS } from "./metrics.js";
-import { openState } from "./safety/state/index.js";
+import { Logger } from "./base/log.js";
+import { NO_METRICS } from "./base/metrics.js";
+import { createPromMetrics } from "./base/metrics-open.js";
+import { openState } from "./records/store/index.js";
 import { createRuntime } from "./runtime.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "./base/version.js";
 
 /** Entry point: read the configuration, build the per-process runtime, serve stdio or HTTP, shut down cleanly. */
 async function main(): Promise<void> {
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   let config: Config = loaded;
   if (approvals.approvals) {
     // a command line for a person on a server host: its words on stdout, like the doctor's
-    const { approvalsMain } = await import("./approvals-cli.js");
+    const { approvalsMain } = await import("./approval/cli.js");
     const log = new Logger("warning");
     process.exitCode = await approvalsMain(config, log, approvals, (text) => process.stdout.write(text)); // allowed
     return;

@@ -1,10 +1,10 @@
 import type { RedisApi } from "./cloud/api.js";
 import { TencentRedisClient } from "./cloud/client.js";
-import type { Config } from "./config.js";
-import type { Logger } from "./log.js";
-import { type Metrics, NO_METRICS } from "./metrics.js";
-import { createSafety, type Safety } from "./safety/index.js";
-import { MemoryState, type SafetyState } from "./safety/state/index.js";
+import type { Config } from "./config/index.js";
+import type { Logger } from "./base/log.js";
+import { type Metrics, NO_METRICS } from "./base/metrics.js";
+import { createSafety, type Safety } from "./operations/services.js";
+import { MemoryState, type SafetyState } from "./records/store/index.js";
 
 /**
  * What exists once per process, whatever the number of MCP sessions: the cloud client with its 20/s limiter,

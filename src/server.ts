@@ -1,16 +1,16 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { RedisApi } from "./cloud/api.js";
-import { type Config, LOG_LEVELS, type LogLevel } from "./config.js";
-import type { Logger, LogSink } from "./log.js";
+import { type Config, LOG_LEVELS, type LogLevel } from "./config/index.js";
+import type { Logger, LogSink } from "./base/log.js";
 import { registerPrompts } from "./prompts/restore-runbook.js";
 import { createRuntime, type Runtime } from "./runtime.js";
-import { type Caller, LOCAL_CALLER } from "./safety/caller.js";
+import { type Caller, LOCAL_CALLER } from "./gates/caller.js";
 import { registerTools } from "./tools/register.js";
-import type { ToolContext, ToolServices } from "./tools/shared.js";
-import type { Metrics } from "./metrics.js";
-import type { SafetyState } from "./safety/state/index.js";
-import { VERSION } from "./version.js";
+import type { ToolContext, ToolServices } from "./operations/context.js";
+import type { Metrics } from "./base/metrics.js";
+import type { SafetyState } from "./records/store/index.js";
+import { VERSION } from "./base/version.js";
 
 export interface ServerDeps {
   config: Config;

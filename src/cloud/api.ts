@@ -3,7 +3,7 @@
  * API's own; only the fields this server reads are typed. `client.ts` is the one implementation.
  */
 
-import type { Logger } from "../log.js";
+import type { Logger } from "../base/log.js";
 
 export interface CallOptions {
   region: string;

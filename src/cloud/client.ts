@@ -1,6 +1,6 @@
 import type http from "node:http";
-import type { Config, Endpoint } from "../config.js";
-import type { Logger } from "../log.js";
+import type { Config, Endpoint } from "../config/index.js";
+import type { Logger } from "../base/log.js";
 import {
   type ApiTaskInfo,
   type CallOptions,
@@ -29,7 +29,7 @@ import {
   type RestoreInstanceRequest,
   type RestoreInstanceResponse,
 } from "./api.js";
-import { type Metrics, NO_METRICS } from "../metrics.js";
+import { type Metrics, NO_METRICS } from "../base/metrics.js";
 import { authHint } from "./auth-hints.js";
 import type { Budget } from "./budget.js";
 import { type CredentialInfo, CredentialSource } from "./credentials.js";

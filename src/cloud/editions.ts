@@ -6,11 +6,7 @@
  */
 import { CloudError } from "./errors.js";
 
-export const RESTORE_METHODS = ["in_place", "clone"] as const;
-export type RestoreMethod = (typeof RESTORE_METHODS)[number];
-/** TENCENTCLOUD_REDIS_RESTORE_METHOD: `auto` follows the table. */
-export const RESTORE_METHOD_SETTINGS = ["auto", ...RESTORE_METHODS] as const;
-export type RestoreMethodSetting = (typeof RESTORE_METHOD_SETTINGS)[number];
+import type { RestoreMethod, RestoreMethodSetting } from "../config/restore-method.js";
 
 export interface Edition {
   /** What Tencent calls it, e.g. "Redis 6.2 standard". */

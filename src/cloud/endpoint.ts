@@ -1,8 +1,8 @@
 import type http from "node:http";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import type net from "node:net";
-import type { Config, Endpoint } from "../config.js";
-import type { Logger } from "../log.js";
+import type { Config, Endpoint } from "../config/index.js";
+import type { Logger } from "../base/log.js";
 
 /** The services this server calls, by their canonical host (the SDK signs the host's first label). */
 export const SERVICE_HOSTS = { redis: "redis.tencentcloudapi.com", sts: "sts.tencentcloudapi.com" } as const;

@@ -1,6 +1,6 @@
 import type http from "node:http";
-import type { Endpoint, RoleConfig } from "../config.js";
-import { Secret } from "../secret.js";
+import type { Endpoint, RoleConfig } from "../config/index.js";
+import { Secret } from "../config/secret.js";
 import { CloudError, networkReason } from "./errors.js";
 import { serviceEndpoint } from "./endpoint.js";
 

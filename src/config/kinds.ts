@@ -1,7 +1,7 @@
 // The kinds of value a setting takes: how its text is parsed and checked, and how the docs, --help, server.json
 // and the bundle's form name its type. A parser gets the trimmed, non-empty text (the raw text for secrets) and
 // the label to name in an error: the variable, with "(or --flag)" when a flag takes a value too.
-import { Secret } from "../secret.js";
+import { Secret } from "./secret.js";
 import { ConfigError, type Endpoint } from "./types.js";
 
 export interface Kind<T> {

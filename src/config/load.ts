@@ -2,8 +2,8 @@
 // composites that need several settings at once (a key pair, a role, the proxy for the endpoint's protocol, the
 // shared state, the per-instance passwords).
 import { parseArgs } from "node:util";
-import { SANDBOX_CREDENTIALS } from "../sandbox/seed.js";
-import { Secret } from "../secret.js";
+import { SANDBOX_CREDENTIALS } from "./sandbox.js";
+import { Secret } from "./secret.js";
 import { checkHttpTransport } from "./http.js";
 import type { Kind } from "./kinds.js";
 import { type COMPOSED, type ConfigPath, SETTINGS, type Setting, type SettingName } from "./schema.js";

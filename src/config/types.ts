@@ -1,8 +1,8 @@
 // The shape of the configuration: what loadConfig (load.ts) returns and every module reads. The settings that
 // fill it, with their variables, flags, defaults and docs, are in schema.ts (settings/).
 import type { Language } from "../i18n/index.js";
-import type { RestoreMethodSetting } from "../cloud/editions.js";
-import type { Secret } from "../secret.js";
+import type { RestoreMethodSetting } from "./restore-method.js";
+import type { Secret } from "./secret.js";
 import type { ToolName } from "./tool-names.js";
 
 export type { ToolName } from "./tool-names.js";

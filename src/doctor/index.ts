@@ -1,6 +1,6 @@
-import type { Config } from "../config.js";
+import type { Config } from "../config/index.js";
 import { messages } from "../i18n/index.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../base/log.js";
 import { renderText } from "./render.js";
 import { runDoctor } from "./report.js";
 

@@ -1,14 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { Language } from "../i18n/index.js";
-import type { Logger } from "../log.js";
-import type { ApprovalGate } from "../safety/approval.js";
-import type { Approval } from "../safety/state/index.js";
-import { APPROVAL_ASSETS, approvalPageHtml, PAGE_CSP } from "./approval-page.js";
+import type { Logger } from "../base/log.js";
+import type { ApprovalGate } from "../approval/gate.js";
+import { APPROVAL_ASSETS, approvalPageHtml, PAGE_CSP } from "../approval/page.js";
 import { type Authenticator, REALM } from "./auth.js";
 import { readJsonBody } from "./body.js";
 import { sendAuthRefusal, sendJson } from "./respond.js";
-import type { Caller } from "../safety/caller.js";
+import { approvalView } from "../approval/view.js";
 
 export interface ApprovalRoutesDeps {
   gate: ApprovalGate;
@@ -106,32 +105,6 @@ export async function serveApprovals(
       return sendJson(res, 409, { error: "conflict", error_description: description, approval });
     }
   }
-}
-
-/** What the approval API shows of a record: everything but nothing secret (it holds none), times in ISO 8601. */
-export function approvalView(a: Approval, caller?: Pick<Caller, "id">) {
-  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-  return {
-    approvalId: a.id,
-    status: a.status,
-    requester: a.requester,
-    tool: a.tool,
-    region: a.region,
-    instanceId: a.instanceId,
-    instanceName: a.instanceName,
-    backupId: a.backupId,
-    pointInTime: a.pointInTime,
-    method: a.method,
-    createdAt: iso(a.createdAt),
-    expiresAt: iso(a.expiresAt),
-    decidedBy: a.decidedBy,
-    decidedAt: iso(a.decidedAt),
-    reason: a.reason,
-    usedAt: iso(a.usedAt),
-    notification: a.notification,
-    plan: a.plan,
-    ...(caller ? { mayDecide: a.status === "pending" && a.requester !== caller.id } : {}),
-  };
 }
 
 function sendPage(req: IncomingMessage, res: ServerResponse, fallback: Language): void {

@@ -1,6 +1,6 @@
-import { type Config, checkAuthConfig, isLoopbackHost } from "../config.js";
-import type { Logger } from "../log.js";
-import { type Caller, makeCaller, SCOPES } from "../safety/caller.js";
+import { type Config, checkAuthConfig, isLoopbackHost } from "../config/index.js";
+import type { Logger } from "../base/log.js";
+import { type Caller, makeCaller, SCOPES } from "../gates/caller.js";
 import { OAuthVerifier } from "./oauth.js";
 import { matchToken, readTokensFile, type TokenEntry } from "./tokens-file.js";
 

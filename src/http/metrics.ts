@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "../log.js";
-import type { Metrics, PromMetrics } from "../metrics.js";
+import type { Logger } from "../base/log.js";
+import type { Metrics, PromMetrics } from "../base/metrics.js";
 import type { Authenticator } from "./auth.js";
 import { REALM } from "./auth.js";
 import { sendAuthRefusal, sendJson } from "./respond.js";

@@ -8,9 +8,9 @@ import {
   type RemoteJWKSet,
 } from "jose";
 import { z } from "zod";
-import { urlProblem } from "../config.js";
-import type { Logger } from "../log.js";
-import { isScope, SCOPES, type Scope } from "../safety/caller.js";
+import { urlProblem } from "../config/index.js";
+import type { Logger } from "../base/log.js";
+import { isScope, SCOPES, type Scope } from "../gates/caller.js";
 
 /** Asymmetric signatures only: never HS* (a shared secret would let anyone holding it mint tokens), never none. */
 export const JWT_ALGORITHMS: readonly JWSAlgorithm[] = [

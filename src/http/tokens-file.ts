@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { open } from "node:fs/promises";
 import { z } from "zod";
-import { ConfigError } from "../config.js";
-import { type Caller, makeCaller, SCOPES } from "../safety/caller.js";
+import { ConfigError } from "../config/index.js";
+import { type Caller, makeCaller, SCOPES } from "../gates/caller.js";
 
 /** Larger than any sensible list of hashes; a bigger file is a mistake (or not the file meant). */
 const MAX_FILE_BYTES = 1024 * 1024;

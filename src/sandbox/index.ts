@@ -1,6 +1,6 @@
-import type { Config } from "../config.js";
-import { Secret } from "../secret.js";
-import { parseEndpoint } from "../config.js";
+import type { Config } from "../config/index.js";
+import { Secret } from "../config/secret.js";
+import { parseEndpoint } from "../config/index.js";
 import { FakeCloud, type FakeCloudOptions } from "./fake.js";
 import { findRedisServer, RedisFleet } from "./redis-fleet.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_PASSWORDS, SANDBOX_REGION } from "./seed.js";

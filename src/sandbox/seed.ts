@@ -16,11 +16,8 @@ export interface SandboxCredential {
   deniedCode?: string;
 }
 
-/** 36-character AKID-style SecretId, like a real one. */
-export const SANDBOX_CREDENTIALS = {
-  secretId: "AKIDSANDBOX0000000000000000000000000",
-  secretKey: "sandbox-secret-key-not-a-real-key",
-} as const satisfies SandboxCredential;
+/** The sandbox account's credentials (kept with the configuration, which recognises them). */
+export { SANDBOX_CREDENTIALS } from "../config/sandbox.js";
 
 export const SANDBOX_REGION = "ap-guangzhou";
 export const SANDBOX_OTHER_REGION = "ap-shanghai";

@@ -2,23 +2,10 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
 import { parseTaskId, toBeijing } from "../cloud/views.js";
-import type { AuditRecord } from "../safety/audit.js";
-import { assertInstanceAllowed } from "../safety/scope.js";
-import {
-  audited,
-  callerOf,
-  defineTool,
-  inFlightSchema,
-  inFlightView,
-  instanceIdSchema,
-  type Progress,
-  regionSchema,
-  resolveRegion,
-  type ToolContext,
-  type ToolOutput,
-  withError,
-  withInFlight,
-} from "./shared.js";
+import type { AuditRecord } from "../records/audit.js";
+import { assertInstanceAllowed } from "../gates/allowlist.js";
+import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
+import { audited, callerOf, inFlightSchema, inFlightView, type Progress, resolveRegion, type ToolContext, type ToolOutput, withInFlight } from "../operations/context.js";
 
 /** The API documents no limit for Remark; this one keeps it short, printable and easy to match in list_backups. */
 export const REMARK_MAX = 128;

@@ -3,18 +3,12 @@ import type { ApiTaskInfo } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import { sleep } from "../cloud/limiter.js";
 import { beijingToIso, beijingToMs, instanceStatusWord } from "../cloud/views.js";
-import { type Messages, messages } from "../i18n/index.js";
-import { findNewBackup, lookUpTaskKind, type TaskFacts } from "../safety/known-tasks.js";
-import { followClone, followCloneOutput } from "./follow-clone.js";
-import {
-  defineTool,
-  type Extra,
-  instanceIdSchema,
-  regionSchema,
-  resolveRegion,
-  type ToolContext,
-  withError,
-} from "./shared.js";
+import { messages } from "../i18n/index.js";
+import { findNewBackup, lookUpTaskKind, type TaskFacts } from "../records/known-tasks.js";
+import { Progress } from "../base/progress.js";
+import { followClone, followCloneOutput } from "../operations/restore-clone/follow.js";
+import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
+import { resolveRegion, type ToolContext } from "../operations/context.js";
 
 export const TASK_STATUSES = ["preparing", "running", "succeed", "failed", "error"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -284,66 +278,4 @@ function summary(s: Output): string {
     `${text} (not done${waited}): call check_task again in ${s.nextCheckAfterSeconds} s, ` +
     `or now with waitSeconds (up to ${MAX_WAIT_SECONDS}) to wait here.`
   );
-}
-
-/**
- * notifications/progress while check_task waits, when the request carries a progress token: one per poll and
- * a heartbeat whenever `everyMs` passed without one (a slow, retried or throttled request), so that a client
- * resetting its timeout on progress never gives up. `progress` is the seconds waited, strictly growing; there
- * is no `total` (the task may end before the wait does).
- */
-export class Progress {
-  private readonly token: string | number | undefined;
-  private last = 0;
-  private status = "checking";
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly extra: Extra,
-    private readonly taskId: number,
-    private readonly waitSeconds: number,
-    private readonly everyMs: number,
-    private readonly started: number,
-    private readonly t: Messages,
-    private readonly text?: (status: string, seconds: number) => string,
-  ) {
-    this.token = waitSeconds > 0 ? extra._meta?.progressToken : undefined;
-    this.arm();
-  }
-
-  report(status: string = this.status): void {
-    if (this.token === undefined || this.extra.signal.aborted) return;
-    this.status = status;
-    const seconds = (performance.now() - this.started) / 1000;
-    this.last = Math.max(Math.round(seconds * 1000) / 1000, this.last + 0.001);
-    this.extra
-      .sendNotification({
-        method: "notifications/progress",
-        params: {
-          progressToken: this.token,
-          progress: this.last,
-          message:
-            this.text?.(status, Math.round(seconds * 10) / 10) ??
-            this.t.progress({
-              taskId: this.taskId,
-              status,
-              seconds: Math.round(seconds * 10) / 10,
-              waitSeconds: this.waitSeconds,
-            }),
-        },
-      })
-      .catch(() => {});
-    this.arm();
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private arm(): void {
-    if (this.token === undefined) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.report(), this.everyMs);
-  }
 }

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import type { ApiInstance } from "../cloud/api.js";
-import { type RestoreMethodSetting, restoreMethodOf } from "../cloud/editions.js";
+import { restoreMethodOf } from "../cloud/editions.js";
+import type { RestoreMethodSetting } from "../config/restore-method.js";
 import { beijingToIso, instanceStatusWord } from "../cloud/views.js";
-import { defineTool, regionSchema, resolveRegion, withError } from "./shared.js";
+import { defineTool, regionSchema, withError } from "./shared.js";
+import { resolveRegion } from "../operations/context.js";
 
 const instanceSchema = z.object({
   instanceId: z.string().describe("Pass this to list_backups and restore_instance"),

@@ -10,10 +10,11 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type CallToolResult, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { Config } from "../config.js";
-import { requiredScope } from "../safety/caller.js";
+import type { Config } from "../config/index.js";
+import { requiredScope } from "../gates/caller.js";
 import { TOOLS } from "./index.js";
-import { inputSchemaOf, runTool, type ToolContext, type ToolDefinition } from "./shared.js";
+import { inputSchemaOf, runTool, type ToolDefinition } from "./shared.js";
+import type { ToolContext } from "../operations/context.js";
 
 /**
  * What McpServer validates against: anything, passed through as it is (the request schema already made it an

@@ -2,36 +2,23 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
 import { parseTaskId, toUndoBackup, undoBackupSchema, undoText } from "../cloud/views.js";
-import { approvalInUse } from "../config.js";
+import { approvalInUse } from "../config/index.js";
 import { type Messages, messages } from "../i18n/index.js";
-import type { AuditRecord } from "../safety/audit.js";
-import { cloneName } from "../safety/clone.js";
-import { elicitConfirmation } from "../safety/confirm.js";
-import { passwordErrorWithSource } from "../safety/password.js";
-import { type Preflight, planView, preflight } from "../safety/preflight.js";
-import { findSubmittedTask } from "../safety/recover.js";
-import { assertInstanceAllowed } from "../safety/scope.js";
-import { approvalArguments, approvalOutput, approvalStep } from "./approval-step.js";
+import type { AuditRecord } from "../records/audit.js";
+import { cloneName } from "../operations/restore-clone/facts.js";
+import { elicitConfirmation } from "../operations/restore-form.js";
+import { passwordErrorWithSource } from "../operations/password.js";
+import { type Preflight, planView, preflight } from "../operations/preflight.js";
+import { findSubmittedTask } from "../operations/restore-in-place/find-task.js";
+import { assertInstanceAllowed } from "../gates/allowlist.js";
+import { approvalArguments, approvalOutput, approvalStep } from "../approval/step.js";
+import { approvalParts } from "../operations/context.js";
 import { routeOf } from "../cloud/editions.js";
-import type { Operation } from "../safety/journal.js";
-import { clonePlanText, cloneOutput, submitClone, withCloneRouteHint } from "./restore-clone.js";
-import {
-  audited,
-  backupIdSchema,
-  callerOf,
-  defineTool,
-  type Extra,
-  inFlightSchema,
-  inFlightView,
-  instanceIdSchema,
-  type Progress,
-  regionSchema,
-  resolveRegion,
-  type ToolContext,
-  type ToolOutput,
-  withError,
-  withInFlight,
-} from "./shared.js";
+import type { Operation } from "../records/journal.js";
+import { clonePlanText, cloneOutput, submitClone, withCloneRouteHint } from "../operations/restore-clone/send.js";
+import { backupIdSchema, defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
+import { audited, callerOf, inFlightSchema, inFlightView, type Progress, resolveRegion, type ToolContext, type ToolOutput, withInFlight } from "../operations/context.js";
+import type { Extra } from "../base/request.js";
 
 const output = z.object({
   status: z
@@ -234,7 +221,7 @@ async function restore(
         ).then((ops) => newest(ops.map((op) => op && earlierView(op))));
   let earlier = await earlierRestore();
 
-  const approval = await approvalStep(ctx, extra, record, {
+  const approval = await approvalStep(approvalParts(ctx, record), extra, record, {
     tool: "restore_instance",
     binding: target,
     // bound to the route too: in place or clone, by the instance's edition (or the setting)

@@ -1,52 +1,13 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { CloudAction, RedisApi } from "../cloud/api.js";
+import type { CloudAction } from "../cloud/api.js";
 import { ERROR_CATEGORIES } from "../cloud/catalog.js";
 import { CloudError } from "../cloud/errors.js";
-import type { Config, LogLevel, ToolName } from "../config.js";
-import type { Logger, LogSink } from "../log.js";
-import type { Metrics, RestoreOutcome } from "../metrics.js";
-import type { Extra } from "../request.js";
-import type { AuditRecord } from "../safety/audit.js";
-import { assertScope, type Caller, callerFromAuthInfo, requiredScope } from "../safety/caller.js";
-import type { Safety } from "../safety/index.js";
-import type { Operation, OperationKind } from "../safety/journal.js";
+import type { Config, ToolName } from "../config/index.js";
+import type { Extra } from "../base/request.js";
+import { assertScope, requiredScope } from "../gates/caller.js";
+import { callerOf, type ToolContext, type ToolOutput } from "../operations/context.js";
 import { validateArguments } from "./arguments.js";
-
-/** What every tool handler receives besides its arguments. Tools never read process.env. */
-export interface ToolContext {
-  config: Config;
-  api: RedisApi;
-  log: Logger;
-  server: McpServer;
-  /** Where calls, restores and locks are counted (HTTP mode's /metrics). */
-  metrics: Metrics;
-  /** Extra collaborators a tool needs (safety state, clocks); shared by every server of the process. */
-  services: ToolServices;
-  /** Whom the server (session) serves; a call's own caller is `callerOf(extra, ctx)`. */
-  caller: Caller;
-  /** Where the records logged during a call of this server go (its MCP session), and only there. */
-  logSink?: LogSink;
-  /** The level of the one line logged per call. */
-  callLogLevel?: LogLevel;
-}
-
-/** The caller of a call: from its AuthInfo (HTTP), else the server's own (stdio: the local caller). */
-export function callerOf(extra: Extra, ctx: ToolContext): Caller {
-  return callerFromAuthInfo(extra.authInfo) ?? ctx.caller;
-}
-
-export interface ToolServices {
-  safety: Safety;
-}
-
-export type { Extra } from "../request.js";
-
-export interface ToolOutput {
-  structured: Record<string, unknown>;
-  text: string;
-}
 
 export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
   name: ToolName;
@@ -164,92 +125,6 @@ function describeUnexpected(caught: unknown): string {
   return typeof caught;
 }
 
-/** Where a call that changes an instance stands: `intent` writes the operation's intent right before sending. */
-export interface Progress {
-  /** The request may have reached the API. */
-  sent: boolean;
-  /** Journals the intent (audit log fsynced, shared ledger), then counts the request as sent. */
-  intent(kind: OperationKind, only?: Partial<AuditRecord>): Promise<void>;
-}
-
-/**
- * Runs a call that changes an instance so that its audit record is written, and its outcome counted, whatever
- * happens. `run` calls `progress.intent(kind)` right before its request: from then on the call is one
- * write-ahead operation (issue 18) and its record is the operation's outcome (same operationId). A failure
- * after it is `failed` (the API answered an error) or `outcome_unknown`, before it the record stays `refused`.
- */
-export async function audited<T>(
-  ctx: ToolContext,
-  record: AuditRecord,
-  count: (outcome: RestoreOutcome) => void,
-  run: (progress: Progress) => Promise<T>,
-): Promise<T> {
-  const { journal, audit } = ctx.services.safety;
-  const progress: Progress = {
-    sent: false,
-    async intent(kind, only) {
-      await journal.begin(record, kind, only);
-      progress.sent = true;
-    },
-  };
-  const end = () => {
-    if (record.operationId) journal.finish(record);
-    else audit.write(record);
-    count(record.outcome as RestoreOutcome);
-  };
-  try {
-    const out = await run(progress);
-    if (record.operationId) journal.crash("after-answer");
-    end();
-    return out;
-  } catch (caught) {
-    const error = caught instanceof CloudError ? caught : undefined;
-    if (progress.sent) record.outcome = error?.entry.category === "outcome_unknown" ? "outcome_unknown" : "failed";
-    record.errorCode = error?.code ?? "ClientError.Internal";
-    record.message = error?.message;
-    record.requestId = error?.requestId;
-    end();
-    throw caught;
-  }
-}
-
-/** What a change's answer says of the operations on its instance that were in flight when a server stopped. */
-export const inFlightSchema = z
-  .array(
-    z.object({
-      operationId: z.string(),
-      action: z.string().describe("The API action"),
-      sentAt: z.string(),
-      outcome: z.string().describe("recovered (taskId), not_sent or unknown"),
-      taskId: z.number().int().optional(),
-    }),
-  )
-  .optional()
-  .describe("Changes of this instance in flight when a server stopped, settled since");
-type InFlight = NonNullable<z.infer<typeof inFlightSchema>>;
-
-export function inFlightView(op: Operation): InFlight[number] {
-  return {
-    operationId: op.intent.operationId,
-    action: op.intent.action ?? "unknown",
-    sentAt: op.intent.time,
-    outcome: op.outcome?.outcome ?? "unknown",
-    ...(op.outcome?.taskId === undefined ? {} : { taskId: op.outcome.taskId }),
-  };
-}
-
-/** Adds the operations in flight (if any) to a change's answer, in its fields and its text. */
-export function withInFlight(out: ToolOutput, inFlight: InFlight): ToolOutput {
-  if (inFlight.length === 0) return out;
-  const list = inFlight
-    .map((op) => `${op.action} ${op.operationId} (${op.sentAt}): ${op.outcome}${op.taskId ? `, task ${op.taskId}` : ""}`)
-    .join("; ");
-  return {
-    structured: { ...out.structured, inFlight },
-    text: `${out.text}\nIn flight on this instance when a server stopped, settled since: ${list}.`,
-  };
-}
-
 // ---- Schemas shared by the tools -------------------------------------------------------------------------
 
 export const instanceIdSchema = z
@@ -271,17 +146,3 @@ export const regionSchema = z
   .optional()
   .describe("Region, like ap-guangzhou; defaults to the server's TENCENTCLOUD_REGION");
 
-/** The region a call goes to: the argument, else the server's default. */
-export function resolveRegion(region: string | undefined, config: Config): string {
-  const chosen = region ?? config.region;
-  if (!chosen) {
-    throw new CloudError(
-      "ClientError.RegionMissing",
-      "No region: pass region, or set TENCENTCLOUD_REGION on the server",
-      {
-        notSent: true,
-      },
-    );
-  }
-  return chosen;
-}

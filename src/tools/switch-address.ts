@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { CloudError } from "../cloud/errors.js";
 import { messages } from "../i18n/index.js";
-import type { AuditRecord } from "../safety/audit.js";
-import { approvalInUse } from "../config.js";
-import { askToConfirm } from "../safety/confirm.js";
-import type { Journal } from "../safety/journal.js";
-import { assertInstanceAllowed } from "../safety/scope.js";
-import type { RecordStore } from "../safety/state/types.js";
+import type { AuditRecord } from "../records/audit.js";
+import { approvalInUse } from "../config/index.js";
+import { askToConfirm } from "../gates/confirm.js";
+import type { Journal } from "../records/journal.js";
+import { assertInstanceAllowed } from "../gates/allowlist.js";
+import type { RecordStore } from "../records/store/types.js";
 import {
   addressesNow,
   assertTwoInstances,
@@ -16,23 +16,12 @@ import {
   type Pair,
   runSwitch,
   type SwitchFacts,
-} from "../safety/switch.js";
-import {
-  audited,
-  callerOf,
-  defineTool,
-  type Extra,
-  inFlightSchema,
-  inFlightView,
-  instanceIdSchema,
-  regionSchema,
-  resolveRegion,
-  type ToolContext,
-  type ToolOutput,
-  withError,
-  withInFlight,
-} from "./shared.js";
-import { approvalArguments, approvalOutput, approvalStep } from "./approval-step.js";
+} from "../operations/switch-address/steps.js";
+import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
+import { audited, callerOf, inFlightSchema, inFlightView, resolveRegion, type ToolContext, type ToolOutput, withInFlight } from "../operations/context.js";
+import type { Extra } from "../base/request.js";
+import { approvalArguments, approvalOutput, approvalStep } from "../approval/step.js";
+import { approvalParts } from "../operations/context.js";
 
 const address = z.object({ instanceId: z.string(), host: z.string().optional(), port: z.number().int().optional() });
 
@@ -149,7 +138,7 @@ async function switchFlow(
     return { host, port, warning: t.clone.switchWarning({ from: pair.instanceId, to: pair.toInstanceId, address: `${host}:${port}` }) };
   };
 
-  const approval = await approvalStep(ctx, extra, record, {
+  const approval = await approvalStep(approvalParts(ctx, record), extra, record, {
     tool: "switch_address",
     // bound to the pair: the instance that gets the address is the switch's "method"
     binding: { region, instanceId: pair.instanceId, method: `to:${pair.toInstanceId}` },

@@ -1,10 +1,10 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { Config } from "../config.js";
-import type { Logger } from "../log.js";
+import type { Config } from "../config/index.js";
+import type { Logger } from "../base/log.js";
 import type { Runtime } from "../runtime.js";
 import { createServer } from "../server.js";
 import { offeredTools } from "../tools/register.js";
-import { VERSION } from "../version.js";
+import { VERSION } from "../base/version.js";
 
 /**
  * Serves one client over stdin/stdout (the default): one McpServer whose caller is the local user (every

@@ -1,13 +1,13 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Config, isLoopback } from "../config.js";
+import { type Config, isLoopback } from "../config/index.js";
 import type { Authenticator } from "../http/auth.js";
 import { isApprovalPath, serveApprovals } from "../http/approvals.js";
 import { McpEndpoint } from "../http/mcp.js";
 import { serveMetrics } from "../http/metrics.js";
 import { RPC, sendJson, sendRpcError } from "../http/respond.js";
 import { allowedHostnames, answerPreflight, checkHostAndOrigin, corsHeaders } from "../http/web-safety.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../base/log.js";
 import type { Runtime } from "../runtime.js";
 
 export interface HttpDeps {

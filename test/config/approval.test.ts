@@ -2,10 +2,10 @@
 // approvals counted by outcome on GET /metrics.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvalInUse, checkApprovalConfig, ConfigError, loadConfig } from "../../src/config.js";
+import { approvalInUse, checkApprovalConfig, ConfigError, loadConfig } from "../../src/config/index.js";
 import { runDoctor } from "../../src/doctor/index.js";
-import { Logger } from "../../src/log.js";
-import { createPromMetrics } from "../../src/metrics.js";
+import { Logger } from "../../src/base/log.js";
+import { createPromMetrics } from "../../src/base/metrics-open.js";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { fakeEnv, sc } from "../helpers/harness.js";

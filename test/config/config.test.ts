@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseEndpoint, serverPassword, TOOL_NAMES } from "../../src/config.js";
+import { ConfigError, loadConfig, parseEndpoint, serverPassword, TOOL_NAMES } from "../../src/config/index.js";
 import { sdkEndpoint } from "../../src/cloud/client.js";
 import { useProxy } from "../../src/cloud/endpoint.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { isLoopback, loadConfig } from "../../src/config.js";
+import { isLoopback, loadConfig } from "../../src/config/index.js";
 import { allowedHostnames } from "../../src/http/web-safety.js";
-import { LOCAL_CALLER, requiredScope } from "../../src/safety/caller.js";
+import { LOCAL_CALLER, requiredScope } from "../../src/gates/caller.js";
 import { TOOLS } from "../../src/tools/index.js";
 
 describe("the HTTP transport's configuration", () => {

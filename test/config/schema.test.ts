@@ -4,9 +4,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { HELP, loadConfig } from "../../src/config.js";
+import { HELP, loadConfig } from "../../src/config/index.js";
 import { SETTINGS, type Setting } from "../../src/config/schema.js";
-import { Secret } from "../../src/secret.js";
+import { Secret } from "../../src/config/secret.js";
 
 const settings = SETTINGS as readonly Setting[];
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));

@@ -1,10 +1,10 @@
 import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type Config, loadConfig } from "../../src/config.js";
-import { Logger } from "../../src/log.js";
-import type { Metrics } from "../../src/metrics.js";
-import type { SafetyState } from "../../src/safety/state/index.js";
+import { type Config, loadConfig } from "../../src/config/index.js";
+import { Logger } from "../../src/base/log.js";
+import type { Metrics } from "../../src/base/metrics.js";
+import type { SafetyState } from "../../src/records/store/index.js";
 import { FakeCloud, type FakeCloudOptions } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../../src/sandbox/seed.js";
 import { createServer, type CreatedServer } from "../../src/server.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, checkAuthConfig, isLoopbackHost, loadConfig } from "../../src/config.js";
+import { ConfigError, checkAuthConfig, isLoopbackHost, loadConfig } from "../../src/config/index.js";
 
 const TOKENS = { TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE: "/etc/tencentcloud-redis-mcp/tokens.json" };
 const OAUTH = {

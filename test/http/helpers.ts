@@ -2,8 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Config, loadConfig } from "../../src/config.js";
-import { Logger } from "../../src/log.js";
+import { type Config, loadConfig } from "../../src/config/index.js";
+import { Logger } from "../../src/base/log.js";
 
 export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 

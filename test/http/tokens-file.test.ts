@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { timingSafeEqual } from "node:crypto";
 import { chmodSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config.js";
+import { ConfigError } from "../../src/config/index.js";
 import { createAuthenticator } from "../../src/http/auth.js";
 import { matchToken, readTokensFile } from "../../src/http/tokens-file.js";
 import { captureLog, configWith, newToken, sha256, writeTokensFile } from "./helpers.js";

@@ -2,7 +2,7 @@
 // 413 over 1 MiB, JSON-RPC parse errors, /healthz, the session cap, idle expiry, stateless mode.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/config/index.js";
 import { until } from "../helpers/follow.js";
 import { fakeEnv } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";

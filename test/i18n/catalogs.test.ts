@@ -4,11 +4,11 @@
 
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/config/index.js";
 import { renderText, runDoctor } from "../../src/doctor/index.js";
 import { CATALOGS, LANGUAGES } from "../../src/i18n/index.js";
 import { zhCN } from "../../src/i18n/zh-CN.js";
-import { Logger } from "../../src/log.js";
+import { Logger } from "../../src/base/log.js";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { fakeEnv, sc, startHarness } from "../helpers/harness.js";

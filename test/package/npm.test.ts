@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TOOL_NAMES } from "../../src/config.js";
+import { TOOL_NAMES } from "../../src/config/index.js";
 import { sc } from "../helpers/harness.js";
 import { requireNode24 } from "../helpers/node24.js";
 import { startStdio } from "../helpers/stdio.js";

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CATALOG } from "../../src/cloud/catalog.js";
-import { PAGE_CSP } from "../../src/http/approval-page.js";
+import { PAGE_CSP } from "../../src/approval/page.js";
 import { enUS } from "../../src/i18n/en-US.js";
 
 const doc = readFileSync(new URL("../../docs/approval.md", import.meta.url), "utf8");

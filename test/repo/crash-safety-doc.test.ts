@@ -3,8 +3,8 @@
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { ACTION_OF } from "../../src/safety/journal.js";
+import { loadConfig } from "../../src/config/index.js";
+import { ACTION_OF } from "../../src/records/journal.js";
 
 const doc = readFileSync(new URL("../../docs/crash-safety.md", import.meta.url), "utf8");
 const records = doc

@@ -26,9 +26,9 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-/** `npm run lint`'s command, on the scratch project: its exit status and the file:line of each restricted import. */
+/** `npm run lint`'s command (every diagnostic printed), on the scratch project: its exit status and the file:line of each restricted import. */
 function lint(dir: string): { status: number | null; restricted: string[]; output: string } {
-  const run = spawnSync(process.execPath, [BIOME, "lint", "--error-on-warnings", "--colors=off", "src"], {
+  const run = spawnSync(process.execPath, [BIOME, "lint", "--error-on-warnings", "--colors=off", "--max-diagnostics=100", "src"], {
     cwd: dir,
     encoding: "utf8",
   });
@@ -42,21 +42,35 @@ function lint(dir: string): { status: number | null; restricted: string[]; outpu
 const lines = (...imports: string[]) => `${imports.join("\n")}\nexport const used = [${imports.map((_, i) => `m${i}`)}];\n`;
 
 describe("the layers (biome.json, npm run lint)", () => {
-  it("fail the lint on every import against the arrows: tools -> safety -> cloud", () => {
+  it("fail the lint on every import against the arrows: tools -> operations -> approval -> gates -> records -> cloud -> config", () => {
     const dir = project({
+      "src/config/wrong.ts": lines(
+        'import * as m0 from "../sandbox/seed.js";',
+        'import * as m1 from "../cloud/editions.js";',
+        'import * as m2 from "../tools/index.js";',
+      ),
       "src/cloud/wrong.ts": lines(
-        'import * as m0 from "../safety/index.js";',
+        'import * as m0 from "../records/audit.js";',
         'import * as m1 from "../tools/index.js";',
         'import * as m2 from "../http/auth.js";',
         'const m3 = await import("../transports/stdio.js");',
-        'import * as m4 from "../safety/state/index.js";',
+        'import * as m4 from "../records/store/index.js";',
+        'import * as m5 from "../operations/preflight.js";',
       ),
-      "src/safety/wrong.ts": lines(
+      "src/records/wrong.ts": lines(
+        'import * as m0 from "../gates/caller.js";',
+        'import * as m1 from "../approval/gate.js";',
+        'import * as m2 from "../operations/context.js";',
+      ),
+      "src/records/store/wrong.ts": lines('import * as m0 from "../../tools/shared.js";', 'export * as m1 from "../../http/auth.js";'),
+      "src/gates/wrong.ts": lines('import * as m0 from "../operations/preflight.js";', 'import * as m1 from "../approval/step.js";'),
+      "src/approval/wrong.ts": lines('import * as m0 from "../operations/context.js";', 'import * as m1 from "../http/mcp.js";'),
+      "src/operations/wrong.ts": lines(
         'import * as m0 from "../tools/register.js";',
         'import * as m1 from "../http/mcp.js";',
         'import * as m2 from "../transports/streamable-http.js";',
       ),
-      "src/safety/state/wrong.ts": lines('import * as m0 from "../../tools/shared.js";', 'export * as m1 from "../../http/auth.js";'),
+      "src/operations/restore-clone/wrong.ts": lines('import type * as m0 from "../../tools/shared.js";'),
       "src/tools/wrong.ts": lines(
         'import * as m0 from "../http/oauth.js";',
         'import type * as m1 from "../transports/stdio.js";',
@@ -64,21 +78,37 @@ describe("the layers (biome.json, npm run lint)", () => {
     });
     const { status, restricted, output } = lint(dir);
     expect(status, output).toBe(1);
-    expect(output).toContain("src/cloud imports nothing of safety, tools, http or transports");
-    expect(output).toContain("src/safety imports nothing of tools, http or transports");
+    expect(output).toContain("src/config depends on nothing but itself");
+    expect(output).toContain("src/cloud imports nothing of records, gates, approval, operations, tools, http or transports");
+    expect(output).toContain("src/records imports nothing of gates, approval, operations, tools, http or transports");
+    expect(output).toContain("src/gates imports nothing of approval, operations, tools, http or transports");
+    expect(output).toContain("src/approval imports nothing of operations, tools, http or transports");
+    expect(output).toContain("src/operations imports nothing of tools, http or transports");
     expect(output).toContain("src/tools imports nothing of http or transports");
     expect(restricted).toEqual(
       [
+        "src/approval/wrong.ts:1",
+        "src/approval/wrong.ts:2",
         "src/cloud/wrong.ts:1",
         "src/cloud/wrong.ts:2",
         "src/cloud/wrong.ts:3",
         "src/cloud/wrong.ts:4",
         "src/cloud/wrong.ts:5",
-        "src/safety/state/wrong.ts:1",
-        "src/safety/state/wrong.ts:2",
-        "src/safety/wrong.ts:1",
-        "src/safety/wrong.ts:2",
-        "src/safety/wrong.ts:3",
+        "src/cloud/wrong.ts:6",
+        "src/config/wrong.ts:1",
+        "src/config/wrong.ts:2",
+        "src/config/wrong.ts:3",
+        "src/gates/wrong.ts:1",
+        "src/gates/wrong.ts:2",
+        "src/operations/restore-clone/wrong.ts:1",
+        "src/operations/wrong.ts:1",
+        "src/operations/wrong.ts:2",
+        "src/operations/wrong.ts:3",
+        "src/records/store/wrong.ts:1",
+        "src/records/store/wrong.ts:2",
+        "src/records/wrong.ts:1",
+        "src/records/wrong.ts:2",
+        "src/records/wrong.ts:3",
         "src/tools/wrong.ts:1",
         "src/tools/wrong.ts:2",
       ].sort(),
@@ -88,12 +118,16 @@ describe("the layers (biome.json, npm run lint)", () => {
   it("let the imports along the arrows through, and packages whose paths only look like a layer", () => {
     const dir = project({
       "src/tools/right.ts": lines(
-        'import * as m0 from "../safety/index.js";',
+        'import * as m0 from "../operations/context.js";',
         'import * as m1 from "../cloud/api.js";',
         'import * as m2 from "../unit/shared.js";',
-        'import * as m3 from "../config.js";',
+        'import * as m3 from "../config/index.js";',
       ),
-      "src/safety/state/right.ts": lines('import * as m0 from "../../cloud/limiter.js";', 'import * as m1 from "../confirm.js";'),
+      "src/operations/right.ts": lines('import * as m0 from "../approval/step.js";', 'import * as m1 from "../gates/caller.js";'),
+      "src/approval/right.ts": lines('import * as m0 from "../gates/caller.js";', 'import * as m1 from "../records/audit.js";'),
+      "src/gates/right.ts": lines('import * as m0 from "../records/audit.js";', 'import * as m1 from "../cloud/errors.js";'),
+      "src/records/store/right.ts": lines('import * as m0 from "../../cloud/limiter.js";', 'import * as m1 from "../audit.js";'),
+      "src/config/right.ts": lines('import * as m0 from "./kinds.js";', 'import * as m1 from "../i18n/index.js";'),
       "src/cloud/right.ts": lines(
         'import * as m0 from "node:http";',
         'import * as m1 from "../unit/endpoint.js";',

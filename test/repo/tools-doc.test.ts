@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { TOOL_NAMES } from "../../src/config.js";
+import { TOOL_NAMES } from "../../src/config/index.js";
 
 const toolsDoc = readFileSync(new URL("../../docs/tools.md", import.meta.url), "utf8");
 

@@ -4,9 +4,10 @@
 
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { Logger } from "../../src/log.js";
-import { type Approval, type ApprovalBinding, MemoryState, openState, type SafetyState } from "../../src/safety/state/index.js";
+import { loadConfig } from "../../src/config/index.js";
+import { Logger } from "../../src/base/log.js";
+import type { Approval, ApprovalBinding } from "../../src/records/store/approvals.js";
+import { MemoryState, openState, type SafetyState } from "../../src/records/store/index.js";
 import { type StateRedis, startStateRedis } from "../helpers/state-redis.js";
 
 const binding: ApprovalBinding = {

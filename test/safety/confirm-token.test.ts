@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
-import { ConfirmTokens } from "../../src/safety/confirm.js";
+import { ConfirmTokens } from "../../src/records/store/memory-tokens.js";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
 import { restorableBackup, waitIdle } from "./helpers.js";
 

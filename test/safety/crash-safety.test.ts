@@ -5,12 +5,12 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
-import { Logger } from "../../src/log.js";
-import { AUDIT_TAIL_BYTES, AuditLog } from "../../src/safety/audit.js";
-import { Journal } from "../../src/safety/journal.js";
-import { SETTLERS } from "../../src/safety/settle.js";
-import { MemoryOperations } from "../../src/safety/state/ledger.js";
+import { ConfigError, loadConfig } from "../../src/config/index.js";
+import { Logger } from "../../src/base/log.js";
+import { AUDIT_TAIL_BYTES, AuditLog } from "../../src/records/audit.js";
+import { Journal } from "../../src/records/journal.js";
+import { SETTLERS } from "../../src/operations/settle.js";
+import { MemoryOperations } from "../../src/records/store/memory-ledger.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { sc, startHarness } from "../helpers/harness.js";
 import { readAudit, restorableBackup, waitIdle } from "./helpers.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
-import { matchesPattern } from "../../src/safety/scope.js";
+import { matchesPattern } from "../../src/gates/allowlist.js";
 import { sc, startHarness } from "../helpers/harness.js";
 import { restorableBackup } from "./helpers.js";
 

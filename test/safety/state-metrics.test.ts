@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { Logger } from "../../src/log.js";
-import { createPromMetrics, type PromMetrics } from "../../src/metrics.js";
-import { openState, type SafetyState } from "../../src/safety/state/index.js";
+import { loadConfig } from "../../src/config/index.js";
+import { Logger } from "../../src/base/log.js";
+import type { PromMetrics } from "../../src/base/metrics.js";
+import { createPromMetrics } from "../../src/base/metrics-open.js";
+import { openState, type SafetyState } from "../../src/records/store/index.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
 import { type StateRedis, startStateRedis, until } from "../helpers/state-redis.js";

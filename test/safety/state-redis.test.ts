@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloudError } from "../../src/cloud/errors.js";
-import { loadConfig } from "../../src/config.js";
-import { Logger } from "../../src/log.js";
-import { openState, type SafetyState } from "../../src/safety/state/index.js";
+import { loadConfig } from "../../src/config/index.js";
+import { Logger } from "../../src/base/log.js";
+import { openState, type SafetyState } from "../../src/records/store/index.js";
 import { type StateRedis, startStateRedis, until } from "../helpers/state-redis.js";
 
 const binding = { caller: "token:alice", region: "ap-guangzhou", instanceId: "crs-abcdef12", backupId: "b-1" };

@@ -2,10 +2,10 @@
 // replica started; without Redis it still answers, by looking the task up (DescribeTaskList).
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { Logger } from "../../src/log.js";
-import { openState, type SafetyState } from "../../src/safety/state/index.js";
-import { LEDGER_TTL_MS, MemoryLedger, parseLedgerEntry } from "../../src/safety/state/ledger.js";
+import { loadConfig } from "../../src/config/index.js";
+import { Logger } from "../../src/base/log.js";
+import { openState, type SafetyState } from "../../src/records/store/index.js";
+import { LEDGER_TTL_MS, MemoryLedger, parseLedgerEntry } from "../../src/records/store/memory-ledger.js";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { fakeEnv, type Harness, sc, startHarness } from "../helpers/harness.js";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TencentRedisClient } from "../../src/cloud/client.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/config/index.js";
 import { backupTypeOfTask, taskKindOf } from "../../src/cloud/views.js";
-import { Logger } from "../../src/log.js";
-import { isRestoreTask, restoreTaskIds } from "../../src/safety/tasks.js";
+import { Logger } from "../../src/base/log.js";
+import { isRestoreTask, restoreTaskIds } from "../../src/cloud/task-list.js";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { formatBeijing } from "../../src/sandbox/time.js";

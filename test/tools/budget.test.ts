@@ -3,8 +3,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { describe, expect, it } from "vitest";
-import { loadConfig, TOOL_NAMES } from "../../src/config.js";
-import { Logger } from "../../src/log.js";
+import { loadConfig, TOOL_NAMES } from "../../src/config/index.js";
+import { Logger } from "../../src/base/log.js";
 import { createServer } from "../../src/server.js";
 
 /** Tokens per tool on average (JSON length / 4 of name + title + description + inputSchema). */

@@ -277,7 +277,7 @@ describe("TENCENTCLOUD_REDIS_RESTORE_METHOD", () => {
 
 describe("the setting", () => {
   it("TENCENTCLOUD_REDIS_RESTORE_METHOD is auto by default, and refuses anything but auto, in_place, clone", async () => {
-    const { loadConfig } = await import("../../src/config.js");
+    const { loadConfig } = await import("../../src/config/index.js");
     expect(loadConfig([], {}).restoreMethod).toBe("auto");
     expect(loadConfig([], { TENCENTCLOUD_REDIS_RESTORE_METHOD: "CLONE" }).restoreMethod).toBe("clone");
     expect(() => loadConfig([], { TENCENTCLOUD_REDIS_RESTORE_METHOD: "swap" })).toThrow(/TENCENTCLOUD_REDIS_RESTORE_METHOD must be auto, in_place or clone/);

@@ -1,7 +1,7 @@
 // What the tools may do: read-only, which tools and instances, undo point, confirmation, passwords, audit log.
 import { bool, either, file, type Kind, list, minutes, number, oneOf, secret } from "../kinds.js";
-import { RESTORE_METHOD_SETTINGS } from "../../cloud/editions.js";
-import { Secret } from "../../secret.js";
+import { RESTORE_METHOD_SETTINGS } from "../restore-method.js";
+import { Secret } from "../secret.js";
 import { s, setting } from "../setting.js";
 import { TOOL_NAMES, type ToolName } from "../tool-names.js";
 import { APPROVAL_WEBHOOK_FORMATS, CONFIRM_MODES, CRASH_POINTS, ConfigError } from "../types.js";

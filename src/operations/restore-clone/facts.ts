@@ -1,0 +1,242 @@
+// The clone route of a restore (issue 16): what the plan reads beside the preflight (security groups, the price,
+// a point in time), the one CloneInstances request built from the source, and the lookup of a clone by its
+// unique name after a lost answer. Never sends CloneInstances itself: restore-clone.ts does, once.
+import { createHash, randomBytes } from "node:crypto";
+import type { ApiBackup, ApiInstance, CloneInstancesRequest, RedisApi, ResourceTag } from "../../cloud/api.js";
+import { EDITIONS } from "../../cloud/editions.js";
+import { CloudError } from "../../cloud/errors.js";
+import { sleep } from "../../cloud/limiter.js";
+import { toBeijing } from "../../cloud/views.js";
+import type { Logger } from "../../base/log.js";
+import type { ResolvedPassword } from "../password.js";
+
+/** The tag every clone carries: `<source instance>/<backup>`; switch_address recognises a clone by it. */
+export const CLONE_TAG = "tcrmcp-restore-of";
+/** How far back a point in time may be (DescribeSecondLevelBackupInfo: the last 7 days). */
+export const POINT_IN_TIME_MAX_AGE_MS = 7 * 24 * 3600_000;
+const NAME_MAX = 59;
+const LOOKUPS = 3;
+
+/** What the plan shows of the clone, and what CloneInstances is sent with (never the password). */
+export interface CloneFacts {
+  name: string;
+  zoneId: number;
+  vpcId?: string;
+  subnetId?: string;
+  securityGroupIds: string[];
+  port: number;
+  type: number;
+  /** MB in all, and per shard for a cluster edition. */
+  sizeMb?: number;
+  shardSizeMb?: number;
+  shardNum?: number;
+  replicasNum?: number;
+  projectId?: number;
+  tags: ResourceTag[];
+  nodeSet?: Array<{ NodeType: number; ZoneId?: number }>;
+  /** Point in time only: the second restored, Beijing time `YYYY-MM-DD HH:MM:SS`. */
+  cloneTime?: string;
+  /** InquiryPriceCreateInstance's quote for it, pay-as-you-go; `error` when it could not be had. */
+  price: { amount?: number; currency?: string; unit?: string; error?: string };
+}
+
+/**
+ * `<source name>-restore-<time restored, Beijing>-<4 hex>`, under 60 characters of the allowed ones. The hex comes
+ * from `nonce` (the confirmToken in token mode, so that the plan names the very instance the confirmed call makes).
+ */
+export function cloneName(sourceName: string, restoredTime: string, nonce: string): string {
+  const hex = createHash("sha256").update(nonce).digest("hex").slice(0, 4);
+  const tail = `-restore-${restoredTime.replace(/\D/g, "").slice(0, 14)}-${hex}`;
+  const head = (sourceName.replace(/[^\p{L}\p{N}_-]/gu, "-") || "redis").slice(0, NAME_MAX - tail.length);
+  return `${head}${tail}`;
+}
+
+/** The clone tag's value. */
+export function cloneTagValue(sourceId: string, backupId: string): string {
+  return `${sourceId}/${backupId}`;
+}
+
+/** The source a clone was made from (by its tag), if it is one. */
+export function cloneSourceOf(instance: Pick<ApiInstance, "InstanceTags">): string | undefined {
+  const tag = instance.InstanceTags?.find((t) => t.TagKey === CLONE_TAG);
+  return tag?.TagValue.split("/")[0] || undefined;
+}
+
+/**
+ * The facts of the clone route: the source's security groups and the price of an instance like it, read in
+ * parallel. A failed price quote is shown in the plan, not a refusal; a failed security group read refuses.
+ */
+export async function cloneFacts(
+  api: RedisApi,
+  req: { region: string; signal?: AbortSignal },
+  instance: ApiInstance,
+  backup: Pick<ApiBackup, "BackupId" | "StartTime">,
+  nonce: string = randomBytes(8).toString("hex"),
+  cloneTime?: string,
+): Promise<CloneFacts> {
+  const backupId = String(backup.BackupId);
+  const opts = { region: req.region, signal: req.signal };
+  const type = instance.Type ?? 0;
+  const cluster = EDITIONS[type]?.cluster === true;
+  const shardNum = instance.RedisShardNum;
+  const shardSizeMb =
+    instance.RedisShardSize ?? (cluster && shardNum && instance.Size ? instance.Size / shardNum : undefined);
+  const [groups, price] = await Promise.all([
+    api.describeInstanceSecurityGroup({ InstanceIds: [instance.InstanceId] }, opts),
+    api
+      .inquiryPriceCreateInstance(
+        {
+          TypeId: type,
+          MemSize: (cluster ? shardSizeMb : instance.Size) ?? 0,
+          GoodsNum: 1,
+          Period: 1,
+          BillingMode: 0,
+          ZoneId: instance.ZoneId,
+          ...(shardNum !== undefined ? { RedisShardNum: shardNum } : {}),
+          ...(instance.RedisReplicasNum !== undefined ? { RedisReplicasNum: instance.RedisReplicasNum } : {}),
+        },
+        opts,
+      )
+      .then(
+        (p) => ({ amount: p.HighPrecisionPrice ?? p.Price, currency: p.Currency, unit: p.AmountUnit }),
+        (caught: unknown) => {
+          if (req.signal?.aborted || !(caught instanceof CloudError)) throw caught;
+          return { error: `${caught.code}: ${caught.message}` };
+        },
+      ),
+  ]);
+  const detail = groups.InstanceSecurityGroupsDetail?.find((d) => d.InstanceId === instance.InstanceId);
+  const zones = new Set((instance.NodeSet ?? []).map((n) => n.ZoneId));
+  const facts: CloneFacts = {
+    name: cloneName(instance.InstanceName ?? "", backup.StartTime, nonce),
+    zoneId: instance.ZoneId ?? 0,
+    securityGroupIds: (detail?.SecurityGroupDetails ?? []).map((g) => g.SecurityGroupId),
+    port: instance.Port ?? 6379,
+    type,
+    tags: [
+      ...(instance.InstanceTags ?? []).filter((t) => t.TagKey !== CLONE_TAG),
+      { TagKey: CLONE_TAG, TagValue: cloneTagValue(instance.InstanceId, backupId) },
+    ],
+    price,
+  };
+  if (instance.UniqVpcId) facts.vpcId = instance.UniqVpcId;
+  if (instance.UniqSubnetId) facts.subnetId = instance.UniqSubnetId;
+  if (instance.Size !== undefined) facts.sizeMb = instance.Size;
+  if (cluster && shardSizeMb !== undefined) facts.shardSizeMb = shardSizeMb;
+  if (shardNum !== undefined) facts.shardNum = shardNum;
+  if (instance.RedisReplicasNum !== undefined) facts.replicasNum = instance.RedisReplicasNum;
+  if (instance.ProjectId !== undefined) facts.projectId = instance.ProjectId;
+  if (zones.size > 1) facts.nodeSet = (instance.NodeSet ?? []).map((n) => ({ NodeType: n.NodeType, ZoneId: n.ZoneId }));
+  if (cloneTime) facts.cloneTime = cloneTime;
+  return facts;
+}
+
+/** The one CloneInstances request: every field from the source, the password only here. */
+export function cloneRequest(
+  instance: ApiInstance,
+  backup: Pick<ApiBackup, "BackupId">,
+  facts: CloneFacts,
+  password: ResolvedPassword,
+): CloneInstancesRequest {
+  const req: CloneInstancesRequest = {
+    InstanceId: instance.InstanceId,
+    GoodsNum: 1,
+    ZoneId: facts.zoneId,
+    BillingMode: 0,
+    Period: 1,
+    SecurityGroupIdList: facts.securityGroupIds,
+    BackupId: String(backup.BackupId),
+    InstanceName: facts.name,
+    VPort: facts.port,
+    ResourceTags: facts.tags,
+  };
+  if (facts.vpcId) req.VpcId = facts.vpcId;
+  if (facts.subnetId) req.SubnetId = facts.subnetId;
+  if (instance.NoAuth === true) req.NoAuth = true;
+  else req.Password = password.value;
+  if (facts.projectId !== undefined) req.ProjectId = facts.projectId;
+  if (facts.nodeSet) req.NodeSet = facts.nodeSet;
+  if (facts.cloneTime) req.CloneTime = facts.cloneTime;
+  return req;
+}
+
+/**
+ * The backup that covers a second (point in time), from DescribeSecondLevelBackupInfo; refuses a second outside
+ * the covered range with ClientError.PointInTimeRefused (nothing sent).
+ */
+export async function pointInTimeBackup(
+  api: RedisApi,
+  req: { region: string; signal?: AbortSignal },
+  instance: ApiInstance,
+  at: string,
+  now = Date.now(),
+): Promise<{ backup: ApiBackup; cloneTime: string }> {
+  const refuse = (why: string) =>
+    new CloudError(
+      "ClientError.PointInTimeRefused",
+      `Refused: ${instance.InstanceId} cannot be restored to ${at}: ${why}. Nothing was sent.`,
+      {
+        notSent: true,
+      },
+    );
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) throw refuse("not an ISO 8601 time");
+  if (instance.BackupMode !== "SecondLevelBackup") {
+    throw refuse(
+      `its backup mode is ${instance.BackupMode || "normal"}, not SecondLevelBackup (point-in-time backup is off)`,
+    );
+  }
+  if (ms > now) throw refuse("that time is in the future");
+  if (now - ms > POINT_IN_TIME_MAX_AGE_MS) throw refuse("it is older than 7 days");
+  const seconds = Math.floor(ms / 1000);
+  const res = await api.describeSecondLevelBackupInfo(
+    { InstanceId: instance.InstanceId, BackupTimestamp: seconds },
+    { region: req.region, signal: req.signal },
+  );
+  if (seconds < res.StartTimestamp) {
+    throw refuse(`the earliest second that can be restored is ${new Date(res.StartTimestamp * 1000).toISOString()}`);
+  }
+  const gap = (res.MissingTimestamps ?? []).find((m) => seconds >= m.StartTimeStamp && seconds <= m.EndTimeStamp);
+  if (gap) {
+    throw refuse(
+      `no backup covers it (a gap from ${new Date(gap.StartTimeStamp * 1000).toISOString()} to ${new Date(gap.EndTimeStamp * 1000).toISOString()})`,
+    );
+  }
+  if (!res.BackupId) throw refuse("DescribeSecondLevelBackupInfo named no backup for it");
+  const cloneTime = toBeijing(seconds * 1000);
+  const backup: ApiBackup = {
+    BackupId: res.BackupId,
+    StartTime: cloneTime,
+    BackupType: "point_in_time",
+    Status: 2,
+    Locked: 0,
+  };
+  return { backup, cloneTime };
+}
+
+/**
+ * After a CloneInstances whose answer was lost: the clone, looked up by its unique name (DescribeInstances
+ * SearchKey), a few times (it may appear late). Undefined when it is not found (the caller reports outcome_unknown).
+ */
+export async function findCloneByName(
+  api: RedisApi,
+  region: string,
+  name: string,
+  log: Logger,
+  pauseMs: number,
+): Promise<ApiInstance | undefined> {
+  for (let lookup = 1; lookup <= LOOKUPS; lookup++) {
+    try {
+      const res = await api.describeInstances({ SearchKey: name, Limit: 100 }, { region });
+      const found = (res.InstanceSet ?? []).find((i) => i.InstanceName === name);
+      if (found) {
+        log.notice("clone recovered after a lost answer", { instanceId: found.InstanceId, lookup });
+        return found;
+      }
+    } catch (caught) {
+      log.warning("clone lookup failed", { lookup, code: caught instanceof CloudError ? caught.code : "unexpected" });
+    }
+    if (lookup < LOOKUPS) await sleep(pauseMs);
+  }
+  return undefined;
+}

@@ -1,0 +1,153 @@
+// check_task { instanceId } (issue 16): follows a clone made by restore_instance until it runs (DescribeInstances
+// status 0 -> 2) or its order fails (DescribeInstanceDealDetail status 5 and above), with progress notifications.
+import { z } from "zod";
+import type { ApiDealDetail, ApiInstance } from "../../cloud/api.js";
+import { CloudError } from "../../cloud/errors.js";
+import { sleep } from "../../cloud/limiter.js";
+import { instanceStatusWord } from "../../cloud/views.js";
+import { messages } from "../../i18n/index.js";
+import type { Progress } from "../../base/progress.js";
+import { cloneRecordKey } from "./send.js";
+import type { ToolContext, ToolOutput } from "../context.js";
+import type { Extra } from "../../base/request.js";
+
+/** The fields check_task's answer gains for a clone. */
+export const followCloneOutput = z
+  .object({
+    address: z.object({ host: z.string(), port: z.number().int() }).describe("A clone: its address (VIP and port) now"),
+    dealName: z.string().describe("A clone: its order"),
+    dealStatus: z.number().int().describe("A clone: the order's status (DescribeInstanceDealDetail; 5 and above: failed)"),
+    next: z.string().describe("What to call next"),
+  })
+  .partial().shape;
+
+export type CloneStatus = "creating" | "running" | "failed";
+const BACKOFF = 1.5;
+
+interface Seen {
+  instance?: ApiInstance;
+  deal?: ApiDealDetail;
+  requestId: string;
+}
+
+/** Follows a clone (or any instance) until it runs, for up to `waitSeconds`. */
+export async function followClone(
+  args: { instanceId: string; waitSeconds: number },
+  region: string,
+  ctx: ToolContext,
+  extra: Extra,
+  /** check_task's progress notifications (passed in: check_task imports this file). */
+  ProgressOf: typeof Progress,
+): Promise<ToolOutput> {
+  const { poll } = ctx.config;
+  const t = messages(ctx.config.language);
+  const waitMs = args.waitSeconds * 1000;
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  const progress = new ProgressOf(extra, 0, args.waitSeconds, poll.progressEveryMs, started, t, (status, seconds) =>
+    t.clone.progress({ instanceId: args.instanceId, status, seconds, waitSeconds: args.waitSeconds }),
+  );
+  const dealName = await recordedDeal(ctx, region, args.instanceId);
+  const look = async (): Promise<Seen> => {
+    const opts = { region, signal: extra.signal };
+    const [res, deals] = await Promise.all([
+      ctx.api.describeInstances({ InstanceId: args.instanceId, Limit: 1 }, opts),
+      dealName ? ctx.api.describeInstanceDealDetail({ DealName: dealName }, opts) : undefined,
+    ]);
+    return {
+      instance: res.InstanceSet?.find((i) => i.InstanceId === args.instanceId),
+      deal: deals?.DealDetails?.find((d) => d.DealName === dealName) ?? deals?.DealDetails?.[0],
+      requestId: res.RequestId,
+    };
+  };
+
+  let seen: Seen;
+  let interval = poll.initialMs;
+  let pollError: string | undefined;
+  try {
+    seen = await look();
+    if (!seen.instance && !seen.deal) throw notFound(args.instanceId, region, seen.requestId); // a clone is listed at once
+    while (statusOf(seen) === "creating" && elapsed() < waitMs) {
+      progress.report(statusOf(seen));
+      await sleep(Math.min(interval, waitMs - elapsed()), extra.signal);
+      interval = Math.min(interval * BACKOFF, poll.maxMs);
+      try {
+        seen = await look();
+      } catch (caught) {
+        if (extra.signal.aborted || !(caught instanceof CloudError)) throw caught;
+        pollError = `${caught.code}: ${caught.message}`;
+        break;
+      }
+    }
+    progress.report(statusOf(seen));
+  } finally {
+    progress.stop();
+  }
+  const status = statusOf(seen);
+  const done = status !== "creating";
+  const structured: Record<string, unknown> = {
+    kind: "clone",
+    instanceId: args.instanceId,
+    status,
+    done,
+    succeeded: status === "running",
+    message: failure(seen) ?? "",
+    requestId: seen.requestId,
+  };
+  const inst = seen.instance;
+  if (inst?.WanIp && inst.Port) structured.address = { host: inst.WanIp, port: inst.Port };
+  if (inst) {
+    structured.instance = { instanceId: inst.InstanceId, status: instanceStatusWord(inst.Status), statusCode: inst.Status, name: inst.InstanceName };
+  }
+  if (dealName) structured.dealName = dealName;
+  if (seen.deal) structured.dealStatus = seen.deal.Status;
+  if (waitMs > 0) structured.waitedSeconds = Math.round(elapsed() / 100) / 10;
+  if (pollError) structured.pollError = pollError;
+  if (!done) structured.nextCheckAfterSeconds = Math.max(1, Math.ceil((waitMs > 0 ? interval : poll.maxMs) / 1000));
+  const where = structured.address ? ` at ${inst?.WanIp}:${inst?.Port}` : "";
+  const nextStep =
+    status === "running"
+      ? "Check the clone's data (it is the backup's), then call switch_address { instanceId: <the original>, toInstanceId: " +
+        `"${args.instanceId}" } to give it the original's address; the original stays as the undo point.`
+      : status === "failed"
+        ? "The clone was not made: read message; nothing changed for the original. Look at list_instances before restoring again."
+        : `Not running yet: call check_task { instanceId: "${args.instanceId}", waitSeconds } again.`;
+  structured.next = nextStep;
+  return { structured, text: `Clone ${args.instanceId}: ${status}${where}. ${structured.message ? `${structured.message}. ` : ""}${nextStep}` };
+}
+
+function notFound(instanceId: string, region: string, requestId: string): CloudError {
+  return new CloudError(
+    "ResourceNotFound.InstanceNotExists",
+    `No instance ${instanceId} in region ${region}, and no order of a clone by that ID is known here`,
+    { requestId },
+  );
+}
+
+/** creating until the instance runs; failed when the order failed (status 5 and above) or the instance went away. */
+function statusOf(seen: Seen): CloneStatus {
+  if (seen.deal && seen.deal.Status >= 5) return "failed";
+  const status = seen.instance?.Status;
+  if (status === 2) return "running";
+  if (status !== undefined && status < 0) return "failed";
+  return "creating";
+}
+
+function failure(seen: Seen): string | undefined {
+  if (seen.deal && seen.deal.Status >= 5) {
+    return `The clone's order ${seen.deal.DealName ?? ""} failed (DescribeInstanceDealDetail status ${seen.deal.Status}${seen.deal.Description ? `: ${seen.deal.Description}` : ""})`;
+  }
+  const status = seen.instance?.Status;
+  if (status !== undefined && status < 0) return `The instance is ${instanceStatusWord(status)} (status ${status})`;
+  return undefined;
+}
+
+/** The order of a clone this server (or a replica) made; undefined when none is known or the store fails. */
+async function recordedDeal(ctx: ToolContext, region: string, instanceId: string): Promise<string | undefined> {
+  try {
+    const record = await ctx.services.safety.state.records.get(cloneRecordKey(region, instanceId));
+    return typeof record?.dealName === "string" ? record.dealName : undefined;
+  } catch {
+    return undefined;
+  }
+}

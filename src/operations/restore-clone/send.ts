@@ -1,0 +1,150 @@
+// restore_instance's clone route (issue 16): Redis 4.0+ and Valkey are restored by cloning a new instance from
+// the backup (exactly one CloneInstances, never resent), then following it with check_task and moving the
+// address with switch_address. The plan and the confirmation are restore_instance's own.
+import { z } from "zod";
+import { CLONE_ROUTE_CODES } from "../../cloud/editions.js";
+import { CloudError, isOutcomeUnknown, outcomeUnknown, withOverride } from "../../cloud/errors.js";
+import { beijingToIso } from "../../cloud/views.js";
+import type { AuditRecord } from "../../records/audit.js";
+import { cloneRequest, findCloneByName } from "./facts.js";
+import { passwordErrorWithSource } from "../password.js";
+import type { PlanView, Preflight } from "../preflight.js";
+import type { ToolContext, ToolOutput } from "../context.js";
+
+/** The fields restore_instance's answer gains for the clone route. */
+export const cloneOutput = z
+  .object({
+    method: z
+      .enum(["in_place", "clone"])
+      .describe("in_place: RestoreInstance; clone: a new instance, then switch_address"),
+    methodReason: z.string().describe("Why this method (the edition, or TENCENTCLOUD_REDIS_RESTORE_METHOD)"),
+    clone: z
+      .looseObject({ name: z.string(), price: z.looseObject({}) })
+      .describe(
+        "Clone route plan: the new instance (name, zone, VPC, subnet, security groups, port, type, size) and its price",
+      ),
+    cloneInstanceId: z.string().describe("When cloning: follow it with check_task { instanceId }, then switch_address"),
+    dealName: z.string().describe("When cloning: the order (DescribeInstanceDealDetail)"),
+    pointInTime: z.string().describe("Point in time: the exact second restored (ISO 8601)"),
+    next: z.string().describe("What to call next"),
+  })
+  .partial().shape;
+
+const UNKNOWN_HINT =
+  "CloneInstances may or may not have created the clone (it buys an instance), and no instance with its unique name " +
+  "was found: do NOT call restore_instance again. Look at list_instances (search for the name in the message) " +
+  "before anything else; restore again only once you know no clone exists.";
+
+function next(cloneId: string, sourceId: string): string {
+  return (
+    `Follow the clone with check_task { instanceId: "${cloneId}", waitSeconds: 300 } until it is running; check its data; ` +
+    `then switch_address { instanceId: "${sourceId}", toInstanceId: "${cloneId}" } gives it ${sourceId}'s address.`
+  );
+}
+
+/** Sends CloneInstances once. A lost answer is never resent: the clone is looked up by its unique name. */
+export async function submitClone(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<ToolOutput> {
+  const facts = pf.clone;
+  if (!facts) throw new Error("clone route without clone facts");
+  const instanceId = pf.instance.InstanceId;
+  const backupId = String(pf.backup.BackupId);
+  const base = {
+    instanceId,
+    backupId,
+    region: pf.region,
+    passwordSource: pf.password.source,
+    method: "clone" as const,
+    ...(facts.cloneTime ? { pointInTime: beijingToIso(facts.cloneTime) } : {}),
+  };
+  const answer = async (cloneId: string, dealName: string | undefined, extra: Record<string, unknown>, note: string) => {
+    Object.assign(record, { cloneInstanceId: cloneId, dealName });
+    await rememberClone(ctx, pf.region, cloneId, { dealName, sourceId: instanceId, backupId, name: facts.name });
+    const structured = {
+      status: "cloning",
+      cloneInstanceId: cloneId,
+      ...(dealName ? { dealName } : {}),
+      ...base,
+      ...extra,
+      next: next(cloneId, instanceId),
+    };
+    return {
+      structured,
+      text:
+        `Cloning ${instanceId} from backup ${backupId}${facts.cloneTime ? ` at ${facts.cloneTime} (Beijing time)` : ""} ` +
+        `into the new instance ${cloneId} (${facts.name}). ${note}${structured.next} The original is unchanged and stays as the undo point; ` +
+        "the clone bills (pay-as-you-go) until someone deletes it.",
+    };
+  };
+  try {
+    const res = await ctx.api.cloneInstances(cloneRequest(pf.instance, pf.backup, facts, pf.password), {
+      region: pf.region,
+    });
+    const cloneId = res.InstanceIds?.[0];
+    if (!cloneId) {
+      throw new CloudError("ClientError.BadResponse", "CloneInstances answered no InstanceIds", {
+        override: {
+          category: "outcome_unknown",
+          retryable: false,
+          hint: `${UNKNOWN_HINT} The clone's name: ${facts.name}.`,
+        },
+      });
+    }
+    Object.assign(record, { outcome: "submitted", requestId: res.RequestId });
+    return await answer(cloneId, res.DealName, { requestId: res.RequestId }, "");
+  } catch (caught) {
+    if (!(caught instanceof CloudError)) throw caught;
+    if (caught.code === "InvalidParameterValue.PasswordError")
+      throw passwordErrorWithSource(caught, pf.password, instanceId);
+    if (!isOutcomeUnknown(caught)) throw caught;
+    const found = await findCloneByName(ctx.api, pf.region, facts.name, ctx.log, ctx.config.poll.initialMs);
+    if (!found) throw outcomeUnknown(caught, `${UNKNOWN_HINT} The clone's name: ${facts.name}.`);
+    const note =
+      `CloneInstances' answer was lost (${caught.code}); it was not resent. The clone, found by its unique name ${facts.name} ` +
+      "with DescribeInstances, exists. ";
+    Object.assign(record, { outcome: "recovered", errorCode: caught.code, message: note });
+    return await answer(found.InstanceId, undefined, { recovered: true, note }, note);
+  }
+}
+
+/** How long check_task remembers a clone's order. */
+const CLONE_RECORD_MS = 7 * 24 * 3600_000;
+
+/** The key of a clone's record (its order, for check_task). */
+export const cloneRecordKey = (region: string, cloneId: string) => `clone:${region}:${cloneId}`;
+
+/** Remembers the clone's order for check_task; a store that fails only costs check_task the order's status. */
+async function rememberClone(ctx: ToolContext, region: string, cloneId: string, value: Record<string, unknown>): Promise<void> {
+  try {
+    await ctx.services.safety.state.records.put(cloneRecordKey(region, cloneId), value, CLONE_RECORD_MS);
+  } catch (caught) {
+    ctx.log.warning("clone record not kept", { cloneId, code: caught instanceof CloudError ? caught.code : "unexpected" });
+  }
+}
+
+/** The plan's text for the clone route. */
+export function clonePlanText(view: PlanView, confirmToken: string, expiresAt: string): string {
+  const c = view.clone;
+  const price =
+    c?.price.amount === undefined
+      ? `price not quoted (${c?.price.error ?? "unknown"})`
+      : `${c.price.amount} ${c.price.unit} (${c.price.currency})`;
+  return (
+    `Nothing was created yet. Plan (method clone): ${view.methodReason}\nClone ${view.instance.name} (${view.instance.instanceId}) ` +
+    `from backup ${view.backup.backupId} (taken ${view.backup.startTime}) into a new pay-as-you-go instance ${c?.name} ` +
+    `(zone ${c?.zoneId}, ${c?.vpcId ?? "basic network"}/${c?.subnetId ?? "-"}, port ${c?.port}, security groups ` +
+    `${c?.securityGroupIds.join(", ") || "none"}); price ${price}.\nWARNING: ${view.warning}\nShow this to the user. If they ` +
+    `agree, call restore_instance again with the same arguments plus confirmToken "${confirmToken}" (single use, until ${expiresAt}).`
+  );
+}
+
+/** RestoreInstance refused on an edition the table restores by clone: the hint names the clone route. */
+export function withCloneRouteHint(caught: CloudError, pf: Preflight): CloudError {
+  if (pf.route.tableMethod !== "clone" || !CLONE_ROUTE_CODES.has(caught.code)) return caught;
+  return withOverride(caught, {
+    retryable: false,
+    hint:
+      `${pf.route.edition} is restored by clone, not in place: another backup would be refused the same way. The ` +
+      "operator forced in_place (TENCENTCLOUD_REDIS_RESTORE_METHOD); set it to auto (or clone) and call restore_instance " +
+      "again: it clones a new instance from the backup, then switch_address moves the address to it.",
+  });
+}
