@@ -1,8 +1,7 @@
-import type { Caller } from "../gates/caller.js";
 import type { Approval } from "../records/store/approvals.js";
 
 /** What the approval API shows of a record: everything but nothing secret (it holds none), times in ISO 8601. */
-export function approvalView(a: Approval, caller?: Pick<Caller, "id">) {
+export function approvalView(a: Approval, caller?: { id: string }) {
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
   return {
     approvalId: a.id,

@@ -1,5 +1,6 @@
 import { CloudError } from "../cloud/errors.js";
 import type { Config } from "../config/index.js";
+import type { Gate } from "./gate.js";
 
 /** Whether an instance ID matches one allowlist pattern: exact, or with `*` standing for any characters. */
 export function matchesPattern(pattern: string, instanceId: string): boolean {
@@ -24,3 +25,10 @@ export function assertInstanceAllowed(config: Config, instanceId: string): void 
     { notSent: true },
   );
 }
+
+/** Every instance of the change on the allowlist, then the change's own checks of its arguments. */
+export const allowlist: Gate = (run, next) => {
+  for (const instanceId of run.change.instances) assertInstanceAllowed(run.config, instanceId);
+  run.change.checkArgs?.();
+  return next();
+};

@@ -132,20 +132,6 @@ export function withInFlight(out: ToolOutput, inFlight: InFlight): ToolOutput {
   };
 }
 
-/** The region a call goes to: the argument, else the server's default. */
-export function resolveRegion(region: string | undefined, config: Config): string {
-  const chosen = region ?? config.region;
-  if (!chosen) {
-    throw new CloudError(
-      "ClientError.RegionMissing",
-      "No region: pass region, or set TENCENTCLOUD_REGION on the server",
-      {
-        notSent: true,
-      },
-    );
-  }
-  return chosen;
-}
 
 /** What the approval step of a change works with, from the call's context. */
 export function approvalParts(ctx: ToolContext, record: AuditRecord): ApprovalParts {

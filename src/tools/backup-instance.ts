@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
-import { parseTaskId, toBeijing } from "../cloud/views.js";
+import { toBeijing } from "../cloud/views.js";
+import { backupChange } from "../operations/backup.js";
+import { audited, callerOf, inFlightSchema } from "../operations/context.js";
+import { runChange } from "../operations/pipeline.js";
 import type { AuditRecord } from "../records/audit.js";
-import { assertInstanceAllowed } from "../gates/allowlist.js";
 import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
-import { audited, callerOf, inFlightSchema, inFlightView, type Progress, resolveRegion, type ToolContext, type ToolOutput, withInFlight } from "../operations/context.js";
 
 /** The API documents no limit for Remark; this one keeps it short, printable and easy to match in list_backups. */
 export const REMARK_MAX = 128;
@@ -29,13 +29,6 @@ const output = z.object({
   note: z.string().optional(),
   inFlight: inFlightSchema,
 });
-type Output = z.infer<typeof output>;
-
-const unknownHint = (instanceId: string, remark: string) =>
-  `The backup may or may not have started; it was not resent. Call list_backups for ${instanceId}: a new manual ` +
-  `backup with remark "${remark}" means it was taken (it appears once done). If none appears within a few ` +
-  "minutes, call backup_instance again.";
-
 export const backupInstance = defineTool({
   name: "backup_instance",
   title: "Back up a Redis instance now",
@@ -74,89 +67,10 @@ export const backupInstance = defineTool({
       ctx,
       record,
       (outcome) => ctx.metrics.backup(outcome),
-      (progress) => backUp(args, remark, ctx, record, progress, args.remark !== undefined),
+      (progress) => {
+        const request = { ...args, remark, explicitRemark: args.remark !== undefined };
+        return runChange(ctx, extra, record, progress, backupChange(request, ctx, record));
+      },
     );
   },
 });
-
-/** Scope, shared state and audit checks, then exactly one ManualBackupInstance. */
-async function backUp(
-  args: { instanceId: string; storageDays?: number; region?: string },
-  remark: string,
-  ctx: ToolContext,
-  record: AuditRecord,
-  progress: Progress,
-  explicitRemark: boolean,
-): Promise<ToolOutput> {
-  const { config, api } = ctx;
-  if (config.readOnly) {
-    throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not back up.", { notSent: true });
-  }
-  assertInstanceAllowed(config, args.instanceId);
-  ctx.services.safety.state.assertAvailable(); // a change: fail closed while the shared state is unreachable
-  const region = resolveRegion(args.region, config);
-  record.region = region;
-  // issue 18: settle what a stopped server left in flight on this instance; a backup with this remark already
-  // sent (its answer lost) is reported, not taken twice
-  const { journal, reconciler } = ctx.services.safety;
-  const where = { region, instanceId: args.instanceId };
-  const inFlight = (await reconciler.before(where, ctx)).map(inFlightView);
-  const earlier = explicitRemark ? await journal.lastSent("backup", where, (i) => i.remark === remark) : undefined;
-  if (earlier?.outcome?.taskId !== undefined) {
-    const taskId = earlier.outcome.taskId;
-    const note =
-      `A backup of ${args.instanceId} with remark "${remark}" was already sent at ${earlier.intent.time} as task ` +
-      `${taskId} (operation ${earlier.intent.operationId}): it was NOT sent again. Follow it with check_task; for ` +
-      "another backup, use another remark.";
-    Object.assign(record, { outcome: "recovered", taskId, found: earlier.intent.operationId, message: note });
-    const structured: Output = {
-      ...submitted(args, region, remark, taskId),
-      recovered: true,
-      note,
-      sentAt: earlier.intent.time,
-      operationId: earlier.intent.operationId,
-    };
-    return withInFlight({ structured, text: note }, inFlight);
-  }
-  ctx.services.safety.audit.assertWritable("backup"); // no backup goes unrecorded
-  const request = {
-    InstanceId: args.instanceId,
-    Remark: remark,
-    ...(args.storageDays === undefined ? {} : { StorageDays: args.storageDays }),
-  };
-  // Not tied to the call's cancellation (like a restore): once sent, the answer is awaited so the outcome is known.
-  let res: Awaited<ReturnType<typeof api.manualBackupInstance>>;
-  await progress.intent("backup"); // written and fsynced before the request is sent
-  try {
-    res = await api.manualBackupInstance(request, { region });
-  } catch (caught) {
-    if (caught instanceof CloudError && isOutcomeUnknown(caught)) {
-      throw outcomeUnknown(caught, unknownHint(args.instanceId, remark));
-    }
-    throw caught;
-  }
-  const taskId = parseTaskId(res.TaskId);
-  if (taskId === undefined) {
-    throw new CloudError("ClientError.BadResponse", "The API's answer has no valid TaskId", {
-      requestId: res.RequestId,
-      override: { category: "outcome_unknown", retryable: false, hint: unknownHint(args.instanceId, remark) },
-    });
-  }
-  await ctx.services.safety.tasks.remember(taskId, { kind: "backup", region, instanceId: args.instanceId, remark });
-  Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
-  const structured: Output = {
-    ...submitted(args, region, remark, taskId),
-    requestId: res.RequestId,
-    operationId: record.operationId,
-    ...(args.storageDays === undefined ? {} : { storageDays: args.storageDays }),
-  };
-  const text =
-    `Backup of ${args.instanceId} submitted as task ${taskId} (remark "${remark}"). Follow it with check_task ` +
-    "until it is done: it then names the new backup, the undo point.";
-  return withInFlight({ structured, text }, inFlight);
-}
-
-/** The fields of every submitted answer. */
-function submitted(args: { instanceId: string }, region: string, remark: string, taskId: number): Output {
-  return { status: "submitted", taskId, instanceId: args.instanceId, region, remark };
-}

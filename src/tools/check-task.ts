@@ -8,7 +8,8 @@ import { findNewBackup, lookUpTaskKind, type TaskFacts } from "../records/known-
 import { Progress } from "../base/progress.js";
 import { followClone, followCloneOutput } from "../operations/restore-clone/follow.js";
 import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
-import { resolveRegion, type ToolContext } from "../operations/context.js";
+import type { ToolContext } from "../operations/context.js";
+import { resolveRegion } from "../gates/region.js";
 
 export const TASK_STATUSES = ["preparing", "running", "succeed", "failed", "error"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];

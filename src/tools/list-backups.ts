@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ALL_BACKUP_STATUSES, backupSchema, toBackup, toBeijing } from "../cloud/views.js";
 import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
-import { resolveRegion } from "../operations/context.js";
+import { resolveRegion } from "../gates/region.js";
 
 
 const output = z.object({

@@ -4,7 +4,7 @@ import { restoreMethodOf } from "../cloud/editions.js";
 import type { RestoreMethodSetting } from "../config/restore-method.js";
 import { beijingToIso, instanceStatusWord } from "../cloud/views.js";
 import { defineTool, regionSchema, withError } from "./shared.js";
-import { resolveRegion } from "../operations/context.js";
+import { resolveRegion } from "../gates/region.js";
 
 const instanceSchema = z.object({
   instanceId: z.string().describe("Pass this to list_backups and restore_instance"),

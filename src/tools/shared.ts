@@ -146,3 +146,9 @@ export const regionSchema = z
   .optional()
   .describe("Region, like ap-guangzhou; defaults to the server's TENCENTCLOUD_REGION");
 
+/**
+ * An argument offered only under some settings (a conditional spread in the input schema, which zod types as
+ * unknown): the schema validated it already, this gives it its type back without a cast.
+ */
+export const offeredText = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+export const offeredNumber = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);

@@ -1,27 +1,11 @@
 import { z } from "zod";
-import { CloudError } from "../cloud/errors.js";
-import { messages } from "../i18n/index.js";
-import type { AuditRecord } from "../records/audit.js";
+import { approvalArguments, approvalOutput } from "../approval/step.js";
 import { approvalInUse } from "../config/index.js";
-import { askToConfirm } from "../gates/confirm.js";
-import type { Journal } from "../records/journal.js";
-import { assertInstanceAllowed } from "../gates/allowlist.js";
-import type { RecordStore } from "../records/store/types.js";
-import {
-  addressesNow,
-  assertTwoInstances,
-  checkSwitch,
-  parseSwitchRecord,
-  switchKey,
-  type Pair,
-  runSwitch,
-  type SwitchFacts,
-} from "../operations/switch-address/steps.js";
-import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
-import { audited, callerOf, inFlightSchema, inFlightView, resolveRegion, type ToolContext, type ToolOutput, withInFlight } from "../operations/context.js";
-import type { Extra } from "../base/request.js";
-import { approvalArguments, approvalOutput, approvalStep } from "../approval/step.js";
-import { approvalParts } from "../operations/context.js";
+import { audited, callerOf, inFlightSchema } from "../operations/context.js";
+import { runChange } from "../operations/pipeline.js";
+import { switchChange } from "../operations/switch-address/change.js";
+import type { AuditRecord } from "../records/audit.js";
+import { defineTool, instanceIdSchema, offeredNumber, offeredText, regionSchema, withError } from "./shared.js";
 
 const address = z.object({ instanceId: z.string(), host: z.string().optional(), port: z.number().int().optional() });
 
@@ -48,17 +32,6 @@ const output = z.object({
   expiresAt: z.string().optional(),
   ...approvalOutput,
 });
-type Output = z.infer<typeof output>;
-
-interface SwitchArgs {
-  instanceId: string;
-  toInstanceId: string;
-  region?: string;
-  confirmToken?: string;
-  approvalId?: string;
-  waitSeconds?: number;
-}
-
 export const switchAddress = defineTool({
   name: "switch_address",
   title: "Move an instance's address to its clone",
@@ -85,7 +58,13 @@ export const switchAddress = defineTool({
     }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  actions: ["DescribeInstances", "ModifyNetworkConfig", "DescribeTaskInfo", "DescribeTaskList", "DescribeInstanceBackups"],
+  actions: [
+    "DescribeInstances",
+    "ModifyNetworkConfig",
+    "DescribeTaskInfo",
+    "DescribeTaskList",
+    "DescribeInstanceBackups",
+  ],
   async handler(args, ctx, extra) {
     const record: AuditRecord = {
       event: "switch_address",
@@ -100,207 +79,15 @@ export const switchAddress = defineTool({
       ctx,
       record,
       (outcome) => ctx.metrics.switchAddress(outcome),
-      (progress) => switchFlow(args as SwitchArgs, ctx, extra, record, progress),
+      (progress) => {
+        const request = {
+          ...args,
+          confirmToken: offeredText(args.confirmToken),
+          approvalId: offeredText(args.approvalId),
+          waitSeconds: offeredNumber(args.waitSeconds),
+        };
+        return runChange(ctx, extra, record, progress, switchChange(request, ctx, extra, record, progress));
+      },
     );
   },
 });
-
-async function switchFlow(
-  args: SwitchArgs,
-  ctx: ToolContext,
-  extra: Extra,
-  record: AuditRecord,
-  progress: { sent: boolean },
-): Promise<ToolOutput> {
-  const { config, api } = ctx;
-  const { tokens, locks, audit, state } = ctx.services.safety;
-  if (config.readOnly) {
-    throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not switch addresses.", { notSent: true });
-  }
-  assertInstanceAllowed(config, args.instanceId);
-  assertInstanceAllowed(config, args.toInstanceId);
-  assertTwoInstances(args);
-  state.assertAvailable();
-  const region = resolveRegion(args.region, config);
-  const pair: Pair = { region, instanceId: args.instanceId, toInstanceId: args.toInstanceId };
-  const binding = { caller: record.caller, region, instanceId: args.instanceId, backupId: `switch:${args.toInstanceId}` };
-  const t = messages(config.language);
-  // issue 18: settle the steps a stopped server left in doubt on either instance; a switch whose record died with
-  // that server (memory state) resumes from the journal: its first step made, its second not sent
-  const { journal, reconciler } = ctx.services.safety;
-  await reconciler.before({ region, instanceId: pair.toInstanceId }, ctx);
-  const inFlight = (await reconciler.before({ region, instanceId: pair.instanceId }, ctx)).map(inFlightView);
-  await resumeFromJournal(journal, state.records, pair);
-  const check = () => checkSwitch(api, state.records, pair, extra.signal);
-  const warningOf = (f: SwitchFacts) => {
-    const host = f.record?.host ?? f.from.WanIp ?? "";
-    const port = f.record?.port ?? f.from.Port ?? 6379;
-    return { host, port, warning: t.clone.switchWarning({ from: pair.instanceId, to: pair.toInstanceId, address: `${host}:${port}` }) };
-  };
-
-  const approval = await approvalStep(approvalParts(ctx, record), extra, record, {
-    tool: "switch_address",
-    // bound to the pair: the instance that gets the address is the switch's "method"
-    binding: { region, instanceId: pair.instanceId, method: `to:${pair.toInstanceId}` },
-    approvalId: args.approvalId,
-    waitSeconds: args.waitSeconds,
-    plan: async () => {
-      const facts = await check();
-      const { host, port, warning } = warningOf(facts);
-      // the approver is told, as a token plan tells, that this resumes an interrupted switch
-      const resume = facts.record ? { resumed: true, resumeStep: facts.record.step } : {};
-      const fields = { ...pair, address: { host, port }, ...resume, warning, method: `to:${pair.toInstanceId}` };
-      // the tag policy: a tag on either instance counts
-      const tags = [...(facts.from.InstanceTags ?? []), ...(facts.to.InstanceTags ?? [])];
-      const text = `Plan: ${warning}${facts.record ? ` (resumes an interrupted switch at step ${facts.record.step})` : ""}`;
-      return { instance: { ...facts.from, InstanceTags: tags }, fields, text, pre: facts };
-    },
-  });
-  if (approval.kind === "answer") return approval.answer;
-  if (approval.kind === "none" && config.confirmMode === "token" && args.confirmToken === undefined) {
-    const facts = approval.pre ?? (await check());
-    audit.assertWritable("switch");
-    const { token, expiresAt } = await tokens.issue(binding);
-    record.outcome = "planned";
-    const { host, port, warning } = warningOf(facts);
-    record.address = `${host}:${port}`;
-    const structured: Output = {
-      status: "confirmation_required",
-      ...pair,
-      address: { host, port },
-      addresses: await addressesNow({ api, region }, pair),
-      ...(facts.record ? { resumed: true, resumeStep: facts.record.step } : {}),
-      warning,
-      confirmToken: token,
-      expiresAt: new Date(expiresAt).toISOString(),
-    };
-    const text =
-      `Nothing was switched yet. Plan: ${warning}${facts.record ? ` (resumes an interrupted switch at step ${facts.record.step})` : ""}\n` +
-      `Show this to the user. If they agree, call switch_address again with the same arguments plus confirmToken "${token}".`;
-    return { structured, text };
-  }
-  if (approval.kind === "none" && config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
-
-  const details = { caller: record.caller, backupId: binding.backupId, confirm: config.confirmMode, startedAt: Date.now() };
-  const lockA = await locks.acquire(region, pair.instanceId, details);
-  try {
-    const lockB = await locks.acquire(region, pair.toInstanceId, details);
-    try {
-      let facts = await check();
-      if (approval.kind === "none" && config.confirmMode === "elicit") {
-        const { host, port, warning } = warningOf(facts);
-        const where = `${host}:${port}`;
-        await askToConfirm(
-          ctx.server,
-          extra,
-          {
-            message: `${t.clone.switchQuestion({ from: pair.instanceId, to: pair.toInstanceId, address: where, region })}\n${warning}`,
-            title: t.clone.switchConfirmTitle({ from: pair.instanceId, to: pair.toInstanceId }),
-            description: t.clone.switchConfirmDescription,
-          },
-          config.confirmTtlMs,
-        );
-        facts = await check();
-      }
-      audit.assertWritable("switch");
-      await lockA.assertHeld();
-      await lockB.assertHeld();
-      if (approval.kind === "approved") await approval.use(); // spent once, right before sending
-      const { host, port } = warningOf(facts);
-      record.address = `${host}:${port}`;
-      const stepRecord = (step: string): AuditRecord => ({ ...record, switchStep: step, outcome: "refused" });
-      const result = await runSwitch(
-        {
-          api,
-          records: state.records,
-          region,
-          caller: record.caller,
-          pollMs: Math.min(config.poll.initialMs, 250),
-          signal: undefined, // once begun, a switch is followed to its end (or its record kept), not cancelled
-          send: (step, req) => {
-            progress.sent = true;
-            record.switchStep = step;
-            const r = stepRecord(step);
-            return audited(ctx, r, () => {}, async (sent) => {
-              await sent.intent("switch"); // each step is one operation of the journal
-              const res = await api.modifyNetworkConfig(req, { region });
-              Object.assign(r, { outcome: "submitted", requestId: res.RequestId });
-              return res;
-            });
-          },
-        },
-        pair,
-        facts,
-      );
-      Object.assign(record, { outcome: "submitted", switchStep: "done", switchTaskIds: result.record.taskIds });
-      return withInFlight(
-        await answer(ctx, pair, result.record.host, result.record.port, result.resumed, result.record.taskIds),
-        inFlight,
-      );
-    } finally {
-      await lockB.release();
-    }
-  } finally {
-    await lockA.release();
-  }
-}
-
-async function answer(
-  ctx: ToolContext,
-  pair: Pair,
-  host: string,
-  port: number,
-  resumed: boolean,
-  taskIds: number[],
-): Promise<ToolOutput> {
-  const addresses = await addressesNow({ api: ctx.api, region: pair.region }, pair);
-  const undo = `switch_address { instanceId: "${pair.toInstanceId}", toInstanceId: "${pair.instanceId}" }`;
-  const billing =
-    `${pair.instanceId} still exists and still bills: this server never deletes an instance. When it is no longer ` +
-    `needed (keep it while an undo may be wanted), delete it in the Tencent Cloud console (Redis > instance > ` +
-    `More > Terminate) or with tccli: tccli redis DestroyPostpaidInstance --InstanceId ${pair.instanceId} --region ${pair.region} ` +
-    "(DestroyPrepaidInstance for a monthly one).";
-  const structured: Output = {
-    status: "switched",
-    ...pair,
-    address: { host, port },
-    addresses,
-    resumed,
-    taskIds,
-    undo,
-    billing,
-  };
-  const now = addresses.map((a) => `${a.instanceId} ${a.host ? `${a.host}:${a.port}` : "(address not read)"}`).join(", ");
-  return {
-    structured,
-    text: `Switched: ${pair.toInstanceId} now answers at ${host}:${port}${resumed ? " (an interrupted switch resumed)" : ""}. Now: ${now}. Undo: ${undo}. ${billing}`,
-  };
-}
-
-/**
- * Issue 18: a switch interrupted by a crash whose record is gone (memory state) but whose first step the journal
- * shows made (settled or answered) and whose second was never sent: its record is put back, at step "on" with the
- * address the first step freed, so that the call resumes it instead of refusing (the address is on neither now).
- */
-async function resumeFromJournal(journal: Journal, records: RecordStore, pair: Pair): Promise<void> {
-  if (parseSwitchRecord(await records.get(switchKey(pair)))) return;
-  const steps = await journal.operationsOf("switch", { region: pair.region, instanceId: pair.instanceId });
-  const mine = steps.filter((op) => op.intent.toInstanceId === pair.toInstanceId);
-  const last = mine.at(-1);
-  if (last?.intent.switchStep !== "off") return;
-  if (last.outcome?.outcome !== "submitted" && last.outcome?.outcome !== "recovered") return;
-  const [host, port] = (last.intent.address ?? "").split(":");
-  if (!host || !port) return;
-  const record = {
-    instanceId: pair.instanceId,
-    toInstanceId: pair.toInstanceId,
-    host,
-    port: Number(port),
-    step: "on",
-    sent: false,
-    taskIds: [],
-    startedAt: Date.parse(last.intent.time),
-    caller: last.intent.caller,
-  };
-  await records.put(switchKey(pair), record, 7 * 24 * 3600_000);
-}

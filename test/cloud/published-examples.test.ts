@@ -12,7 +12,7 @@ import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "..
 import { restoreTaskIds } from "../../src/cloud/task-list.js";
 import { Secret } from "../../src/config/secret.js";
 import { createServer } from "../../src/server.js";
-import { toTaskId } from "../../src/tools/restore-instance.js";
+import { toTaskId } from "../../src/operations/restore-in-place/send.js";
 import { type Fixture, FixtureCloud, fixture } from "../helpers/fixture-cloud.js";
 import { sc } from "../helpers/harness.js";
 

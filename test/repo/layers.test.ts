@@ -28,10 +28,14 @@ function project(files: Record<string, string>): string {
 
 /** `npm run lint`'s command (every diagnostic printed), on the scratch project: its exit status and the file:line of each restricted import. */
 function lint(dir: string): { status: number | null; restricted: string[]; output: string } {
-  const run = spawnSync(process.execPath, [BIOME, "lint", "--error-on-warnings", "--colors=off", "--max-diagnostics=100", "src"], {
-    cwd: dir,
-    encoding: "utf8",
-  });
+  const run = spawnSync(
+    process.execPath,
+    [BIOME, "lint", "--error-on-warnings", "--colors=off", "--max-diagnostics=100", "src"],
+    {
+      cwd: dir,
+      encoding: "utf8",
+    },
+  );
   const output = `${run.stdout}${run.stderr}`;
   const restricted = [...output.matchAll(/^(src\/\S+):(\d+):\d+ lint\/style\/noRestrictedImports/gm)].map(
     (m) => `${m[1]}:${m[2]}`,
@@ -39,10 +43,11 @@ function lint(dir: string): { status: number | null; restricted: string[]; outpu
   return { status: run.status, restricted: restricted.sort(), output };
 }
 
-const lines = (...imports: string[]) => `${imports.join("\n")}\nexport const used = [${imports.map((_, i) => `m${i}`)}];\n`;
+const lines = (...imports: string[]) =>
+  `${imports.join("\n")}\nexport const used = [${imports.map((_, i) => `m${i}`)}];\n`;
 
 describe("the layers (biome.json, npm run lint)", () => {
-  it("fail the lint on every import against the arrows: tools -> operations -> approval -> gates -> records -> cloud -> config", () => {
+  it("fail the lint on every import against the arrows: tools -> operations -> gates -> approval -> records -> cloud -> config", () => {
     const dir = project({
       "src/config/wrong.ts": lines(
         'import * as m0 from "../sandbox/seed.js";',
@@ -62,9 +67,18 @@ describe("the layers (biome.json, npm run lint)", () => {
         'import * as m1 from "../approval/gate.js";',
         'import * as m2 from "../operations/context.js";',
       ),
-      "src/records/store/wrong.ts": lines('import * as m0 from "../../tools/shared.js";', 'export * as m1 from "../../http/auth.js";'),
-      "src/gates/wrong.ts": lines('import * as m0 from "../operations/preflight.js";', 'import * as m1 from "../approval/step.js";'),
-      "src/approval/wrong.ts": lines('import * as m0 from "../operations/context.js";', 'import * as m1 from "../http/mcp.js";'),
+      "src/records/store/wrong.ts": lines(
+        'import * as m0 from "../../tools/shared.js";',
+        'export * as m1 from "../../http/auth.js";',
+      ),
+      "src/gates/wrong.ts": lines(
+        'import * as m0 from "../operations/preflight.js";',
+        'import * as m1 from "../approval/step.js";',
+      ),
+      "src/approval/wrong.ts": lines(
+        'import * as m0 from "../operations/context.js";',
+        'import * as m1 from "../http/mcp.js";',
+      ),
       "src/operations/wrong.ts": lines(
         'import * as m0 from "../tools/register.js";',
         'import * as m1 from "../http/mcp.js";',
@@ -79,16 +93,19 @@ describe("the layers (biome.json, npm run lint)", () => {
     const { status, restricted, output } = lint(dir);
     expect(status, output).toBe(1);
     expect(output).toContain("src/config depends on nothing but itself");
-    expect(output).toContain("src/cloud imports nothing of records, gates, approval, operations, tools, http or transports");
+    expect(output).toContain(
+      "src/cloud imports nothing of records, gates, approval, operations, tools, http or transports",
+    );
     expect(output).toContain("src/records imports nothing of gates, approval, operations, tools, http or transports");
-    expect(output).toContain("src/gates imports nothing of approval, operations, tools, http or transports");
-    expect(output).toContain("src/approval imports nothing of operations, tools, http or transports");
+    expect(output).toContain("src/gates imports nothing of operations, tools, http or transports");
+    expect(output).toContain("src/approval imports nothing of gates, operations, tools, http or transports");
     expect(output).toContain("src/operations imports nothing of tools, http or transports");
     expect(output).toContain("src/tools imports nothing of http or transports");
     expect(restricted).toEqual(
       [
         "src/approval/wrong.ts:1",
         "src/approval/wrong.ts:2",
+        "src/approval/wrong.ts:3",
         "src/cloud/wrong.ts:1",
         "src/cloud/wrong.ts:2",
         "src/cloud/wrong.ts:3",
@@ -123,17 +140,32 @@ describe("the layers (biome.json, npm run lint)", () => {
         'import * as m2 from "../unit/shared.js";',
         'import * as m3 from "../config/index.js";',
       ),
-      "src/operations/right.ts": lines('import * as m0 from "../approval/step.js";', 'import * as m1 from "../gates/caller.js";'),
-      "src/approval/right.ts": lines('import * as m0 from "../gates/caller.js";', 'import * as m1 from "../records/audit.js";'),
-      "src/gates/right.ts": lines('import * as m0 from "../records/audit.js";', 'import * as m1 from "../cloud/errors.js";'),
-      "src/records/store/right.ts": lines('import * as m0 from "../../cloud/limiter.js";', 'import * as m1 from "../audit.js";'),
+      "src/operations/right.ts": lines(
+        'import * as m0 from "../approval/step.js";',
+        'import * as m1 from "../gates/caller.js";',
+      ),
+      "src/approval/right.ts": lines(
+        'import * as m0 from "../gates/caller.js";',
+        'import * as m1 from "../records/audit.js";',
+      ),
+      "src/gates/right.ts": lines(
+        'import * as m0 from "../records/audit.js";',
+        'import * as m1 from "../cloud/errors.js";',
+      ),
+      "src/records/store/right.ts": lines(
+        'import * as m0 from "../../cloud/limiter.js";',
+        'import * as m1 from "../audit.js";',
+      ),
       "src/config/right.ts": lines('import * as m0 from "./kinds.js";', 'import * as m1 from "../i18n/index.js";'),
       "src/cloud/right.ts": lines(
         'import * as m0 from "node:http";',
         'import * as m1 from "../unit/endpoint.js";',
         'import * as m2 from "tencentcloud-sdk-nodejs/tencentcloud/common/http/http_connection.js";',
       ),
-      "src/transports/right.ts": lines('import * as m0 from "../http/auth.js";', 'import * as m1 from "../tools/register.js";'),
+      "src/transports/right.ts": lines(
+        'import * as m0 from "../http/auth.js";',
+        'import * as m1 from "../tools/register.js";',
+      ),
     });
     const { status, restricted, output } = lint(dir);
     expect(restricted).toEqual([]);

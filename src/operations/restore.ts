@@ -1,0 +1,186 @@
+// restore_instance as a change: what it declares to the gates (src/gates/order.ts). Its route (in place or by
+// clone) comes from the edition table (src/cloud/editions.ts) through the preflight; ROUTES holds what differs.
+import { randomBytes } from "node:crypto";
+import { routeOf } from "../cloud/editions.js";
+import type { RestoreMethod } from "../config/restore-method.js";
+import type { Extra } from "../base/request.js";
+import type { Answer, Change, Run } from "../gates/gate.js";
+import { checked } from "../gates/preflight.js";
+import { type Messages, messages } from "../i18n/index.js";
+import type { AuditRecord } from "../records/audit.js";
+import type { OperationKind } from "../records/journal.js";
+import { inFlightView, type ToolContext, withInFlight } from "./context.js";
+import { type Preflight, planView, preflight } from "./preflight.js";
+import { cloneName } from "./restore-clone/facts.js";
+import { clonePlanText, submitClone } from "./restore-clone/send.js";
+import { elicitConfirmation } from "./restore-form.js";
+import { submitInPlace } from "./restore-in-place/send.js";
+import { type EarlierRestore, earlierRestore, namingEarlier, noteUndo, repeatedRestore } from "./restore-repeat.js";
+
+/** What differs between the routes: the intent journaled and how the change is sent. The edition table picks one. */
+interface Route {
+  intent(pf: Preflight): { kind: OperationKind; only?: Partial<AuditRecord> };
+  send(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<Answer>;
+}
+
+const ROUTES: Record<RestoreMethod, Route> = {
+  // with the restore tasks that existed before it (to find its own if the answer is lost)
+  in_place: {
+    intent: (pf) => ({ kind: "restore", only: { knownTasks: [...(pf.tasks?.known ?? [])].slice(0, 50) } }),
+    send: submitInPlace,
+  },
+  clone: { intent: (pf) => ({ kind: "clone", only: { instanceName: pf.clone?.name } }), send: submitClone },
+};
+
+/** What restore_instance's arguments give the change. */
+export interface RestoreRequest {
+  instanceId: string;
+  backupId?: string;
+  pointInTime?: string;
+  region?: string;
+  password?: string;
+  confirmToken?: string;
+  approvalId?: string;
+  waitSeconds?: number;
+}
+
+/** A restore of one instance from one backup (or second), in place or by clone: exactly one request, or none. */
+export function restoreChange(
+  args: RestoreRequest,
+  ctx: ToolContext,
+  extra: Extra,
+  record: AuditRecord,
+): Change<Preflight, EarlierRestore> {
+  const { config, api } = ctx;
+  const t = messages(config.language);
+  const cloneNonce = args.confirmToken ?? randomBytes(8).toString("hex");
+  const target = (run: Run<Preflight, EarlierRestore>) => ({
+    region: run.region,
+    instanceId: args.instanceId,
+    backupId: args.backupId,
+    pointInTime: args.pointInTime,
+  });
+  const inFlight = (run: Run<Preflight, EarlierRestore>) => run.settled.map(inFlightView);
+  const check = async (run: Run<Preflight, EarlierRestore>, snapshotTasks: boolean) => {
+    const pf = await preflight(api, config, {
+      ...target(run),
+      cloneNonce,
+      passwordArgument: args.password,
+      signal: extra.signal,
+      snapshotTasks,
+    });
+    noteMethod(record, pf);
+    record.passwordSource = pf.password.source;
+    noteUndo(record, pf);
+    return pf;
+  };
+  return {
+    verb: "restore",
+    instances: [args.instanceId],
+    askedRegion: args.region,
+    audit: "restore",
+    earlier: (run) =>
+      args.backupId === undefined
+        ? Promise.resolve(undefined) // a point in time: its backup is known only after the preflight
+        : earlierRestore(ctx.services.safety.journal, target(run), args.backupId),
+    repeated: (run, earlier) => withInFlight(repeatedRestore(earlier, record, config), inFlight(run)),
+    approval: (run) => ({
+      tool: "restore_instance",
+      binding: target(run),
+      // bound to the route too: in place or clone, by the instance's edition (or the setting)
+      methodOf: async (pf) => {
+        if (pf) return pf.route.method;
+        const found = await api.describeInstances(
+          { InstanceId: args.instanceId, Limit: 1 },
+          { region: run.region, signal: extra.signal },
+        );
+        const instance = found.InstanceSet.find((i) => i.InstanceId === args.instanceId) ?? {
+          InstanceId: args.instanceId,
+        };
+        return routeOf(instance, config.restoreMethod).method;
+      },
+      approvalId: args.approvalId,
+      waitSeconds: args.waitSeconds,
+      plan: async () => {
+        const pf = await check(run, false);
+        const view = namingEarlier(planView(pf, t), run.earlier, t);
+        const price = view.clone?.price;
+        const fields = {
+          instanceId: args.instanceId,
+          backupId: args.backupId,
+          region: run.region,
+          passwordSource: pf.password.source,
+          ...view,
+          method: pf.route.method,
+          ...(price?.amount !== undefined ? { price: `${price.amount} ${price.unit} (${price.currency})` } : {}),
+        };
+        const text = view.clone ? `Plan: restore by clone (${pf.route.method}). ${view.warning}` : planText(view);
+        return { instance: pf.instance, fields, text, pre: pf };
+      },
+    }),
+    confirm: {
+      binding: (run) => ({
+        caller: record.caller,
+        region: run.region,
+        instanceId: args.instanceId,
+        backupId: args.backupId ?? `pit:${args.pointInTime}`,
+      }),
+      token: args.confirmToken,
+      plan: (run, pf, token, expiresAt) => {
+        if (pf.clone) pf.clone.name = cloneName(pf.instance.InstanceName ?? "", pf.backup.StartTime, token); // as confirmed
+        return withInFlight(plan(pf, token, expiresAt, t, run.earlier), inFlight(run));
+      },
+      form: async (_run, pf) => {
+        await elicitConfirmation(ctx.server, extra, planView(pf, t), config.confirmTtlMs, t);
+      },
+    },
+    lock: { counted: true, label: args.backupId ?? `pit:${args.pointInTime}` },
+    check,
+    intent: (run) => ROUTES[checked(run).route.method].intent(checked(run)),
+    send: async (run) => {
+      const pf = checked(run);
+      return withInFlight(await ROUTES[pf.route.method].send(ctx, pf, record), inFlight(run));
+    },
+  };
+}
+
+function plan(
+  pf: Preflight,
+  confirmToken: string,
+  expiresAt: number,
+  t: Messages,
+  earlier: EarlierRestore | undefined,
+): Answer {
+  const view = namingEarlier(planView(pf, t), earlier, t);
+  const structured = {
+    status: "confirmation_required",
+    instanceId: view.instance.instanceId,
+    backupId: view.backup.backupId,
+    region: pf.region,
+    passwordSource: pf.password.source,
+    confirmToken,
+    expiresAt: new Date(expiresAt).toISOString(),
+    ...view,
+  };
+  if (view.clone) return { structured, text: clonePlanText(view, confirmToken, structured.expiresAt) };
+  const text =
+    `Nothing was restored yet. ${planText(view)}\nShow this to the user. If they agree, call restore_instance again with the same ` +
+    `arguments plus confirmToken "${confirmToken}" (single use, until ${structured.expiresAt}).`;
+  return { structured, text };
+}
+
+function planText(view: ReturnType<typeof planView>): string {
+  return (
+    `Plan: restore ${view.instance.name} (${view.instance.instanceId}, ${view.instance.status}) ` +
+    `from backup ${view.backup.backupId} (${view.backup.type}, taken ${view.backup.startTime}, ${view.backup.age} ago).\n` +
+    `WARNING: ${view.warning}`
+  );
+}
+
+/** The method (and why), for the audit record. */
+function noteMethod(record: AuditRecord, pf: Preflight): void {
+  record.method = pf.route.method;
+  record.methodWhy =
+    pf.route.why === "setting" ? "TENCENTCLOUD_REDIS_RESTORE_METHOD" : `edition table: ${pf.route.edition}`;
+  if (record.backupId === undefined) record.backupId = String(pf.backup.BackupId);
+}

@@ -1,0 +1,235 @@
+// switch_address as a change: what it declares to the gates (src/gates/order.ts). Two instances, both locked; each
+// of its two ModifyNetworkConfig steps is journaled on its own (steps.ts), so it declares no single intent.
+import type { Extra } from "../../base/request.js";
+import { askToConfirm } from "../../gates/confirm.js";
+import type { Answer, Change, Run } from "../../gates/gate.js";
+import { checked } from "../../gates/preflight.js";
+import { messages } from "../../i18n/index.js";
+import type { AuditRecord } from "../../records/audit.js";
+import type { Journal } from "../../records/journal.js";
+import type { RecordStore } from "../../records/store/types.js";
+import { audited, inFlightView, type Progress, type ToolContext, withInFlight } from "../context.js";
+import {
+  addressesNow,
+  assertTwoInstances,
+  checkSwitch,
+  type Pair,
+  parseSwitchRecord,
+  runSwitch,
+  type SwitchFacts,
+  switchKey,
+} from "./steps.js";
+
+/** What switch_address's arguments give the change. */
+export interface SwitchRequest {
+  instanceId: string;
+  toInstanceId: string;
+  region?: string;
+  confirmToken?: string;
+  approvalId?: string;
+  waitSeconds?: number;
+}
+
+/** Moves the address of `instanceId` to `toInstanceId`, or resumes such a move interrupted. */
+export function switchChange(
+  args: SwitchRequest,
+  ctx: ToolContext,
+  extra: Extra,
+  record: AuditRecord,
+  progress: Progress,
+): Change<SwitchFacts> {
+  const { config, api } = ctx;
+  const { state, journal } = ctx.services.safety;
+  const t = messages(config.language);
+  const pairOf = (run: Run<SwitchFacts>): Pair => ({
+    region: run.region,
+    instanceId: args.instanceId,
+    toInstanceId: args.toInstanceId,
+  });
+  const warningOf = (f: SwitchFacts) => {
+    const host = f.record?.host ?? f.from.WanIp ?? "";
+    const port = f.record?.port ?? f.from.Port ?? 6379;
+    const address = `${host}:${port}`;
+    return { host, port, warning: t.clone.switchWarning({ from: args.instanceId, to: args.toInstanceId, address }) };
+  };
+  const resumes = (f: SwitchFacts) => (f.record ? ` (resumes an interrupted switch at step ${f.record.step})` : "");
+  return {
+    verb: "switch addresses",
+    instances: [args.instanceId, args.toInstanceId],
+    askedRegion: args.region,
+    checkArgs: () => assertTwoInstances(args),
+    audit: "switch",
+    // a switch whose record died with a stopped server (memory state) resumes from the journal
+    resume: (run) => resumeFromJournal(journal, state.records, pairOf(run)),
+    approval: (run) => ({
+      tool: "switch_address",
+      // bound to the pair: the instance that gets the address is the switch's "method"
+      binding: { region: run.region, instanceId: args.instanceId, method: `to:${args.toInstanceId}` },
+      approvalId: args.approvalId,
+      waitSeconds: args.waitSeconds,
+      plan: async () => {
+        const facts = await checkSwitch(api, state.records, pairOf(run), extra.signal);
+        const { host, port, warning } = warningOf(facts);
+        // the approver is told, as a token plan tells, that this resumes an interrupted switch
+        const resume = facts.record ? { resumed: true, resumeStep: facts.record.step } : {};
+        const fields = {
+          ...pairOf(run),
+          address: { host, port },
+          ...resume,
+          warning,
+          method: `to:${args.toInstanceId}`,
+        };
+        // the tag policy: a tag on either instance counts
+        const tags = [...(facts.from.InstanceTags ?? []), ...(facts.to.InstanceTags ?? [])];
+        const text = `Plan: ${warning}${resumes(facts)}`;
+        return { instance: { ...facts.from, InstanceTags: tags }, fields, text, pre: facts };
+      },
+    }),
+    confirm: {
+      binding: (run) => ({
+        caller: record.caller,
+        region: run.region,
+        instanceId: args.instanceId,
+        backupId: `switch:${args.toInstanceId}`,
+      }),
+      token: args.confirmToken,
+      plan: async (run, facts, token, expiresAt) => {
+        const { host, port, warning } = warningOf(facts);
+        record.address = `${host}:${port}`;
+        const structured = {
+          status: "confirmation_required",
+          ...pairOf(run),
+          address: { host, port },
+          addresses: await addressesNow({ api, region: run.region }, pairOf(run)),
+          ...(facts.record ? { resumed: true, resumeStep: facts.record.step } : {}),
+          warning,
+          confirmToken: token,
+          expiresAt: new Date(expiresAt).toISOString(),
+        };
+        const text =
+          `Nothing was switched yet. Plan: ${warning}${resumes(facts)}\n` +
+          `Show this to the user. If they agree, call switch_address again with the same arguments plus confirmToken "${token}".`;
+        return { structured, text };
+      },
+      form: async (run, facts) => {
+        const { host, port, warning } = warningOf(facts);
+        const where = `${host}:${port}`;
+        const pair = { from: args.instanceId, to: args.toInstanceId };
+        await askToConfirm(
+          ctx.server,
+          extra,
+          {
+            message: `${t.clone.switchQuestion({ ...pair, address: where, region: run.region })}\n${warning}`,
+            title: t.clone.switchConfirmTitle(pair),
+            description: t.clone.switchConfirmDescription,
+          },
+          config.confirmTtlMs,
+        );
+      },
+    },
+    lock: { counted: false, label: `switch:${args.toInstanceId}` },
+    check: (run) => checkSwitch(api, state.records, pairOf(run), extra.signal),
+    send: async (run) => {
+      const facts = checked(run);
+      const { host, port } = warningOf(facts);
+      record.address = `${host}:${port}`;
+      const stepRecord = (step: string): AuditRecord => ({ ...record, switchStep: step, outcome: "refused" });
+      const result = await runSwitch(
+        {
+          api,
+          records: state.records,
+          region: run.region,
+          caller: record.caller,
+          pollMs: Math.min(config.poll.initialMs, 250),
+          signal: undefined, // once begun, a switch is followed to its end (or its record kept), not cancelled
+          send: (step, req) => {
+            progress.sent = true;
+            record.switchStep = step;
+            const r = stepRecord(step);
+            return audited(
+              ctx,
+              r,
+              () => {},
+              async (sent) => {
+                await sent.intent("switch"); // each step is one operation of the journal
+                const res = await api.modifyNetworkConfig(req, { region: run.region });
+                Object.assign(r, { outcome: "submitted", requestId: res.RequestId });
+                return res;
+              },
+            );
+          },
+        },
+        pairOf(run),
+        facts,
+      );
+      Object.assign(record, { outcome: "submitted", switchStep: "done", switchTaskIds: result.record.taskIds });
+      const { host: h, port: p } = result.record;
+      return withInFlight(
+        await answer(ctx, pairOf(run), h, p, result.resumed, result.record.taskIds),
+        run.settled.map(inFlightView),
+      );
+    },
+  };
+}
+
+async function answer(
+  ctx: ToolContext,
+  pair: Pair,
+  host: string,
+  port: number,
+  resumed: boolean,
+  taskIds: number[],
+): Promise<Answer> {
+  const addresses = await addressesNow({ api: ctx.api, region: pair.region }, pair);
+  const undo = `switch_address { instanceId: "${pair.toInstanceId}", toInstanceId: "${pair.instanceId}" }`;
+  const billing =
+    `${pair.instanceId} still exists and still bills: this server never deletes an instance. When it is no longer ` +
+    `needed (keep it while an undo may be wanted), delete it in the Tencent Cloud console (Redis > instance > ` +
+    `More > Terminate) or with tccli: tccli redis DestroyPostpaidInstance --InstanceId ${pair.instanceId} --region ${pair.region} ` +
+    "(DestroyPrepaidInstance for a monthly one).";
+  const structured = {
+    status: "switched",
+    ...pair,
+    address: { host, port },
+    addresses,
+    resumed,
+    taskIds,
+    undo,
+    billing,
+  };
+  const now = addresses
+    .map((a) => `${a.instanceId} ${a.host ? `${a.host}:${a.port}` : "(address not read)"}`)
+    .join(", ");
+  return {
+    structured,
+    text: `Switched: ${pair.toInstanceId} now answers at ${host}:${port}${resumed ? " (an interrupted switch resumed)" : ""}. Now: ${now}. Undo: ${undo}. ${billing}`,
+  };
+}
+
+/**
+ * Issue 18: a switch interrupted by a crash whose record is gone (memory state) but whose first step the journal
+ * shows made (settled or answered) and whose second was never sent: its record is put back, at step "on" with the
+ * address the first step freed, so that the call resumes it instead of refusing (the address is on neither now).
+ */
+async function resumeFromJournal(journal: Journal, records: RecordStore, pair: Pair): Promise<void> {
+  if (parseSwitchRecord(await records.get(switchKey(pair)))) return;
+  const steps = await journal.operationsOf("switch", { region: pair.region, instanceId: pair.instanceId });
+  const mine = steps.filter((op) => op.intent.toInstanceId === pair.toInstanceId);
+  const last = mine.at(-1);
+  if (last?.intent.switchStep !== "off") return;
+  if (last.outcome?.outcome !== "submitted" && last.outcome?.outcome !== "recovered") return;
+  const [host, port] = (last.intent.address ?? "").split(":");
+  if (!host || !port) return;
+  const record = {
+    instanceId: pair.instanceId,
+    toInstanceId: pair.toInstanceId,
+    host,
+    port: Number(port),
+    step: "on",
+    sent: false,
+    taskIds: [],
+    startedAt: Date.parse(last.intent.time),
+    caller: last.intent.caller,
+  };
+  await records.put(switchKey(pair), record, 7 * 24 * 3600_000);
+}
