@@ -478,7 +478,7 @@ export const CATALOG = {
   "ClientError.OperationInDoubt": e(
     "conflict",
     true,
-    "A change to this instance may have been sent by a server that stopped before it learned the outcome (issue 18), and the cloud could not tell yet whether it took effect, so this change was refused: nothing was sent. Retry in a minute; if it persists, check the instance with list_instances and its tasks with check_task, and ask the operator (the audit log names the operation).",
+    "A change to this instance may have been sent by a server that stopped before it learned the outcome, and the cloud could not tell yet whether it took effect, so this change was refused: nothing was sent. Retry in a minute; if it persists, check the instance with list_instances and its tasks with check_task, and ask the operator (the audit log names the operation).",
   ),
   "ClientError.StateUnavailable": e(
     "unavailable",
