@@ -222,7 +222,7 @@ function sweep(transport: string, startServers: (sandbox: Sandbox) => Promise<Se
 
     beforeAll(async () => {
       requireRedisServer();
-      sandbox = await startSandbox({ preparingMs: 600, runningMs: 100, cloneMs: 1000 });
+      sandbox = await startSandbox({ preparingMs: 600, runningMs: 100, cloneMs: 1500 });
       sandbox.fake.addCredential(DENIED);
       sandbox.fake.deny(DENIED.secretId, ["ManualBackupInstance"]);
       servers = await startServers(sandbox);
