@@ -406,7 +406,11 @@ function sweep(transport: string, startServers: (sandbox: Sandbox) => Promise<Se
         expect(sandbox.fake.count()).toBe(before);
       }
       // not_found: an instance that does not exist
-      await expectError(main.call("list_backups", { instanceId: "crs-sweep404" }), "not_found");
+      await expectError(
+        main.call("list_backups", { instanceId: "crs-sweep404" }),
+        "not_found",
+        "ResourceNotFound.InstanceNotExists",
+      );
       // conflict: a backup locked by another task
       const all = sc(await main.call("list_backups", { instanceId: ORDERS })).backups as Array<{
         backupId: string;
@@ -414,7 +418,11 @@ function sweep(transport: string, startServers: (sandbox: Sandbox) => Promise<Se
       }>;
       const locked = all.find((b) => b.locked)?.backupId;
       expect(locked).toBeDefined();
-      await expectError(main.call("restore_instance", { instanceId: ORDERS, backupId: locked }), "conflict");
+      await expectError(
+        main.call("restore_instance", { instanceId: ORDERS, backupId: locked }),
+        "conflict",
+        "ResourceUnavailable.BackupLockedError",
+      );
       // throttled: the API's rate limit
       sandbox.fake.inject("DescribeInstances", { kind: "error", code: "RequestLimitExceeded" });
       await expectError(main.call("list_instances", {}), "throttled", "RequestLimitExceeded");
@@ -425,7 +433,11 @@ function sweep(transport: string, startServers: (sandbox: Sandbox) => Promise<Se
       reset();
       // outcome_unknown: the connection drops under a ManualBackupInstance: never resent, reported unknown
       sandbox.fake.inject("ManualBackupInstance", { kind: "drop", phase: "before" }, 1);
-      await expectError(main.call("backup_instance", { instanceId: ORDERS }), "outcome_unknown");
+      await expectError(
+        main.call("backup_instance", { instanceId: ORDERS }),
+        "outcome_unknown",
+        "ClientError.NetworkError",
+      );
       expect(sandbox.fake.count("ManualBackupInstance")).toBe(1);
       reset();
       // internal: the instance's redis-server is gone, so the backup fails inside the cloud (FailedOperation.SystemError)
