@@ -136,6 +136,8 @@ async function main() {
   transport.stderr?.on("data", () => {}); // the server's log: drained, not shown
   const client = new Client({ name: "tencentcloud-redis-mcp-demo", version: "1.0.0" });
   await client.connect(transport);
+  // as every real client does: list the tools first, so the SDK checks each answer against its output schema
+  await client.listTools();
   try {
     say(t.server({ name: client.getServerVersion()?.name, version: client.getServerVersion()?.version }));
 

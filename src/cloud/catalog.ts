@@ -495,6 +495,11 @@ export const CATALOG = {
     false,
     "The server failed unexpectedly. Report this with the server's log (stderr).",
   ),
+  "ClientError.AnswerMismatch": e(
+    "internal",
+    false,
+    "The call ran, but the server's answer broke its own published schema (a bug in the server). The message says what the call did, and it may have changed the instance: do not repeat a change before checking it with list_instances or check_task. Report this with the server's log (stderr).",
+  ),
   "ClientError.ReadOnly": e(
     "permission",
     false,

@@ -1,4 +1,3 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
@@ -14,6 +13,7 @@ import { Secret } from "../../src/secret.js";
 import { createServer } from "../../src/server.js";
 import { toTaskId } from "../../src/tools/restore-instance.js";
 import { type Fixture, FixtureCloud, fixture } from "../helpers/fixture-cloud.js";
+import { connectClient } from "../helpers/client.js";
 import { sc } from "../helpers/harness.js";
 
 // For every action the server calls, the API's published example answer (TencentCloud/tencentcloud-cli,
@@ -58,8 +58,7 @@ describe("the API's published examples, parsed by the server", () => {
   async function tools(cloud: FixtureCloud) {
     const created = createServer({ config: config(cloud), log: new Logger("error", () => {}) });
     const [a, b] = InMemoryTransport.createLinkedPair();
-    const client = new Client({ name: "fixtures", version: "1" });
-    await Promise.all([created.server.connect(b), client.connect(a)]);
+    const { client } = await connectClient(a, { name: "fixtures", beforeList: () => created.server.connect(b) });
     closers.push(async () => {
       await client.close();
       await created.close();
