@@ -101,14 +101,20 @@ const json = (value: unknown) => `\`\`\`json\n${formatJson(value)}\n\`\`\``;
 // biome-ignore lint/suspicious/noExplicitAny: the examples read the tools' structured content loosely
 type Loose = any;
 
-/** A real server on a fresh sandbox (real redis-servers), with a real client in process. */
+/**
+ * A real server on a fresh sandbox (real redis-servers), with a real client in process that listed the tools. A
+ * restore prepares for 0.3 s (check_task's first poll, at once, sees it preparing) and is done well before the
+ * second poll, at 1 s.
+ */
 async function session(env: Record<string, string>) {
-  const sandbox = await startSandbox({ preparingMs: 50, runningMs: 150, cloneMs: 200 });
+  const sandbox = await startSandbox({ preparingMs: 300, runningMs: 100, cloneMs: 200 });
   const config = sandbox.configure(loadConfig([], { TENCENTCLOUD_REDIS_LOG_LEVEL: "error", ...env }));
   const created = createServer({ config, log: new Logger("error", () => {}) });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "docs-examples", version: "1.0.0" });
   await Promise.all([created.server.connect(serverSide), client.connect(clientSide)]);
+  // as every real client does: list the tools first, so the SDK checks each answer against its output schema
+  await client.listTools();
   const progress: string[] = [];
   const texts: string[] = [];
   const call = async (name: string, args: Record<string, unknown>): Promise<Loose> => {

@@ -30,6 +30,12 @@ describe("docs' sample outputs", () => {
     }
   });
 
+  it("come from a client that listed the tools first (so each answer was checked against its output schema)", () => {
+    const source = readFileSync(new URL("../../scripts/examples.ts", import.meta.url), "utf8");
+    expect(source.indexOf("await client.listTools()")).toBeGreaterThan(source.indexOf("client.connect("));
+    expect(source.indexOf("await client.listTools()")).toBeLessThan(source.indexOf("client.callTool(", source.indexOf("client.connect(")));
+  });
+
   it("show no value that cannot be true ([object Object], undefined, NaN)", () => {
     for (const blocks of Object.values(fresh)) {
       for (const content of Object.values(blocks)) expect(content).not.toMatch(/\[object Object\]|undefined|NaN/);
