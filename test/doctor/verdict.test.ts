@@ -31,6 +31,10 @@ describe("what a probe's answer says about CAM", () => {
     ["CloneInstances", "FailedOperation.PayFailed", "unknown"],
     ["ModifyNetworkConfig", "ResourceNotFound.InstanceNotExists", "allowed"],
     ["ModifyNetworkConfig", "ResourceUnavailable.InstanceStatusError", "unknown"],
+    ["DestroyPostpaidInstance", "ResourceNotFound.InstanceNotExists", "allowed"],
+    ["DestroyPostpaidInstance", "InvalidParameterValue.UnSupportedType", "allowed"],
+    ["DestroyPostpaidInstance", "ResourceUnavailable.InstanceStatusError", "unknown"],
+    ["DestroyPostpaidInstance", "UnauthorizedOperation.NoCAMAuthed", "denied"],
     ["InquiryPriceCreateInstance", "InvalidParameterValue.SpecNotExist", "allowed"],
     ["InquiryPriceCreateInstance", "UnauthorizedOperation.UserNotInWhiteList", "denied"],
     ["DescribeInstanceSecurityGroup", undefined, "allowed"],
@@ -42,7 +46,13 @@ describe("what a probe's answer says about CAM", () => {
   });
 
   it("probes writes only with an instance ID that cannot exist", () => {
-    for (const action of ["RestoreInstance", "ManualBackupInstance", "CloneInstances", "ModifyNetworkConfig"]) {
+    for (const action of [
+      "RestoreInstance",
+      "ManualBackupInstance",
+      "CloneInstances",
+      "ModifyNetworkConfig",
+      "DestroyPostpaidInstance",
+    ]) {
       const params = probe(action).params("crs-realone1") as { InstanceId: string };
       expect(params.InstanceId).toBe("crs-doctor-probe-does-not-exist");
     }
