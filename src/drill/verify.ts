@@ -11,42 +11,13 @@
  * why. The password is a Secret: it is sent in AUTH and nowhere else (no message, no result carries it).
  */
 
+import type {
+  DrillVerification as Verification,
+  KeyspaceEntry,
+  VerifyCheck,
+  VerifyVerdict,
+} from "../safety/state/drills.js";
 import type { Secret } from "../secret.js";
-
-export type VerifyLevel = "data" | "cloud";
-/** verified: every check passed; failed: one failed; inconclusive: none failed, but one could not be made. */
-export type VerifyVerdict = "verified" | "failed" | "inconclusive";
-export type CheckStatus = "pass" | "fail" | "unknown";
-export type CheckName = "ping" | "min_keys" | "required_key" | "running" | "memory";
-
-export interface VerifyCheck {
-  name: CheckName;
-  status: CheckStatus;
-  /** What was seen, in English (for the report and the model); never the password. */
-  detail: string;
-  /** required_key: the key probed. */
-  key?: string;
-}
-
-export interface KeyspaceEntry {
-  keys: number;
-  expires: number;
-}
-
-export interface Verification {
-  level: VerifyLevel;
-  verdict: VerifyVerdict;
-  /** Why this level was reached (e.g. the address answered PING; the address refused the connection). */
-  reason: string;
-  checks: VerifyCheck[];
-  /** Data level: the keys in all databases. */
-  keys?: number;
-  /** Data level: INFO keyspace, by database ("db0"). */
-  keyspace?: Record<string, KeyspaceEntry>;
-  /** Data level: INFO memory's used_memory; cloud level: the memory the cloud reports used (bytes). */
-  memoryUsedBytes?: number;
-  durationMs: number;
-}
 
 export interface DataProbes {
   /** Keys that must exist (EXISTS, database 0). */
@@ -134,7 +105,10 @@ export async function verifyClone(target: VerifyTarget, options: VerifyOptions):
         durationMs: elapsed(started),
       };
     }
-    const cloud = await cloudLevel(options.cloud, `the clone's address ${target.host}:${target.port} did not answer (${message})`);
+    const cloud = await cloudLevel(
+      options.cloud,
+      `the clone's address ${target.host}:${target.port} did not answer (${message})`,
+    );
     return { ...cloud, durationMs: elapsed(started) };
   } finally {
     client?.destroy();
@@ -202,7 +176,8 @@ export async function cloudLevel(
 }
 
 function memoryCheck(f: CloudFacts): VerifyCheck {
-  if (f.sizeUsedMb === undefined) return { name: "memory", status: "unknown", detail: "the cloud reports no memory used" };
+  if (f.sizeUsedMb === undefined)
+    return { name: "memory", status: "unknown", detail: "the cloud reports no memory used" };
   if (f.backupSizeBytes === undefined)
     return { name: "memory", status: "unknown", detail: `${f.sizeUsedMb} MB used; the backup's size is not known` };
   const usedBytes = f.sizeUsedMb * 1024 * 1024;

@@ -70,7 +70,12 @@ describe("verifyClone against a real redis-server", () => {
       probes: { requiredKeys: ["product:count", "product:7"], minKeys: 27 },
       cloud: noCloud,
     });
-    expect(v).toMatchObject({ level: "data", verdict: "verified", reason: "the clone's address answered PING", keys: 27 });
+    expect(v).toMatchObject({
+      level: "data",
+      verdict: "verified",
+      reason: "the clone's address answered PING",
+      keys: 27,
+    });
     expect(v.keyspace).toEqual({ db0: { keys: 26, expires: 0 }, db2: { keys: 1, expires: 1 } });
     expect(v.memoryUsedBytes).toBeGreaterThan(100_000);
     expect(v.checks).toEqual([
@@ -140,7 +145,11 @@ describe("verifyClone against a real redis-server", () => {
     expect(low.checks[1]).toEqual({ name: "memory", status: "fail", detail: "2.0 MB used, backup 50.0 MB" });
     const unknown = await run({ status: 2, backupSizeBytes: 52_428_800 });
     expect(unknown.verdict).toBe("inconclusive");
-    expect(unknown.checks[1]).toEqual({ name: "memory", status: "unknown", detail: "the cloud reports no memory used" });
+    expect(unknown.checks[1]).toEqual({
+      name: "memory",
+      status: "unknown",
+      detail: "the cloud reports no memory used",
+    });
     const asking = await verifyClone(at, {
       probes,
       cloud: async () => {
