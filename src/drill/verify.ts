@@ -90,6 +90,7 @@ export async function verifyClone(target: VerifyTarget, options: VerifyOptions):
       return {
         level: "data",
         verdict: "failed",
+        why: "refused",
         reason: `the clone's address answered but refused the connection: ${message}`,
         checks: [{ name: "ping", status: "fail", detail: message }],
         durationMs: elapsed(started),
@@ -100,6 +101,7 @@ export async function verifyClone(target: VerifyTarget, options: VerifyOptions):
       return {
         level: "data",
         verdict: "failed",
+        why: "silent",
         reason: `the clone's address accepted a connection but did not answer: ${message}`,
         checks: [{ name: "ping", status: "fail", detail: message }],
         durationMs: elapsed(started),
@@ -129,6 +131,8 @@ export async function verifyClone(target: VerifyTarget, options: VerifyOptions):
       name: "min_keys",
       status: keys >= opts.probes.minKeys ? "pass" : "fail",
       detail: `${keys} keys, at least ${opts.probes.minKeys} required`,
+      observed: keys,
+      expected: opts.probes.minKeys,
     });
     for (const key of opts.probes.requiredKeys) {
       const found = Number(await run(["EXISTS", key])) === 1;
@@ -137,6 +141,7 @@ export async function verifyClone(target: VerifyTarget, options: VerifyOptions):
     return {
       level: "data",
       verdict: verdictOf(checks),
+      why: "answered",
       reason: "the clone's address answered PING",
       checks,
       keys,
@@ -159,6 +164,7 @@ export async function cloudLevel(
     return {
       level: "cloud",
       verdict: "inconclusive",
+      why: "unreachable",
       reason: `${why}; the cloud could not be asked either: ${message}`,
       checks: [{ name: "running", status: "unknown", detail: message }],
     };
@@ -172,7 +178,7 @@ export async function cloudLevel(
     memoryCheck(f),
   ];
   const used = f.sizeUsedMb === undefined ? {} : { memoryUsedBytes: Math.round(f.sizeUsedMb * 1024 * 1024) };
-  return { level: "cloud", verdict: verdictOf(checks), reason: why, checks, ...used };
+  return { level: "cloud", verdict: verdictOf(checks), why: "unreachable", reason: why, checks, ...used };
 }
 
 function memoryCheck(f: CloudFacts): VerifyCheck {
@@ -182,9 +188,13 @@ function memoryCheck(f: CloudFacts): VerifyCheck {
     return { name: "memory", status: "unknown", detail: `${f.sizeUsedMb} MB used; the backup's size is not known` };
   const usedBytes = f.sizeUsedMb * 1024 * 1024;
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  const detail = `${mb(usedBytes)} used, backup ${mb(f.backupSizeBytes)}`;
-  if (f.backupSizeBytes < SMALL_BACKUP_BYTES) return { name: "memory", status: "pass", detail };
-  return { name: "memory", status: usedBytes >= f.backupSizeBytes * MIN_MEMORY_TO_BACKUP ? "pass" : "fail", detail };
+  const seen = {
+    detail: `${mb(usedBytes)} used, backup ${mb(f.backupSizeBytes)}`,
+    observed: Math.round(usedBytes),
+    expected: f.backupSizeBytes,
+  };
+  if (f.backupSizeBytes < SMALL_BACKUP_BYTES) return { name: "memory", status: "pass", ...seen };
+  return { name: "memory", status: usedBytes >= f.backupSizeBytes * MIN_MEMORY_TO_BACKUP ? "pass" : "fail", ...seen };
 }
 
 function verdictOf(checks: readonly VerifyCheck[]): VerifyVerdict {

@@ -73,6 +73,7 @@ describe("verifyClone against a real redis-server", () => {
     expect(v).toMatchObject({
       level: "data",
       verdict: "verified",
+      why: "answered",
       reason: "the clone's address answered PING",
       keys: 27,
     });
@@ -80,7 +81,7 @@ describe("verifyClone against a real redis-server", () => {
     expect(v.memoryUsedBytes).toBeGreaterThan(100_000);
     expect(v.checks).toEqual([
       { name: "ping", status: "pass", detail: "PONG, after AUTH" },
-      { name: "min_keys", status: "pass", detail: "27 keys, at least 27 required" },
+      { name: "min_keys", status: "pass", detail: "27 keys, at least 27 required", observed: 27, expected: 27 },
       { name: "required_key", key: "product:count", status: "pass", detail: "exists" },
       { name: "required_key", key: "product:7", status: "pass", detail: "exists" },
     ]);
@@ -94,7 +95,7 @@ describe("verifyClone against a real redis-server", () => {
     });
     expect(v).toMatchObject({ level: "data", verdict: "failed", keys: 27 });
     expect(v.checks.filter((c) => c.status === "fail")).toEqual([
-      { name: "min_keys", status: "fail", detail: "27 keys, at least 1000 required" },
+      { name: "min_keys", status: "fail", detail: "27 keys, at least 1000 required", observed: 27, expected: 1000 },
       { name: "required_key", key: "orders:index", status: "fail", detail: "missing" },
     ]);
   });
@@ -102,7 +103,7 @@ describe("verifyClone against a real redis-server", () => {
   it("a password the clone refuses is a data-level failure (the address answered), the password in no field", async () => {
     const wrong = "Not-the-password-1";
     const v = await verifyClone(target(wrong), { probes: { requiredKeys: [], minKeys: 0 }, cloud: noCloud });
-    expect(v).toMatchObject({ level: "data", verdict: "failed" });
+    expect(v).toMatchObject({ level: "data", verdict: "failed", why: "refused" });
     expect(v.reason).toMatch(/^the clone's address answered but refused the connection: WRONGPASS/);
     expect(v.checks).toEqual([{ name: "ping", status: "fail", detail: expect.stringMatching(/^WRONGPASS/) }]);
     expect(JSON.stringify(v)).not.toContain(wrong);
@@ -125,12 +126,18 @@ describe("verifyClone against a real redis-server", () => {
       },
     );
     expect(asked).toBe(1);
-    expect(v).toMatchObject({ level: "cloud", verdict: "verified", memoryUsedBytes: 120 * 1024 * 1024 });
+    expect(v).toMatchObject({ level: "cloud", verdict: "verified", why: "unreachable", memoryUsedBytes: 125_829_120 });
     expect(v.reason).toContain(`the clone's address 127.0.0.1:${closed} did not answer (`);
     expect(v.reason).toContain("ECONNREFUSED");
     expect(v.checks).toEqual([
       { name: "running", status: "pass", detail: "running (status 2)" },
-      { name: "memory", status: "pass", detail: "120.0 MB used, backup 50.0 MB" },
+      {
+        name: "memory",
+        status: "pass",
+        detail: "120.0 MB used, backup 50.0 MB",
+        observed: 125_829_120,
+        expected: 52_428_800,
+      },
     ]);
   });
 
@@ -142,7 +149,13 @@ describe("verifyClone against a real redis-server", () => {
     expect((await run({ ...RUNNING, status: 0 })).verdict).toBe("failed");
     const low = await run({ ...RUNNING, sizeUsedMb: 2 });
     expect(low.verdict).toBe("failed");
-    expect(low.checks[1]).toEqual({ name: "memory", status: "fail", detail: "2.0 MB used, backup 50.0 MB" });
+    expect(low.checks[1]).toEqual({
+      name: "memory",
+      status: "fail",
+      detail: "2.0 MB used, backup 50.0 MB",
+      observed: 2_097_152,
+      expected: 52_428_800,
+    });
     const unknown = await run({ status: 2, backupSizeBytes: 52_428_800 });
     expect(unknown.verdict).toBe("inconclusive");
     expect(unknown.checks[1]).toEqual({
@@ -173,7 +186,7 @@ describe("verifyClone against a real redis-server", () => {
         { probes: { requiredKeys: [], minKeys: 0 }, cloud: async () => RUNNING, connectTimeoutMs: 300 },
       );
       expect(Date.now() - started).toBeLessThan(3000);
-      expect(v.level).toBe("cloud");
+      expect(v).toMatchObject({ level: "cloud", why: "unreachable" });
       expect(v.reason).toContain("did not answer within 300 ms");
       expect(JSON.stringify(v)).not.toContain(PASSWORD);
     } finally {

@@ -33,6 +33,7 @@ function drill(source = "crs-sbx4ctlg", extra: Partial<DrillRecord> = {}): Drill
 const VERIFIED = {
   level: "data" as const,
   verdict: "verified" as const,
+  why: "answered" as const,
   reason: "the clone's address answered PING",
   checks: [{ name: "ping" as const, status: "pass" as const, detail: "PONG, after AUTH" }],
   keys: 27,

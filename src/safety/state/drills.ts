@@ -22,6 +22,9 @@ export type VerifyLevel = "data" | "cloud";
 export type VerifyVerdict = "verified" | "failed" | "inconclusive";
 export type CheckStatus = "pass" | "fail" | "unknown";
 export type CheckName = "ping" | "min_keys" | "required_key" | "running" | "memory";
+/** Why the level was reached: the address answered PING; answered but refused (a password, NOAUTH); accepted a
+ * connection and said nothing; did not answer at all (then the cloud level). */
+export type VerifyWhy = "answered" | "refused" | "silent" | "unreachable";
 
 export interface VerifyCheck {
   name: CheckName;
@@ -30,6 +33,10 @@ export interface VerifyCheck {
   detail: string;
   /** required_key: the key probed. */
   key?: string;
+  /** min_keys: the keys found; memory: the bytes used. */
+  observed?: number;
+  /** min_keys: the fewest allowed; memory: the backup's size (bytes). */
+  expected?: number;
 }
 
 export interface KeyspaceEntry {
@@ -41,7 +48,8 @@ export interface KeyspaceEntry {
 export interface DrillVerification {
   level: VerifyLevel;
   verdict: VerifyVerdict;
-  /** Why this level was reached (e.g. the address answered PING; the address refused the connection). */
+  why: VerifyWhy;
+  /** The same in English, with what was seen (the server's or the network's error). */
   reason: string;
   checks: VerifyCheck[];
   /** Data level: the keys in all databases. */
