@@ -92,7 +92,7 @@ export async function verifyClone(target: VerifyTarget, options: VerifyOptions):
         verdict: "failed",
         why: "refused",
         reason: `the clone's address answered but refused the connection: ${message}`,
-        checks: [{ name: "ping", status: "fail", detail: message }],
+        checks: [{ name: "ping", status: "fail", detail: message, auth: target.password !== undefined }],
         durationMs: elapsed(started),
       };
     }
@@ -121,7 +121,12 @@ export async function verifyClone(target: VerifyTarget, options: VerifyOptions):
     const pong = await run(["PING"]);
     if (pong !== "PONG") throw new Answered(`PING answered ${JSON.stringify(pong)}`);
     const checks: VerifyCheck[] = [
-      { name: "ping", status: "pass", detail: target.password ? "PONG, after AUTH" : "PONG (password-free)" },
+      {
+        name: "ping",
+        status: "pass",
+        detail: target.password ? "PONG, after AUTH" : "PONG (password-free)",
+        auth: target.password !== undefined,
+      },
     ];
     const keyspace = parseKeyspace(String(await run(["INFO", "keyspace"])));
     const memory = parseInfoNumber(String(await run(["INFO", "memory"])), "used_memory");

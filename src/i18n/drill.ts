@@ -9,6 +9,7 @@ export interface DrillCheckText {
   key?: string;
   observed?: number;
   expected?: number;
+  auth?: boolean;
 }
 
 export interface DrillTexts {
@@ -80,9 +81,9 @@ export const drillEnUS: DrillTexts = {
     const mark = { pass: "ok", fail: "FAILED", unknown: "unknown" }[c.status];
     switch (c.name) {
       case "ping":
-        return `PING with the password: ${mark}${c.status === "pass" ? "" : ` (${c.detail})`}`;
+        return `PING${c.auth === false ? " (password-free)" : " with the password"}: ${mark}${c.status === "pass" ? "" : ` (${c.detail})`}`;
       case "min_keys":
-        return `At least ${c.expected ?? "?"} keys: ${mark} (${c.observed ?? "?"} found)`;
+        return `Key count at least ${c.expected ?? "?"}: ${mark} (${c.observed ?? "?"} found)`;
       case "required_key":
         return `Key ${c.key ?? "?"} exists: ${mark}`;
       case "running":
@@ -135,7 +136,7 @@ export const drillZhCN: DrillTexts = {
     const mark = { pass: "通过", fail: "失败", unknown: "未知" }[c.status];
     switch (c.name) {
       case "ping":
-        return `使用密码 PING：${mark}${c.status === "pass" ? "" : `（${c.detail}）`}`;
+        return `${c.auth === false ? "PING（免密）" : "使用密码 PING"}：${mark}${c.status === "pass" ? "" : `（${c.detail}）`}`;
       case "min_keys":
         return `至少 ${c.expected ?? "?"} 个键：${mark}（实有 ${c.observed ?? "?"} 个）`;
       case "required_key":

@@ -120,6 +120,7 @@ describe("a drill's pieces on the sandbox", () => {
       },
     );
     expect(verification).toMatchObject({ level: "data", verdict: "verified", why: "answered" });
+    expect(verification.checks[0]).toMatchObject({ name: "ping", status: "pass", auth: password !== undefined });
     const backupData = SANDBOX_DATA[sourceId]?.at(-1) ?? {};
     expect(verification.keys).toBeGreaterThanOrEqual(1);
     expect(Object.keys(backupData)).toContain(key);

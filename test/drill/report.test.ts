@@ -102,7 +102,7 @@ describe("the report's text", () => {
       "Keys: 27",
       "Memory used: 1.1 MB",
       "  PING with the password: ok",
-      "  At least 10 keys: ok (27 found)",
+      "  Key count at least 10: ok (27 found)",
       "  Key product:count exists: ok",
       "Estimated cost: 0.12 CNY",
       "Clone destroyed: nothing left billing",
@@ -122,7 +122,7 @@ describe("the report's text", () => {
         checks: [
           { name: "running", status: "pass", detail: "running (status 2)" },
           { name: "memory", status: "fail", detail: "x", observed: 2_097_152, expected: 52_428_800 },
-          { name: "ping", status: "fail", detail: "WRONGPASS" },
+          { name: "ping", status: "fail", detail: "WRONGPASS", auth: false },
           { name: "required_key", key: "orders:index", status: "fail", detail: "missing" },
         ],
         durationMs: 10,
@@ -135,6 +135,7 @@ describe("the report's text", () => {
     expect(lines).toContain("  已用内存与备份大小相符：失败（已用 2.0 MB，备份 50.0 MB）");
     expect(lines).toContain("  键 orders:index 存在：失败");
     expect(lines).toContain("克隆实例尚未销毁：仍在计费");
+    expect(lines).toContain("  PING（免密）：失败（WRONGPASS）");
     expect(lines).toContain("运行用时：4 分 12 秒（即恢复用时）");
     expect(englishSentences(lines.join("\n"))).toEqual([]);
     expect(renderDrillReport(drillReport(PASSED), drillZhCN)).toContain(

@@ -80,7 +80,7 @@ describe("verifyClone against a real redis-server", () => {
     expect(v.keyspace).toEqual({ db0: { keys: 26, expires: 0 }, db2: { keys: 1, expires: 1 } });
     expect(v.memoryUsedBytes).toBeGreaterThan(100_000);
     expect(v.checks).toEqual([
-      { name: "ping", status: "pass", detail: "PONG, after AUTH" },
+      { name: "ping", status: "pass", detail: "PONG, after AUTH", auth: true },
       { name: "min_keys", status: "pass", detail: "27 keys, at least 27 required", observed: 27, expected: 27 },
       { name: "required_key", key: "product:count", status: "pass", detail: "exists" },
       { name: "required_key", key: "product:7", status: "pass", detail: "exists" },
@@ -105,7 +105,9 @@ describe("verifyClone against a real redis-server", () => {
     const v = await verifyClone(target(wrong), { probes: { requiredKeys: [], minKeys: 0 }, cloud: noCloud });
     expect(v).toMatchObject({ level: "data", verdict: "failed", why: "refused" });
     expect(v.reason).toMatch(/^the clone's address answered but refused the connection: WRONGPASS/);
-    expect(v.checks).toEqual([{ name: "ping", status: "fail", detail: expect.stringMatching(/^WRONGPASS/) }]);
+    expect(v.checks).toEqual([
+      { name: "ping", status: "fail", detail: expect.stringMatching(/^WRONGPASS/), auth: true },
+    ]);
     expect(JSON.stringify(v)).not.toContain(wrong);
     const none = await verifyClone(target(undefined), { probes: { requiredKeys: [], minKeys: 0 }, cloud: noCloud });
     expect(none).toMatchObject({ level: "data", verdict: "failed" });

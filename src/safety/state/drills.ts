@@ -37,6 +37,8 @@ export interface VerifyCheck {
   observed?: number;
   /** min_keys: the fewest allowed; memory: the backup's size (bytes). */
   expected?: number;
+  /** ping: AUTH was sent first (false: a password-free instance). */
+  auth?: boolean;
 }
 
 export interface KeyspaceEntry {
