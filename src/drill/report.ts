@@ -5,22 +5,12 @@
  */
 
 import type { DrillTexts } from "../i18n/drill.js";
-import {
-  type DrillRecord,
-  type DrillStatus,
-  type DrillVerification,
-  isPassed,
-  OPEN_DRILL_STATUSES,
-} from "../safety/state/drills.js";
+import { type DrillRecord, isPassed, OPEN_DRILL_STATUSES } from "../safety/state/drills.js";
 
-export interface DrillReport {
-  drillId: string;
-  region: string;
-  sourceInstanceId: string;
-  backupId?: string;
-  pointInTime?: string;
-  cloneInstanceId?: string;
-  status: DrillStatus;
+/** The record's identity, what was cloned, its status, verification, cost and error, as the ledger has them. */
+type Kept = "drillId" | "region" | "sourceInstanceId" | "backupId" | "pointInTime" | "cloneInstanceId" | "status";
+
+export interface DrillReport extends Pick<DrillRecord, Kept | "verification" | "estimatedCostCny" | "error"> {
   /** Verified (every check passed) and its clone destroyed: the only outcome the CLI exits 0 for. */
   passed: boolean;
   /** The clone no longer bills (destroyed), or never existed (the order failed before delivery). */
@@ -29,9 +19,6 @@ export interface DrillReport {
   times: { requested: string; running?: string; verified?: string; destroyRequested?: string; destroyed?: string };
   /** Milliseconds: clone requested -> running (the restore time), running -> verified, destroy -> destroyed, all. */
   durations: { restoreMs?: number; verifyMs?: number; destroyMs?: number; totalMs?: number };
-  verification?: DrillVerification;
-  estimatedCostCny?: number;
-  error?: { code: string; message: string };
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

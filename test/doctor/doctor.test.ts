@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CLOUD_ACTIONS, type CloudAction } from "../../src/cloud/api.js";
 import { loadConfig } from "../../src/config.js";
 import { type DoctorReport, renderText, runDoctor } from "../../src/doctor/index.js";
 import { Logger } from "../../src/log.js";
@@ -29,6 +30,9 @@ const ALL = [
   "ModifyNetworkConfig",
   "DestroyPostpaidInstance",
 ];
+
+/** Every action that changes something: each is probed only with an instance that cannot exist. */
+const WRITES = (Object.keys(CLOUD_ACTIONS) as CloudAction[]).filter((a) => !CLOUD_ACTIONS[a].readOnly);
 
 describe("doctor", () => {
   let fake: FakeCloud;
@@ -61,13 +65,7 @@ describe("doctor", () => {
     expect(r.missing).toEqual([]);
     // writes were probed only with an instance that cannot exist: nothing restored, backed up, bought, moved or destroyed
     const instances = fake.state.listInstances().map((i) => [i.InstanceId, i.WanIp, i.Port]);
-    for (const action of [
-      "RestoreInstance",
-      "ManualBackupInstance",
-      "CloneInstances",
-      "ModifyNetworkConfig",
-      "DestroyPostpaidInstance",
-    ]) {
+    for (const action of WRITES) {
       const sent = fake.requests.filter((q) => q.action === action);
       expect(sent).toHaveLength(1);
       expect(sent[0]?.params).toMatchObject({ InstanceId: "crs-doctor-probe-does-not-exist" });

@@ -19,17 +19,9 @@ import { SANDBOX_CREDENTIALS, SANDBOX_DATA, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWO
 import { lastPassedDrill, MemoryDrills } from "../../src/safety/state/drills.js";
 import { Secret } from "../../src/secret.js";
 import { requireRedisServer } from "../helpers/redis.js";
+import { until } from "../sandbox/helpers.js";
 
 const REGION: CallOptions = { region: "ap-guangzhou" };
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 1500; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe("a drill's pieces on the sandbox", () => {
   let sandbox: Sandbox;

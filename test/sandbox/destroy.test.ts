@@ -11,19 +11,10 @@ import { RespClient } from "../../src/sandbox/resp.js";
 import { SANDBOX_DATA, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { POSTPAID_OFFLINE_MS } from "../../src/sandbox/state.js";
 import { requireRedisServer } from "../helpers/redis.js";
-import { cloneRequestFor, errorCode, type RedisClient, sdkClient } from "./helpers.js";
+import { cloneRequestFor, errorCode, type RedisClient, sdkClient, until } from "./helpers.js";
 
 const CATALOG = SANDBOX_INSTANCE_IDS.catalog;
 const PASSWORD = SANDBOX_PASSWORDS[CATALOG] ?? "";
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 1000; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function get(host: string, port: number, key: string): Promise<unknown> {
   const client = await RespClient.connect(port, host, PASSWORD);
