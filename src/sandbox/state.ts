@@ -711,7 +711,9 @@ export class CloudState {
       const ok = this.taskStatus(task) === "succeed";
       instance.Status = ok ? -2 : 2;
       const ended = Math.max(task.createdAt + task.preparingMs + task.runningMs, task.backend?.settledAt ?? 0);
-      if (ok) instance.offlineAt = ended + POSTPAID_OFFLINE_MS;
+      if (!ok) continue;
+      instance.offlineAt = ended + POSTPAID_OFFLINE_MS;
+      instance.WanIp = ""; // an isolated instance has no address; its IP is free again
     }
     for (const [id, instance] of this.instances) {
       if (instance.offlineAt !== undefined && instance.offlineAt <= now) this.instances.delete(id);

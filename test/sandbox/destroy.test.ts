@@ -91,7 +91,7 @@ describe("DestroyPostpaidInstance on the sandbox with real data", () => {
     expect(task).toMatchObject({ Status: "succeed", InstanceId: cloneId });
     const listed = await client.DescribeTaskList({ InstanceId: cloneId });
     expect(listed.Tasks?.find((t) => Number(t.TaskId) === taskId)?.TaskType).toBe("003");
-    expect((await describeOne(cloneId))?.Status).toBe(-2);
+    expect(await describeOne(cloneId)).toMatchObject({ Status: -2, WanIp: "" });
     expect(await listens(at.host, at.port)).toBe(false);
     expect(sandbox.redis?.ports().has(cloneId)).toBe(false);
     expect(sandbox.redis?.pids()).toHaveLength(pids.length - 1);
