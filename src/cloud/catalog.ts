@@ -263,6 +263,13 @@ export const CATALOG = {
     "The account is not on Tencent Cloud's allowlist for this feature. A person must ask Tencent Cloud (a ticket) to enable it for the account.",
   ),
 
+  // DestroyPostpaidInstance (the codes the Go SDK's client.go lists for it; the others are shared above)
+  "InvalidParameterValue.UnSupportedType": e(
+    "invalid_input",
+    false,
+    "This instance's type or billing does not allow the operation: DestroyPostpaidInstance ends pay-as-you-go (BillingMode 0) instances only. Check the instance with list_instances; a monthly instance is not destroyed by this server.",
+  ),
+
   // Common codes (any action)
   ActionOffline: e("invalid_input", false, "This API action has been taken offline. Update tencentcloud-redis-mcp."),
   "AuthFailure.InvalidAuthorization": e(

@@ -79,7 +79,7 @@ export const enUS: Messages = {
     },
     notNeeded: "(not needed by the configured tools)",
     probeNote:
-      "RestoreInstance, ManualBackupInstance, CloneInstances and ModifyNetworkConfig are probed only with an instance ID that cannot exist, so nothing can be restored, backed up, bought or moved. " +
+      "RestoreInstance, ManualBackupInstance, CloneInstances, ModifyNetworkConfig and DestroyPostpaidInstance are probed only with an instance ID that cannot exist, so nothing can be restored, backed up, bought, moved or destroyed. " +
       "A permission error (UnauthorizedOperation.*, AuthFailure.UnauthorizedOperation) means denied; a not-found or invalid-parameter error, " +
       "or the action's documented answer to an ID that does not exist (DescribeTaskInfo: FailedOperation.SystemError), means allowed; " +
       "anything else (cloud unreachable, internal errors) is unknown, never allowed.",

@@ -102,7 +102,7 @@ export const zhCN: Messages = {
     verdict: { allowed: "允许", denied: "拒绝", unknown: "未知" },
     notNeeded: "（当前配置的工具不需要）",
     probeNote:
-      "RestoreInstance、ManualBackupInstance、CloneInstances 和 ModifyNetworkConfig 只用一个不可能存在的实例 ID 探测，因此不会恢复、备份、购买或移动任何实例。" +
+      "RestoreInstance、ManualBackupInstance、CloneInstances、ModifyNetworkConfig 和 DestroyPostpaidInstance 只用一个不可能存在的实例 ID 探测，因此不会恢复、备份、购买、移动或销毁任何实例。" +
       "权限错误（UnauthorizedOperation.*、AuthFailure.UnauthorizedOperation）表示拒绝；实例不存在或参数无效的错误，" +
       "或该操作对不存在的 ID 的既定回答（DescribeTaskInfo：FailedOperation.SystemError）表示允许；" +
       "其他情况（无法连接云端、内部错误）均为未知，绝不视为允许。",

@@ -151,6 +151,16 @@ describe("the API's published examples, parsed by the server", () => {
     expect(toTaskId(answer.TaskId)).toBe(6954227);
   });
 
+  it("DestroyPostpaidInstance: TaskId as a string of digits becomes the task number", async () => {
+    const f = fixture("DestroyPostpaidInstance");
+    const cloud = await serve("DestroyPostpaidInstance");
+    const answer = await api(cloud).destroyPostpaidInstance({ InstanceId: "crs-5a4py64p" }, { region: "ap-guangzhou" });
+    expect(answer).toEqual(f.output.Response);
+    expect(answer.TaskId).toBe("6954227");
+    expect(toTaskId(answer.TaskId)).toBe(6954227);
+    expect(cloud.requests.at(-1)?.params).toEqual({ InstanceId: "crs-5a4py64p" });
+  });
+
   it("STS AssumeRole: temporary credentials and their expiry, signed for sts", async () => {
     const cloud = await serve("AssumeRole");
     const role = new AssumedRole(
@@ -323,6 +333,11 @@ describe("the API's published examples, parsed by the server", () => {
       ),
       DescribeInstanceDealDetail: await client.describeInstanceDealDetail({ DealIds: [clone.DealId ?? ""] }, REGION),
       DescribeSecondLevelBackupInfo: await client.describeSecondLevelBackupInfo({ InstanceId: id }, REGION),
+      // a pay-as-you-go instance of its own: the source above stays as it is
+      DestroyPostpaidInstance: await client.destroyPostpaidInstance(
+        { InstanceId: fake.state.addInstance({ Type: 15 }).InstanceId },
+        REGION,
+      ),
     };
     for (const [action, answer] of Object.entries(answers)) {
       expect([action, shape(answer)]).toEqual([action, shape(fixture(action).output.Response)]);
