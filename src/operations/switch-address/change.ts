@@ -10,6 +10,7 @@ import type { Journal } from "../../records/journal.js";
 import type { RecordStore } from "../../records/store/types.js";
 import { audited, inFlightView, type Progress, type ToolContext, withInFlight } from "../context.js";
 import {
+  type AddressNow,
   addressesNow,
   assertTwoInstances,
   checkSwitch,
@@ -19,6 +20,9 @@ import {
   type SwitchFacts,
   switchKey,
 } from "./steps.js";
+
+/** What the answer shows of where each address is: the instance and its address, nothing the switch reads besides. */
+const addressView = (now: readonly AddressNow[]) => now.map(({ instanceId, host, port }) => ({ instanceId, host, port }));
 
 /** What switch_address's arguments give the change. */
 export interface SwitchRequest {
@@ -100,7 +104,7 @@ export function switchChange(
           status: "confirmation_required",
           ...pairOf(run),
           address: { host, port },
-          addresses: await addressesNow({ api, region: run.region }, pairOf(run)),
+          addresses: addressView(await addressesNow({ api, region: run.region }, pairOf(run))),
           ...(facts.record ? { resumed: true, resumeStep: facts.record.step } : {}),
           warning,
           confirmToken: token,
@@ -180,7 +184,7 @@ async function answer(
   resumed: boolean,
   taskIds: number[],
 ): Promise<Answer> {
-  const addresses = await addressesNow({ api: ctx.api, region: pair.region }, pair);
+  const addresses = addressView(await addressesNow({ api: ctx.api, region: pair.region }, pair));
   const undo = `switch_address { instanceId: "${pair.toInstanceId}", toInstanceId: "${pair.instanceId}" }`;
   const billing =
     `${pair.instanceId} still exists and still bills: this server never deletes an instance. When it is no longer ` +
