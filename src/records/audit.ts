@@ -2,6 +2,8 @@ import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "
 import { CloudError } from "../cloud/errors.js";
 import type { ConfirmMode } from "../config/index.js";
 import type { Logger } from "../base/log.js";
+import type { RestoreMethod } from "../config/restore-method.js";
+
 /** Where a restore's instance password came from (never the value). */
 export type PasswordSource = "env" | "argument" | "none";
 
@@ -80,7 +82,7 @@ export interface AuditRecord {
   reason?: string;
   // Issue 16: the restore method and the clone route, and switch_address
   /** restore_instance: in_place or clone, and why (the edition table, or TENCENTCLOUD_REDIS_RESTORE_METHOD). */
-  method?: "in_place" | "clone";
+  method?: RestoreMethod;
   methodWhy?: string;
   /** The clone route: the new instance, its order, and the second restored (point in time). */
   cloneInstanceId?: string;

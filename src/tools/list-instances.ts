@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ApiInstance } from "../cloud/api.js";
 import { restoreMethodOf } from "../cloud/editions.js";
-import type { RestoreMethodSetting } from "../config/restore-method.js";
+import { RESTORE_METHODS, type RestoreMethodSetting } from "../config/restore-method.js";
 import { beijingToIso, instanceStatusWord } from "../cloud/views.js";
 import { defineTool, regionSchema, withError } from "./shared.js";
 import { resolveRegion } from "../gates/region.js";
@@ -14,7 +14,7 @@ const instanceSchema = z.object({
   noAuth: z.boolean().describe("Password-free: a restore needs no password"),
   type: z.number().int().optional().describe("The API's instance Type code"),
   restoreMethod: z
-    .enum(["in_place", "clone", "refused"])
+    .enum([...RESTORE_METHODS, "refused"])
     .describe(
       "How restore_instance restores it: in_place, clone (then switch_address), or refused (Memcached, unknown type)",
     ),

@@ -3,6 +3,7 @@
 // address with switch_address. The plan and the confirmation are restore_instance's own.
 import { z } from "zod";
 import { CLONE_ROUTE_CODES } from "../../cloud/editions.js";
+import { RESTORE_METHODS } from "../../config/restore-method.js";
 import { CloudError, isOutcomeUnknown, outcomeUnknown, withOverride } from "../../cloud/errors.js";
 import { beijingToIso } from "../../cloud/views.js";
 import type { AuditRecord } from "../../records/audit.js";
@@ -15,7 +16,7 @@ import type { ToolContext, ToolOutput } from "../context.js";
 export const cloneOutput = z
   .object({
     method: z
-      .enum(["in_place", "clone"])
+      .enum(RESTORE_METHODS)
       .describe("in_place: RestoreInstance; clone: a new instance, then switch_address"),
     methodReason: z.string().describe("Why this method (the edition, or TENCENTCLOUD_REDIS_RESTORE_METHOD)"),
     clone: z
