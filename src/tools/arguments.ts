@@ -23,7 +23,7 @@ const MAX_NAME = 64;
  * or throws ClientError.InvalidArgument naming every field at fault, what it expects and where the value comes
  * from. The values themselves are never echoed (they may be a megabyte long, or a password).
  */
-export function validateArguments(tool: string, schema: z.ZodObject, args: unknown): unknown {
+export function validateArguments<S extends z.ZodObject>(tool: string, schema: S, args: unknown): z.output<S> {
   // every input schema is synchronous (refinements and transforms included): no promise per call
   const parsed = schema.safeParse(args ?? {});
   if (parsed.success) return parsed.data;

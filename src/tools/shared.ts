@@ -93,7 +93,7 @@ export async function runTool(
     assertScope(caller, definition.name, requiredScope(definition.annotations));
     const parsed = validateArguments(definition.name, inputSchema, args);
     release = await ctx.services.safety.gate?.acquire(caller.id, extra.signal);
-    const out = await definition.handler(parsed as never, call, extra);
+    const out = await definition.handler(parsed, call, extra);
     const mismatch = checkOutput?.(out.structured);
     if (mismatch) throw outputMismatch(definition.name, mismatch, out.text, log);
     ctx.metrics.toolCall(definition.name, "ok");
