@@ -73,11 +73,12 @@ describe("the layers (biome.json, npm run lint)", () => {
       ),
       "src/gates/wrong.ts": lines(
         'import * as m0 from "../operations/preflight.js";',
-        'import * as m1 from "../approval/step.js";',
+        'import * as m1 from "../tools/shared.js";',
       ),
       "src/approval/wrong.ts": lines(
         'import * as m0 from "../operations/context.js";',
         'import * as m1 from "../http/mcp.js";',
+        'import * as m2 from "../gates/gate.js";',
       ),
       "src/operations/wrong.ts": lines(
         'import * as m0 from "../tools/register.js";',
@@ -145,12 +146,12 @@ describe("the layers (biome.json, npm run lint)", () => {
         'import * as m1 from "../gates/caller.js";',
       ),
       "src/approval/right.ts": lines(
-        'import * as m0 from "../gates/caller.js";',
-        'import * as m1 from "../records/audit.js";',
-      ),
-      "src/gates/right.ts": lines(
         'import * as m0 from "../records/audit.js";',
         'import * as m1 from "../cloud/errors.js";',
+      ),
+      "src/gates/right.ts": lines(
+        'import * as m0 from "../approval/step.js";',
+        'import * as m1 from "../records/audit.js";',
       ),
       "src/records/store/right.ts": lines(
         'import * as m0 from "../../cloud/limiter.js";',
