@@ -206,6 +206,7 @@ describe("traces exported with OTLP/HTTP by the built server", () => {
         "tools/call list_instances",
         "mcp.session.id",
         sessionId,
+        "mcp.protocol.version",
         "tcp",
         "tencentcloud.request_id",
       ]) {
