@@ -191,9 +191,17 @@ describe("traces exported with OTLP/HTTP by the built server", () => {
     try {
       const c = await connectHttp(child.url, token, undefined, withTraceparent);
       expect((await c.call("list_instances", {})).isError).toBeFalsy();
+      // with both, _meta names the parent: its trace id and span id are in what is sent
+      const metaCaller = callerTrace();
+      const withMeta = await c.client.callTool({
+        name: "list_backups",
+        arguments: { instanceId: SANDBOX_INSTANCE_IDS.orders },
+        _meta: { traceparent: metaCaller.traceparent },
+      });
+      expect(withMeta.isError).toBeFalsy();
       const sessionId = c.transport.sessionId ?? "";
       await c.close();
-      expect(await until(() => everything(proto).includes("redis.DescribeInstances"), 5000)).toBe(true);
+      expect(await until(() => everything(proto).includes("redis.DescribeInstanceBackups"), 5000)).toBe(true);
       const request = proto.requests[0];
       expect(request?.path).toBe("/v1/traces");
       expect(request?.contentType).toBe("application/x-protobuf");
@@ -201,6 +209,8 @@ describe("traces exported with OTLP/HTTP by the built server", () => {
       // the caller's trace id and span id, as bytes, and the span's names and session
       expect(bytes.includes(Buffer.from(caller.traceId, "hex"))).toBe(true);
       expect(bytes.includes(Buffer.from(caller.spanId, "hex"))).toBe(true);
+      expect(bytes.includes(Buffer.from(metaCaller.traceId, "hex"))).toBe(true);
+      expect(bytes.includes(Buffer.from(metaCaller.spanId, "hex"))).toBe(true);
       const text = bytes.toString("utf8");
       for (const expected of [
         "tools/call list_instances",
