@@ -6,6 +6,7 @@ import { Logger } from "./log.js";
 import { createPromMetrics, NO_METRICS } from "./metrics.js";
 import { openState } from "./safety/state/index.js";
 import { createRuntime } from "./runtime.js";
+import { startTracing } from "./telemetry/index.js";
 import { VERSION } from "./version.js";
 
 /** Entry point: read the configuration, build the per-process runtime, serve stdio or HTTP, shut down cleanly. */
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
   const metrics = config.http.enabled ? await createPromMetrics() : NO_METRICS;
   const state = await openState(config, log, metrics);
   cleanups.push(() => state.close());
+  // traces: only with an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); flushed last at shutdown
+  cleanups.push(await startTracing(process.env, log, VERSION));
   if (config.state)
     log.notice("safety state shared through Redis", { store: config.state.where, prefix: config.state.prefix });
   else if (config.http.enabled) {
