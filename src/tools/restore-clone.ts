@@ -124,10 +124,7 @@ async function rememberClone(ctx: ToolContext, region: string, cloneId: string, 
 /** The plan's text for the clone route. */
 export function clonePlanText(view: PlanView, confirmToken: string, expiresAt: string): string {
   const c = view.clone;
-  const price =
-    c?.price.amount === undefined
-      ? `price not quoted (${c?.price.error ?? "unknown"})`
-      : `${c.price.amount} ${c.price.unit} (${c.price.currency})`;
+  const price = c?.price.text;
   return (
     `Nothing was created yet. Plan (method clone): ${view.methodReason}\nClone ${view.instance.name} (${view.instance.instanceId}) ` +
     `from backup ${view.backup.backupId} (taken ${view.backup.startTime}) into a new pay-as-you-go instance ${c?.name} ` +

@@ -262,7 +262,7 @@ async function restore(
         passwordSource: pf.password.source,
         ...view,
         method: pf.route.method,
-        ...(price?.amount !== undefined ? { price: `${price.amount} ${price.unit} (${price.currency})` } : {}),
+        ...(price ? { price: price.text } : {}),
       };
       const text = view.clone ? `Plan: restore by clone (${pf.route.method}). ${view.warning}` : planText(view);
       return { instance: pf.instance, fields, text, pre: pf };
