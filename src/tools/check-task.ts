@@ -172,7 +172,7 @@ export const checkTask = defineTool({
       progress.stop();
       if (waitMs > 0) {
         if (extra.signal.aborted) ended = "cancelled";
-        ctx.log.debug("check_task wait ended", { taskId: taskId, ended, polls, ms: Math.round(elapsed()) });
+        ctx.log.info("check_task wait ended", { taskId: taskId, ended, polls, ms: Math.round(elapsed()) });
       }
     }
 
