@@ -13,10 +13,16 @@ const KEPT = 32;
 const withoutRequestId = (key: string, value: unknown) => (key === "RequestId" ? undefined : value);
 
 /** True when this read-only request of this call repeats one whose answer was the same (RequestId aside). */
-export function repeatsAnswer(log: Logger | undefined, action: string, region: string, params: object, answer: unknown): boolean {
+export function repeatsAnswer(
+  log: Logger | undefined,
+  action: string,
+  region: string,
+  params: object,
+  answer: unknown,
+): boolean {
   if (!log || !READ_ONLY_ACTIONS.has(action)) return false;
-  let last = LAST.get(log);
-  if (!last) LAST.set(log, (last = new Map()));
+  const last = LAST.get(log) ?? new Map<string, unknown>();
+  LAST.set(log, last);
   const key = `${region} ${action} ${JSON.stringify(params)}`;
   const before = last.get(key);
   if (before === undefined && last.size >= KEPT) return false;
