@@ -140,8 +140,7 @@ export class TencentRedisClient implements RedisApi {
   forCall(log: Logger): RedisApi {
     // a view whose requests carry the call's logger; everything else (limiter, clients, credentials) is this one's
     const view = Object.create(this) as TencentRedisClient;
-    view.call = <T>(action: CloudAction, params: object, opts: CallOptions) =>
-      this.call<T>(action, params, { ...opts, log });
+    view.call = <T>(action: CloudAction, params: object, opts: CallOptions) => this.call<T>(action, params, { ...opts, log });
     return view;
   }
 
@@ -223,16 +222,11 @@ export class TencentRedisClient implements RedisApi {
       waitMs: waitMs > 0 ? waitMs : undefined,
     });
     try {
-      const response = (await this.credentials.signWith(creds, () =>
-        client.request(action, params, { signal }),
-      )) as T & {
+      const response = (await this.credentials.signWith(creds, () => client.request(action, params, { signal }))) as T & {
         RequestId?: string;
       };
       // a poll that repeats its request and its answer within the call: debug (src/cloud/repeats.ts)
-      log[repeatsAnswer(opts.log, action, opts.region, params, response) ? "debug" : "info"](
-        "api call",
-        fields(response.RequestId),
-      );
+      log[repeatsAnswer(opts.log, action, opts.region, params, response) ? "debug" : "info"]("api call", fields(response.RequestId));
       this.metrics.cloudRequest(action, "ok", (performance.now() - started) / 1000);
       return response;
     } catch (caught) {

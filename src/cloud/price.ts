@@ -38,10 +38,7 @@ export function inCurrency(quote: Quote | undefined, billing: Billing = "pay-as-
 /** The plan's structured price: the amount in currency units and its period, and the API's own quote in `priceRaw`. */
 export function priceField(quote: Quote, billing: Billing = "pay-as-you-go") {
   const price = inCurrency(quote, billing);
-  const raw =
-    quote.amount !== undefined
-      ? { priceRaw: { amount: quote.amount, unit: quote.unit, currency: quote.currency } }
-      : {};
+  const raw = quote.amount !== undefined ? { priceRaw: { amount: quote.amount, unit: quote.unit, currency: quote.currency } } : {};
   return {
     ...(price ? { amount: price.amount, currency: price.currency, per: price.per } : {}),
     text: priceText(quote, billing),
@@ -55,8 +52,7 @@ export function priceField(quote: Quote, billing: Billing = "pay-as-you-go") {
 export function priceText(quote: Quote | undefined, billing: Billing = "pay-as-you-go"): string {
   const price = inCurrency(quote, billing);
   if (price) return `${price.shown} ${price.currency} per ${price.per}`;
-  if (quote?.amount !== undefined)
-    return `${quote.amount} ${quote.unit ?? ""} ${quote.currency ?? ""} as quoted`.replace(/ +/g, " ");
+  if (quote?.amount !== undefined) return `${quote.amount} ${quote.unit ?? ""} ${quote.currency ?? ""} as quoted`.replace(/ +/g, " ");
   return `not quoted (${quote?.error ?? "unknown"})`;
 }
 

@@ -5,9 +5,7 @@ import { newRestoreTask } from "../helpers/follow.js";
 import { type Harness, sc, startHarness } from "../helpers/harness.js";
 
 const calls = (h: Harness, action: string) =>
-  h.logLines
-    .filter((l) => l.includes(` api call action=${action} `))
-    .map((l) => (/ (INFO|DEBUG) api call/.exec(l) ?? [])[1]);
+  h.logLines.filter((l) => l.includes(` api call action=${action} `)).map((l) => (/ (INFO|DEBUG) api call/.exec(l) ?? [])[1]);
 
 describe("per-poll log records", () => {
   let h: Harness;
@@ -43,11 +41,7 @@ describe("per-poll log records", () => {
     expect(levels[0]).toBe("INFO");
     expect(levels.slice(1).length).toBeGreaterThan(0);
     expect(levels.slice(1).every((l) => l === "DEBUG")).toBe(true);
-    expect(
-      h.logLines.some((l) =>
-        new RegExp(`INFO check_task wait ended taskId=${taskId} ended=running polls=\\d+`).test(l),
-      ),
-    ).toBe(true);
+    expect(h.logLines.some((l) => new RegExp(`INFO check_task wait ended taskId=${taskId} ended=running polls=\\d+`).test(l))).toBe(true);
   });
 
   it("the same request in another tool call is logged at info again", async () => {

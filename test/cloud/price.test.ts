@@ -8,11 +8,7 @@ import { fixture } from "../helpers/fixture-cloud.js";
 describe("prices in currency units", () => {
   it("the published example's 280.0224 pent (3 instances, pay-as-you-go) are 2.800224 CNY per hour", () => {
     const r = fixture("InquiryPriceCreateInstance").output.Response as Record<string, unknown>;
-    const quote = {
-      amount: r.HighPrecisionPrice as number,
-      unit: r.AmountUnit as string,
-      currency: r.Currency as string,
-    };
+    const quote = { amount: r.HighPrecisionPrice as number, unit: r.AmountUnit as string, currency: r.Currency as string };
     expect(inCurrency(quote)).toEqual({ amount: 2.800224, currency: "CNY", per: "hour", shown: "2.8002" });
     expect(priceText(quote)).toBe("2.8002 CNY per hour");
     expect(priceField(quote)).toEqual({

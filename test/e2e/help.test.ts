@@ -6,21 +6,17 @@ import { describe, expect, it } from "vitest";
 import { VERSION } from "../../src/version.js";
 
 const ENTRY = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
-const run = (args: string[]) =>
-  promisify(execFile)(process.execPath, [ENTRY, ...args], { timeout: 30_000, env: { PATH: process.env.PATH ?? "" } });
+const run = (args: string[]) => promisify(execFile)(process.execPath, [ENTRY, ...args], { timeout: 30_000, env: { PATH: process.env.PATH ?? "" } });
 
 describe("dist/index.js --help and --version", () => {
-  it.each(["--help", "-h"])(
-    "%s: the usage on stdout, nothing on stderr, exit 0, with the doctor and approvals commands",
-    async (flag) => {
-      const { stdout, stderr } = await run([flag]); // a non-zero exit would reject
-      expect(stderr).toBe("");
-      expect(stdout).toMatch(/^tencentcloud-redis-mcp: an MCP server/);
-      expect(stdout).toMatch(/^ {7}tencentcloud-redis-mcp doctor /m);
-      expect(stdout).toMatch(/^ {7}tencentcloud-redis-mcp approvals list\|show ID\|approve ID\|deny ID /m);
-      expect(stdout).toContain("--sandbox");
-    },
-  );
+  it.each(["--help", "-h"])("%s: the usage on stdout, nothing on stderr, exit 0, with the doctor and approvals commands", async (flag) => {
+    const { stdout, stderr } = await run([flag]); // a non-zero exit would reject
+    expect(stderr).toBe("");
+    expect(stdout).toMatch(/^tencentcloud-redis-mcp: an MCP server/);
+    expect(stdout).toMatch(/^ {7}tencentcloud-redis-mcp doctor /m);
+    expect(stdout).toMatch(/^ {7}tencentcloud-redis-mcp approvals list\|show ID\|approve ID\|deny ID /m);
+    expect(stdout).toContain("--sandbox");
+  });
 
   it("--version: the version on stdout", async () => {
     const { stdout, stderr } = await run(["--version"]);
