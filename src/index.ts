@@ -25,12 +25,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // asked for, --help and --version are the command's output: stdout, exit 0
   if (loaded.help) {
-    process.stderr.write(`${HELP}\n`);
+    process.stdout.write(`${HELP}\n`); // allowed
     return;
   }
   if (loaded.version) {
-    process.stderr.write(`${VERSION}\n`);
+    process.stdout.write(`${VERSION}\n`); // allowed
     return;
   }
   let config: Config = loaded;

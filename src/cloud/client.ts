@@ -40,6 +40,7 @@ import { CloudError, fromSdkError, withOverride } from "./errors.js";
 import { createAgent, serviceEndpoint } from "./endpoint.js";
 import { RateLimiter, sleep } from "./limiter.js";
 import { tracer } from "../telemetry/index.js";
+import { repeatsAnswer } from "./repeats.js";
 
 export const API_VERSION = "2018-04-12";
 const THROTTLE_WAIT_MS = 1000;
@@ -232,7 +233,8 @@ export class TencentRedisClient implements RedisApi {
       const response = (await this.credentials.signWith(creds, () => client.request(action, params, { signal }))) as T & {
         RequestId?: string;
       };
-      log.info("api call", fields(response.RequestId));
+      // a poll that repeats its request and its answer within the call: debug (src/cloud/repeats.ts)
+      log[repeatsAnswer(opts.log, action, opts.region, params, response) ? "debug" : "info"]("api call", fields(response.RequestId));
       this.metrics.cloudRequest(action, "ok", (performance.now() - started) / 1000);
       return response;
     } catch (caught) {

@@ -9,6 +9,7 @@ import { type Authenticator, REALM } from "./auth.js";
 import { readJsonBody } from "./body.js";
 import { sendAuthRefusal, sendJson } from "./respond.js";
 import type { Caller } from "../safety/caller.js";
+import { isoTime } from "../cloud/views.js";
 
 export interface ApprovalRoutesDeps {
   gate: ApprovalGate;
@@ -110,7 +111,7 @@ export async function serveApprovals(
 
 /** What the approval API shows of a record: everything but nothing secret (it holds none), times in ISO 8601. */
 export function approvalView(a: Approval, caller?: Pick<Caller, "id">) {
-  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : isoTime(ms));
   return {
     approvalId: a.id,
     status: a.status,

@@ -3,6 +3,7 @@ import type { ApprovalTexts } from "../i18n/approval.js";
 import type { Logger } from "../log.js";
 import type { Secret } from "../secret.js";
 import type { Approval } from "./state/approvals.js";
+import { isoTime } from "../cloud/views.js";
 
 /** Attempts per notification, the first backoff (doubled each time) and each attempt's timeout. */
 export const WEBHOOK_ATTEMPTS = 4;
@@ -39,7 +40,7 @@ export function noticeOf(a: Approval, link: string | undefined): ApprovalNotice 
     ...(backup?.startTime !== undefined ? { backupTime: backup.startTime } : {}),
     ...(a.pointInTime !== undefined ? { pointInTime: a.pointInTime } : {}),
     method: a.method,
-    expiresAt: new Date(a.expiresAt).toISOString(),
+    expiresAt: isoTime(a.expiresAt),
     ...(link ? { link } : {}),
   };
 }

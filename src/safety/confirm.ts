@@ -6,6 +6,7 @@ import { enUS } from "../i18n/en-US.js";
 import type { Messages } from "../i18n/index.js";
 import type { Extra } from "../request.js";
 import type { PlanView } from "./preflight.js";
+import { isoTime } from "../cloud/views.js";
 
 /** What a confirmation token is bound to: the caller that received the plan, and what it restores. */
 export interface Binding {
@@ -57,7 +58,7 @@ export class ConfirmTokens {
     this.issued.delete(token);
     if (!found) throw invalid("This confirmToken is unknown or was already used (each token works once).");
     if (found.expiresAt <= this.now()) {
-      throw invalid(`This confirmToken expired at ${new Date(found.expiresAt).toISOString()}.`);
+      throw invalid(`This confirmToken expired at ${isoTime(found.expiresAt)}.`);
     }
     if (found.caller !== binding.caller) {
       throw invalid("This confirmToken was issued to another caller; it is now void.");

@@ -5,6 +5,7 @@ import type { AuditRecord } from "../safety/audit.js";
 import { APPROVAL_ID_RE, MAX_APPROVAL_WAIT_SECONDS } from "../safety/approval.js";
 import type { Approval, ApprovalBinding } from "../safety/state/index.js";
 import { callerOf, type Extra, type ToolContext, type ToolOutput } from "./shared.js";
+import { isoTime } from "../cloud/views.js";
 
 /** The arguments a destructive tool offers when approvals are in use (approval mode, or a tag policy). */
 export const approvalArguments = {
@@ -107,7 +108,7 @@ export async function approvalStep<P>(
     confirm: "approval",
     outcome: "planned",
   });
-  const expiresAt = new Date(approval.expiresAt).toISOString();
+  const expiresAt = isoTime(approval.expiresAt);
   const structured = {
     status: "approval_required",
     approvalId: approval.id,

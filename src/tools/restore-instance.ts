@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
-import { parseTaskId, toUndoBackup, undoBackupSchema, undoText } from "../cloud/views.js";
+import { isoTime, parseTaskId, TIME_FORMAT, toUndoBackup, undoBackupSchema, undoText } from "../cloud/views.js";
 import { approvalInUse } from "../config.js";
 import { type Messages, messages } from "../i18n/index.js";
 import type { AuditRecord } from "../safety/audit.js";
@@ -61,7 +61,7 @@ const output = z.object({
     .string()
     .optional()
     .describe("When confirmation_required: pass it back, with the same arguments, to restore"),
-  expiresAt: z.string().optional().describe("When the confirmToken (or approvalId) stops working (ISO 8601)"),
+  expiresAt: z.string().optional().describe(`When the confirmToken (or approvalId) stops working (${TIME_FORMAT})`),
   ...approvalOutput,
   instance: z
     .object({
@@ -262,7 +262,7 @@ async function restore(
         passwordSource: pf.password.source,
         ...view,
         method: pf.route.method,
-        ...(price?.amount !== undefined ? { price: `${price.amount} ${price.unit} (${price.currency})` } : {}),
+        ...(price ? { price: price.text } : {}),
       };
       const text = view.clone ? `Plan: restore by clone (${pf.route.method}). ${view.warning}` : planText(view);
       return { instance: pf.instance, fields, text, pre: pf };
@@ -412,7 +412,7 @@ function plan(
     region: pf.region,
     passwordSource: pf.password.source,
     confirmToken,
-    expiresAt: new Date(expiresAt).toISOString(),
+    expiresAt: isoTime(expiresAt),
     ...view,
   };
   if (view.clone) return { structured, text: clonePlanText(view, confirmToken, structured.expiresAt ?? "") };
@@ -471,7 +471,7 @@ function newest(found: Array<EarlierRestore | undefined>): EarlierRestore | unde
 
 /** The answer to a repeat of a restore already sent: nothing is sent; the earlier restore (or clone) is reported. */
 function repeated(earlier: EarlierRestore, record: AuditRecord, config: ToolContext["config"]): ToolOutput {
-  const until = new Date(Date.parse(earlier.sentAt) + config.restoreDedupMinutes * 60_000).toISOString();
+  const until = isoTime(Date.parse(earlier.sentAt) + config.restoreDedupMinutes * 60_000);
   const again =
     config.confirmMode === "token"
       ? `after ${until}, or ask for a fresh plan (call without confirmToken): it names this restore, and confirming it restores again`

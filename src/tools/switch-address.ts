@@ -34,6 +34,7 @@ import {
   withInFlight,
 } from "./shared.js";
 import { approvalArguments, approvalOutput, approvalStep } from "./approval-step.js";
+import { isoTime, TIME_FORMAT } from "../cloud/views.js";
 
 const address = z.object({ instanceId: z.string(), host: z.string().optional(), port: z.number().int().optional() });
 
@@ -61,7 +62,7 @@ const output = z.object({
   billing: z.string().optional().describe("The original still bills; how to delete an instance no longer needed"),
   warning: z.string().optional().describe("Show it to the user before confirming"),
   confirmToken: z.string().optional().describe("When confirmation_required: pass it back, with the same arguments"),
-  expiresAt: z.string().optional(),
+  expiresAt: z.string().optional().describe(TIME_FORMAT),
   ...approvalOutput,
 });
 type Output = z.infer<typeof output>;
@@ -188,7 +189,7 @@ async function switchFlow(
       ...(facts.record ? { resumed: true, resumeStep: facts.record.step } : {}),
       warning,
       confirmToken: token,
-      expiresAt: new Date(expiresAt).toISOString(),
+      expiresAt: isoTime(expiresAt),
     };
     const text =
       `Nothing was switched yet. Plan: ${warning}${facts.record ? ` (resumes an interrupted switch at step ${facts.record.step})` : ""}\n` +
