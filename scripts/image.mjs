@@ -77,15 +77,12 @@ function nodeBinary(work) {
 }
 
 /** dist/ and the production dependencies (npm ci --omit=dev, no install scripts) under /app. */
-function appFiles(rootfs, work) {
+function appFiles(rootfs) {
   if (!statSync(join(root, "dist/index.js"), { throwIfNoEntry: false })) throw new Error("dist/ is missing: npm run build first");
   const app = join(rootfs, "app");
   mkdirSync(app, { recursive: true });
   for (const f of ["package.json", "package-lock.json"]) copyFileSync(join(root, f), join(app, f));
-  run("npm", ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], {
-    cwd: app,
-    env: { ...process.env, npm_config_cache: join(work, "npm-cache") },
-  });
+  run("npm", ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: app });
   rmSync(join(app, "node_modules/.package-lock.json"), { force: true });
   pruneDependencies(join(app, "node_modules"));
   cpSync(join(root, "dist"), join(app, "dist"), { recursive: true });
@@ -183,7 +180,7 @@ function revision() {
 function buildServer(tag, work) {
   const rootfs = join(work, "rootfs");
   baseRootfs(rootfs, nodeBinary(work), "/usr/local/bin/node", USER, "mcp");
-  appFiles(rootfs, work);
+  appFiles(rootfs);
   normaliseModes(rootfs);
   commit(rootfs, tag, {
     user: USER,

@@ -17,7 +17,9 @@ describe("the README", () => {
     expect(shell).toEqual(["npm ci && npm run demo", ".ci/run"]);
     const ci = readFileSync(new URL("../../.ci/run", import.meta.url), "utf8");
     expect(ci).toMatch(/^npm ci\b/m);
-    expect(ci.trimEnd().split("\n").at(-1)).toBe("npm run check");
+    // the suite, then the image and the container stage (docs/deploy.md, "Kubernetes")
+    const lines = ci.trimEnd().split("\n");
+    expect(lines.slice(-3)).toEqual(["npm run check", "npm run image", "npm run test:container"]);
   });
 
   it("lists every tool in the table between the tools markers, and links the topic map", () => {
