@@ -24,7 +24,7 @@ interface Report {
   compressedBytes: number;
   budgetBytes: number;
   fileList: string[];
-  revision?: string;
+  revision: string;
 }
 
 function buildImage(tag: string, extra: string[] = []): Report {
@@ -77,9 +77,15 @@ describe("the image, played as a Pod of two replicas, one state Redis and one fa
     expect(image.compressedBytes).toBeLessThanOrEqual(image.budgetBytes);
     // the other build: `npm run image` of this commit when it ran (CI runs it first), else a build made here
     const recorded = existsSync(IMAGE_REPORT) ? (JSON.parse(readFileSync(IMAGE_REPORT, "utf8")) as Report) : undefined;
-    const same = recorded?.revision === image.revision && !image.revision?.endsWith("-dirty");
+    const same = recorded?.revision === image.revision && !image.revision.endsWith("-dirty");
     const other = same && recorded ? recorded : buildImage(`${TAG}-again`);
     expect(other.fileList).toEqual(image.fileList);
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; license: string };
+    const labels = JSON.parse(podman(["image", "inspect", TAG]))[0].Labels as Record<string, string>;
+    expect(labels["org.opencontainers.image.version"]).toBe(pkg.version);
+    expect(labels["org.opencontainers.image.licenses"]).toBe(pkg.license);
+    expect(labels["org.opencontainers.image.source"]).toMatch(/^https:\/\/github\.com\//);
+    expect(labels["org.opencontainers.image.revision"]).toBe(image.revision);
   }, 240_000);
 
   it("has no shell and no package manager; runs as a non-root user on a read-only root", () => {
@@ -99,6 +105,7 @@ describe("the image, played as a Pod of two replicas, one state Redis and one fa
     expect(status.out).toMatch(new RegExp(`^Uid:\\s+${SERVER_UID}\\s+${SERVER_UID}\\s`, "m"));
     expect(status.out).toMatch(/^CapEff:\s+0+$/m);
     expect(status.out).toMatch(/^NoNewPrivs:\s+1$/m);
+    expect(status.out).toMatch(/^Seccomp:\s+2$/m); // a seccomp filter is in force
     const cmdline = node("process.stdout.write(require('fs').readFileSync('/proc/1/cmdline','utf8'))");
     expect(cmdline.out.split("\0")).toEqual(["/usr/local/bin/node", "/app/dist/index.js", "--http", ""]);
     // the root filesystem refuses writes, even where the files would let the user write
