@@ -127,6 +127,7 @@ function normaliseModes(dir) {
 
 /** buildah: FROM scratch, the root filesystem as one layer owned by root, the configuration, committed. */
 function commit(rootfs, tag, config) {
+  const previous = imageId(tag);
   const ctr = run("buildah", ["from", "--quiet", "scratch"]);
   try {
     run("buildah", ["copy", "--quiet", "--chown", "0:0", ctr, `${rootfs}/.`, "/"]);
@@ -140,6 +141,20 @@ function commit(rootfs, tag, config) {
   } catch (error) {
     execFileSync("buildah", ["rm", ctr], { stdio: "ignore" });
     throw error;
+  }
+  // the image this tag named before, now nameless, is removed (unless a container still uses it)
+  if (previous && previous !== imageId(tag)) {
+    try {
+      execFileSync("podman", ["rmi", previous], { stdio: "ignore" });
+    } catch {}
+  }
+}
+
+function imageId(tag) {
+  try {
+    return run("podman", ["image", "inspect", "--format", "{{.Id}}", tag], { stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return undefined;
   }
 }
 
