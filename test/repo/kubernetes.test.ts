@@ -10,6 +10,7 @@ import * as policy from "kubernetes-models/policy/v1";
 import * as core from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { checkApprovalConfig, checkHttpServing, loadConfig } from "../../src/config.js";
 
 const DIR = resolve(import.meta.dirname, "../../deploy/kubernetes");
 const require = createRequire(import.meta.url);
@@ -114,6 +115,27 @@ describe("deploy/kubernetes", () => {
     expect(env.TENCENTCLOUD_REDIS_STATE_URL.value).toBe("redis://:$(STATE_PASSWORD)@tencentcloud-redis-mcp-state:6379/0");
     expect(env.STATE_PASSWORD.valueFrom.secretKeyRef.name).toBe("tencentcloud-redis-mcp-state");
     expect(find("PodDisruptionBudget", "tencentcloud-redis-mcp").spec.minAvailable).toBeLessThan(3);
+  });
+
+  it("gives the server settings its own loader accepts (the ConfigMap, the pod's env, the example Secrets filled in)", () => {
+    const server = find("Deployment", "tencentcloud-redis-mcp").spec.template.spec.containers[0];
+    const filled = (v: string) => v.replace(/<[^>]+>/g, "0123456789abcdef");
+    const env: Record<string, string> = { ...find("ConfigMap", "tencentcloud-redis-mcp").data };
+    for (const from of server.envFrom as Doc[]) {
+      if (from.secretRef) Object.assign(env, find("Secret", from.secretRef.name).stringData);
+    }
+    for (const e of server.env as Doc[]) {
+      const ref = e.valueFrom?.secretKeyRef;
+      const value: string = ref ? find("Secret", ref.name).stringData[ref.key] : e.value;
+      env[e.name] = value.replace(/\$\(([A-Z_]+)\)/g, (_, name: string) => env[name] ?? "");
+    }
+    for (const [k, v] of Object.entries(env)) env[k] = filled(v);
+    const config = loadConfig(server.args, env);
+    expect(() => checkHttpServing(config)).not.toThrow();
+    expect(() => checkApprovalConfig(config)).not.toThrow();
+    expect(config.http).toMatchObject({ enabled: true, host: "0.0.0.0", port: server.ports[0].containerPort });
+    expect(config.state?.where).toBe("redis://tencentcloud-redis-mcp-state:6379/0");
+    expect(config.confirmMode).toBe("approval");
   });
 
   it("keeps secrets in Secrets: the ConfigMap holds no credential, the example only placeholders", () => {
