@@ -2,7 +2,7 @@
 // Redis and the sandbox's fake cloud with `podman kube play`, and drives it from this host with real MCP clients
 // over HTTP on loopback. Run by `npm run test:container` (its own vitest config), never by `npm test`.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,6 +101,9 @@ describe("the image, played as a Pod of two replicas, one state Redis and one fa
 
     const inspect = JSON.parse(podman(["inspect", container("replica-a")]))[0];
     expect(inspect.HostConfig.ReadonlyRootfs).toBe(true);
+    // the Deployment's init container made the tokens file the server's own, 0600 (the replicas accepted it)
+    const tokens = statSync(plan.tokensFile);
+    expect([tokens.mode & 0o777, tokens.uid]).toEqual([0o600, SERVER_UID]);
     const node = (code: string) => podmanStatus(["exec", container("replica-a"), "/usr/local/bin/node", "-e", code]);
     // PID 1 is the server, as user 10001 (read from the container's own /proc)
     const status = node("process.stdout.write(require('fs').readFileSync('/proc/1/status','utf8'))");

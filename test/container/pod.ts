@@ -1,12 +1,12 @@
 // The container test's Pod: two server replicas, the state Redis they share and the sandbox's fake cloud, as
 // containers of one Pod (one network namespace: they reach each other on localhost), played by `podman kube play`.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Pod } from "kubernetes-models/v1";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../../src/sandbox/seed.js";
 import { type TestToken, writeTokensFile } from "../helpers/http.js";
 
@@ -58,20 +58,43 @@ const hardened = {
   capabilities: { drop: ["ALL"] },
 };
 
+/**
+ * The tokens file as the Deployment gets it: a Secret volume's file (root's, group fsGroup, 0440) copied by the
+ * Deployment's own init container (its command read from deploy/kubernetes/deployment.yaml, run in the image as
+ * the server's user on a read-only root) to the directory the server reads. Returns that directory.
+ */
+function prepareTokens(dir: string, image: string, tokens: Record<string, TestToken>): string {
+  const secret = join(dir, "secret");
+  const target = join(dir, "tokens");
+  mkdirSync(secret);
+  mkdirSync(target);
+  chmodSync(target, 0o777); // an emptyDir's mode
+  chownSync(writeTokensFile(tokens, 0o440, join(secret, "tokens.json")), 0, SERVER_UID);
+  const deployment = parse(readFileSync(resolve(import.meta.dirname, "../../deploy/kubernetes/deployment.yaml"), "utf8"));
+  const init = deployment.spec.template.spec.initContainers[0] as { command: string[]; volumeMounts: Array<{ name: string; mountPath: string }> };
+  const mount = (name: string) => init.volumeMounts.find((m) => m.name === name)?.mountPath ?? "";
+  const [entrypoint, ...args] = init.command;
+  podman([
+    "run", "--rm", "--read-only", "--cap-drop=ALL", "--security-opt=no-new-privileges", `--user=${SERVER_UID}:${SERVER_UID}`,
+    `--volume=${secret}:${mount("tokens-secret")}:ro`, `--volume=${target}:${mount("tokens")}`,
+    `--entrypoint=${JSON.stringify([entrypoint])}`, image, ...args,
+  ]);
+  return target;
+}
+
 export interface PodPlan {
   name: string;
   file: string;
   hostPorts: [number, number];
   replicas: [string, string];
+  /** The tokens file the replicas read, as the Deployment's init container wrote it. */
+  tokensFile: string;
 }
 
 /** Writes the Pod's YAML (validated by kubernetes-models) and the host directories it mounts. */
 export async function writePod(name: string, image: string, redisImage: string, tokens: Record<string, TestToken>): Promise<PodPlan> {
   const dir = mkdtempSync(join(tmpdir(), "tcrmcp-pod-"));
-  const tokensDir = join(dir, "tokens");
-  mkdirSync(tokensDir);
-  const tokensFile = writeTokensFile(tokens, 0o600, join(tokensDir, "tokens.json"));
-  chownSync(tokensFile, SERVER_UID, SERVER_UID); // 0600, the server's own, as it demands
+  const tokensDir = prepareTokens(dir, image, tokens);
   const hostPorts: [number, number] = [await freePort(), await freePort()];
   const replicas: [string, string] = ["replica-a", "replica-b"];
   const volumes: Array<{ name: string; hostPath: { path: string; type: "Directory" } }> = [
@@ -143,5 +166,5 @@ export async function writePod(name: string, image: string, redisImage: string, 
   pod.validate();
   const file = join(dir, "pod.yaml");
   writeFileSync(file, stringify(pod.toJSON()));
-  return { name, file, hostPorts, replicas };
+  return { name, file, hostPorts, replicas, tokensFile: join(tokensDir, "tokens.json") };
 }
