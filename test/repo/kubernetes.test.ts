@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import * as apps from "kubernetes-models/apps/v1";
+import * as batch from "kubernetes-models/batch/v1";
 import * as networking from "kubernetes-models/networking.k8s.io/v1";
 import * as policy from "kubernetes-models/policy/v1";
 import * as core from "kubernetes-models/v1";
@@ -54,7 +55,7 @@ function unknownFields(value: unknown, known: Set<string>, path: string, kind: s
   return out;
 }
 
-const MODELS: Record<string, unknown> = { v1: core, "apps/v1": apps, "networking.k8s.io/v1": networking, "policy/v1": policy };
+const MODELS: Record<string, unknown> = { v1: core, "apps/v1": apps, "batch/v1": batch, "networking.k8s.io/v1": networking, "policy/v1": policy };
 
 async function model(doc: Doc) {
   const mod = MODELS[doc.apiVersion] as Record<string, new (d: Doc) => { validate(): void }> | undefined;
@@ -69,9 +70,14 @@ describe("deploy/kubernetes", () => {
   const all = files.flatMap((f) => documents(f).map((doc) => ({ file: f, doc })));
   const find = (kind: string, name: string) => all.find((d) => d.doc.kind === kind && d.doc.metadata?.name === name)?.doc as Doc;
 
-  it("lists every manifest in its kustomization, and the example Secret in none", () => {
+  // validated like the others, not applied: an example to copy, and a CronJob whose command is not wired yet
+  const NOT_APPLIED = ["secret.example.yaml", "drill-cronjob.yaml"];
+
+  it("lists every manifest in its kustomization, but the example Secret and the drill", () => {
     const listed = kustomization.resources as string[];
-    expect([...listed].sort()).toEqual(files.filter((f) => f !== "secret.example.yaml").sort());
+    expect([...listed].sort()).toEqual(files.filter((f) => !NOT_APPLIED.includes(f)).sort());
+    const source = readFileSync(join(DIR, "kustomization.yaml"), "utf8");
+    for (const f of NOT_APPLIED) expect(source, `kustomization.yaml says why ${f} is not a resource`).toContain(f);
     expect(Object.keys(kustomization).sort()).toEqual(["apiVersion", "images", "kind", "labels", "namespace", "resources"]);
   });
 
