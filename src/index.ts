@@ -11,6 +11,7 @@ import { VERSION } from "./version.js";
 
 /** Entry point: read the configuration, build the per-process runtime, serve stdio or HTTP, shut down cleanly. */
 async function main(): Promise<void> {
+  if (process.argv[2] === "sandbox-cloud") return sandboxCloud(process.argv.slice(3));
   let loaded: ReturnType<typeof loadConfig>;
   const approvals = approvalsArgs(process.argv.slice(2));
   const command = doctorArgs(approvals.rest);
@@ -136,6 +137,22 @@ async function main(): Promise<void> {
   const { serveStdio } = await import("./transports/stdio.js");
   const stdio = await serveStdio(config, log, runtime, (reason) => void shutdown(reason));
   cleanups.unshift(() => stdio.close());
+}
+
+/** `tencentcloud-redis-mcp sandbox-cloud`: the sandbox's fake cloud alone, for replicas to share (docs/sandbox.md). */
+async function sandboxCloud(argv: string[]): Promise<void> {
+  const { sandboxCloudArgs, serveSandboxCloud } = await import("./sandbox/serve.js");
+  let args: ReturnType<typeof sandboxCloudArgs>;
+  try {
+    args = sandboxCloudArgs(argv);
+  } catch (error) {
+    process.stderr.write(`tencentcloud-redis-mcp: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const close = await serveSandboxCloud(args, (line) => process.stderr.write(`${line}\n`));
+  const stop = () => void close().then(() => process.exit(0));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
 }
 
 main().catch((error: unknown) => {
