@@ -63,7 +63,12 @@ describe("the task ledger shared by two replicas on one redis-server", () => {
     expect(key).toContain(`task:ap-guangzhou:${started.taskId}`);
     const entry = JSON.parse((await redis.command("GET", key)) as string);
     expect(Object.keys(entry).sort()).toEqual(["instanceId", "kind", "region", "remark", "startedAt"]);
-    expect(entry).toMatchObject({ kind: "backup", region: "ap-guangzhou", instanceId: SESSIONS, remark: "before migration" });
+    expect(entry).toMatchObject({
+      kind: "backup",
+      region: "ap-guangzhou",
+      instanceId: SESSIONS,
+      remark: "before migration",
+    });
     const ttl = Number(await redis.command("PTTL", key));
     expect(ttl).toBeGreaterThan(WEEK_MS - 60_000);
     expect(ttl).toBeLessThanOrEqual(WEEK_MS);
@@ -105,7 +110,8 @@ describe("the task ledger shared by two replicas on one redis-server", () => {
       }),
     );
     const other = sc(await A.call("backup_instance", { instanceId: ORDERS }));
-    expect(other.error).toMatchObject({ code: "ClientError.StateUnavailable" }); // a change fails closed
+    // a change fails closed: the store is gone, or (the flush above) its replicas are still putting operations back
+    expect(["ClientError.StateUnavailable", "ClientError.StateRecovering"]).toContain(other.error?.code);
     fake.reset();
     const gone = sc(await B.call("check_task", { taskId: started.taskId }));
     expect(gone.error).toBeUndefined();
