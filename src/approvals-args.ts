@@ -19,8 +19,7 @@ export function approvalsArgs(argv: readonly string[]): ApprovalsCommand {
     if (word === "--json") out.json = true;
     else if (word === "--reason") out.reason = words[++i];
     else if (word.startsWith("--reason=")) out.reason = word.slice("--reason=".length);
-    else if (word.startsWith("-"))
-      out.rest.push(word, ...(word.includes("=") || !takesValue(word) ? [] : [words[++i] ?? ""]));
+    else if (word.startsWith("-")) out.rest.push(word, ...(word.includes("=") || !takesValue(word) ? [] : [words[++i] ?? ""]));
     else positional.push(word);
   }
   [out.sub, out.id] = positional;

@@ -54,8 +54,7 @@ export async function approvalsMain(
     if (cmd.sub === "list") {
       const all = await state.approvals.list();
       if (cmd.json) json({ approvals: all.map((a) => approvalView(a)) });
-      else
-        write(all.length === 0 ? `${t.cli.none}\n` : `${[t.cli.header, ...all.map((a) => line(a, t))].join("\n")}\n`);
+      else write(all.length === 0 ? `${t.cli.none}\n` : `${[t.cli.header, ...all.map((a) => line(a, t))].join("\n")}\n`);
       return 0;
     }
     const id = cmd.id as string;
@@ -70,12 +69,7 @@ export async function approvalsMain(
       return 0;
     }
     const decision = cmd.sub === "approve" ? "approve" : "deny";
-    const result = await gate.decide(
-      id,
-      { id: cliIdentity(), mayApprove: true },
-      decision,
-      cmd.reason?.trim() || undefined,
-    );
+    const result = await gate.decide(id, { id: cliIdentity(), mayApprove: true }, decision, cmd.reason?.trim() || undefined);
     if (result.ok) {
       if (cmd.json) json(approvalView(result.approval));
       else write(`${decision === "approve" ? t.cli.approved(id) : t.cli.denied(id)}\n${details(result.approval, t)}\n`);
@@ -88,9 +82,7 @@ export async function approvalsMain(
           ? t.cli.refused(t.cli.self)
           : result.why === "expired"
             ? t.cli.refused(t.cli.expired)
-            : t.cli.refused(
-                t.cli.decided("approval" in result && result.approval ? result.approval.status : "decided"),
-              );
+            : t.cli.refused(t.cli.decided("approval" in result && result.approval ? result.approval.status : "decided"));
     write(`${why}\n`);
     return 1;
   } finally {
@@ -102,16 +94,9 @@ type Texts = ReturnType<typeof messages>["approval"];
 
 function line(a: Approval, t: Texts): string {
   const iso = new Date(a.expiresAt).toISOString();
-  return [
-    a.id,
-    t.status(a.status),
-    a.requester,
-    a.tool,
-    a.instanceId,
-    a.backupId ?? a.pointInTime ?? "-",
-    t.method(a.method),
-    iso,
-  ].join(" | ");
+  return [a.id, t.status(a.status), a.requester, a.tool, a.instanceId, a.backupId ?? a.pointInTime ?? "-", t.method(a.method), iso].join(
+    " | ",
+  );
 }
 
 function details(a: Approval, t: Texts): string {

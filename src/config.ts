@@ -3,14 +3,7 @@
 // settings and checks), config/help.ts (--help). docs/contributing-settings.md says how to add a setting.
 export { approvalInUse, checkApprovalConfig } from "./config/approval.js";
 export { HELP } from "./config/help.js";
-export {
-  checkAuthConfig,
-  checkHttpServing,
-  checkMetricsConfig,
-  isLoopback,
-  isLoopbackHost,
-  urlProblem,
-} from "./config/http.js";
+export { checkAuthConfig, checkHttpServing, checkMetricsConfig, isLoopback, isLoopbackHost, urlProblem } from "./config/http.js";
 export { parseEndpoint } from "./config/kinds.js";
 export { loadConfig, serverPassword } from "./config/load.js";
 export { TOOL_NAMES } from "./config/tool-names.js";

@@ -1,14 +1,6 @@
 #!/usr/bin/env node
 import { approvalsArgs } from "./approvals-args.js";
-import {
-  checkApprovalConfig,
-  type Config,
-  ConfigError,
-  checkHttpServing,
-  HELP,
-  LOG_LEVELS,
-  loadConfig,
-} from "./config.js";
+import { checkApprovalConfig, type Config, ConfigError, checkHttpServing, HELP, LOG_LEVELS, loadConfig } from "./config.js";
 import { doctorArgs } from "./doctor/index.js";
 import { Logger } from "./log.js";
 import { createPromMetrics, NO_METRICS } from "./metrics.js";

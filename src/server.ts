@@ -49,8 +49,7 @@ export interface CreatedServer {
 export function createServer(deps: ServerDeps): CreatedServer {
   const { config, log } = deps;
   const ownsRuntime = deps.runtime === undefined;
-  const runtime =
-    deps.runtime ?? createRuntime(config, log, { api: deps.api, state: deps.state, metrics: deps.metrics });
+  const runtime = deps.runtime ?? createRuntime(config, log, { api: deps.api, state: deps.state, metrics: deps.metrics });
   const caller = deps.caller ?? LOCAL_CALLER;
   const server = new McpServer(
     { name: "tencentcloud-redis-mcp", title: "Tencent Cloud Redis restore", version: VERSION },

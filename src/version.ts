@@ -7,10 +7,7 @@ import { readFileSync } from "node:fs";
 export const VERSION: string = (() => {
   for (const path of ["../package.json", "../../package.json"]) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as { name?: string; version?: string };
       if (pkg.name === "tencentcloud-redis-mcp" && pkg.version) return pkg.version;
     } catch {
       // not there: try the next place

@@ -131,8 +131,7 @@ export class TencentRedisClient implements RedisApi {
   forCall(log: Logger): RedisApi {
     // a view whose requests carry the call's logger; everything else (limiter, clients, credentials) is this one's
     const view = Object.create(this) as TencentRedisClient;
-    view.call = <T>(action: CloudAction, params: object, opts: CallOptions) =>
-      this.call<T>(action, params, { ...opts, log });
+    view.call = <T>(action: CloudAction, params: object, opts: CallOptions) => this.call<T>(action, params, { ...opts, log });
     return view;
   }
 
@@ -214,9 +213,7 @@ export class TencentRedisClient implements RedisApi {
       waitMs: waitMs > 0 ? waitMs : undefined,
     });
     try {
-      const response = (await this.credentials.signWith(creds, () =>
-        client.request(action, params, { signal }),
-      )) as T & {
+      const response = (await this.credentials.signWith(creds, () => client.request(action, params, { signal }))) as T & {
         RequestId?: string;
       };
       log.info("api call", fields(response.RequestId));

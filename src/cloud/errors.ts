@@ -134,12 +134,7 @@ export function networkReason(message: string): string {
   return reason.length > 200 ? `${reason.slice(0, 200)}...` : reason || "connection failed";
 }
 
-const AMBIGUOUS = new Set([
-  "ClientError.Timeout",
-  "ClientError.NetworkError",
-  "ClientError.HttpStatus",
-  "ClientError.BadResponse",
-]);
+const AMBIGUOUS = new Set(["ClientError.Timeout", "ClientError.NetworkError", "ClientError.HttpStatus", "ClientError.BadResponse"]);
 
 /**
  * Whether a failed write may still have been executed by the API: it timed out, the connection was lost after

@@ -139,8 +139,7 @@ export const backupTypeOfTask = (taskType: string | undefined): "0" | "1" | unde
 
 /** A TaskId as the API answers it (an integer or a string of digits) as a number, else undefined. */
 export function parseTaskId(value: unknown): number | undefined {
-  const n =
-    typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : Number.NaN;
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 

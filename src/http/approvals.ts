@@ -61,12 +61,7 @@ export async function serveApprovals(
   if (req.method === "GET" && !wantsJson) return sendPage(req, res, deps.language);
   if (req.method !== "GET" && !(req.method === "POST" && id !== undefined)) {
     const allow = id === undefined ? "GET" : "GET, POST";
-    return sendJson(
-      res,
-      405,
-      { error: "method_not_allowed", error_description: `Allowed: ${allow}` },
-      { Allow: allow },
-    );
+    return sendJson(res, 405, { error: "method_not_allowed", error_description: `Allowed: ${allow}` }, { Allow: allow });
   }
 
   const auth = await deps.authenticator.authenticate(req.headers.authorization);
@@ -78,12 +73,7 @@ export async function serveApprovals(
   }
   if (id === undefined) {
     const pending = await deps.gate.pending();
-    return sendJson(
-      res,
-      200,
-      { approvals: pending.map((a) => approvalView(a, caller)) },
-      { "Cache-Control": "no-store" },
-    );
+    return sendJson(res, 200, { approvals: pending.map((a) => approvalView(a, caller)) }, { "Cache-Control": "no-store" });
   }
   if (req.method === "GET") {
     const found = await deps.gate.get(id);
@@ -97,8 +87,7 @@ export async function serveApprovals(
   if (!parsed.success) {
     return sendJson(res, 400, {
       error: "invalid_request",
-      error_description:
-        'the body must be {"decision": "approve" | "deny", "reason"?: string (at most 500 characters)}',
+      error_description: 'the body must be {"decision": "approve" | "deny", "reason"?: string (at most 500 characters)}',
     });
   }
   const { decision, reason } = parsed.data;

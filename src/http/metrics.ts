@@ -19,18 +19,9 @@ export interface MetricsEndpointDeps {
  * GET /metrics: the Prometheus text format of the process's metrics. Needs a caller with redis:read (the same
  * bearer tokens or JWTs as /mcp) unless public.
  */
-export async function serveMetrics(
-  req: IncomingMessage,
-  res: ServerResponse,
-  deps: MetricsEndpointDeps,
-): Promise<void> {
+export async function serveMetrics(req: IncomingMessage, res: ServerResponse, deps: MetricsEndpointDeps): Promise<void> {
   if (req.method !== "GET" && req.method !== "HEAD") {
-    return sendJson(
-      res,
-      405,
-      { error: "method_not_allowed", error_description: "GET /metrics" },
-      { Allow: "GET, HEAD" },
-    );
+    return sendJson(res, 405, { error: "method_not_allowed", error_description: "GET /metrics" }, { Allow: "GET, HEAD" });
   }
   if (!deps.public) {
     const auth = await deps.authenticator.authenticate(req.headers.authorization);

@@ -91,8 +91,7 @@ export const enUS: Messages = {
     unreached: (code, message) => `the API could not be reached: ${code}: ${message}`,
     notAuthenticated: (code, message) => `the credentials were refused: ${code}: ${message}`,
     noCredentials: (code, message) => `no usable credentials: ${code}: ${message}`,
-    auditUnwritable:
-      "the audit log cannot be written: restores and backups would be refused (ClientError.AuditLogUnavailable)",
+    auditUnwritable: "the audit log cannot be written: restores and backups would be refused (ClientError.AuditLogUnavailable)",
     stateReachable: (store: string) => `${store} (reachable)`,
     stateUnreachable: (store: string) =>
       `${store} (NOT reachable: restores and backups would be refused with ClientError.StateUnavailable; the log above names the cause)`,
@@ -161,8 +160,7 @@ export const enUS: Messages = {
     demo: {
       title: ({ name, instanceId, edition }) =>
         `Part 2: ${name} (${instanceId}) is ${edition}: Tencent restores it by clone, then an address switch`,
-      stepWrite: ({ host, port, key }) =>
-        `Write a key at the instance's address ${host}:${port} (SET ${key} ...) and back it up`,
+      stepWrite: ({ host, port, key }) => `Write a key at the instance's address ${host}:${port} (SET ${key} ...) and back it up`,
       stepCorrupt: "Corrupt the data; a client at the instance's unchanged address reads the corruption",
       stepPlan: "Plan and confirm the restore (restore_instance: method clone)",
       plan: ({ methodReason, name, price, warning }) =>
@@ -173,8 +171,7 @@ export const enUS: Messages = {
       stepBefore: "Read at the original's address: nothing changed for it yet",
       stepSwitch: "Move the address to the clone (switch_address: plan, confirm)",
       switchPlan: ({ warning }) => `The switch's warning, shown to the user:\n${warning}`,
-      switched: ({ to, address, from, fromAddress }) =>
-        `switched: ${to} answers at ${address}; ${from} is now at ${fromAddress}`,
+      switched: ({ to, address, from, fromAddress }) => `switched: ${to} answers at ${address}; ${from} is now at ${fromAddress}`,
       stepAfter: "Read at the same address again",
       stepUndo: "Undo: switch back (switch_address with the two reversed)",
       restored: "RESTORED BY CLONE: the same address answers the backup's data.",

@@ -179,8 +179,7 @@ export const zhCN: Messages = {
     switchConfirmTitle: ({ from, to }) => `让 ${to} 使用 ${from} 的地址`,
     switchConfirmDescription: "两步之间客户端会短暂连不上该地址。",
     demo: {
-      title: ({ name, instanceId, edition }) =>
-        `第二部分：${name}（${instanceId}）是 ${edition}：腾讯云通过克隆再切换地址来恢复它`,
+      title: ({ name, instanceId, edition }) => `第二部分：${name}（${instanceId}）是 ${edition}：腾讯云通过克隆再切换地址来恢复它`,
       stepWrite: ({ host, port, key }) => `在实例地址 ${host}:${port} 写入一个键（SET ${key} ...）并备份`,
       stepCorrupt: "破坏数据；连接实例原地址的客户端读到的是损坏的数据",
       stepPlan: "制定并确认恢复计划（restore_instance：克隆方式）",
@@ -188,13 +187,11 @@ export const zhCN: Messages = {
         `${methodReason}\n克隆实例：${name}，${price}。\n向用户展示的计划警告：\n${warning}`,
       cloning: ({ cloneId, dealName }) => `正在克隆到新实例 ${cloneId}（订单 ${dealName}）`,
       stepFollow: "跟踪克隆实例直到运行（check_task，带 instanceId）",
-      cloneStatus: ({ cloneId, status, address }) =>
-        `克隆实例 ${cloneId}：${CLONE_STATUSES[status] ?? status}${address ? `，地址 ${address}` : ""}`,
+      cloneStatus: ({ cloneId, status, address }) => `克隆实例 ${cloneId}：${CLONE_STATUSES[status] ?? status}${address ? `，地址 ${address}` : ""}`,
       stepBefore: "读取原实例地址：原实例尚未有任何变化",
       stepSwitch: "把地址切换到克隆实例（switch_address：计划、确认）",
       switchPlan: ({ warning }) => `向用户展示的切换警告：\n${warning}`,
-      switched: ({ to, address, from, fromAddress }) =>
-        `已切换：${to} 使用地址 ${address}；${from} 现在的地址是 ${fromAddress}`,
+      switched: ({ to, address, from, fromAddress }) => `已切换：${to} 使用地址 ${address}；${from} 现在的地址是 ${fromAddress}`,
       stepAfter: "再次读取同一地址",
       stepUndo: "撤销：切换回来（switch_address，两个实例互换）",
       restored: "已通过克隆恢复：同一地址返回的是备份中的数据。",

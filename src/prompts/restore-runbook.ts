@@ -58,9 +58,7 @@ export function registerPrompts(server: McpServer): void {
         "The safe order of a restore: find the instance, choose a backup, take an undo point, plan, confirm with " +
         "the human, follow the task, verify.",
       argsSchema: {
-        instanceId: instanceIdSchema
-          .optional()
-          .describe("The instance to restore, like crs-5a4py64p, if already known"),
+        instanceId: instanceIdSchema.optional().describe("The instance to restore, like crs-5a4py64p, if already known"),
       },
     },
     ({ instanceId }): GetPromptResult => ({

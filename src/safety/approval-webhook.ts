@@ -54,9 +54,7 @@ export function webhookBody(format: ApprovalWebhookFormat, n: ApprovalNotice, t:
   if (format === "json") return { event: "approval_requested", ...n };
   const q = quoteNotice(n); // what came from the cloud or a caller cannot make markup in the chat
   const backup = q.backupId ? `${q.backupId}${q.backupTime ? ` (${q.backupTime})` : ""}` : (q.pointInTime ?? "-");
-  const instance = q.instanceName
-    ? `${q.instanceName} (${q.instanceId}, ${q.region})`
-    : `${q.instanceId} (${q.region})`;
+  const instance = q.instanceName ? `${q.instanceName} (${q.instanceId}, ${q.region})` : `${q.instanceId} (${q.region})`;
   const { title, lines } = t.notice({
     id: n.approvalId,
     requester: q.requester,

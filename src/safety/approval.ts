@@ -165,12 +165,7 @@ export class ApprovalGate {
    * An approver's decision, from the HTTP routes, the page or the command line: refused without redis:approve
    * and for the requester itself; recorded in the audit log (who, when, reason) and counted.
    */
-  async decide(
-    id: string,
-    approver: Approver,
-    decision: Decision,
-    reason?: string,
-  ): Promise<DecideResult | { ok: false; why: "scope" }> {
+  async decide(id: string, approver: Approver, decision: Decision, reason?: string): Promise<DecideResult | { ok: false; why: "scope" }> {
     if (!approver.mayApprove) return { ok: false, why: "scope" };
     if (!APPROVAL_ID_RE.test(id)) return { ok: false, why: "unknown" };
     const result = await this.store.decide(id, decision, approver.id, reason);

@@ -150,8 +150,7 @@ export async function askToConfirm(
       { relatedRequestId: extra.requestId, signal: extra.signal, timeout: timeoutMs },
     );
   } catch (caught) {
-    if (extra.signal.aborted)
-      throw new CloudError("ClientError.Cancelled", "The call was cancelled", { notSent: true });
+    if (extra.signal.aborted) throw new CloudError("ClientError.Cancelled", "The call was cancelled", { notSent: true });
     if (caught instanceof McpError && caught.code === ErrorCode.RequestTimeout) {
       throw declined(`no answer to the confirmation within ${Math.round(timeoutMs / 1000)} s`);
     }

@@ -92,13 +92,7 @@ export class Journal {
       await this.ledger.begin(intent);
     } catch (caught) {
       this.running.delete(operationId);
-      this.finish({
-        ...record,
-        operationId,
-        action: intent.action,
-        outcome: "refused",
-        errorCode: "ClientError.StateUnavailable",
-      });
+      this.finish({ ...record, operationId, action: intent.action, outcome: "refused", errorCode: "ClientError.StateUnavailable" });
       throw caught;
     }
     record.operationId = operationId;
@@ -127,7 +121,10 @@ export class Journal {
   async inDoubt(where?: { region?: string; instanceId: string }): Promise<Operation[]> {
     await this.merge();
     return [...this.ops.values()].filter(
-      (op) => !this.running.has(op.intent.operationId) && !op.outcome && (!where || concerns(op.intent, where)),
+      (op) =>
+        !this.running.has(op.intent.operationId) &&
+        !op.outcome &&
+        (!where || concerns(op.intent, where)),
     );
   }
 

@@ -174,8 +174,7 @@ export function undoPoint(backups: readonly ApiBackup[], target: ApiBackup): Api
   let bestMs = after;
   for (const b of backups) {
     const ms = beijingToMs(b.StartTime);
-    if (ms === undefined || ms <= bestMs || String(b.BackupId) === String(target.BackupId) || !isRestorable(b))
-      continue;
+    if (ms === undefined || ms <= bestMs || String(b.BackupId) === String(target.BackupId) || !isRestorable(b)) continue;
     best = b;
     bestMs = ms;
   }
@@ -208,13 +207,7 @@ export function planView(pf: Preflight, t: Messages = enUS, now = Date.now()) {
     region: pf.region,
   };
   const { ageMinutes } = backupAge(pf.backup, now);
-  const backup = {
-    backupId: b.backupId,
-    startTime: b.startTime,
-    type: b.type,
-    ageMinutes,
-    age: inWords(ageMinutes, t),
-  };
+  const backup = { backupId: b.backupId, startTime: b.startTime, type: b.type, ageMinutes, age: inWords(ageMinutes, t) };
   const label = instance.name ? `${instance.name} (${instance.instanceId})` : instance.instanceId;
   const undoBackup: UndoBackup | undefined = pf.undo ? toUndoBackup(pf.undo, now) : undefined;
   const undo = undoBackup ? { backupId: undoBackup.backupId, age: inWords(undoBackup.ageMinutes, t) } : undefined;
@@ -278,9 +271,5 @@ export type PlanView = ReturnType<typeof planView>;
 
 /** An age in whole minutes, in words of the texts' language ("3 h 12 min"). */
 function inWords(minutes: number, t: Messages): string {
-  return t.duration({
-    days: Math.floor(minutes / 1440),
-    hours: Math.floor((minutes % 1440) / 60),
-    minutes: minutes % 60,
-  });
+  return t.duration({ days: Math.floor(minutes / 1440), hours: Math.floor((minutes % 1440) / 60), minutes: minutes % 60 });
 }

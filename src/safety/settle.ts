@@ -78,20 +78,14 @@ export const SETTLERS: Readonly<Record<OperationKind, (c: SettleContext) => Prom
         message: `a backup task (${task}) started after the intent, but no backup has its remark`,
       };
     }
-    return {
-      outcome: "not_sent",
-      message: "no backup with its remark and no backup task after the intent: never sent",
-    };
+    return { outcome: "not_sent", message: "no backup with its remark and no backup task after the intent: never sent" };
   },
 
   /** A clone: the new instance by its unique InstanceName (DescribeInstances SearchKey). */
   async clone({ api, intent, old }) {
     const name = intent.instanceName;
     if (!name) return { outcome: "unknown", message: "the intent names no InstanceName to look the clone up by" };
-    const res = await api.describeInstances(
-      { SearchKey: name, Limit: 100, Offset: 0 },
-      { region: intent.region ?? "" },
-    );
+    const res = await api.describeInstances({ SearchKey: name, Limit: 100, Offset: 0 }, { region: intent.region ?? "" });
     const found = (res.InstanceSet ?? []).filter((i) => i.InstanceName === name);
     if (found.length === 1) {
       const id = found[0]?.InstanceId ?? "";
@@ -279,10 +273,7 @@ const MAX_AT_START = 20;
 /** The refusal of a change while an operation on the instance is in doubt. Nothing was sent. */
 function inDoubt(op: Operation, why: string): CloudError {
   const i = op.intent;
-  const what =
-    i.action === "RestoreInstance"
-      ? `restore of ${i.instanceId} from backup ${i.backupId}`
-      : `${i.action} of ${i.instanceId}`;
+  const what = i.action === "RestoreInstance" ? `restore of ${i.instanceId} from backup ${i.backupId}` : `${i.action} of ${i.instanceId}`;
   return new CloudError(
     "ClientError.OperationInDoubt",
     `Refused: a ${what} (operation ${i.operationId}, by ${i.caller} at ${i.time}) was in flight when its server ` +

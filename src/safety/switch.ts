@@ -80,12 +80,7 @@ export interface SwitchFacts {
  * Reads both instances and the state of the pair, and refuses (nothing sent) a switch that is not between an
  * instance and a clone of it, both running, in the same VPC and subnet, or while the reverse switch is unfinished.
  */
-export async function checkSwitch(
-  api: RedisApi,
-  records: RecordStore,
-  pair: Pair,
-  signal?: AbortSignal,
-): Promise<SwitchFacts> {
+export async function checkSwitch(api: RedisApi, records: RecordStore, pair: Pair, signal?: AbortSignal): Promise<SwitchFacts> {
   assertTwoInstances(pair);
   const opts = { region: pair.region, signal };
   const [a, b, mine, reverse] = await Promise.all([
@@ -96,18 +91,11 @@ export async function checkSwitch(
   ]);
   const from = a.InstanceSet?.find((i) => i.InstanceId === pair.instanceId);
   const to = b.InstanceSet?.find((i) => i.InstanceId === pair.toInstanceId);
-  for (const [id, found] of [
-    [pair.instanceId, from],
-    [pair.toInstanceId, to],
-  ] as const) {
+  for (const [id, found] of [[pair.instanceId, from], [pair.toInstanceId, to]] as const) {
     if (!found) {
-      throw new CloudError(
-        "ResourceNotFound.InstanceNotExists",
-        `Refused: instance ${id} does not exist in region ${pair.region}. Nothing was sent.`,
-        {
-          notSent: true,
-        },
-      );
+      throw new CloudError("ResourceNotFound.InstanceNotExists", `Refused: instance ${id} does not exist in region ${pair.region}. Nothing was sent.`, {
+        notSent: true,
+      });
     }
   }
   if (!from || !to) throw refused("an instance is missing");
@@ -118,15 +106,11 @@ export async function checkSwitch(
     );
   }
   if (cloneSourceOf(to) !== from.InstanceId && cloneSourceOf(from) !== to.InstanceId) {
-    throw refused(
-      `${to.InstanceId} and ${from.InstanceId} are not an instance and a clone of it (made by restore_instance)`,
-    );
+    throw refused(`${to.InstanceId} and ${from.InstanceId} are not an instance and a clone of it (made by restore_instance)`);
   }
   const vpc = (i: ApiInstance) => `${i.UniqVpcId ?? i.VpcId ?? ""}/${i.UniqSubnetId ?? i.SubnetId ?? ""}`;
   if (vpc(from) !== vpc(to)) {
-    throw refused(
-      `${from.InstanceId} is in ${vpc(from)} and ${to.InstanceId} in ${vpc(to)}: an address moves only within one VPC subnet`,
-    );
+    throw refused(`${from.InstanceId} is in ${vpc(from)} and ${to.InstanceId} in ${vpc(to)}: an address moves only within one VPC subnet`);
   }
   const record = parseSwitchRecord(mine);
   if (!record) {
@@ -176,8 +160,7 @@ export async function runSwitch(deps: SwitchDeps, pair: Pair, facts: SwitchFacts
   };
   const save = () => deps.records.put(switchKey(pair), record as unknown as Record<string, unknown>, RECORD_MS);
   const done: SwitchStep[] = [];
-  if (!resumed)
-    await save(); // before anything is sent: a crash after the send still leaves the switch resumable
+  if (!resumed) await save(); // before anything is sent: a crash after the send still leaves the switch resumable
   else await settleResumed(deps, pair, record, save);
 
   while (true) {
@@ -219,12 +202,7 @@ export async function runSwitch(deps: SwitchDeps, pair: Pair, facts: SwitchFacts
  * A resumed switch whose step was sent: follow its task if it named one; else (the answer was lost) look where
  * the address is: moved means the step is finished (never sent again), unmoved means it was not made.
  */
-async function settleResumed(
-  deps: SwitchDeps,
-  pair: Pair,
-  record: SwitchRecord,
-  save: () => Promise<void>,
-): Promise<void> {
+async function settleResumed(deps: SwitchDeps, pair: Pair, record: SwitchRecord, save: () => Promise<void>): Promise<void> {
   if (!record.sent || record.taskId !== undefined) return;
   const now = await addressesNow(deps, pair);
   const [from, to] = now;
@@ -266,25 +244,14 @@ async function followStep(deps: SwitchDeps, pair: Pair, record: SwitchRecord): P
       if (moved) return;
     }
     if (Date.now() - started > STEP_MAX_MS) {
-      throw await interrupted(
-        deps,
-        pair,
-        record,
-        new CloudError(
-          "ClientError.SwitchInterrupted",
-          `step ${record.step} did not end within ${STEP_MAX_MS / 60_000} min`,
-        ),
-      );
+      throw await interrupted(deps, pair, record, new CloudError("ClientError.SwitchInterrupted", `step ${record.step} did not end within ${STEP_MAX_MS / 60_000} min`));
     }
     await sleep(deps.pollMs, deps.signal);
   }
 }
 
 /** Where each address is now (a failed lookup leaves the host out). */
-export async function addressesNow(
-  deps: Pick<SwitchDeps, "api" | "region" | "signal">,
-  pair: Pair,
-): Promise<AddressNow[]> {
+export async function addressesNow(deps: Pick<SwitchDeps, "api" | "region" | "signal">, pair: Pair): Promise<AddressNow[]> {
   const opts = { region: deps.region, signal: deps.signal };
   return Promise.all(
     [pair.instanceId, pair.toInstanceId].map(async (id) => {
@@ -300,9 +267,7 @@ export async function addressesNow(
 }
 
 export function describeAddresses(now: readonly AddressNow[]): string {
-  return now
-    .map((a) => `${a.instanceId} at ${a.host ? `${a.host}:${a.port}` : "an address that could not be read"}`)
-    .join(", ");
+  return now.map((a) => `${a.instanceId} at ${a.host ? `${a.host}:${a.port}` : "an address that could not be read"}`).join(", ");
 }
 
 /** ClientError.SwitchInterrupted: the switch is kept; the message says the step reached and where each address is. */

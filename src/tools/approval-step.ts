@@ -24,10 +24,7 @@ export const approvalArguments = {
 
 /** The output fields of an approval_required answer (besides the tool's own plan fields). */
 export const approvalOutput = {
-  approvalId: z
-    .string()
-    .optional()
-    .describe("When approval_required: pass it back, with the same arguments, once approved"),
+  approvalId: z.string().optional().describe("When approval_required: pass it back, with the same arguments, once approved"),
   approvalUrl: z.string().optional().describe("The page where an approver decides"),
   notification: z.enum(["sent", "failed", "none"]).optional().describe("Whether the approvers' webhook was told"),
   method: z.string().optional().describe("When approval_required: how the change is made (in_place, clone)"),
@@ -81,17 +78,8 @@ export async function approvalStep<P>(
     if (input.methodOf) binding.method = await input.methodOf(undefined);
     Object.assign(record, { approvalId: input.approvalId, requester: binding.requester }); // a refused use names them too
     const tick = progressSender(extra, input.waitSeconds ?? 0, messages(ctx.config.language));
-    const approval = await gate.await(input.approvalId, binding, {
-      waitSeconds: input.waitSeconds,
-      signal: extra.signal,
-      tick,
-    });
-    Object.assign(record, {
-      approvalId: approval.id,
-      requester: binding.requester,
-      approver: approval.decidedBy,
-      confirm: "approval",
-    });
+    const approval = await gate.await(input.approvalId, binding, { waitSeconds: input.waitSeconds, signal: extra.signal, tick });
+    Object.assign(record, { approvalId: approval.id, requester: binding.requester, approver: approval.decidedBy, confirm: "approval" });
     return {
       kind: "approved",
       approval,
@@ -153,11 +141,7 @@ function progressSender(extra: Extra, waitSeconds: number, t: Messages): ((secon
     extra
       .sendNotification({
         method: "notifications/progress",
-        params: {
-          progressToken: token,
-          progress: last,
-          message: t.approval.waiting({ seconds: Math.round(seconds), waitSeconds }),
-        },
+        params: { progressToken: token, progress: last, message: t.approval.waiting({ seconds: Math.round(seconds), waitSeconds }) },
       })
       .catch(() => {});
   };

@@ -37,15 +37,8 @@ export const taskIdSchema = z
 const instanceAfter = z
   .object({
     instanceId: z.string(),
-    status: z
-      .string()
-      .optional()
-      .describe("running, task_in_progress, initializing, isolated, pending_deletion or unknown"),
-    statusCode: z
-      .number()
-      .int()
-      .optional()
-      .describe("The API's Status: 2 running, 1 task in progress, 0 initializing, -2 isolated, -3 pending deletion"),
+    status: z.string().optional().describe("running, task_in_progress, initializing, isolated, pending_deletion or unknown"),
+    statusCode: z.number().int().optional().describe("The API's Status: 2 running, 1 task in progress, 0 initializing, -2 isolated, -3 pending deletion"),
     name: z.string().optional(),
     lookupError: z
       .string()
@@ -67,9 +60,7 @@ const output = z.object({
   taskId: z.number().int(),
   kind: z
     .enum(["restore", "backup", "other", "unknown", "clone"])
-    .describe(
-      "restore, backup (backup_instance or automatic), another kind of task, unknown, or clone (instanceId given)",
-    ),
+    .describe("restore, backup (backup_instance or automatic), another kind of task, unknown, or clone (instanceId given)"),
   status: z
     .enum([...TASK_STATUSES, "creating"])
     .describe("preparing (queued), running, succeed, failed or error; a clone: creating, running or failed"),
@@ -84,9 +75,7 @@ const output = z.object({
   pollError: z
     .string()
     .optional()
-    .describe(
-      "During a wait: a later poll failed (after its retries), so status is as of the poll before; check again",
-    ),
+    .describe("During a wait: a later poll failed (after its retries), so status is as of the poll before; check again"),
   nextCheckAfterSeconds: z
     .number()
     .int()
@@ -108,9 +97,7 @@ export const checkTask = defineTool({
   inputSchema: z
     .strictObject({
       taskId: taskIdSchema.optional(),
-      instanceId: instanceIdSchema
-        .optional()
-        .describe("Instead of taskId: a clone's cloneInstanceId from restore_instance"),
+      instanceId: instanceIdSchema.optional().describe("Instead of taskId: a clone's cloneInstanceId from restore_instance"),
       region: regionSchema,
       waitSeconds: z
         .number()
@@ -130,13 +117,7 @@ export const checkTask = defineTool({
     }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  actions: [
-    "DescribeTaskInfo",
-    "DescribeInstances",
-    "DescribeTaskList",
-    "DescribeInstanceBackups",
-    "DescribeInstanceDealDetail",
-  ],
+  actions: ["DescribeTaskInfo", "DescribeInstances", "DescribeTaskList", "DescribeInstanceBackups", "DescribeInstanceDealDetail"],
   async handler(args, ctx, extra) {
     const region = resolveRegion(args.region, ctx.config);
     if (args.taskId === undefined) {
@@ -258,10 +239,7 @@ async function backupMade(
     if (!found) {
       return { lookupError: `No new backup of ${where.instanceId} is listed yet: look with list_backups` };
     }
-    const made: NonNullable<Output["backup"]> = {
-      backupId: String(found.BackupId),
-      startTime: beijingToIso(found.StartTime),
-    };
+    const made: NonNullable<Output["backup"]> = { backupId: String(found.BackupId), startTime: beijingToIso(found.StartTime) };
     if (found.Remark) made.remark = found.Remark;
     return made;
   } catch (caught) {

@@ -15,10 +15,7 @@ export const followCloneOutput = z
   .object({
     address: z.object({ host: z.string(), port: z.number().int() }).describe("A clone: its address (VIP and port) now"),
     dealName: z.string().describe("A clone: its order"),
-    dealStatus: z
-      .number()
-      .int()
-      .describe("A clone: the order's status (DescribeInstanceDealDetail; 5 and above: failed)"),
+    dealStatus: z.number().int().describe("A clone: the order's status (DescribeInstanceDealDetail; 5 and above: failed)"),
     next: z.string().describe("What to call next"),
   })
   .partial().shape;
@@ -99,12 +96,7 @@ export async function followClone(
   const inst = seen.instance;
   if (inst?.WanIp && inst.Port) structured.address = { host: inst.WanIp, port: inst.Port };
   if (inst) {
-    structured.instance = {
-      instanceId: inst.InstanceId,
-      status: instanceStatusWord(inst.Status),
-      statusCode: inst.Status,
-      name: inst.InstanceName,
-    };
+    structured.instance = { instanceId: inst.InstanceId, status: instanceStatusWord(inst.Status), statusCode: inst.Status, name: inst.InstanceName };
   }
   if (dealName) structured.dealName = dealName;
   if (seen.deal) structured.dealStatus = seen.deal.Status;
@@ -120,10 +112,7 @@ export async function followClone(
         ? "The clone was not made: read message; nothing changed for the original. Look at list_instances before restoring again."
         : `Not running yet: call check_task { instanceId: "${args.instanceId}", waitSeconds } again.`;
   structured.next = nextStep;
-  return {
-    structured,
-    text: `Clone ${args.instanceId}: ${status}${where}. ${structured.message ? `${structured.message}. ` : ""}${nextStep}`,
-  };
+  return { structured, text: `Clone ${args.instanceId}: ${status}${where}. ${structured.message ? `${structured.message}. ` : ""}${nextStep}` };
 }
 
 function notFound(instanceId: string, region: string, requestId: string): CloudError {

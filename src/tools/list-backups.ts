@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ALL_BACKUP_STATUSES, backupSchema, toBackup, toBeijing } from "../cloud/views.js";
 import { defineTool, instanceIdSchema, regionSchema, resolveRegion, withError } from "./shared.js";
 
+
 const output = z.object({
   instanceId: z.string(),
   region: z.string(),

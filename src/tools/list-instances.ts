@@ -8,10 +8,7 @@ const instanceSchema = z.object({
   instanceId: z.string().describe("Pass this to list_backups and restore_instance"),
   name: z.string(),
   status: z.string().describe("running, task_in_progress, initializing, isolated, pending_deletion or unknown"),
-  statusCode: z
-    .number()
-    .int()
-    .describe("The API's Status: 2 running, 1 task in progress, 0 initializing, -2 isolated, -3 pending deletion"),
+  statusCode: z.number().int().describe("The API's Status: 2 running, 1 task in progress, 0 initializing, -2 isolated, -3 pending deletion"),
   noAuth: z.boolean().describe("Password-free: a restore needs no password"),
   type: z.number().int().optional().describe("The API's instance Type code"),
   restoreMethod: z
@@ -31,10 +28,7 @@ const output = z.object({
   totalCount: z.number().int().describe("Instances matching, across all pages"),
   instances: z.array(instanceSchema),
   nextOffset: z.number().int().optional().describe("Pass as offset to get the next page; absent on the last page"),
-  sandbox: z
-    .string()
-    .optional()
-    .describe("Only in sandbox mode: what the sandbox's instances are and how to reach them"),
+  sandbox: z.string().optional().describe("Only in sandbox mode: what the sandbox's instances are and how to reach them"),
 });
 
 export const listInstances = defineTool({

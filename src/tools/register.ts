@@ -23,9 +23,7 @@ const OPEN_INPUT = z.unknown();
 
 /** The tools this configuration offers, in list order. */
 export function offeredTools(config: Config): ToolDefinition[] {
-  return TOOLS.filter(
-    (tool) => config.tools.includes(tool.name) && (!config.readOnly || tool.annotations.readOnlyHint),
-  );
+  return TOOLS.filter((tool) => config.tools.includes(tool.name) && (!config.readOnly || tool.annotations.readOnlyHint));
 }
 
 /** The tools/list entry of a tool: the same JSON Schema conversion as the SDK's own tools/list. */

@@ -56,12 +56,7 @@ export async function submitClone(ctx: ToolContext, pf: Preflight, record: Audit
     method: "clone" as const,
     ...(facts.cloneTime ? { pointInTime: beijingToIso(facts.cloneTime) } : {}),
   };
-  const answer = async (
-    cloneId: string,
-    dealName: string | undefined,
-    extra: Record<string, unknown>,
-    note: string,
-  ) => {
+  const answer = async (cloneId: string, dealName: string | undefined, extra: Record<string, unknown>, note: string) => {
     Object.assign(record, { cloneInstanceId: cloneId, dealName });
     await rememberClone(ctx, pf.region, cloneId, { dealName, sourceId: instanceId, backupId, name: facts.name });
     const structured = {
@@ -118,19 +113,11 @@ const CLONE_RECORD_MS = 7 * 24 * 3600_000;
 export const cloneRecordKey = (region: string, cloneId: string) => `clone:${region}:${cloneId}`;
 
 /** Remembers the clone's order for check_task; a store that fails only costs check_task the order's status. */
-async function rememberClone(
-  ctx: ToolContext,
-  region: string,
-  cloneId: string,
-  value: Record<string, unknown>,
-): Promise<void> {
+async function rememberClone(ctx: ToolContext, region: string, cloneId: string, value: Record<string, unknown>): Promise<void> {
   try {
     await ctx.services.safety.state.records.put(cloneRecordKey(region, cloneId), value, CLONE_RECORD_MS);
   } catch (caught) {
-    ctx.log.warning("clone record not kept", {
-      cloneId,
-      code: caught instanceof CloudError ? caught.code : "unexpected",
-    });
+    ctx.log.warning("clone record not kept", { cloneId, code: caught instanceof CloudError ? caught.code : "unexpected" });
   }
 }
 

@@ -240,13 +240,8 @@ async function restore(
     // bound to the route too: in place or clone, by the instance's edition (or the setting)
     methodOf: async (pf) => {
       if (pf) return pf.route.method;
-      const found = await api.describeInstances(
-        { InstanceId: args.instanceId, Limit: 1 },
-        { region, signal: extra.signal },
-      );
-      const instance = found.InstanceSet.find((i) => i.InstanceId === args.instanceId) ?? {
-        InstanceId: args.instanceId,
-      };
+      const found = await api.describeInstances({ InstanceId: args.instanceId, Limit: 1 }, { region, signal: extra.signal });
+      const instance = found.InstanceSet.find((i) => i.InstanceId === args.instanceId) ?? { InstanceId: args.instanceId };
       return routeOf(instance, config.restoreMethod).method;
     },
     approvalId: args.approvalId,
@@ -318,8 +313,7 @@ async function restore(
   ctx.metrics.lock("acquired");
   try {
     earlier = await earlierRestore(); // again under the lock: a restore sent meanwhile, here or on another replica
-    if (earlier && earlier.operationId !== acknowledged)
-      return withInFlight(repeated(earlier, record, config), inFlight);
+    if (earlier && earlier.operationId !== acknowledged) return withInFlight(repeated(earlier, record, config), inFlight);
     let pf = await check(true);
     if (approval.kind === "none" && config.confirmMode === "elicit") {
       const t = messages(config.language);
@@ -394,14 +388,7 @@ async function submit(ctx: ToolContext, pf: Preflight, record: AuditRecord): Pro
       "instance, created since, was found with DescribeTaskList: follow it with check_task.";
     await remember(taskId);
     Object.assign(record, { outcome: "recovered", taskId, errorCode: caught.code, message: note });
-    const structured: Output = {
-      status: "submitted",
-      taskId,
-      recovered: true,
-      note,
-      operationId: record.operationId,
-      ...base,
-    };
+    const structured: Output = { status: "submitted", taskId, recovered: true, note, operationId: record.operationId, ...base };
     return {
       structured,
       text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. ${note}${how}`,

@@ -242,9 +242,7 @@ export function inFlightView(op: Operation): InFlight[number] {
 export function withInFlight(out: ToolOutput, inFlight: InFlight): ToolOutput {
   if (inFlight.length === 0) return out;
   const list = inFlight
-    .map(
-      (op) => `${op.action} ${op.operationId} (${op.sentAt}): ${op.outcome}${op.taskId ? `, task ${op.taskId}` : ""}`,
-    )
+    .map((op) => `${op.action} ${op.operationId} (${op.sentAt}): ${op.outcome}${op.taskId ? `, task ${op.taskId}` : ""}`)
     .join("; ");
   return {
     structured: { ...out.structured, inFlight },

@@ -96,13 +96,7 @@ export const switchAddress = defineTool({
     }),
   outputSchema: withError(output),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  actions: [
-    "DescribeInstances",
-    "ModifyNetworkConfig",
-    "DescribeTaskInfo",
-    "DescribeTaskList",
-    "DescribeInstanceBackups",
-  ],
+  actions: ["DescribeInstances", "ModifyNetworkConfig", "DescribeTaskInfo", "DescribeTaskList", "DescribeInstanceBackups"],
   async handler(args, ctx, extra) {
     const record: AuditRecord = {
       event: "switch_address",
@@ -132,9 +126,7 @@ async function switchFlow(
   const { config, api } = ctx;
   const { tokens, locks, audit, state } = ctx.services.safety;
   if (config.readOnly) {
-    throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not switch addresses.", {
-      notSent: true,
-    });
+    throw new CloudError("ClientError.ReadOnly", "This server is read-only: it does not switch addresses.", { notSent: true });
   }
   assertInstanceAllowed(config, args.instanceId);
   assertInstanceAllowed(config, args.toInstanceId);
@@ -142,12 +134,7 @@ async function switchFlow(
   state.assertAvailable();
   const region = resolveRegion(args.region, config);
   const pair: Pair = { region, instanceId: args.instanceId, toInstanceId: args.toInstanceId };
-  const binding = {
-    caller: record.caller,
-    region,
-    instanceId: args.instanceId,
-    backupId: `switch:${args.toInstanceId}`,
-  };
+  const binding = { caller: record.caller, region, instanceId: args.instanceId, backupId: `switch:${args.toInstanceId}` };
   const t = messages(config.language);
   // issue 18: settle the steps a stopped server left in doubt on either instance; a switch whose record died with
   // that server (memory state) resumes from the journal: its first step made, its second not sent
@@ -159,11 +146,7 @@ async function switchFlow(
   const warningOf = (f: SwitchFacts) => {
     const host = f.record?.host ?? f.from.WanIp ?? "";
     const port = f.record?.port ?? f.from.Port ?? 6379;
-    return {
-      host,
-      port,
-      warning: t.clone.switchWarning({ from: pair.instanceId, to: pair.toInstanceId, address: `${host}:${port}` }),
-    };
+    return { host, port, warning: t.clone.switchWarning({ from: pair.instanceId, to: pair.toInstanceId, address: `${host}:${port}` }) };
   };
 
   const approval = await approvalStep(ctx, extra, record, {
@@ -207,15 +190,9 @@ async function switchFlow(
       `Show this to the user. If they agree, call switch_address again with the same arguments plus confirmToken "${token}".`;
     return { structured, text };
   }
-  if (approval.kind === "none" && config.confirmMode === "token")
-    await tokens.consume(args.confirmToken ?? "", binding);
+  if (approval.kind === "none" && config.confirmMode === "token") await tokens.consume(args.confirmToken ?? "", binding);
 
-  const details = {
-    caller: record.caller,
-    backupId: binding.backupId,
-    confirm: config.confirmMode,
-    startedAt: Date.now(),
-  };
+  const details = { caller: record.caller, backupId: binding.backupId, confirm: config.confirmMode, startedAt: Date.now() };
   const lockA = await locks.acquire(region, pair.instanceId, details);
   try {
     const lockB = await locks.acquire(region, pair.toInstanceId, details);
@@ -255,17 +232,12 @@ async function switchFlow(
             progress.sent = true;
             record.switchStep = step;
             const r = stepRecord(step);
-            return audited(
-              ctx,
-              r,
-              () => {},
-              async (sent) => {
-                await sent.intent("switch"); // each step is one operation of the journal
-                const res = await api.modifyNetworkConfig(req, { region });
-                Object.assign(r, { outcome: "submitted", requestId: res.RequestId });
-                return res;
-              },
-            );
+            return audited(ctx, r, () => {}, async (sent) => {
+              await sent.intent("switch"); // each step is one operation of the journal
+              const res = await api.modifyNetworkConfig(req, { region });
+              Object.assign(r, { outcome: "submitted", requestId: res.RequestId });
+              return res;
+            });
           },
         },
         pair,
@@ -309,9 +281,7 @@ async function answer(
     undo,
     billing,
   };
-  const now = addresses
-    .map((a) => `${a.instanceId} ${a.host ? `${a.host}:${a.port}` : "(address not read)"}`)
-    .join(", ");
+  const now = addresses.map((a) => `${a.instanceId} ${a.host ? `${a.host}:${a.port}` : "(address not read)"}`).join(", ");
   return {
     structured,
     text: `Switched: ${pair.toInstanceId} now answers at ${host}:${port}${resumed ? " (an interrupted switch resumed)" : ""}. Now: ${now}. Undo: ${undo}. ${billing}`,

@@ -33,11 +33,7 @@ describe("approvers by OAuth scope", () => {
   });
 
   it("redis:approve in a JWT decides as oauth:<sub>; the requester's JWT with every scope does not", async () => {
-    const requesterJwt = await issuer.sign({
-      aud: PUBLIC_URL,
-      sub: "ops-agent",
-      scope: "redis:read redis:restore redis:approve",
-    });
+    const requesterJwt = await issuer.sign({ aud: PUBLIC_URL, sub: "ops-agent", scope: "redis:read redis:restore redis:approve" });
     const agent = await h.connect(requesterJwt);
     const backupId = await restorableBackup(agent, SESSIONS);
     const r = sc(await agent.call("restore_instance", { instanceId: SESSIONS, backupId }));
@@ -46,17 +42,11 @@ describe("approvers by OAuth scope", () => {
     const self = await approvalsApi(base, "POST", `/approvals/${r.approvalId}`, requesterJwt, { decision: "approve" });
     expect(self.status).toBe(403);
     const reader = await issuer.sign({ aud: PUBLIC_URL, sub: "dashboard", scope: "redis:read" });
-    expect(
-      (await approvalsApi(base, "POST", `/approvals/${r.approvalId}`, reader, { decision: "approve" })).status,
-    ).toBe(403);
+    expect((await approvalsApi(base, "POST", `/approvals/${r.approvalId}`, reader, { decision: "approve" })).status).toBe(403);
     const approver = await issuer.sign({ aud: PUBLIC_URL, sub: "oncall-lead", scope: "redis:approve" });
     const decided = await approvalsApi(base, "POST", `/approvals/${r.approvalId}`, approver, { decision: "approve" });
     expect(decided.status).toBe(200);
-    expect(decided.body).toMatchObject({
-      status: "approved",
-      requester: "oauth:ops-agent",
-      decidedBy: "oauth:oncall-lead",
-    });
+    expect(decided.body).toMatchObject({ status: "approved", requester: "oauth:ops-agent", decidedBy: "oauth:oncall-lead" });
     const done = sc(await agent.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId }));
     expect(done.status).toBe("submitted");
     expect(h.fake.count("RestoreInstance")).toBe(1);

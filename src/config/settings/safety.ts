@@ -11,17 +11,15 @@ const tagList: Kind<ReadonlyArray<{ key: string; value: string }>> = {
   type: "comma-separated key=value",
   flag: "string",
   parse(value, label) {
-    return list()
-      .parse(value, label)
-      .map((pair) => {
-        if (!TAG_RE.test(pair)) {
-          throw new ConfigError(
-            `${label} must list tags as key=value, comma-separated (e.g. env=prod,tier=critical), not "${pair}"`,
-          );
-        }
-        const at = pair.indexOf("=");
-        return { key: pair.slice(0, at).trim(), value: pair.slice(at + 1).trim() };
-      });
+    return list().parse(value, label).map((pair) => {
+      if (!TAG_RE.test(pair)) {
+        throw new ConfigError(
+          `${label} must list tags as key=value, comma-separated (e.g. env=prod,tier=critical), not "${pair}"`,
+        );
+      }
+      const at = pair.indexOf("=");
+      return { key: pair.slice(0, at).trim(), value: pair.slice(at + 1).trim() };
+    });
   },
 };
 const webhookUrl: Kind<Secret> = {
@@ -155,8 +153,7 @@ export const SAFETY = [
     ),
     default: "auto",
     field: "restoreMethod",
-    description:
-      "How a restore is made: auto (by edition), in_place (RestoreInstance) or clone (a new instance, then switch_address)",
+    description: "How a restore is made: auto (by edition), in_place (RestoreInstance) or clone (a new instance, then switch_address)",
     details:
       "`auto` follows the edition table (Redis 2.8 and CKV in place, Redis 4.0+ and Valkey by clone; Memcached refused): " +
       "see [restore-methods.md](restore-methods.md). Force one only for an account where Tencent behaves otherwise.",
@@ -168,8 +165,7 @@ export const SAFETY = [
     kind: number(0, 1440, { whole: true, unit: "minutes" }),
     default: 30,
     field: "restoreDedupMinutes",
-    description:
-      "A restore of the same instance from the same backup within this many minutes of one sent is not sent again (0: off)",
+    description: "A restore of the same instance from the same backup within this many minutes of one sent is not sent again (0: off)",
     details:
       "Across restarts and replicas (the audit log's intents, the shared ledger); the answer reports the earlier " +
       "restore. See [crash-safety.md](crash-safety.md).",
@@ -184,11 +180,7 @@ export const SAFETY = [
       "Refused at start unless the server runs against the sandbox (`--sandbox`, or a loopback http endpoint with the " +
       "sandbox's credentials). See [crash-safety.md](crash-safety.md).",
     example: "after-intent",
-    exampleWith: {
-      TENCENTCLOUD_REDIS_ENDPOINT: "http://127.0.0.1:9",
-      TENCENTCLOUD_SECRET_ID: "AKIDSANDBOX0000000000000000000000000",
-      TENCENTCLOUD_SECRET_KEY: "x",
-    },
+    exampleWith: { TENCENTCLOUD_REDIS_ENDPOINT: "http://127.0.0.1:9", TENCENTCLOUD_SECRET_ID: "AKIDSANDBOX0000000000000000000000000", TENCENTCLOUD_SECRET_KEY: "x" },
   }),
   setting({
     env: "TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS",
@@ -196,8 +188,7 @@ export const SAFETY = [
     kind: tagList,
     defaultText: "— (none)",
     description: "An instance with any of these tags (key=value, comma-separated) needs an approval, whatever the mode",
-    details:
-      "Tags from `DescribeInstances` `InstanceTags`; e.g. `env=prod,tier=critical`. See [approval.md](approval.md).",
+    details: "Tags from `DescribeInstances` `InstanceTags`; e.g. `env=prod,tier=critical`. See [approval.md](approval.md).",
     example: "env=prod",
   }),
   setting({

@@ -51,9 +51,7 @@ export type DecideRefusal = "unknown" | "self" | "decided" | "expired";
 export type DecideResult = { ok: true; approval: Approval } | { ok: false; why: DecideRefusal; approval?: Approval };
 
 /** A use refused: unknown, not (or no longer) approved, expired, or another change than the one approved. */
-export type UseResult =
-  | { ok: true; approval: Approval }
-  | { ok: false; why: "unknown" | "expired" | "mismatch" | ApprovalStatus };
+export type UseResult = { ok: true; approval: Approval } | { ok: false; why: "unknown" | "expired" | "mismatch" | ApprovalStatus };
 
 /** Approval records: in memory (one process) or Redis (every replica, and the `approvals` command line). */
 export interface ApprovalStore {

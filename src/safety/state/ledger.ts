@@ -103,12 +103,7 @@ export class MemoryOperations implements OperationLedger {
 }
 
 /** Sets `id` in a map of operations; at `max` entries the oldest settled one goes first (never one in doubt). */
-export function keepBounded<T extends { outcome?: unknown }>(
-  map: Map<string, T>,
-  id: string,
-  value: T,
-  max: number,
-): void {
+export function keepBounded<T extends { outcome?: unknown }>(map: Map<string, T>, id: string, value: T, max: number): void {
   if (map.size >= max) {
     for (const [key, old] of map) {
       if (old.outcome) {

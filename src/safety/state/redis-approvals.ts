@@ -81,12 +81,7 @@ export class RedisApprovals implements ApprovalStore {
 
   async decide(id: string, decision: Decision, by: string, reason?: string): Promise<DecideResult> {
     const status = decision === "approve" ? "approved" : "denied";
-    const answer = await this.link.eval<string>(
-      "approval_decide",
-      APPROVAL_DECIDE,
-      [this.key(id)],
-      [status, by, reason ?? ""],
-    );
+    const answer = await this.link.eval<string>("approval_decide", APPROVAL_DECIDE, [this.key(id)], [status, by, reason ?? ""]);
     const approval = await this.get(id);
     if (answer === "ok" && approval) return { ok: true, approval };
     const why = (answer === "ok" ? "unknown" : answer) as DecideRefusal;

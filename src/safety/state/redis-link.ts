@@ -44,11 +44,7 @@ export class RedisConnection implements RedisLink {
     this.client = this.open();
   }
 
-  static async connect(
-    state: StateConfig,
-    log: Logger,
-    onError: (operation: string) => void,
-  ): Promise<RedisConnection> {
+  static async connect(state: StateConfig, log: Logger, onError: (operation: string) => void): Promise<RedisConnection> {
     const { createClient } = await import("redis");
     const factory = () =>
       createClient({
@@ -126,8 +122,7 @@ export class RedisConnection implements RedisLink {
 
   /** A short reason for logs and errors, with the URL's password (if any) cut out. */
   reason(error: unknown): string {
-    const text =
-      error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error);
+    const text = error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error);
     const password = new URL(this.state.url.reveal()).password;
     if (!password) return text.slice(0, 200);
     return text.split(password).join("[redacted]").split(decodeURIComponent(password)).join("[redacted]").slice(0, 200);
@@ -193,10 +188,7 @@ export class RedisConnection implements RedisLink {
     const was = this.down;
     this.down = undefined;
     if (was === "not connected yet") this.log.notice("state store connected", { store: this.state.where });
-    else
-      this.log.notice("state store reachable again: shared guarantees and budget restored", {
-        store: this.state.where,
-      });
+    else this.log.notice("state store reachable again: shared guarantees and budget restored", { store: this.state.where });
   }
 
   private failed(error: unknown): void {

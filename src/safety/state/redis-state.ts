@@ -72,9 +72,7 @@ export class RedisState implements SafetyState {
     const recordKey = (key: string) => `${state.prefix}record:${key}`;
     this.records = {
       put: async (key, value, ttlMs) => {
-        await this.run("record_put", () =>
-          this.command(["SET", recordKey(key), JSON.stringify(value), "PX", String(ttlMs)]),
-        );
+        await this.run("record_put", () => this.command(["SET", recordKey(key), JSON.stringify(value), "PX", String(ttlMs)]));
       },
       get: async (key) => {
         const text = await this.run("record_get", () => this.command<string | null>(["GET", recordKey(key)]));
@@ -173,14 +171,14 @@ export class RedisState implements SafetyState {
     const key = `${this.state.prefix}lock:${region}:${instanceId}`;
     const value = JSON.stringify({ ...details, owner: randomUUID() });
     const ttl = this.state.lockMs;
-    const holder = await this.run("lock_acquire", () =>
-      this.eval<string | null>(LOCK_ACQUIRE, [key], [value, ttl]),
-    ).catch((error: unknown) => {
-      // The answer may only be late: if Redis did take the lock for us, this release (behind it on the same
-      // connection) gives it back at once instead of at its expiry.
-      this.eval(LOCK_RELEASE, [key], [value]).catch(() => {});
-      throw error;
-    });
+    const holder = await this.run("lock_acquire", () => this.eval<string | null>(LOCK_ACQUIRE, [key], [value, ttl])).catch(
+      (error: unknown) => {
+        // The answer may only be late: if Redis did take the lock for us, this release (behind it on the same
+        // connection) gives it back at once instead of at its expiry.
+        this.eval(LOCK_RELEASE, [key], [value]).catch(() => {});
+        throw error;
+      },
+    );
     if (holder !== null) throw instanceLocked(instanceId, JSON.parse(holder) as LockDetails, "shared");
     let lost = false;
     const renew = setInterval(
