@@ -6,7 +6,12 @@
 // route of a Redis 6.2 instance: a client at its unchanged address reads the corrupted data; the clone is made
 // from the backup and followed, the address is switched, the same address answers the restored data, and the undo
 // switches back. Exit code 0 when both restores came back (and the undo too), 1 otherwise.
+//
+// TENCENTCLOUD_REDIS_DEMO_PAUSE=1 (for test/e2e/demo.test.ts): before each step and at the end, the drill writes
+// one JSON line on stderr, {"demoPause":["HOST:PORT", ...]} (the addresses it printed since the last pause), and
+// waits for a line on stdin, so that whoever runs it can reach those addresses while the drill runs.
 
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -26,9 +31,29 @@ const LANGUAGE =
 const texts = messages(LANGUAGE);
 const t = texts.demo;
 
+const PAUSE = process.env.TENCENTCLOUD_REDIS_DEMO_PAUSE === "1";
+const lines = PAUSE ? createInterface({ input: process.stdin })[Symbol.asyncIterator]() : undefined;
+let printed = "";
+const print = (text) => {
+  printed += `${text}\n`;
+  console.log(text);
+};
+/** With TENCENTCLOUD_REDIS_DEMO_PAUSE=1: names the addresses printed since the last pause, waits for a line. */
+async function pause() {
+  if (!lines) return;
+  const found = printed.matchAll(/\b(\d+\.\d+\.\d+\.\d+):(\d+)\b|-h (\S+) -p (\d+)/g);
+  const addresses = [...new Set([...found].map((m) => `${m[1] ?? m[3]}:${m[2] ?? m[4]}`))];
+  printed = "";
+  process.stderr.write(`${JSON.stringify({ demoPause: addresses })}\n`);
+  await lines.next();
+}
+
 let stepNo = 0;
-const step = (title) => console.log(`\n${++stepNo}. ${title}`);
-const say = (text) => console.log(`   ${String(text).replaceAll("\n", "\n   ")}`);
+const step = async (title) => {
+  await pause();
+  print(`\n${++stepNo}. ${title}`);
+};
+const say = (text) => print(`   ${String(text).replaceAll("\n", "\n   ")}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Calls a tool; throws on a protocol error, returns the result (isError included). */
@@ -96,7 +121,7 @@ async function backUp(client, remark, instanceId = INSTANCE) {
 }
 
 async function main() {
-  console.log(t.title);
+  print(t.title);
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [SERVER, "--sandbox"],
@@ -111,31 +136,33 @@ async function main() {
   transport.stderr?.on("data", () => {}); // the server's log: drained, not shown
   const client = new Client({ name: "tencentcloud-redis-mcp-demo", version: "1.0.0" });
   await client.connect(transport);
+  // as every real client does: list the tools first, so the SDK checks each answer against its output schema
+  await client.listTools();
   try {
     say(t.server({ name: client.getServerVersion()?.name, version: client.getServerVersion()?.version }));
 
-    step(t.stepFind);
+    await step(t.stepFind);
     const listed = ok(await call(client, "list_instances", {}), "list_instances");
     const instance = listed.instances.find((i) => i.instanceId === INSTANCE);
     for (const i of listed.instances)
       say(`${i.instanceId}  ${i.name.padEnd(15)} ${i.status.padEnd(9)} ${i.host ? `${i.host}:${i.port}` : "-"}`);
     if (!instance?.host) throw new Error(`${t.noRedis({ instanceId: INSTANCE })} (${listed.sandbox})`);
-    const port = { host: instance.host, port: instance.port };
-    say(t.found({ name: instance.name, instanceId: INSTANCE, port }));
+    const address = { host: instance.host, port: instance.port };
+    say(t.found({ name: instance.name, instanceId: INSTANCE, ...address }));
 
-    step(t.stepWrite({ port, key: KEY }));
-    const before = await withRedis(port, async (r) => {
+    await step(t.stepWrite({ ...address, key: KEY }));
+    const before = await withRedis(address, async (r) => {
       await r.command("SET", KEY, VALUE);
       return r.command("MGET", KEY, "orders:1001");
     });
     say(`${KEY} = ${JSON.stringify(before[0])}`);
     say(`orders:1001 = ${before[1]}`);
 
-    step(t.stepBackup);
+    await step(t.stepBackup);
     await backUp(client, "demo: before the incident");
     say(t.snapshot);
 
-    step(t.stepList);
+    await step(t.stepList);
     const backups = ok(await call(client, "list_backups", { instanceId: INSTANCE }), "list_backups").backups;
     for (const b of backups) {
       say(
@@ -146,8 +173,8 @@ async function main() {
     if (!chosen?.restorable) throw new Error("the demo's backup is not listed as restorable");
     say(t.restoring({ backupId: chosen.backupId }));
 
-    step(t.stepCorrupt);
-    const broken = await withRedis(port, async (r) => {
+    await step(t.stepCorrupt);
+    const broken = await withRedis(address, async (r) => {
       await r.command("SET", KEY, "CORRUPTED");
       await r.command("DEL", "orders:1001");
       return r.command("MGET", KEY, "orders:1001");
@@ -155,18 +182,18 @@ async function main() {
     say(`${KEY} = ${JSON.stringify(broken[0])}`);
     say(`orders:1001 = ${broken[1]}`);
 
-    step(t.stepUndo);
+    await step(t.stepUndo);
     // A backup's StartTime has one-second precision, and an undo point must be newer than the backup restored.
     await sleep(1100);
     const undo = await backUp(client, "demo: undo point");
 
-    step(t.stepPlan);
+    await step(t.stepPlan);
     const args = { instanceId: INSTANCE, backupId: chosen.backupId };
     const planned = await call(client, "restore_instance", args);
     let restore = ok(planned, "restore_instance");
     if (restore.status === "confirmation_required") {
       say(t.plan({ warning: restore.warning, expiresAt: restore.expiresAt }));
-      step(t.stepConfirm);
+      await step(t.stepConfirm);
       const confirmed = await call(client, "restore_instance", { ...args, confirmToken: restore.confirmToken });
       restore = ok(confirmed, "restore_instance (confirm)");
     } else {
@@ -175,17 +202,18 @@ async function main() {
     say(t.submitted({ taskId: restore.taskId, source: restore.passwordSource }));
     if (restore.undoBackup?.backupId !== undo.backupId) throw new Error("the restore does not name the undo point");
 
-    step(t.stepFollow);
+    await step(t.stepFollow);
     const task = await follow(client, restore.taskId);
 
-    step(t.stepRead);
-    const after = await withRedis(port, (r) => r.command("MGET", KEY, "orders:1001"));
+    await step(t.stepRead);
+    const after = await withRedis(address, (r) => r.command("MGET", KEY, "orders:1001"));
     say(`${KEY} = ${JSON.stringify(after[0])}`);
     say(`orders:1001 = ${after[1]}`);
     const restored = task.succeeded && after[0] === VALUE && after[1] === before[1];
-    console.log(`\n${restored ? t.restored : t.notRestored}`);
-    console.log(`\n${t.howToUndo({ instanceId: INSTANCE, backupId: undo.backupId, startTime: undo.startTime })}`);
+    print(`\n${restored ? t.restored : t.notRestored}`);
+    print(`\n${t.howToUndo({ instanceId: INSTANCE, backupId: undo.backupId, startTime: undo.startTime })}`);
     const cloned = await byClone(client);
+    await pause();
     return restored && cloned;
   } finally {
     await client.close();
@@ -209,22 +237,22 @@ async function byClone(client) {
   const listed = ok(await call(client, "list_instances", {}), "list_instances");
   const source = listed.instances.find((i) => i.instanceId === CLONE_SOURCE);
   if (!source?.host) throw new Error(t.noRedis({ instanceId: CLONE_SOURCE }));
-  console.log(`\n${c.title({ name: source.name, instanceId: CLONE_SOURCE, edition: `Redis 6.2 (Type ${source.type})` })}`);
+  print(`\n${c.title({ name: source.name, instanceId: CLONE_SOURCE, edition: `Redis 6.2 (Type ${source.type})` })}`);
   const address = { host: source.host, port: source.port };
   const where = `${address.host}:${address.port}`;
   const read = () => withRedis(address, (r) => r.command("GET", CLONE_KEY), CLONE_SOURCE);
   const value = `catalog as of ${new Date().toISOString()}`;
 
-  step(c.stepWrite({ ...address, key: CLONE_KEY }));
+  await step(c.stepWrite({ ...address, key: CLONE_KEY }));
   await withRedis(address, (r) => r.command("SET", CLONE_KEY, value), CLONE_SOURCE);
   say(`${where} ${CLONE_KEY} = ${JSON.stringify(await read())}`);
   const backup = await backUp(client, "demo: catalog before the incident", CLONE_SOURCE);
 
-  step(c.stepCorrupt);
+  await step(c.stepCorrupt);
   await withRedis(address, (r) => r.command("SET", CLONE_KEY, "CORRUPTED"), CLONE_SOURCE);
   say(`${where} ${CLONE_KEY} = ${JSON.stringify(await read())}`);
 
-  step(c.stepPlan);
+  await step(c.stepPlan);
   const restore = await planAndConfirm(client, "restore_instance", { instanceId: CLONE_SOURCE, backupId: backup.backupId }, (plan) => {
     const { amount, unit, currency } = plan.clone.price;
     const price = amount === undefined ? texts.clone.priceUnknown : texts.clone.price({ amount, unit, currency });
@@ -233,7 +261,7 @@ async function byClone(client) {
   say(c.cloning({ cloneId: restore.cloneInstanceId, dealName: restore.dealName ?? "-" }));
   const cloneId = restore.cloneInstanceId;
 
-  step(c.stepFollow);
+  await step(c.stepFollow);
   const onprogress = (p) => say(t.progress(p));
   const followed = ok(
     await call(client, "check_task", { instanceId: cloneId, waitSeconds: 120 }, { onprogress, timeout: 150_000 }),
@@ -243,30 +271,30 @@ async function byClone(client) {
   say(c.cloneStatus({ cloneId, status: followed.status, address: at }));
   if (followed.status !== "running") throw new Error(`the clone did not run: ${JSON.stringify(followed)}`);
 
-  step(c.stepBefore);
+  await step(c.stepBefore);
   const before = await read();
   say(`${where} ${CLONE_KEY} = ${JSON.stringify(before)}`);
 
-  step(c.stepSwitch);
+  await step(c.stepSwitch);
   const showSwitch = (plan) => say(c.switchPlan({ warning: plan.warning }));
   const switched = await planAndConfirm(client, "switch_address", { instanceId: CLONE_SOURCE, toInstanceId: cloneId }, showSwitch);
   const moved = switched.addresses.find((a) => a.instanceId === CLONE_SOURCE);
   say(c.switched({ to: cloneId, address: where, from: CLONE_SOURCE, fromAddress: `${moved?.host}:${moved?.port}` }));
 
-  step(c.stepAfter);
+  await step(c.stepAfter);
   const after = await read();
   say(`${where} ${CLONE_KEY} = ${JSON.stringify(after)}`);
   const restored = before === "CORRUPTED" && after === value;
-  console.log(`\n${restored ? c.restored : c.notRestored}`);
+  print(`\n${restored ? c.restored : c.notRestored}`);
 
-  step(c.stepUndo);
+  await step(c.stepUndo);
   const back = await planAndConfirm(client, "switch_address", { instanceId: cloneId, toInstanceId: CLONE_SOURCE }, showSwitch);
   const undone = await read();
   say(`${where} ${CLONE_KEY} = ${JSON.stringify(undone)}`);
   const undoWorked = undone === "CORRUPTED";
-  console.log(`\n${undoWorked ? c.undone : c.notRestored}`);
+  print(`\n${undoWorked ? c.undone : c.notRestored}`);
   const offAddress = back.addresses.find((a) => a.host !== address.host)?.instanceId ?? cloneId;
-  console.log(`\n${c.billing({ instanceId: offAddress, region: back.region })}`);
+  print(`\n${c.billing({ instanceId: offAddress, region: back.region })}`);
   return restored && undoWorked;
 }
 

@@ -6,7 +6,7 @@ import { CLOUD_ACTIONS, type CloudAction } from "../src/cloud/api.js";
 import { CATALOG } from "../src/cloud/catalog.js";
 import { shownDefault } from "../src/config/help.js";
 import { GROUPS, SETTINGS, type Setting } from "../src/config/schema.js";
-import { requiredScope } from "../src/safety/caller.js";
+import { requiredScope, SCOPES } from "../src/safety/caller.js";
 import { TOOLS } from "../src/tools/index.js";
 
 export interface GeneratedFile {
@@ -27,10 +27,14 @@ const table = (head: string[], rows: string[][]) =>
     "\n",
   );
 
+/** The markers of a generated part: `<!-- BEGIN GENERATED: name (command; do not edit) -->` ... END. */
+export function markers(name: string, command = "npm run gen"): { begin: string; end: string } {
+  return { begin: `<!-- BEGIN GENERATED: ${name} (${command}; do not edit) -->`, end: `<!-- END GENERATED: ${name} -->` };
+}
+
 /** Replaces what is between `<!-- BEGIN GENERATED: name -->` and `<!-- END GENERATED: name -->`. */
-export function between(text: string, name: string, content: string, path: string): string {
-  const begin = `<!-- BEGIN GENERATED: ${name} (npm run gen; do not edit) -->`;
-  const end = `<!-- END GENERATED: ${name} -->`;
+export function between(text: string, name: string, content: string, path: string, command?: string): string {
+  const { begin, end } = markers(name, command);
   const from = text.indexOf(begin);
   const to = text.indexOf(end);
   if (from < 0 || to < from) throw new Error(`${path} lacks the markers ${begin} ... ${end}`);
@@ -128,6 +132,21 @@ export function toolsTable(): string {
   return table(["tool", "title", "effect", "scope (HTTP)"], rows);
 }
 
+/** docs/deploy.md's scopes table: each scope and the tools it allows (requiredScope's one rule). */
+export function scopesTable(): string {
+  const rows = SCOPES.map((scope) => {
+    const tools = TOOLS.filter((t) => requiredScope(t.annotations) === scope).map((t) => code(t.name));
+    const what =
+      scope === "redis:read"
+        ? `${tools.join(", ")} (every tool whose \`readOnlyHint\` is true)`
+        : tools.length > 0
+          ? `${tools.join(", ")} (every tool that changes an instance)`
+          : "no tool: deciding other callers' approval requests ([approval.md](approval.md))";
+    return [code(scope), what];
+  });
+  return table(["scope", "allows"], rows);
+}
+
 /** A setting's default for an install form: what it pre-fills, else the server's own default (scalars only). */
 function formDefault(s: Setting): string | boolean | number | undefined {
   if (s.suggested !== undefined) return s.suggested;
@@ -197,6 +216,7 @@ export function generatedFiles(root: URL): GeneratedFile[] {
     inDoc("docs/errors.md", { errors: errorsTable() }),
     inDoc("docs/permissions.md", { "cam-policies": permissions() }),
     inDoc("README.md", { tools: toolsTable() }),
+    inDoc("docs/deploy.md", { scopes: scopesTable() }),
     { path: "server.json", content: serverJson(read("server.json")) },
     { path: "scripts/mcpb-user-config.json", content: bundleUserConfig() },
   ];

@@ -295,6 +295,15 @@ export interface DescribeSecondLevelBackupInfoResponse {
   RequestId: string;
 }
 
+export interface DestroyPostpaidInstanceRequest {
+  InstanceId: string;
+}
+export interface DestroyPostpaidInstanceResponse {
+  /** api.json types an integer; the published example answers a string of digits ("6954227"). */
+  TaskId: number | string;
+  RequestId: string;
+}
+
 export interface RedisApi {
   describeInstances(req: DescribeInstancesRequest, opts: CallOptions): Promise<DescribeInstancesResponse>;
   describeInstanceBackups(
@@ -323,6 +332,11 @@ export interface RedisApi {
     req: DescribeSecondLevelBackupInfoRequest,
     opts: CallOptions,
   ): Promise<DescribeSecondLevelBackupInfoResponse>;
+  /** Pay-as-you-go (BillingMode 0) instances only: isolates the instance; it goes offline later. */
+  destroyPostpaidInstance(
+    req: DestroyPostpaidInstanceRequest,
+    opts: CallOptions,
+  ): Promise<DestroyPostpaidInstanceResponse>;
   /**
    * This API as one tool call sees it: what its requests log goes to `log` (the call's logger: its caller, its
    * session), without a context carried through every promise.
@@ -350,6 +364,7 @@ export const CLOUD_ACTIONS = {
   ManualBackupInstance: { readOnly: false },
   CloneInstances: { readOnly: false },
   ModifyNetworkConfig: { readOnly: false },
+  DestroyPostpaidInstance: { readOnly: false },
 } as const satisfies Record<string, { readOnly: boolean }>;
 export type CloudAction = keyof typeof CLOUD_ACTIONS;
 

@@ -263,6 +263,13 @@ export const CATALOG = {
     "The account is not on Tencent Cloud's allowlist for this feature. A person must ask Tencent Cloud (a ticket) to enable it for the account.",
   ),
 
+  // DestroyPostpaidInstance (the codes the Go SDK's client.go lists for it; the others are shared above)
+  "InvalidParameterValue.UnSupportedType": e(
+    "invalid_input",
+    false,
+    "This instance's type or billing does not allow the operation: DestroyPostpaidInstance ends pay-as-you-go (BillingMode 0) instances only. Check the instance with list_instances; a monthly instance is not destroyed by this server.",
+  ),
+
   // Common codes (any action)
   ActionOffline: e("invalid_input", false, "This API action has been taken offline. Update tencentcloud-redis-mcp."),
   "AuthFailure.InvalidAuthorization": e(
@@ -478,7 +485,7 @@ export const CATALOG = {
   "ClientError.OperationInDoubt": e(
     "conflict",
     true,
-    "A change to this instance may have been sent by a server that stopped before it learned the outcome (issue 18), and the cloud could not tell yet whether it took effect, so this change was refused: nothing was sent. Retry in a minute; if it persists, check the instance with list_instances and its tasks with check_task, and ask the operator (the audit log names the operation).",
+    "A change to this instance may have been sent by a server that stopped before it learned the outcome, and the cloud could not tell yet whether it took effect, so this change was refused: nothing was sent. Retry in a minute; if it persists, check the instance with list_instances and its tasks with check_task, and ask the operator (the audit log names the operation).",
   ),
   "ClientError.StateUnavailable": e(
     "unavailable",
@@ -499,6 +506,11 @@ export const CATALOG = {
     "internal",
     false,
     "The server failed unexpectedly. Report this with the server's log (stderr).",
+  ),
+  "ClientError.AnswerMismatch": e(
+    "internal",
+    false,
+    "The call ran, but the server's answer broke its own published schema (a bug in the server). The message says what the call did, and it may have changed the instance: do not repeat a change before checking it with list_instances or check_task. Report this with the server's log (stderr).",
   ),
   "ClientError.ReadOnly": e(
     "permission",

@@ -8,6 +8,8 @@ import {
   type CloneInstancesResponse,
   type CloudAction,
   type DescribeInstanceDealDetailRequest,
+  type DestroyPostpaidInstanceRequest,
+  type DestroyPostpaidInstanceResponse,
   type DescribeInstanceDealDetailResponse,
   type DescribeInstanceSecurityGroupResponse,
   type DescribeSecondLevelBackupInfoRequest,
@@ -126,6 +128,12 @@ export class TencentRedisClient implements RedisApi {
     opts: CallOptions,
   ): Promise<DescribeSecondLevelBackupInfoResponse> {
     return this.call("DescribeSecondLevelBackupInfo", req, opts);
+  }
+  destroyPostpaidInstance(
+    req: DestroyPostpaidInstanceRequest,
+    opts: CallOptions,
+  ): Promise<DestroyPostpaidInstanceResponse> {
+    return this.call("DestroyPostpaidInstance", req, opts);
   }
 
   forCall(log: Logger): RedisApi {

@@ -11,11 +11,12 @@ import { SAFETY } from "./settings/safety.js";
 import { OUTPUT } from "./settings/output.js";
 import { STATE } from "./settings/state.js";
 import { HTTP } from "./settings/http.js";
+import { DRILL } from "./settings/drill.js";
 
 export { type ConfigPath, GROUPS, type Group, type Setting } from "./setting.js";
 
 /** Every setting, in the order of the configuration table. */
-export const SETTINGS = [...CREDENTIALS, ...CLOUD, ...SAFETY, ...OUTPUT, ...STATE, ...HTTP] as const;
+export const SETTINGS = [...CREDENTIALS, ...CLOUD, ...SAFETY, ...OUTPUT, ...STATE, ...HTTP, ...DRILL] as const;
 
 export type AnySetting = (typeof SETTINGS)[number];
 /** The variables of the settings (flag-only switches have none). */

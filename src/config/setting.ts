@@ -11,6 +11,7 @@ export const GROUPS = {
   state: "Safety state shared by replicas",
   http: "HTTP transport (--http)",
   auth: "HTTP authentication",
+  drill: "Restore drills",
 } as const;
 export type Group = keyof typeof GROUPS;
 

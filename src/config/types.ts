@@ -123,6 +123,10 @@ export interface Config {
    * many minutes of one that was sent is not sent again (the answer reports the earlier one); 0: off.
    */
   restoreDedupMinutes: number;
+  /** Keys a restore drill's clone must hold (TENCENTCLOUD_REDIS_DRILL_REQUIRED_KEYS). */
+  drillRequiredKeys: readonly string[];
+  /** The fewest keys a restore drill's clone may hold (TENCENTCLOUD_REDIS_DRILL_MIN_KEYS). */
+  drillMinKeys: number;
   /**
    * TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT: for the crash tests only, the process SIGKILLs itself right after an
    * intent is written (after-intent) or right after a change's answer (after-answer). Refused at start unless

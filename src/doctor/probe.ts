@@ -59,6 +59,8 @@ export const PROBES: readonly Probe[] = [
     absentCodes: ["ResourceUnavailable.NoServiceAvailableForThisZoneId", "ResourceUnavailable.InstanceDeleted"],
   },
   { action: "ModifyNetworkConfig", params: () => ({ InstanceId: IMPOSSIBLE_INSTANCE, Operation: "changeVip" }) },
+  // never a real instance: the probe must not be able to destroy anything
+  { action: "DestroyPostpaidInstance", params: () => ({ InstanceId: IMPOSSIBLE_INSTANCE }) },
 ];
 
 export interface ProbeResult {

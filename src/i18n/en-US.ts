@@ -79,7 +79,7 @@ export const enUS: Messages = {
     },
     notNeeded: "(not needed by the configured tools)",
     probeNote:
-      "RestoreInstance, ManualBackupInstance, CloneInstances and ModifyNetworkConfig are probed only with an instance ID that cannot exist, so nothing can be restored, backed up, bought or moved. " +
+      "RestoreInstance, ManualBackupInstance, CloneInstances, ModifyNetworkConfig and DestroyPostpaidInstance are probed only with an instance ID that cannot exist, so nothing can be restored, backed up, bought, moved or destroyed. " +
       "A permission error (UnauthorizedOperation.*, AuthFailure.UnauthorizedOperation) means denied; a not-found or invalid-parameter error, " +
       "or the action's documented answer to an ID that does not exist (DescribeTaskInfo: FailedOperation.SystemError), means allowed; " +
       "anything else (cloud unreachable, internal errors) is unknown, never allowed.",
@@ -102,7 +102,7 @@ export const enUS: Messages = {
     title: "tencentcloud-redis-mcp demo: a restore drill in the sandbox (no Tencent Cloud account needed)",
     server: ({ name, version }) => `server: node dist/index.js --sandbox (MCP over stdio, ${name} ${version})`,
     stepFind: "Find the instance (list_instances)",
-    stepWrite: ({ port, key }) => `Write a key (redis-cli -p ${port} -a <password> SET ${key} ...)`,
+    stepWrite: ({ host, port, key }) => `Write a key (redis-cli -h ${host} -p ${port} -a <password> SET ${key} ...)`,
     stepBackup: "Take a backup (backup_instance, then check_task)",
     stepUndo: "Take an undo point (backup_instance, then check_task: the data as it is now, before the restore)",
     backupSubmitted: ({ taskId, remark }) => `backup_instance: task ${taskId} (remark "${remark}")`,
@@ -118,7 +118,7 @@ export const enUS: Messages = {
     stepConfirm: "Confirm (restore_instance again, with the confirmToken)",
     stepFollow: "Follow the task to its end (check_task)",
     stepRead: "Read the key back",
-    found: ({ name, instanceId, port }) => `-> ${name} (${instanceId}), a real redis-server on 127.0.0.1:${port}`,
+    found: ({ name, instanceId, host, port }) => `-> ${name} (${instanceId}), a real redis-server at ${host}:${port}`,
     noRedis: ({ instanceId }) => `${instanceId} has no redis-server: is redis-server installed?`,
     restoring: ({ backupId }) => `-> restoring ${backupId}`,
     plan: ({ warning, expiresAt }) =>

@@ -43,7 +43,7 @@ export interface Messages {
     title: string;
     server(p: { name: string; version: string }): string;
     stepFind: string;
-    stepWrite(p: { port: number; key: string }): string;
+    stepWrite(p: { host: string; port: number; key: string }): string;
     stepBackup: string;
     stepUndo: string;
     backupSubmitted(p: { taskId: number; remark: string }): string;
@@ -57,7 +57,7 @@ export interface Messages {
     stepConfirm: string;
     stepFollow: string;
     stepRead: string;
-    found(p: { name: string; instanceId: string; port: number }): string;
+    found(p: { name: string; instanceId: string; host: string; port: number }): string;
     noRedis(p: { instanceId: string }): string;
     restoring(p: { backupId: string }): string;
     plan(p: { warning: string; expiresAt: string }): string;

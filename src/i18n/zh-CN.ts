@@ -102,7 +102,7 @@ export const zhCN: Messages = {
     verdict: { allowed: "允许", denied: "拒绝", unknown: "未知" },
     notNeeded: "（当前配置的工具不需要）",
     probeNote:
-      "RestoreInstance、ManualBackupInstance、CloneInstances 和 ModifyNetworkConfig 只用一个不可能存在的实例 ID 探测，因此不会恢复、备份、购买或移动任何实例。" +
+      "RestoreInstance、ManualBackupInstance、CloneInstances、ModifyNetworkConfig 和 DestroyPostpaidInstance 只用一个不可能存在的实例 ID 探测，因此不会恢复、备份、购买、移动或销毁任何实例。" +
       "权限错误（UnauthorizedOperation.*、AuthFailure.UnauthorizedOperation）表示拒绝；实例不存在或参数无效的错误，" +
       "或该操作对不存在的 ID 的既定回答（DescribeTaskInfo：FailedOperation.SystemError）表示允许；" +
       "其他情况（无法连接云端、内部错误）均为未知，绝不视为允许。",
@@ -124,7 +124,7 @@ export const zhCN: Messages = {
     title: "tencentcloud-redis-mcp 演示：在沙箱中演练一次恢复（无需腾讯云账号）",
     server: ({ name, version }) => `服务端：node dist/index.js --sandbox（通过 stdio 的 MCP，${name} ${version}）`,
     stepFind: "查找实例（list_instances）",
-    stepWrite: ({ port, key }) => `写入一个键（redis-cli -p ${port} -a <密码> SET ${key} ...）`,
+    stepWrite: ({ host, port, key }) => `写入一个键（redis-cli -h ${host} -p ${port} -a <密码> SET ${key} ...）`,
     stepBackup: "创建备份（backup_instance，然后 check_task）",
     stepUndo: "建立撤销点（backup_instance，然后 check_task：恢复前实例当前的数据）",
     backupSubmitted: ({ taskId, remark }) => `backup_instance：任务 ${taskId}（备注“${remark}”）`,
@@ -140,7 +140,7 @@ export const zhCN: Messages = {
     stepConfirm: "确认（再次调用 restore_instance，带上 confirmToken）",
     stepFollow: "跟踪任务直至结束（check_task）",
     stepRead: "读回该键",
-    found: ({ name, instanceId, port }) => `-> ${name}（${instanceId}），真实的 redis-server，地址 127.0.0.1:${port}`,
+    found: ({ name, instanceId, host, port }) => `-> ${name}（${instanceId}），真实的 redis-server，地址 ${host}:${port}`,
     noRedis: ({ instanceId }) => `${instanceId} 没有 redis-server：是否已安装 redis-server？`,
     restoring: ({ backupId }) => `-> 正在恢复 ${backupId}`,
     plan: ({ warning, expiresAt }) =>

@@ -1,6 +1,7 @@
 // The API actions the fake implements: parameter checks and response shapes, on top of the model (state.ts).
 
 import { CLONE_ACTIONS, CLUSTER_TYPES, IN_PLACE_TYPES } from "./clone.js";
+import { DESTROY_ACTIONS } from "./destroy.js";
 import {
   type ActionContext,
   type ActionResult,
@@ -77,7 +78,7 @@ function instanceView(i: Instance, state: CloudState): ActionResult {
     ProductType: CLUSTER_TYPES.has(i.Type) ? "cluster" : "standalone",
     UniqVpcId: subnet.UniqVpcId,
     UniqSubnetId: subnet.UniqSubnetId,
-    BillingMode: 0,
+    BillingMode: i.BillingMode ?? 0,
     OfflineTime: NEVER,
     SubStatus: 0,
     Tags: [],
@@ -307,6 +308,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
 
   ...CLONE_ACTIONS,
+  ...DESTROY_ACTIONS,
 };
 
 /** Runs an action's handler after rejecting parameters its SDK model does not declare. */

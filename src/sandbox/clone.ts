@@ -276,6 +276,7 @@ export const CLONE_ACTIONS: Readonly<Record<string, ActionSpec>> = {
         [
           {
             InstanceName: name ?? "",
+            BillingMode: billingMode === 1 ? 1 : 0,
             NoAuth: noAuth,
             ...(password === undefined ? {} : { password }),
             WanIp: ip,

@@ -49,6 +49,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fake.state.backupBackend = redis;
     fake.state.cloneBackend = redis;
     fake.state.networkBackend = redis;
+    fake.state.destroyBackend = redis;
   }
   // An instance without a process shows no address rather than a made-up one.
   const live = redis?.ports() ?? new Map<string, number>();

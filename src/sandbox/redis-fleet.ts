@@ -17,7 +17,7 @@
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { accessSync, constants, rmSync } from "node:fs";
-import { copyFile, cp, mkdtemp, readFile, stat } from "node:fs/promises";
+import { copyFile, cp, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -31,6 +31,7 @@ import type {
   BackupBackend,
   CloneBackend,
   CloudState,
+  DestroyBackend,
   Instance,
   NetworkBackend,
   RestoreBackend,
@@ -89,7 +90,7 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, NetworkBackend {
+export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, NetworkBackend, DestroyBackend {
   private readonly nodes = new Map<string, RedisNode>();
   private readonly listeners = new Map<string, Listener>();
   /** Aborts the waits of clones and moves in progress on close (no timer keeps the process alive). */
@@ -218,6 +219,19 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
       await this.bind(instance.InstanceId, change.from.ip, change.from.port).catch(() => {});
       throw error;
     }
+  }
+
+  /**
+   * DestroyPostpaidInstance: after the state's preparingMs, the instance's address stops listening (its
+   * clients are cut), its redis-server stops and its directory (data and backups) is removed.
+   */
+  async destroy(instance: Instance): Promise<void> {
+    await this.wait(this.state.preparingMs);
+    const node = this.node(instance.InstanceId);
+    await this.unbind(instance.WanIp, instance.Port);
+    await this.stop(node);
+    this.nodes.delete(instance.InstanceId);
+    await rm(node.dir, { recursive: true, force: true });
   }
 
   /** Stops every process and listener and removes the temporary directories. */

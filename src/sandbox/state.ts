@@ -5,7 +5,7 @@ import { formatBeijing } from "./time.js";
 
 export type InstanceStatus = 0 | 1 | 2 | -2 | -3;
 export type BackupStatus = 1 | 2 | -1 | 3 | 4;
-export type TaskType = "FLOW_RESTOREBACKUP" | "FLOW_BACKUPINSTANCE" | "FLOW_AUTOBACKUP" | "FLOW_CHANGEVIP";
+export type TaskType = "FLOW_RESTOREBACKUP" | "FLOW_BACKUPINSTANCE" | "FLOW_AUTOBACKUP" | "FLOW_CHANGEVIP" | "FLOW_CLOSE";
 
 /**
  * How the API names a task type: DescribeTaskList answers numeric code strings (the published CLI example shows
@@ -19,12 +19,15 @@ export const TASK_TYPE_CODES: Readonly<Record<TaskType, string>> = {
   FLOW_AUTOBACKUP: "017",
   // the SDK's docs: FLOW_CHANGEVIP "027", 改变vip地址 (ModifyNetworkConfig changeVip)
   FLOW_CHANGEVIP: "027",
+  // the SDK's docs: FLOW_CLOSE "003", 关闭实例 (DestroyPostpaidInstance isolates the instance)
+  FLOW_CLOSE: "003",
 };
 export const TASK_TYPE_LABELS: Readonly<Record<TaskType, string>> = {
   FLOW_RESTOREBACKUP: "redis备份恢复流程",
   FLOW_BACKUPINSTANCE: "redis手动备份流程",
   FLOW_AUTOBACKUP: "redis自动备份流程",
   FLOW_CHANGEVIP: "redis修改vip流程",
+  FLOW_CLOSE: "redis按量计费实例销毁流程",
 };
 export type TaskOutcome = "succeed" | "failed" | "error";
 export type TaskStatus = "preparing" | "running" | TaskOutcome;
@@ -66,6 +69,10 @@ export interface Instance {
   secondLevelSince?: number;
   /** SecondLevelBackup: ranges (ms) the scenario declares without backup (MissingTimestamps). */
   secondLevelGaps?: Array<{ from: number; to: number }>;
+  /** 0 pay-as-you-go (the default), 1 monthly. */
+  BillingMode?: 0 | 1;
+  /** Isolated (-2) by DestroyPostpaidInstance: when it goes offline and leaves the account (ms). */
+  offlineAt?: number;
 }
 
 export interface ResourceTag {
@@ -150,6 +157,8 @@ export interface Task {
   backend?: { settled: boolean; settledAt?: number };
   /** FLOW_CHANGEVIP only. */
   change?: AddressChange;
+  /** FLOW_CLOSE only: set once the isolation has been applied to the instance. */
+  close?: { applied: boolean };
 }
 
 /** Makes a restore real, e.g. by loading the backup into a redis-server. Reject to fail the task. */
@@ -165,6 +174,11 @@ export interface BackupBackend {
 /** Makes a clone real: a new redis-server loaded from the backup (or the source's data at `cloneTime`, ms). */
 export interface CloneBackend {
   clone(clone: Instance, source: Instance, backup: Backup, cloneTime: number | undefined): Promise<void>;
+}
+
+/** Ends an instance for real (its process and address) when it is isolated. Reject to fail the task. */
+export interface DestroyBackend {
+  destroy(instance: Instance): Promise<void>;
 }
 
 /** Moves an instance's address for real (e.g. its listener). Reject to fail the task. */
@@ -188,6 +202,8 @@ export const FIRST_TASK_ID = 1_000_001;
 export const DEFAULT_PREPARING_MS = 1000;
 export const DEFAULT_RUNNING_MS = 3000;
 export const DEFAULT_CLONE_MS = 5000;
+/** An isolated pay-as-you-go instance goes offline two hours later (api.json: OfflineTime's description). */
+export const POSTPAID_OFFLINE_MS = 2 * 60 * 60 * 1000;
 /** The account's uin (Creater of an order, CAM resources). */
 export const FAKE_UIN = "100000000001";
 /** Zones by region: the first is an instance's default. */
@@ -223,6 +239,7 @@ export class CloudState {
   cloneMs: number;
   cloneBackend: CloneBackend | undefined;
   networkBackend: NetworkBackend | undefined;
+  destroyBackend: DestroyBackend | undefined;
   /** The first two octets of every subnet ("10.0"; a real-data sandbox moves it to a loopback "127.N"). */
   networkBase = "10.0";
 
@@ -637,6 +654,20 @@ export class CloudState {
     return task;
   }
 
+  // ---- destroying (DestroyPostpaidInstance) ----
+
+  /** Isolates the instance (a FLOW_CLOSE task; status 1 meanwhile): -2 once it succeeds, 2 again if it fails. */
+  createClose(instance: Instance): Task {
+    const task = this.newTask(instance.InstanceId, "FLOW_CLOSE", this.preparingMs, this.runningMs);
+    task.close = { applied: false };
+    instance.Status = 1;
+    if (this.destroyBackend) {
+      const backend = this.destroyBackend;
+      this.track(task, () => backend.destroy(instance));
+    }
+    return task;
+  }
+
   /** Applies what finished: delivered orders' instances run, failed ones are gone; finished moves take effect. */
   private settle(): void {
     for (const deal of this.deals.values()) {
@@ -651,6 +682,7 @@ export class CloudState {
         }
       }
     }
+    this.settleCloses();
     for (const task of this.tasks.values()) {
       const change = task.change;
       if (!change || change.applied) continue;
@@ -665,6 +697,26 @@ export class CloudState {
       if (change.retainUntil !== undefined) {
         this.retained.push({ ip: change.from.ip, instanceId: instance.InstanceId, until: change.retainUntil });
       }
+    }
+  }
+
+  /** Finished isolations take effect; isolated instances past their offline time leave the account. */
+  private settleCloses(): void {
+    const now = this.now();
+    for (const task of this.tasks.values()) {
+      if (!task.close || task.close.applied || !isFinal(this.taskStatus(task))) continue;
+      task.close.applied = true;
+      const instance = this.instances.get(task.InstanceId);
+      if (!instance) continue;
+      const ok = this.taskStatus(task) === "succeed";
+      instance.Status = ok ? -2 : 2;
+      const ended = Math.max(task.createdAt + task.preparingMs + task.runningMs, task.backend?.settledAt ?? 0);
+      if (!ok) continue;
+      instance.offlineAt = ended + POSTPAID_OFFLINE_MS;
+      instance.WanIp = ""; // an isolated instance has no address; its IP is free again
+    }
+    for (const [id, instance] of this.instances) {
+      if (instance.offlineAt !== undefined && instance.offlineAt <= now) this.instances.delete(id);
     }
   }
 

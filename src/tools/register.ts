@@ -9,6 +9,7 @@
 // a structured ClientError.ScopeMissing.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type CallToolResult, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { requiredScope } from "../safety/caller.js";
@@ -39,6 +40,24 @@ export function listedTool(tool: ToolDefinition, config: Config): Tool {
   };
 }
 
+/** One validator for the process (the SDK client's own kind), made on the first call that needs it. */
+let ajv: AjvJsonSchemaValidator | undefined;
+
+/**
+ * Checks a result's structured content against the tool's listed output schema exactly as an SDK client does
+ * after tools/list (JSON Schema, AJV: no additional properties where the schema closes an object). Compiled on
+ * the first call of the tool, so a start pays nothing. Answers the mismatch, or undefined when it conforms.
+ */
+export function outputChecker(listed: Tool): (structured: unknown) => string | undefined {
+  let validate: ((value: unknown) => { valid: boolean; errorMessage?: string }) | undefined;
+  return (structured) => {
+    ajv ??= new AjvJsonSchemaValidator();
+    validate ??= ajv.getValidator(listed.outputSchema as Parameters<AjvJsonSchemaValidator["getValidator"]>[0]);
+    const result = validate(structured);
+    return result.valid ? undefined : (result.errorMessage ?? "does not match");
+  };
+}
+
 /**
  * Registers the offered tools on the server and answers tools/list with their real schemas. `track` wraps each
  * call (the runtime counts running calls, for a graceful shutdown).
@@ -51,6 +70,7 @@ export function registerTools(
   const tools = offeredTools(ctx.config);
   for (const tool of tools) {
     const inputSchema = inputSchemaOf(tool, ctx.config);
+    const checkOutput = outputChecker(listedTool(tool, ctx.config));
     server.registerTool(
       tool.name,
       {
@@ -60,7 +80,7 @@ export function registerTools(
         outputSchema: tool.outputSchema,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      (args: unknown, extra) => track(runTool(tool, inputSchema, args, ctx, extra)),
+      (args: unknown, extra) => track(runTool(tool, inputSchema, args, ctx, extra, checkOutput)),
     );
   }
   if (tools.length === 0) return;

@@ -84,6 +84,7 @@ const output = z.object({
     })
     .optional(),
   undoBackup: undoBackupSchema.optional(),
+  price: z.string().optional().describe("When approval_required by clone: what the new instance costs, as the approvers see it"),
   warning: z.string().optional().describe("What will be lost, and how to undo: show it to the user before confirming"),
   ...cloneOutput,
 });

@@ -117,6 +117,7 @@ export async function runTool(
   args: unknown,
   ctx: ToolContext,
   extra: Extra,
+  checkOutput?: (structured: unknown) => string | undefined,
 ): Promise<CallToolResult> {
   const caller = callerOf(extra, ctx);
   const fields = { caller: caller.id, tool: definition.name, mcpRequestId: String(extra.requestId) };
@@ -131,6 +132,8 @@ export async function runTool(
     const parsed = validateArguments(definition.name, inputSchema, args);
     release = await ctx.services.safety.gate?.acquire(caller.id, extra.signal);
     const out = await definition.handler(parsed as never, call, extra);
+    const mismatch = checkOutput?.(out.structured);
+    if (mismatch) throw outputMismatch(definition.name, mismatch, out.text, log);
     ctx.metrics.toolCall(definition.name, "ok");
     result = { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
   } catch (caught) {
@@ -152,6 +155,19 @@ export async function runTool(
     ms: Math.round(performance.now() - started),
   });
   return result;
+}
+
+/**
+ * An answer that does not match the tool's published output schema: a client would reject it (-32602) and the
+ * agent would not learn what the call did. So it is answered as a structured error that still says it, and
+ * logged with the mismatch (a bug in the server; the tests drive every status to keep it from landing).
+ */
+function outputMismatch(tool: string, mismatch: string, text: string, log: Logger): CloudError {
+  log.error("answer does not match the tool's output schema", { tool, mismatch: mismatch.slice(0, 500) });
+  return new CloudError(
+    "ClientError.AnswerMismatch",
+    `The server's answer did not match its published output schema (the details are in its log). What the call did: ${text}`,
+  );
 }
 
 function asCloudError(caught: unknown): CloudError {

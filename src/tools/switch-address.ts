@@ -8,6 +8,7 @@ import type { Journal } from "../safety/journal.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
 import type { RecordStore } from "../safety/state/types.js";
 import {
+  type AddressNow,
   addressesNow,
   assertTwoInstances,
   checkSwitch,
@@ -35,6 +36,10 @@ import {
 import { approvalArguments, approvalOutput, approvalStep } from "./approval-step.js";
 
 const address = z.object({ instanceId: z.string(), host: z.string().optional(), port: z.number().int().optional() });
+
+/** What the answer shows of where each address is: the instance and its address, nothing the switch reads besides. */
+const addressView = (now: readonly AddressNow[]): z.infer<typeof address>[] =>
+  now.map(({ instanceId, host, port }) => ({ instanceId, host, port }));
 
 const output = z.object({
   status: z
@@ -179,7 +184,7 @@ async function switchFlow(
       status: "confirmation_required",
       ...pair,
       address: { host, port },
-      addresses: await addressesNow({ api, region }, pair),
+      addresses: addressView(await addressesNow({ api, region }, pair)),
       ...(facts.record ? { resumed: true, resumeStep: facts.record.step } : {}),
       warning,
       confirmToken: token,
@@ -264,7 +269,7 @@ async function answer(
   resumed: boolean,
   taskIds: number[],
 ): Promise<ToolOutput> {
-  const addresses = await addressesNow({ api: ctx.api, region: pair.region }, pair);
+  const addresses = addressView(await addressesNow({ api: ctx.api, region: pair.region }, pair));
   const undo = `switch_address { instanceId: "${pair.toInstanceId}", toInstanceId: "${pair.instanceId}" }`;
   const billing =
     `${pair.instanceId} still exists and still bills: this server never deletes an instance. When it is no longer ` +

@@ -1,4 +1,3 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
@@ -14,6 +13,7 @@ import { Secret } from "../../src/secret.js";
 import { createServer } from "../../src/server.js";
 import { toTaskId } from "../../src/tools/restore-instance.js";
 import { type Fixture, FixtureCloud, fixture } from "../helpers/fixture-cloud.js";
+import { connectClient } from "../helpers/client.js";
 import { sc } from "../helpers/harness.js";
 
 // For every action the server calls, the API's published example answer (TencentCloud/tencentcloud-cli,
@@ -58,8 +58,7 @@ describe("the API's published examples, parsed by the server", () => {
   async function tools(cloud: FixtureCloud) {
     const created = createServer({ config: config(cloud), log: new Logger("error", () => {}) });
     const [a, b] = InMemoryTransport.createLinkedPair();
-    const client = new Client({ name: "fixtures", version: "1" });
-    await Promise.all([created.server.connect(b), client.connect(a)]);
+    const { client } = await connectClient(a, { name: "fixtures", beforeList: () => created.server.connect(b) });
     closers.push(async () => {
       await client.close();
       await created.close();
@@ -150,6 +149,16 @@ describe("the API's published examples, parsed by the server", () => {
     );
     expect(answer.TaskId).toEqual(f.output.Response.TaskId);
     expect(toTaskId(answer.TaskId)).toBe(6954227);
+  });
+
+  it("DestroyPostpaidInstance: TaskId as a string of digits becomes the task number", async () => {
+    const f = fixture("DestroyPostpaidInstance");
+    const cloud = await serve("DestroyPostpaidInstance");
+    const answer = await api(cloud).destroyPostpaidInstance({ InstanceId: "crs-5a4py64p" }, { region: "ap-guangzhou" });
+    expect(answer).toEqual(f.output.Response);
+    expect(answer.TaskId).toBe("6954227");
+    expect(toTaskId(answer.TaskId)).toBe(6954227);
+    expect(cloud.requests.at(-1)?.params).toEqual({ InstanceId: "crs-5a4py64p" });
   });
 
   it("STS AssumeRole: temporary credentials and their expiry, signed for sts", async () => {
@@ -324,6 +333,11 @@ describe("the API's published examples, parsed by the server", () => {
       ),
       DescribeInstanceDealDetail: await client.describeInstanceDealDetail({ DealIds: [clone.DealId ?? ""] }, REGION),
       DescribeSecondLevelBackupInfo: await client.describeSecondLevelBackupInfo({ InstanceId: id }, REGION),
+      // a pay-as-you-go instance of its own: the source above stays as it is
+      DestroyPostpaidInstance: await client.destroyPostpaidInstance(
+        { InstanceId: fake.state.addInstance({ Type: 15 }).InstanceId },
+        REGION,
+      ),
     };
     for (const [action, answer] of Object.entries(answers)) {
       expect([action, shape(answer)]).toEqual([action, shape(fixture(action).output.Response)]);

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CLOUD_ACTIONS, type CloudAction } from "../../src/cloud/api.js";
 import { loadConfig } from "../../src/config.js";
 import { type DoctorReport, renderText, runDoctor } from "../../src/doctor/index.js";
 import { Logger } from "../../src/log.js";
@@ -27,7 +28,11 @@ const ALL = [
   "DescribeSecondLevelBackupInfo",
   "CloneInstances",
   "ModifyNetworkConfig",
+  "DestroyPostpaidInstance",
 ];
+
+/** Every action that changes something: each is probed only with an instance that cannot exist. */
+const WRITES = (Object.keys(CLOUD_ACTIONS) as CloudAction[]).filter((a) => !CLOUD_ACTIONS[a].readOnly);
 
 describe("doctor", () => {
   let fake: FakeCloud;
@@ -58,9 +63,9 @@ describe("doctor", () => {
     expect(Math.abs(r.endpoint.clockSkewSeconds ?? 99)).toBeLessThanOrEqual(1);
     expect(r.endpoint.latencyMs).toBeGreaterThanOrEqual(0);
     expect(r.missing).toEqual([]);
-    // writes were probed only with an instance that cannot exist: nothing restored, backed up, bought or moved
+    // writes were probed only with an instance that cannot exist: nothing restored, backed up, bought, moved or destroyed
     const instances = fake.state.listInstances().map((i) => [i.InstanceId, i.WanIp, i.Port]);
-    for (const action of ["RestoreInstance", "ManualBackupInstance", "CloneInstances", "ModifyNetworkConfig"]) {
+    for (const action of WRITES) {
       const sent = fake.requests.filter((q) => q.action === action);
       expect(sent).toHaveLength(1);
       expect(sent[0]?.params).toMatchObject({ InstanceId: "crs-doctor-probe-does-not-exist" });
@@ -73,7 +78,7 @@ describe("doctor", () => {
     expect(text).toContain("OK: everything the configured tools need works.");
     expect(text).toMatch(/RestoreInstance\s+allowed\s+\(ResourceNotFound\.InstanceNotExists\)/);
     expect(text).toContain("cannot exist");
-    expect(text).toContain("nothing can be restored, backed up, bought or moved");
+    expect(text).toContain("nothing can be restored, backed up, bought, moved or destroyed");
     expect(text).toContain("A policy limited to named instances may show");
     const everything = `${JSON.stringify(r)}${text}${lines.join("")}`;
     expect(everything).not.toContain(SANDBOX_CREDENTIALS.secretKey);

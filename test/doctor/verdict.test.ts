@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLOUD_ACTIONS } from "../../src/cloud/api.js";
+import { CLOUD_ACTIONS, type CloudAction } from "../../src/cloud/api.js";
 import { PROBES, type Probe, verdictOf } from "../../src/doctor/probe.js";
 
 const probe = (action: string): Probe => {
@@ -31,6 +31,10 @@ describe("what a probe's answer says about CAM", () => {
     ["CloneInstances", "FailedOperation.PayFailed", "unknown"],
     ["ModifyNetworkConfig", "ResourceNotFound.InstanceNotExists", "allowed"],
     ["ModifyNetworkConfig", "ResourceUnavailable.InstanceStatusError", "unknown"],
+    ["DestroyPostpaidInstance", "ResourceNotFound.InstanceNotExists", "allowed"],
+    ["DestroyPostpaidInstance", "InvalidParameterValue.UnSupportedType", "allowed"],
+    ["DestroyPostpaidInstance", "ResourceUnavailable.InstanceStatusError", "unknown"],
+    ["DestroyPostpaidInstance", "UnauthorizedOperation.NoCAMAuthed", "denied"],
     ["InquiryPriceCreateInstance", "InvalidParameterValue.SpecNotExist", "allowed"],
     ["InquiryPriceCreateInstance", "UnauthorizedOperation.UserNotInWhiteList", "denied"],
     ["DescribeInstanceSecurityGroup", undefined, "allowed"],
@@ -42,7 +46,7 @@ describe("what a probe's answer says about CAM", () => {
   });
 
   it("probes writes only with an instance ID that cannot exist", () => {
-    for (const action of ["RestoreInstance", "ManualBackupInstance", "CloneInstances", "ModifyNetworkConfig"]) {
+    for (const action of (Object.keys(CLOUD_ACTIONS) as CloudAction[]).filter((a) => !CLOUD_ACTIONS[a].readOnly)) {
       const params = probe(action).params("crs-realone1") as { InstanceId: string };
       expect(params.InstanceId).toBe("crs-doctor-probe-does-not-exist");
     }

@@ -1,4 +1,4 @@
-import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client, ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { type Config, loadConfig } from "../../src/config.js";
@@ -8,6 +8,7 @@ import type { SafetyState } from "../../src/safety/state/index.js";
 import { FakeCloud, type FakeCloudOptions } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "../../src/sandbox/seed.js";
 import { createServer, type CreatedServer } from "../../src/server.js";
+import { connectClient } from "./client.js";
 
 export interface Harness {
   fake: FakeCloud;
@@ -59,8 +60,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const log = new Logger(config.logLevel, (line) => logLines.push(line));
   const created = createServer({ config, log, state: options.state, metrics: options.metrics });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: "test-client", version: "1.0.0" }, options.client);
-  await Promise.all([created.server.connect(serverTransport), client.connect(clientTransport)]);
+  const { client } = await connectClient(clientTransport, {
+    client: options.client,
+    beforeList: () => created.server.connect(serverTransport),
+  });
   return {
     fake,
     client,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client, ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { type Config, loadConfig } from "../../src/config.js";
@@ -10,6 +10,7 @@ import { type Authenticator, createAuthenticator } from "../../src/http/auth.js"
 import { Logger } from "../../src/log.js";
 import type { Metrics } from "../../src/metrics.js";
 import { createRuntime, type Runtime } from "../../src/runtime.js";
+import { connectClient } from "./client.js";
 import type { Scope } from "../../src/safety/caller.js";
 import { FakeCloud, type FakeCloudOptions } from "../../src/sandbox/fake.js";
 import { type HttpHandle, startHttp } from "../../src/transports/streamable-http.js";
@@ -79,8 +80,7 @@ export async function connectHttp(
     requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
-  const client = new Client({ name: "http-test-client", version: "1.0.0" }, options);
-  await client.connect(transport);
+  const { client } = await connectClient(transport, { name: "http-test-client", client: options });
   return {
     client,
     transport,

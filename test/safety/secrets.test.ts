@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { connectClient } from "../helpers/client.js";
 import { sc } from "../helpers/harness.js";
 import { RawStdioTransport } from "../helpers/raw-stdio.js";
 
@@ -75,8 +76,7 @@ describe("secrets never leave the server: a whole session over stdio, at log lev
       ...env,
     });
     transports.push(transport);
-    const client = new Client({ name: "secrets-test", version: "1.0.0" });
-    await client.connect(transport);
+    const { client } = await connectClient(transport, { name: "secrets-test" });
     await client.setLoggingLevel("debug");
     const call = async (name: string, args: Record<string, unknown> = {}) => {
       const r = (await client.callTool({ name, arguments: args })) as CallToolResult;

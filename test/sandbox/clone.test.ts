@@ -9,20 +9,11 @@ import { RespClient } from "../../src/sandbox/resp.js";
 import { SANDBOX_DATA, SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { formatBeijing } from "../../src/sandbox/time.js";
 import { requireRedisServer } from "../helpers/redis.js";
-import { errorCode, type RedisClient, rejection, sdkClient } from "./helpers.js";
+import { errorCode, type RedisClient, rejection, sdkClient, until } from "./helpers.js";
 
 const CATALOG = SANDBOX_INSTANCE_IDS.catalog;
 const EVENTS = SANDBOX_INSTANCE_IDS.events;
 const PASSWORD = SANDBOX_PASSWORDS[CATALOG] ?? "";
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 1000; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function redisAt(host: string, port: number, password: string | undefined, ...command: string[]) {
   const client = await RespClient.connect(port, host, password);

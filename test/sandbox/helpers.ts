@@ -125,3 +125,13 @@ export function cloneRequestFor(fake: FakeCloud, instanceId: string, extra: Reco
     ...extra,
   };
 }
+
+/** Reads until `done` holds (every 20 ms, about 20 s at most); throws naming `what` when it never does. */
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 1000; i++) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,11 +1,11 @@
 // A model reads every tool's name, title, description and input schema on every turn: keep them cheap.
 
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { describe, expect, it } from "vitest";
 import { loadConfig, TOOL_NAMES } from "../../src/config.js";
 import { Logger } from "../../src/log.js";
 import { createServer } from "../../src/server.js";
+import { connectClient } from "../helpers/client.js";
 
 /** Tokens per tool on average (JSON length / 4 of name + title + description + inputSchema). */
 const BUDGET = 375;
@@ -14,10 +14,9 @@ async function listedTools(env: Record<string, string>) {
   const config = loadConfig([], env);
   const created = createServer({ config, log: new Logger("error", () => {}) });
   const [a, b] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: "budget", version: "1" });
-  await Promise.all([created.server.connect(b), client.connect(a)]);
+  const { client, tools } = await connectClient(a, { name: "budget", beforeList: () => created.server.connect(b) });
   try {
-    return (await client.listTools()).tools;
+    return tools;
   } finally {
     await client.close();
     await created.close();

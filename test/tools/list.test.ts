@@ -1,4 +1,3 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { describe, expect, it } from "vitest";
@@ -7,12 +6,11 @@ import { Logger } from "../../src/log.js";
 import { createServer } from "../../src/server.js";
 import { offeredTools } from "../../src/tools/register.js";
 import { inputSchemaOf } from "../../src/tools/shared.js";
+import { connectClient } from "../helpers/client.js";
 
 async function listWith(server: McpServer) {
   const [a, b] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: "t", version: "1" });
-  await Promise.all([server.connect(b), client.connect(a)]);
-  const { tools } = await client.listTools();
+  const { client, tools } = await connectClient(a, { name: "t", beforeList: () => server.connect(b) });
   await client.close();
   return tools;
 }

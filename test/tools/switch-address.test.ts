@@ -2,7 +2,6 @@
 // corrupted data; after the clone and the switch the same address answers the restored data; switching back
 // undoes it. Interrupted switches resume without repeating a finished step; refusals send nothing.
 
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +10,7 @@ import { Logger } from "../../src/log.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { createServer } from "../../src/server.js";
+import { connectClient } from "../helpers/client.js";
 import { fakeEnv, type Harness, sc, startHarness } from "../helpers/harness.js";
 import { redisAt, requireRedisServer } from "../helpers/redis.js";
 
@@ -186,10 +186,9 @@ describe("switch_address on the sandbox with real data", () => {
       caller: { id: "token:viewer", kind: "token", name: "viewer", scopes: ["redis:read"] },
     });
     const [a, b] = InMemoryTransport.createLinkedPair();
-    const client = new Client({ name: "viewer", version: "1" });
-    await Promise.all([created.server.connect(b), client.connect(a)]);
+    const { client, tools } = await connectClient(a, { name: "viewer", beforeList: () => created.server.connect(b) });
     try {
-      expect((await client.listTools()).tools.map((t) => t.name)).not.toContain("switch_address");
+      expect(tools.map((t) => t.name)).not.toContain("switch_address");
       const r = (await client.callTool({ name: "switch_address", arguments: { instanceId: CATALOG, toInstanceId: ORDERS } })) as CallToolResult;
       expect(sc(r).error.code).toBe("ClientError.ScopeMissing");
       expect(sc(r).error.message).toMatch(/redis:restore/);

@@ -4,6 +4,7 @@ import type { Config } from "../../config.js";
 import { type Binding, ConfirmTokens } from "../confirm.js";
 import { InflightLocks } from "../inflight.js";
 import { type ApprovalStore, MemoryApprovals } from "./approvals.js";
+import { type DrillLedger, MemoryDrills } from "./drills.js";
 import { MemoryLedger, MemoryOperations } from "./ledger.js";
 import type {
   HeldLock,
@@ -29,6 +30,7 @@ export class MemoryState implements SafetyState {
   readonly approvals: ApprovalStore;
   readonly operations: OperationLedger = new MemoryOperations();
   readonly records: RecordStore = memoryRecords();
+  readonly drills: DrillLedger = new MemoryDrills();
 
   constructor(config: Pick<Config, "confirmTtlMs" | "rateLimit">, now: () => number = Date.now) {
     const tokens = new ConfirmTokens(config.confirmTtlMs, now);

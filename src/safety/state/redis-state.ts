@@ -6,7 +6,9 @@ import { type Metrics, NO_METRICS } from "../../metrics.js";
 import type { Binding } from "../confirm.js";
 import type { ApprovalStore } from "./approvals.js";
 import { checkBinding, tokenUnknown } from "./binding.js";
-import { RedisApprovals } from "./redis-approvals.js";
+import { type ApprovalLink, RedisApprovals } from "./redis-approvals.js";
+import { type DrillLink, RedisDrills } from "./redis-drills.js";
+import type { DrillLedger } from "./drills.js";
 import { SharedBudget } from "./redis-budget.js";
 import { RedisLedger, RedisOperations } from "./redis-ledger.js";
 import { RedisConnection } from "./redis-link.js";
@@ -40,6 +42,7 @@ export class RedisState implements SafetyState {
   readonly budget: SharedBudget;
   readonly tasks: TaskLedger;
   readonly approvals: ApprovalStore;
+  readonly drills: DrillLedger;
   readonly operations: OperationLedger;
   readonly records: RecordStore;
   /** Tells a state that came back empty, and has the replicas put their operations back (epoch.ts). */
@@ -56,13 +59,12 @@ export class RedisState implements SafetyState {
     this.tokens = { issue: (b) => this.issue(b, config.confirmTtlMs), consume: (t, b) => this.consume(t, b) };
     this.locks = { acquire: (region, instanceId, details) => this.acquireLock(region, instanceId, details) };
     this.tasks = new RedisLedger(link, state.prefix, log, metrics);
-    this.approvals = new RedisApprovals(
-      {
-        command: (operation, args) => this.run(operation, () => this.command(args)),
-        eval: (operation, script, keys, args) => this.run(operation, () => this.eval(script, keys, args)),
-      },
-      state,
-    );
+    const failClosed: ApprovalLink & DrillLink = {
+      command: (operation, args) => this.run(operation, () => this.command(args)),
+      eval: (operation, script, keys, args) => this.run(operation, () => this.eval(script, keys, args)),
+    };
+    this.approvals = new RedisApprovals(failClosed, state);
+    this.drills = new RedisDrills(failClosed, state);
     this.epoch = new StateEpoch(link, state.prefix, log, metrics, {
       recoveryMs: 2 * EPOCH_CHECK_MS + state.commandTimeoutMs + 500,
       windowMs: Math.max(config.restoreDedupMinutes, 30) * 60_000,

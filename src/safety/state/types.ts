@@ -4,6 +4,7 @@ import type { TaskKind } from "../../cloud/views.js";
 import type { AuditRecord } from "../audit.js";
 import type { Binding } from "../confirm.js";
 import type { ApprovalStore } from "./approvals.js";
+import type { DrillLedger } from "./drills.js";
 
 /** Issues and spends confirmation tokens (TENCENTCLOUD_REDIS_CONFIRM=token). */
 export interface TokenStore {
@@ -104,6 +105,8 @@ export interface SafetyState {
   readonly budget: Budget;
   /** Approval requests and decisions (issue 17): what a second person approved, used once. */
   readonly approvals: ApprovalStore;
+  /** The restore drills: each one's clone, times, verification and cost (drills.ts). */
+  readonly drills: DrillLedger;
   /**
    * Throws ClientError.StateUnavailable when the shared state cannot be used right now. Every tool that
    * changes an instance calls it first (fail closed); read tools do not need it.
