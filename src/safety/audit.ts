@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { CloudError } from "../cloud/errors.js";
 import type { ConfirmMode } from "../config.js";
 import type { Logger } from "../log.js";
+import { appendWhole } from "./durable-write.js";
 import type { PasswordSource } from "./password.js";
 
 /**
@@ -275,8 +276,7 @@ export class AuditLog {
           line = `\n${line}`; // the torn line stays as it is; this record gets a line of its own
         }
       }
-      writeSync(fd, line);
-      fsyncSync(fd);
+      appendWhole(fd, line, size); // whole or not at all (a short write on a full disk is cut back, and throws)
     } finally {
       closeSync(fd);
     }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
 import { parseTaskId, toBeijing } from "../cloud/views.js";
 import type { AuditRecord } from "../safety/audit.js";
+import { BIDI_OR_ZERO_WIDTH, NO_BIDI_OR_ZERO_WIDTH } from "../safety/chat-quote.js";
 import { assertInstanceAllowed } from "../safety/scope.js";
 import {
   audited,
@@ -62,6 +63,7 @@ export const backupInstance = defineTool({
       .min(1)
       .max(REMARK_MAX)
       .refine((text) => !/\p{Cc}/u.test(text), "must be printable text on one line (no control characters)")
+      .refine((text) => !BIDI_OR_ZERO_WIDTH.test(text), NO_BIDI_OR_ZERO_WIDTH)
       .optional()
       .describe("What the backup is for"),
     storageDays: z.number().int().min(0).max(STORAGE_DAYS_MAX).optional().describe("Days to keep it (0-1825)"),
