@@ -4,7 +4,8 @@
 // ~150 separate ESM modules, and splitting keeps a plain stdio start from parsing the rest (npm run bench, cold
 // start). tencentcloud-sdk-nodejs stays outside the bundle: it is loaded on the first API call, from
 // node_modules. So do the Redis client (only with TENCENTCLOUD_REDIS_STATE_URL) and prom-client (only in HTTP
-// mode, for /metrics): loaded when used, they cost a stdio server nothing at start.
+// mode, for /metrics): loaded when used, they cost a stdio server nothing at start. OpenTelemetry too: its SDK
+// and exporter are loaded from node_modules only when an OTLP endpoint is set (src/telemetry/otel.ts, a chunk).
 import { execFileSync } from "node:child_process";
 import { chmodSync, rmSync } from "node:fs";
 import { build } from "esbuild";
@@ -23,7 +24,7 @@ await build({
   platform: "node",
   target: "node20",
   format: "esm",
-  external: ["tencentcloud-sdk-nodejs", "redis", "prom-client"],
+  external: ["tencentcloud-sdk-nodejs", "redis", "prom-client", "@opentelemetry/*"],
   // Bundled CommonJS dependencies of the MCP SDK call require(): give them Node's.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: "warning",

@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { LANGUAGES, messages } from "../dist/i18n/index.js";
+import { localPrice } from "../dist/cloud/price.js";
 import { RespClient } from "../dist/sandbox/resp.js";
 import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../dist/sandbox/seed.js";
 
@@ -254,8 +255,7 @@ async function byClone(client) {
 
   await step(c.stepPlan);
   const restore = await planAndConfirm(client, "restore_instance", { instanceId: CLONE_SOURCE, backupId: backup.backupId }, (plan) => {
-    const { amount, unit, currency } = plan.clone.price;
-    const price = amount === undefined ? texts.clone.priceUnknown : texts.clone.price({ amount, unit, currency });
+    const price = localPrice(plan.clone.price, texts.clone);
     say(c.plan({ methodReason: plan.methodReason, name: plan.clone.name, price, warning: plan.warning }));
   });
   say(c.cloning({ cloneId: restore.cloneInstanceId, dealName: restore.dealName ?? "-" }));

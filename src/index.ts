@@ -8,9 +8,11 @@ import { createPromMetrics } from "./base/metrics-open.js";
 import { openState } from "./records/store/index.js";
 import { createRuntime } from "./runtime.js";
 import { VERSION } from "./base/version.js";
+import { startTracing } from "./telemetry/index.js";
 
 /** Entry point: read the configuration, build the per-process runtime, serve stdio or HTTP, shut down cleanly. */
 async function main(): Promise<void> {
+  if (process.argv[2] === "sandbox-cloud") return sandboxCloud(process.argv.slice(3));
   let loaded: ReturnType<typeof loadConfig>;
   const approvals = approvalsArgs(process.argv.slice(2));
   const command = doctorArgs(approvals.rest);
@@ -25,12 +27,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // asked for, --help and --version are the command's output: stdout, exit 0
   if (loaded.help) {
-    process.stderr.write(`${HELP}\n`);
+    process.stdout.write(`${HELP}\n`); // allowed
     return;
   }
   if (loaded.version) {
-    process.stderr.write(`${VERSION}\n`);
+    process.stdout.write(`${VERSION}\n`); // allowed
     return;
   }
   let config: Config = loaded;
@@ -87,6 +90,8 @@ async function main(): Promise<void> {
   const metrics = config.http.enabled ? await createPromMetrics() : NO_METRICS;
   const state = await openState(config, log, metrics);
   cleanups.push(() => state.close());
+  // traces: only with an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); flushed last at shutdown
+  cleanups.push(await startTracing(process.env, log, VERSION));
   if (config.state)
     log.notice("safety state shared through Redis", { store: config.state.where, prefix: config.state.prefix });
   else if (config.http.enabled) {
@@ -133,6 +138,22 @@ async function main(): Promise<void> {
   const { serveStdio } = await import("./transports/stdio.js");
   const stdio = await serveStdio(config, log, runtime, (reason) => void shutdown(reason));
   cleanups.unshift(() => stdio.close());
+}
+
+/** `tencentcloud-redis-mcp sandbox-cloud`: the sandbox's fake cloud alone, for replicas to share (docs/sandbox.md). */
+async function sandboxCloud(argv: string[]): Promise<void> {
+  const { sandboxCloudArgs, serveSandboxCloud } = await import("./sandbox/serve.js");
+  let args: ReturnType<typeof sandboxCloudArgs>;
+  try {
+    args = sandboxCloudArgs(argv);
+  } catch (error) {
+    process.stderr.write(`tencentcloud-redis-mcp: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const close = await serveSandboxCloud(args, (line) => process.stderr.write(`${line}\n`));
+  const stop = () => void close().then(() => process.exit(0));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
 }
 
 main().catch((error: unknown) => {

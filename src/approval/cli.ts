@@ -8,6 +8,7 @@ import { NO_METRICS } from "../base/metrics.js";
 import { ApprovalGate } from "./gate.js";
 import { AuditLog } from "../records/audit.js";
 import type { Approval } from "../records/store/approvals.js";
+import { isoTime } from "../cloud/views.js";
 
 /** The person deciding on this host: cli:<OS user>@<host>. */
 export function cliIdentity(): string {
@@ -93,7 +94,7 @@ export async function approvalsMain(
 type Texts = ReturnType<typeof messages>["approval"];
 
 function line(a: Approval, t: Texts): string {
-  const iso = new Date(a.expiresAt).toISOString();
+  const iso = isoTime(a.expiresAt);
   return [a.id, t.status(a.status), a.requester, a.tool, a.instanceId, a.backupId ?? a.pointInTime ?? "-", t.method(a.method), iso].join(
     " | ",
   );
@@ -117,7 +118,7 @@ function details(a: Approval, t: Texts): string {
     [p.price, typeof a.plan.price === "string" ? a.plan.price : undefined],
     [p.undo, undo?.backupId ? `${undo.backupId} (${undo.startTime ?? ""})` : p.noUndo],
     [p.lost, typeof a.plan.warning === "string" ? a.plan.warning : undefined],
-    [p.expires, new Date(a.expiresAt).toISOString()],
+    [p.expires, isoTime(a.expiresAt)],
     [p.decidedBy, a.decidedBy],
     [p.reason, a.reason],
   ];

@@ -8,6 +8,7 @@ import type { Metrics } from "../base/metrics.js";
 import { type ApprovalNotice, noticeOf, sendWebhook } from "./webhook.js";
 import type { AuditLog } from "../records/audit.js";
 import type { Approval, ApprovalBinding, ApprovalStore, DecideResult, Decision } from "../records/store/approvals.js";
+import { isoTime } from "../cloud/views.js";
 
 export const APPROVAL_ID_RE = /^ap_[A-Za-z0-9_-]{32}$/;
 /** The longest wait a call may ask for (waitSeconds), and how often the record is read meanwhile. */
@@ -135,7 +136,7 @@ export class ApprovalGate {
       }
       if (found.status === "used") throw this.refuse("invalid", `Approval ${id} was already used (each works once).`);
       if (found.status === "expired") {
-        throw this.refuse("expired", `Approval ${id} expired at ${new Date(found.expiresAt).toISOString()}.`);
+        throw this.refuse("expired", `Approval ${id} expired at ${isoTime(found.expiresAt)}.`);
       }
       if (Date.now() >= deadline || options.signal?.aborted) break;
       await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - Date.now()))));

@@ -24,6 +24,7 @@ export interface ApprovalParts {
   language: Language;
   requester: string;
 }
+import { isoTime } from "../cloud/views.js";
 
 /** The arguments a destructive tool offers when approvals are in use (approval mode, or a tag policy). */
 export const approvalArguments = {
@@ -126,7 +127,7 @@ export async function approvalStep<P>(
     confirm: "approval",
     outcome: "planned",
   });
-  const expiresAt = new Date(approval.expiresAt).toISOString();
+  const expiresAt = isoTime(approval.expiresAt);
   const structured = {
     status: "approval_required",
     approvalId: approval.id,

@@ -1,8 +1,9 @@
+import { isoTime } from "../cloud/views.js";
 import type { Approval } from "../records/store/approvals.js";
 
 /** What the approval API shows of a record: everything but nothing secret (it holds none), times in ISO 8601. */
 export function approvalView(a: Approval, caller?: { id: string }) {
-  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : isoTime(ms));
   return {
     approvalId: a.id,
     status: a.status,

@@ -3,6 +3,8 @@ import type { ApprovalTexts } from "../i18n/approval.js";
 import type { Logger } from "../base/log.js";
 import type { Secret } from "../config/secret.js";
 import type { Approval } from "../records/store/approvals.js";
+import { quoteNotice } from "./chat-quote.js";
+import { isoTime } from "../cloud/views.js";
 
 /** Attempts per notification, the first backoff (doubled each time) and each attempt's timeout. */
 export const WEBHOOK_ATTEMPTS = 4;
@@ -39,7 +41,7 @@ export function noticeOf(a: Approval, link: string | undefined): ApprovalNotice 
     ...(backup?.startTime !== undefined ? { backupTime: backup.startTime } : {}),
     ...(a.pointInTime !== undefined ? { pointInTime: a.pointInTime } : {}),
     method: a.method,
-    expiresAt: new Date(a.expiresAt).toISOString(),
+    expiresAt: isoTime(a.expiresAt),
     ...(link ? { link } : {}),
   };
 }
@@ -51,11 +53,12 @@ export function noticeOf(a: Approval, link: string | undefined): ApprovalNotice 
  */
 export function webhookBody(format: ApprovalWebhookFormat, n: ApprovalNotice, t: ApprovalTexts): unknown {
   if (format === "json") return { event: "approval_requested", ...n };
-  const backup = n.backupId ? `${n.backupId}${n.backupTime ? ` (${n.backupTime})` : ""}` : (n.pointInTime ?? "-");
-  const instance = n.instanceName ? `${n.instanceName} (${n.instanceId}, ${n.region})` : `${n.instanceId} (${n.region})`;
+  const q = quoteNotice(n); // what came from the cloud or a caller cannot make markup in the chat
+  const backup = q.backupId ? `${q.backupId}${q.backupTime ? ` (${q.backupTime})` : ""}` : (q.pointInTime ?? "-");
+  const instance = q.instanceName ? `${q.instanceName} (${q.instanceId}, ${q.region})` : `${q.instanceId} (${q.region})`;
   const { title, lines } = t.notice({
     id: n.approvalId,
-    requester: n.requester,
+    requester: q.requester,
     tool: n.tool,
     instance,
     backup,

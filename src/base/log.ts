@@ -1,4 +1,5 @@
 import { LOG_LEVELS, type LogLevel } from "../config/index.js";
+import { hasHidden, showHidden } from "./visible.js";
 
 export type LogData = Record<string, string | number | boolean | undefined>;
 
@@ -114,14 +115,14 @@ export class Logger {
     }
     if (!toStderr) return;
     if (core.json) {
-      core.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...data })}\n`);
+      core.write(`${showHidden(JSON.stringify({ time: new Date().toISOString(), level, msg, ...data }))}\n`);
       return;
     }
     let pairs = "";
     for (const k in data) {
       const v = data[k];
       if (v === undefined) continue;
-      pairs += ` ${k}=${typeof v === "string" && /[\s"=]/.test(v) ? JSON.stringify(v) : v}`;
+      pairs += ` ${k}=${typeof v === "string" && (/[\s"=]/.test(v) || hasHidden(v)) ? showHidden(JSON.stringify(v)) : v}`;
     }
     core.write(`${new Date().toISOString()} ${level.toUpperCase()} ${msg}${pairs}\n`);
   }

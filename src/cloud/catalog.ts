@@ -492,6 +492,11 @@ export const CATALOG = {
     true,
     "The shared safety state (Redis at TENCENTCLOUD_REDIS_STATE_URL) did not answer, so this change was refused and nothing was sent; reads still work. Retry in a little while; if it persists, ask the operator to check that Redis is running and reachable from the server (the server's log names the cause).",
   ),
+  "ClientError.StateRecovering": e(
+    "unavailable",
+    true,
+    "The shared safety state (Redis) came back without its data (a restart without persistence, a flush or a failover), and the replicas are putting back their recent operations so that nothing is sent twice; this change was refused and nothing was sent. Call again in a few seconds (the message says about how long); reads still work.",
+  ),
   "ClientError.InvalidArgument": e(
     "invalid_input",
     false,

@@ -39,6 +39,8 @@ import { apiCode } from "./catalog.js";
 import { CloudError, fromSdkError, withOverride } from "./errors.js";
 import { createAgent, serviceEndpoint } from "./endpoint.js";
 import { RateLimiter, sleep } from "./limiter.js";
+import { tracer } from "../telemetry/index.js";
+import { repeatsAnswer } from "./repeats.js";
 
 export const API_VERSION = "2018-04-12";
 const THROTTLE_WAIT_MS = 1000;
@@ -159,7 +161,13 @@ export class TencentRedisClient implements RedisApi {
    * network errors, timeouts, 5xx and internal errors only for read-only actions. RestoreInstance and
    * ManualBackupInstance are never resent after anything that may have reached the API.
    */
-  async call<T>(action: CloudAction, params: object, opts: CallOptions): Promise<T> {
+  call<T>(action: CloudAction, params: object, opts: CallOptions): Promise<T> {
+    // traced (an OTLP endpoint is set): one span per call, its retries included
+    if (tracer) return tracer.cloudCall(action, opts.region, () => this.send<T>(action, params, opts));
+    return this.send<T>(action, params, opts);
+  }
+
+  private async send<T>(action: CloudAction, params: object, opts: CallOptions): Promise<T> {
     const log = opts.log ?? this.log;
     let attempt = 0;
     for (;;) {
@@ -175,6 +183,7 @@ export class TencentRedisClient implements RedisApi {
         const floor = error.code.startsWith("RequestLimitExceeded") ? THROTTLE_WAIT_MS : 0;
         const delay = Math.max(floor, backoff(attempt, this.retryBaseMs, this.retryMaxMs));
         this.metrics.retried(action);
+        tracer?.retry(attempt, error, delay);
         log.warning("retrying API call", {
           action,
           region: opts.region,
@@ -224,7 +233,8 @@ export class TencentRedisClient implements RedisApi {
       const response = (await this.credentials.signWith(creds, () => client.request(action, params, { signal }))) as T & {
         RequestId?: string;
       };
-      log.info("api call", fields(response.RequestId));
+      // a poll that repeats its request and its answer within the call: debug (src/cloud/repeats.ts)
+      log[repeatsAnswer(opts.log, action, opts.region, params, response) ? "debug" : "info"]("api call", fields(response.RequestId));
       this.metrics.cloudRequest(action, "ok", (performance.now() - started) / 1000);
       return response;
     } catch (caught) {

@@ -3,6 +3,9 @@
 import { z } from "zod";
 import type { ApiBackup } from "./api.js";
 
+/** How the tools give a time, said in their output schemas. */
+export const TIME_FORMAT = "ISO 8601, Beijing time with its +08:00 offset, as the API's own times";
+
 // ---- Instances -------------------------------------------------------------------------------------------
 
 export const INSTANCE_STATUS: Readonly<Record<number, string>> = {
@@ -38,7 +41,7 @@ const BACKUP_STATUS: Readonly<Record<number, string>> = {
 
 export const backupSchema = z.object({
   backupId: z.string().describe("Pass this to restore_instance"),
-  startTime: z.string().describe("When the backup was taken (ISO 8601); a restore brings the data back to this moment"),
+  startTime: z.string().describe(`When the backup was taken (${TIME_FORMAT}); a restore brings the data back to this moment`),
   endTime: z.string().optional(),
   type: z.string().describe("manual, automatic or before_config_change"),
   typeCode: z.string().describe("The API's BackupType"),
@@ -159,6 +162,14 @@ export function beijingToMs(text: string | undefined | null): number | undefined
   if (!text) return undefined;
   const ms = Date.parse(beijingToIso(text));
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The tools' one form of a time they make themselves (an expiry, a time in an error), the form beijingToIso gives
+ * the API's times: ISO 8601 in Beijing time with its offset, to the second ("2026-12-02T01:40:05+08:00").
+ */
+export function isoTime(ms: number): string {
+  return `${toBeijing(ms).replace(" ", "T")}+08:00`;
 }
 
 /** A Date as the API's Beijing-time text. */

@@ -27,6 +27,8 @@ export const HELP = [
   "Usage: tencentcloud-redis-mcp [options]",
   "       tencentcloud-redis-mcp doctor [--region r] [--json] [options]",
   "                            check credentials, endpoint, clock, CAM permissions and settings (exit 0 when all works)",
+  "       tencentcloud-redis-mcp approvals list|show ID|approve ID|deny ID --reason text [--json] [options]",
+  "                            list, show or decide approval requests in the shared state (TENCENTCLOUD_REDIS_STATE_URL)",
   "",
   ...(SETTINGS as readonly Setting[]).filter((s) => s.flag !== undefined).map(flagLine),
   line("-h, --help", "this text"),

@@ -37,6 +37,8 @@ export interface HttpConfig {
   stateless: boolean;
   sessionIdleMs: number;
   maxSessions: number;
+  /** TENCENTCLOUD_REDIS_HTTP_MAX_SESSIONS_PER_CALLER: live sessions one caller may hold at once. */
+  maxSessionsPerCaller: number;
   maxInflightPerCaller: number;
   /** Host names (no port) allowed in Host and Origin besides loopback names (loopback bind) and the public URL's. */
   allowedHosts: readonly string[];

@@ -10,6 +10,7 @@ import { authInfoFor, type Caller } from "../gates/caller.js";
 import { createServer } from "../server.js";
 import { readJsonBody } from "./body.js";
 import { RPC, sendRpcError } from "./respond.js";
+import { CallerSessionCap } from "./session-caps.js";
 import { type Session, Sessions } from "./sessions.js";
 
 type AuthedRequest = IncomingMessage & { auth?: AuthInfo };
@@ -27,6 +28,7 @@ export interface McpEndpointDeps {
  */
 export class McpEndpoint {
   readonly sessions: Sessions;
+  private readonly perCaller: CallerSessionCap;
 
   constructor(private readonly deps: McpEndpointDeps) {
     const { http } = deps.config;
@@ -34,6 +36,7 @@ export class McpEndpoint {
       deps.log.info("http session expired (idle)", { session: s.id, caller: s.callerId });
       void s.close();
     });
+    this.perCaller = new CallerSessionCap(http.maxSessionsPerCaller, () => this.sessions.all(), deps.log);
   }
 
   /** Handles an authenticated request to /mcp (the transport has set the CORS headers on `res` already). */
@@ -97,7 +100,9 @@ export class McpEndpoint {
         "Bad Request: Mcp-Session-Id header is required (initialize first)",
       );
     }
+    if (!this.perCaller.reserve(caller.id, res)) return; // 429 for this caller only
     if (!this.sessions.reserve()) {
+      this.perCaller.settle(caller.id);
       this.deps.log.warning("http session refused: the session cap is reached", {
         max: this.sessions.max,
         caller: caller.id,
@@ -122,6 +127,7 @@ export class McpEndpoint {
       onsessioninitialized: (id) => {
         session = { id, transport, callerId: caller.id, lastSeen: Date.now(), busy: 1, close: () => created.close() };
         this.sessions.add(session);
+        this.perCaller.settle(caller.id); // counted as a live session from here on
         log.info("http session opened", { session: id, caller: caller.id });
       },
     });
@@ -140,6 +146,7 @@ export class McpEndpoint {
         session.lastSeen = Date.now();
       } else {
         this.sessions.unreserve();
+        this.perCaller.settle(caller.id);
         await created.close();
       }
     }

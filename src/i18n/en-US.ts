@@ -145,7 +145,7 @@ export const enUS: Messages = {
       `This creates a NEW instance, ${name}, with the data of backup ${backupId} (taken ${startTime}). Nothing changes ` +
       `for ${label} until switch_address moves its address to the clone; ${label} then stays as the undo point ` +
       `(switching back undoes the restore). The clone is pay-as-you-go (${price}) and bills until someone deletes it.`,
-    price: ({ amount, unit, currency }) => `${amount} ${unit} (${currency}) as quoted`,
+    price: ({ shown, currency, per }) => `${shown} ${currency} per ${per}`,
     priceUnknown: "price not quoted",
     confirmTitle: ({ name }) => `Create the pay-as-you-go clone ${name} from this backup`,
     confirmDescription: "The original is not changed; the clone bills until it is deleted.",

@@ -84,8 +84,8 @@ export interface CloneTexts {
   }): string;
   /** The clone route's plan warning: nothing changes for the original until switch_address; the clone bills. */
   warning(p: { label: string; name: string; backupId: string; startTime: string; price: string }): string;
-  /** A quoted price, as the API gives it. */
-  price(p: { amount: number; unit: string; currency: string }): string;
+  /** A quoted price in units of the currency, for one hour (pay-as-you-go) or one month (prepaid). */
+  price(p: { shown: string; currency: string; per: "hour" | "month" }): string;
   priceUnknown: string;
   confirmTitle(p: { name: string }): string;
   confirmDescription: string;

@@ -166,7 +166,7 @@ export const zhCN: Messages = {
     warning: ({ label, name, backupId, startTime, price }) =>
       `这会创建一个新实例 ${name}，数据来自备份 ${backupId}（备份时间 ${startTime}）。在 switch_address 把地址切换到克隆实例之前，` +
       `${label} 不会有任何变化；之后 ${label} 保留为撤销点（切换回来即可撤销）。克隆实例按量计费（${price}），直到有人删除它为止。`,
-    price: ({ amount, unit, currency }) => `报价 ${amount} ${unit}（${currency}）`,
+    price: ({ shown, currency, per }) => `报价每${per === "hour" ? "小时" : "月"} ${shown} ${currency === "CNY" ? "元" : currency}`,
     priceUnknown: "未获得报价",
     confirmTitle: ({ name }) => `从此备份创建按量计费的克隆实例 ${name}`,
     confirmDescription: "原实例不会被修改；克隆实例在删除之前持续计费。",

@@ -3,6 +3,7 @@ import { CloudError } from "../cloud/errors.js";
 import type { ErrorCode } from "../cloud/catalog.js";
 import { type Route, routeOf } from "../cloud/editions.js";
 import type { Config } from "../config/index.js";
+import { localPrice, priceField } from "../cloud/price.js";
 import {
   ALL_BACKUP_STATUSES,
   backupAge,
@@ -257,15 +258,13 @@ function cloneView(c: CloneFacts, edition: string) {
     ...(c.shardNum !== undefined ? { shardNum: c.shardNum } : {}),
     ...(c.replicasNum !== undefined ? { replicasNum: c.replicasNum } : {}),
     ...(c.cloneTime ? { pointInTime: beijingToIso(c.cloneTime) } : {}),
-    price: { ...c.price, billing: "pay-as-you-go" as const, bills: "until someone deletes it" },
+    price: { ...priceField(c.price), bills: "until someone deletes it" },
   };
   return view;
 }
 
 function priceText(price: CloneFacts["price"], t: Messages): string {
-  return price.amount === undefined
-    ? t.clone.priceUnknown
-    : t.clone.price({ amount: price.amount, unit: price.unit ?? "", currency: price.currency ?? "" });
+  return localPrice(price, t.clone);
 }
 export type PlanView = ReturnType<typeof planView>;
 

@@ -1,6 +1,6 @@
 // A restore (in place, or a clone) of the same instance from the same backup sent within the dedup window: its
 // repeat is answered, never sent; a plan names it, and confirming that plan restores again.
-import { toUndoBackup } from "../cloud/views.js";
+import { isoTime, toUndoBackup } from "../cloud/views.js";
 import type { Config } from "../config/index.js";
 import type { Answer } from "../gates/gate.js";
 import type { Messages } from "../i18n/index.js";
@@ -60,7 +60,7 @@ export function namingEarlier(view: ReturnType<typeof planView>, earlier: Earlie
 
 /** The answer to a repeat of a restore already sent: nothing is sent; the earlier restore (or clone) is reported. */
 export function repeatedRestore(earlier: EarlierRestore, record: AuditRecord, config: Config): Answer {
-  const until = new Date(Date.parse(earlier.sentAt) + config.restoreDedupMinutes * 60_000).toISOString();
+  const until = isoTime(Date.parse(earlier.sentAt) + config.restoreDedupMinutes * 60_000);
   const again =
     config.confirmMode === "token"
       ? `after ${until}, or ask for a fresh plan (call without confirmToken): it names this restore, and confirming it restores again`

@@ -2,6 +2,7 @@
 // clone) comes from the edition table (src/cloud/editions.ts) through the preflight; ROUTES holds what differs.
 import { randomBytes } from "node:crypto";
 import { routeOf } from "../cloud/editions.js";
+import { isoTime } from "../cloud/views.js";
 import type { RestoreMethod } from "../config/restore-method.js";
 import type { Extra } from "../base/request.js";
 import type { Answer, Change, Run } from "../gates/gate.js";
@@ -112,7 +113,7 @@ export function restoreChange(
           passwordSource: pf.password.source,
           ...view,
           method: pf.route.method,
-          ...(price?.amount !== undefined ? { price: `${price.amount} ${price.unit} (${price.currency})` } : {}),
+          ...(price ? { price: price.text } : {}),
         };
         const text = view.clone ? `Plan: restore by clone (${pf.route.method}). ${view.warning}` : planText(view);
         return { instance: pf.instance, fields, text, pre: pf };
@@ -159,7 +160,7 @@ function plan(
     region: pf.region,
     passwordSource: pf.password.source,
     confirmToken,
-    expiresAt: new Date(expiresAt).toISOString(),
+    expiresAt: isoTime(expiresAt),
     ...view,
   };
   if (view.clone) return { structured, text: clonePlanText(view, confirmToken, structured.expiresAt) };

@@ -39,7 +39,7 @@ export class Reconciler {
 
   /** At start: settles what the audit log's tail and the shared ledger leave in doubt. Never throws. */
   async atStart(): Promise<void> {
-    const ops = (await this.journal.inDoubt()).slice(0, MAX_AT_START);
+    const ops = (await this.journal.inDoubt().catch(() => [])).slice(0, MAX_AT_START);
     if (ops.length > 0) this.log.notice("operations in doubt found at start: settling them", { count: ops.length });
     const own = { api: this.api, log: this.log };
     await Promise.all(ops.map((op) => this.settle(op, false, own).catch(() => undefined)));

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { CloudError } from "../cloud/errors.js";
 import type { ConfirmMode } from "../config/index.js";
 import type { Logger } from "../base/log.js";
@@ -6,6 +6,7 @@ import type { RestoreMethod } from "../config/restore-method.js";
 
 /** Where a restore's instance password came from (never the value). */
 export type PasswordSource = "env" | "argument" | "none";
+import { appendWhole } from "./durable-write.js";
 
 /**
  * planned: a confirmation token was issued (token mode, nothing sent); intent: the request is about to be sent
@@ -278,8 +279,7 @@ export class AuditLog {
           line = `\n${line}`; // the torn line stays as it is; this record gets a line of its own
         }
       }
-      writeSync(fd, line);
-      fsyncSync(fd);
+      appendWhole(fd, line, size); // whole or not at all (a short write on a full disk is cut back, and throws)
     } finally {
       closeSync(fd);
     }

@@ -60,6 +60,7 @@ export class Journal {
     private readonly options: { dedupMs: number; timeoutMs: number; crashPoint?: CrashPoint; now?: () => number },
   ) {
     for (const record of audit.tail()) this.note(record);
+    ledger.keepFrom?.(() => this.ops.values()); // a shared state that comes back empty gets these back
   }
 
   private now(): number {

@@ -219,9 +219,10 @@ export function seedDefault(state: CloudState): { instances: Instance[]; backups
       NoAuth: true,
       Type: 18,
       Engine: "Redis",
-      RedisShardNum: 2,
+      // a cluster's shard count is one of those CreateInstances and InquiryPriceCreateInstance accept (1, 3, 5, 8, …)
+      RedisShardNum: 3,
       RedisReplicasNum: 1,
-      Size: 2048,
+      Size: 3072,
       WanIp: `${net}.1.15`,
       Port: 6380,
       Createtime: new Date(now - 45 * DAY_MS),

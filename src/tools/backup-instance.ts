@@ -6,6 +6,7 @@ import { audited, callerOf, inFlightSchema } from "../operations/context.js";
 import { runChange } from "../operations/pipeline.js";
 import type { AuditRecord } from "../records/audit.js";
 import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
+import { BIDI_OR_ZERO_WIDTH, NO_BIDI_OR_ZERO_WIDTH } from "../approval/chat-quote.js";
 
 /** The API documents no limit for Remark; this one keeps it short, printable and easy to match in list_backups. */
 export const REMARK_MAX = 128;
@@ -42,6 +43,7 @@ export const backupInstance = defineTool({
       .min(1)
       .max(REMARK_MAX)
       .refine((text) => !/\p{Cc}/u.test(text), "must be printable text on one line (no control characters)")
+      .refine((text) => !BIDI_OR_ZERO_WIDTH.test(text), NO_BIDI_OR_ZERO_WIDTH)
       .optional()
       .describe("What the backup is for"),
     storageDays: z.number().int().min(0).max(STORAGE_DAYS_MAX).optional().describe("Days to keep it (0-1825)"),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ApiTaskInfo } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
 import { sleep } from "../cloud/limiter.js";
-import { beijingToIso, beijingToMs, instanceStatusWord } from "../cloud/views.js";
+import { beijingToIso, beijingToMs, instanceStatusWord, TIME_FORMAT } from "../cloud/views.js";
 import { messages } from "../i18n/index.js";
 import { findNewBackup, lookUpTaskKind, type TaskFacts } from "../records/known-tasks.js";
 import { Progress } from "../base/progress.js";
@@ -63,7 +63,7 @@ const output = z.object({
   succeeded: z.boolean(),
   taskType: z.string(),
   instanceId: z.string(),
-  startTime: z.string().describe("When the task started (ISO 8601)"),
+  startTime: z.string().describe(`When the task started (${TIME_FORMAT})`),
   message: z.string().describe("The API's TaskMessage: the error text when it failed, else empty"),
   requestId: z.string().describe("RequestId of the last DescribeTaskInfo call"),
   waitedSeconds: z.number().optional().describe("How long this call waited (only when waitSeconds was given)"),
@@ -167,7 +167,7 @@ export const checkTask = defineTool({
       progress.stop();
       if (waitMs > 0) {
         if (extra.signal.aborted) ended = "cancelled";
-        ctx.log.debug("check_task wait ended", { taskId: taskId, ended, polls, ms: Math.round(elapsed()) });
+        ctx.log.info("check_task wait ended", { taskId: taskId, ended, polls, ms: Math.round(elapsed()) });
       }
     }
 

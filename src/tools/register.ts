@@ -13,6 +13,7 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv
 import { z } from "zod";
 import type { Config } from "../config/index.js";
 import { requiredScope } from "../gates/caller.js";
+import { tracer } from "../telemetry/index.js";
 import { TOOLS } from "./index.js";
 import { inputSchemaOf, runTool, type ToolDefinition } from "./shared.js";
 import type { ToolContext } from "../operations/context.js";
@@ -81,7 +82,12 @@ export function registerTools(
         outputSchema: tool.outputSchema,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      (args: unknown, extra) => track(runTool(tool, inputSchema, args, ctx, extra, checkOutput)),
+      (args: unknown, extra) =>
+        track(
+          tracer
+            ? tracer.toolCall(tool.name, extra, () => runTool(tool, inputSchema, args, ctx, extra, checkOutput))
+            : runTool(tool, inputSchema, args, ctx, extra, checkOutput),
+        ),
     );
   }
   if (tools.length === 0) return;

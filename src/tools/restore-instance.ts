@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { undoBackupSchema } from "../cloud/views.js";
+import { TIME_FORMAT, undoBackupSchema } from "../cloud/views.js";
 import { approvalInUse } from "../config/index.js";
 import { approvalArguments, approvalOutput } from "../approval/step.js";
 import type { AuditRecord } from "../records/audit.js";
@@ -45,7 +45,7 @@ const output = z.object({
     .string()
     .optional()
     .describe("When confirmation_required: pass it back, with the same arguments, to restore"),
-  expiresAt: z.string().optional().describe("When the confirmToken (or approvalId) stops working (ISO 8601)"),
+  expiresAt: z.string().optional().describe(`When the confirmToken (or approvalId) stops working (${TIME_FORMAT})`),
   ...approvalOutput,
   instance: z
     .object({

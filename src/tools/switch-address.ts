@@ -6,6 +6,7 @@ import { runChange } from "../operations/pipeline.js";
 import { switchChange } from "../operations/switch-address/change.js";
 import type { AuditRecord } from "../records/audit.js";
 import { defineTool, instanceIdSchema, offeredNumber, offeredText, regionSchema, withError } from "./shared.js";
+import { TIME_FORMAT } from "../cloud/views.js";
 
 const address = z.object({ instanceId: z.string(), host: z.string().optional(), port: z.number().int().optional() });
 
@@ -29,7 +30,7 @@ const output = z.object({
   billing: z.string().optional().describe("The original still bills; how to delete an instance no longer needed"),
   warning: z.string().optional().describe("Show it to the user before confirming"),
   confirmToken: z.string().optional().describe("When confirmation_required: pass it back, with the same arguments"),
-  expiresAt: z.string().optional(),
+  expiresAt: z.string().optional().describe(TIME_FORMAT),
   ...approvalOutput,
 });
 export const switchAddress = defineTool({

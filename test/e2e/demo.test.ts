@@ -132,6 +132,9 @@ describe("npm run demo", () => {
     expect(reads[3]).toBe(reads[0]); // the same address answers the restored data after the switch
     expect(reads[4]).toBe('"CORRUPTED"'); // the undo switched back
     expect(part2).toMatch(/Method: clone\. Redis 6\.2 standard is restored by cloning/);
+    // the clone's price in CNY per hour, in the plan's line and in its warning
+    expect(part2).toMatch(/The clone: catalog-v62-restore-\d{14}-[0-9a-f]{4}, 0\.9334 CNY per hour\./);
+    expect(part2).toContain("The clone is pay-as-you-go (0.9334 CNY per hour)");
     expect(part2).toMatch(/clone crs-\w+: running, at /);
     expect(part2).toContain("RESTORED BY CLONE: the same address answers the backup's data.");
     expect(part2).toContain("UNDONE: switched back");
@@ -159,6 +162,7 @@ describe("npm run demo", () => {
     expect(stdout).toContain("已通过克隆恢复：同一地址返回的是备份中的数据。");
     expect(stdout).toContain("已撤销：已切换回来");
     expect(stdout).toMatch(/恢复方式：克隆。/);
+    expect(stdout).toContain("报价每小时 0.9334 元");
   }, 150_000);
 });
 

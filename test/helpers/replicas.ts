@@ -4,11 +4,13 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { FakeCloud } from "../../src/sandbox/fake.js";
 import { fakeEnv } from "./harness.js";
-import { startStdio } from "./stdio.js";
+import { type StdioSession, startStdio } from "./stdio.js";
 
 export interface Replica {
   name: string;
   pid: number;
+  /** The real MCP client (to list the tools first). */
+  client: StdioSession["client"];
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
   stderr(): string;
   /** SIGKILL: the process dies holding whatever it holds. */
@@ -37,6 +39,7 @@ export async function startStdioReplica(name: string, env: Record<string, string
   return {
     name,
     pid,
+    client: session.client,
     call: session.call,
     stderr: session.stderr,
     kill: () => process.kill(pid, "SIGKILL"),

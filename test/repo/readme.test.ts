@@ -18,7 +18,9 @@ describe("the README", () => {
     expect(shell).toEqual(["npm ci && npm run demo", ".ci/run"]);
     const ci = readFileSync(new URL("../../.ci/run", import.meta.url), "utf8");
     expect(ci).toMatch(/^npm ci\b/m);
-    expect(ci.trimEnd().split("\n").at(-1)).toBe("npm run check");
+    // the suite, then the image and the container stage (docs/deploy.md, "Kubernetes")
+    const lines = ci.trimEnd().split("\n");
+    expect(lines.slice(-3)).toEqual(["npm run check", "npm run image", "npm run test:container"]);
     // what .ci/run installs is what the README says it installs: each Debian package, Node 24 and the Inspector
     const debian = [...ci.matchAll(/apt-get install [^\n]*?((?:\s[a-z][a-z0-9.+-]+)+)\s*(?:>|$)/gm)].flatMap((m) =>
       (m[1] ?? "").trim().split(/\s+/),

@@ -78,7 +78,7 @@ describe("the clone route on the sandbox", () => {
       live["product:count"],
     );
     const events = await describeOne(EVENTS);
-    expect(events).toMatchObject({ Type: 18, NoAuth: true, Port: 6380, ProjectId: 1001, RedisShardNum: 2 });
+    expect(events).toMatchObject({ Type: 18, NoAuth: true, Port: 6380, ProjectId: 1001, RedisShardNum: 3 });
     expect(events?.NodeSet?.map((n) => n.ZoneId)).toEqual([100003, 100004]);
     expect(await redisAt(String(events?.WanIp), 6380, undefined, "GET", "event:2")).toBe("signup bob");
   });
@@ -256,7 +256,7 @@ describe("the clone route on the sandbox", () => {
     });
     const id = String((await client.CloneInstances(request)).InstanceIds?.[0]);
     const clone = await waitRunning(id);
-    expect(clone).toMatchObject({ NoAuth: true, Port: 6380, ProjectId: 1001, Type: 18, RedisShardNum: 2 });
+    expect(clone).toMatchObject({ NoAuth: true, Port: 6380, ProjectId: 1001, Type: 18, RedisShardNum: 3 });
     expect(clone?.NodeSet?.map((n) => [n.NodeType, n.ZoneId])).toEqual([
       [0, 100003],
       [1, 100004],

@@ -66,9 +66,21 @@ describe("restore_instance's clone route", () => {
       port: 6379,
       type: 15,
       sizeMb: 4096,
-      price: { currency: "CNY", unit: "pent", billing: "pay-as-you-go" },
     });
-    expect(s.clone.price.amount).toBeGreaterThan(0);
+    // 4096 MB, 1 replica: 93.3408 pent an hour as InquiryPriceCreateInstance quotes it, shown in CNY per hour
+    expect(s.clone.price).toEqual({
+      amount: 0.933408,
+      currency: "CNY",
+      per: "hour",
+      text: "0.9334 CNY per hour",
+      priceRaw: { amount: 93.3408, unit: "pent", currency: "CNY" },
+      billing: "pay-as-you-go",
+      bills: "until someone deletes it",
+    });
+    const text = (r.content[0] as { text: string }).text;
+    expect(text).toContain("price 0.9334 CNY per hour.");
+    expect(s.warning).toContain("pay-as-you-go (0.9334 CNY per hour)");
+    expect(text).not.toMatch(/pent/);
     expect(s.clone.name).toMatch(/^catalog-v62-restore-\d{14}-[0-9a-f]{4}$/);
     expect(s.warning).toMatch(/Nothing changes for catalog-v62 .* until switch_address/);
     expect(s.warning).toMatch(/bills until someone deletes it/);
@@ -78,6 +90,21 @@ describe("restore_instance's clone route", () => {
     expect(writes(h)).toEqual([]);
     const price = h.fake.requests.find((q) => q.action === "InquiryPriceCreateInstance")?.params;
     expect(price).toMatchObject({ TypeId: 15, MemSize: 4096, GoodsNum: 1, Period: 1, BillingMode: 0, ZoneId: 100003 });
+  });
+
+  it("a price the API does not quote: the plan says so once, with the API's reason, and still plans", async () => {
+    const backupId = await newestBackup(h, CATALOG);
+    h.fake.inject("InquiryPriceCreateInstance", { kind: "error", code: "InvalidParameterValue.SpecNotExist", message: "no such spec" }, 1);
+    const r = await h.call("restore_instance", { instanceId: CATALOG, backupId });
+    const s = sc(r);
+    expect(s.status).toBe("confirmation_required");
+    expect(s.clone.price).toMatchObject({ text: "not quoted (InvalidParameterValue.SpecNotExist: no such spec)", billing: "pay-as-you-go" });
+    expect(s.clone.price.amount).toBeUndefined();
+    expect(s.clone.price.priceRaw).toBeUndefined();
+    const text = (r.content[0] as { text: string }).text;
+    expect(text).toContain("; price not quoted (InvalidParameterValue.SpecNotExist: no such spec).");
+    expect(text).not.toContain("price price");
+    expect(s.warning).toContain("pay-as-you-go (price not quoted)");
   });
 
   it("confirmed: exactly one CloneInstances with every field from the source; follows the clone until it runs", async () => {
@@ -130,7 +157,10 @@ describe("restore_instance's clone route", () => {
   it("a multi-AZ, password-free cluster source: NoAuth, NodeSet without node IDs, ProjectId", async () => {
     const backupId = await newestBackup(h, EVENTS);
     const plan = sc(await h.call("restore_instance", { instanceId: EVENTS, backupId }));
-    expect(plan.clone).toMatchObject({ type: 18, shardNum: 2 });
+    expect(plan.clone).toMatchObject({ type: 18, shardNum: 3, shardSizeMb: 1024 });
+    // the sandbox prices its own cluster: 3 shards of 1024 MB, 2 nodes each, at 11.6676 pent per GB and node hour
+    expect(plan.clone.price).toMatchObject({ amount: 0.700056, per: "hour", priceRaw: { amount: 70.0056, unit: "pent" } });
+    expect(plan.clone.price.error).toBeUndefined();
     h.fake.reset();
     const r = await h.call("restore_instance", { instanceId: EVENTS, backupId, confirmToken: plan.confirmToken });
     expect(r.isError, JSON.stringify(r)).toBeFalsy();

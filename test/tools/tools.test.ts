@@ -9,7 +9,9 @@ const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 describe("tools over a real MCP client against the fake", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    // a task stays preparing 300 ms, so that the first check_task sees it on a loaded machine (its first call also
+    // compiles check_task's output check)
+    h = await startHarness({ fake: { preparingMs: 300 } });
   });
   afterAll(() => h.close());
   beforeEach(() => h.fake.reset());

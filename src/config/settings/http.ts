@@ -68,6 +68,18 @@ export const HTTP = [
     example: "10",
   }),
   setting({
+    env: "TENCENTCLOUD_REDIS_HTTP_MAX_SESSIONS_PER_CALLER",
+    group: "http",
+    kind: number(1, 100_000, { whole: true }),
+    default: 16,
+    field: "http.maxSessionsPerCaller",
+    description: "Live sessions one caller may hold at once; beyond, its initialize gets 429",
+    details:
+      "Only that caller is refused (`Retry-After`); its sessions free up when closed or idle for " +
+      "`TENCENTCLOUD_REDIS_HTTP_SESSION_IDLE_SECONDS`. The server-wide cap `TENCENTCLOUD_REDIS_HTTP_MAX_SESSIONS` still holds.",
+    example: "4",
+  }),
+  setting({
     env: "TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER",
     group: "http",
     kind: number(1, 1000, { whole: true }),

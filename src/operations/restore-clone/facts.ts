@@ -6,7 +6,7 @@ import type { ApiBackup, ApiInstance, CloneInstancesRequest, RedisApi, ResourceT
 import { EDITIONS } from "../../cloud/editions.js";
 import { CloudError } from "../../cloud/errors.js";
 import { sleep } from "../../cloud/limiter.js";
-import { toBeijing } from "../../cloud/views.js";
+import { isoTime, toBeijing } from "../../cloud/views.js";
 import type { Logger } from "../../base/log.js";
 import type { ResolvedPassword } from "../password.js";
 
@@ -194,12 +194,12 @@ export async function pointInTimeBackup(
     { region: req.region, signal: req.signal },
   );
   if (seconds < res.StartTimestamp) {
-    throw refuse(`the earliest second that can be restored is ${new Date(res.StartTimestamp * 1000).toISOString()}`);
+    throw refuse(`the earliest second that can be restored is ${isoTime(res.StartTimestamp * 1000)}`);
   }
   const gap = (res.MissingTimestamps ?? []).find((m) => seconds >= m.StartTimeStamp && seconds <= m.EndTimeStamp);
   if (gap) {
     throw refuse(
-      `no backup covers it (a gap from ${new Date(gap.StartTimeStamp * 1000).toISOString()} to ${new Date(gap.EndTimeStamp * 1000).toISOString()})`,
+      `no backup covers it (a gap from ${isoTime(gap.StartTimeStamp * 1000)} to ${isoTime(gap.EndTimeStamp * 1000)})`,
     );
   }
   if (!res.BackupId) throw refuse("DescribeSecondLevelBackupInfo named no backup for it");

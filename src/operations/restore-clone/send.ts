@@ -5,7 +5,7 @@ import { z } from "zod";
 import { CLONE_ROUTE_CODES } from "../../cloud/editions.js";
 import { RESTORE_METHODS } from "../../config/restore-method.js";
 import { CloudError, isOutcomeUnknown, outcomeUnknown, withOverride } from "../../cloud/errors.js";
-import { beijingToIso } from "../../cloud/views.js";
+import { beijingToIso, TIME_FORMAT } from "../../cloud/views.js";
 import type { AuditRecord } from "../../records/audit.js";
 import { cloneRequest, findCloneByName } from "./facts.js";
 import { passwordErrorWithSource } from "../password.js";
@@ -26,7 +26,7 @@ export const cloneOutput = z
       ),
     cloneInstanceId: z.string().describe("When cloning: follow it with check_task { instanceId }, then switch_address"),
     dealName: z.string().describe("When cloning: the order (DescribeInstanceDealDetail)"),
-    pointInTime: z.string().describe("Point in time: the exact second restored (ISO 8601)"),
+    pointInTime: z.string().describe(`Point in time: the exact second restored (${TIME_FORMAT})`),
     next: z.string().describe("What to call next"),
   })
   .partial().shape;
@@ -125,10 +125,7 @@ async function rememberClone(ctx: ToolContext, region: string, cloneId: string, 
 /** The plan's text for the clone route. */
 export function clonePlanText(view: PlanView, confirmToken: string, expiresAt: string): string {
   const c = view.clone;
-  const price =
-    c?.price.amount === undefined
-      ? `price not quoted (${c?.price.error ?? "unknown"})`
-      : `${c.price.amount} ${c.price.unit} (${c.price.currency})`;
+  const price = c?.price.text;
   return (
     `Nothing was created yet. Plan (method clone): ${view.methodReason}\nClone ${view.instance.name} (${view.instance.instanceId}) ` +
     `from backup ${view.backup.backupId} (taken ${view.backup.startTime}) into a new pay-as-you-go instance ${c?.name} ` +

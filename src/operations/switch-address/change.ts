@@ -1,6 +1,7 @@
 // switch_address as a change: what it declares to the gates (src/gates/order.ts). Two instances, both locked; each
 // of its two ModifyNetworkConfig steps is journaled on its own (steps.ts), so it declares no single intent.
 import type { Extra } from "../../base/request.js";
+import { isoTime } from "../../cloud/views.js";
 import { askToConfirm } from "../../gates/confirm.js";
 import type { Answer, Change, Run } from "../../gates/gate.js";
 import { checked } from "../../gates/preflight.js";
@@ -108,7 +109,7 @@ export function switchChange(
           ...(facts.record ? { resumed: true, resumeStep: facts.record.step } : {}),
           warning,
           confirmToken: token,
-          expiresAt: new Date(expiresAt).toISOString(),
+          expiresAt: isoTime(expiresAt),
         };
         const text =
           `Nothing was switched yet. Plan: ${warning}${resumes(facts)}\n` +

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { CloudError } from "../../cloud/errors.js";
+import { isoTime } from "../../cloud/views.js";
 
 /** What a confirmation token is bound to: the caller that received the plan, and what it restores. */
 export interface Binding {
@@ -51,7 +52,7 @@ export class ConfirmTokens {
     this.issued.delete(token);
     if (!found) throw invalid("This confirmToken is unknown or was already used (each token works once).");
     if (found.expiresAt <= this.now()) {
-      throw invalid(`This confirmToken expired at ${new Date(found.expiresAt).toISOString()}.`);
+      throw invalid(`This confirmToken expired at ${isoTime(found.expiresAt)}.`);
     }
     if (found.caller !== binding.caller) {
       throw invalid("This confirmToken was issued to another caller; it is now void.");

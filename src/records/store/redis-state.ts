@@ -12,6 +12,8 @@ import type { DrillLedger } from "./drills.js";
 import { SharedBudget } from "./redis-budget.js";
 import { RedisLedger, RedisOperations } from "./redis-ledger.js";
 import { RedisConnection } from "./redis-link.js";
+import { EPOCH_CHECK_MS, guardedLedger, StateEpoch } from "./epoch.js";
+import { LEDGER_TTL_MS } from "./memory-ledger.js";
 import { LOCK_ACQUIRE, LOCK_RELEASE, LOCK_RENEW } from "./scripts.js";
 import {
   type HeldLock,
@@ -43,6 +45,8 @@ export class RedisState implements SafetyState {
   readonly drills: DrillLedger;
   readonly operations: OperationLedger;
   readonly records: RecordStore;
+  /** Tells a state that came back empty, and has the replicas put their operations back (epoch.ts). */
+  readonly epoch: StateEpoch;
   private closed = false;
 
   private constructor(
@@ -61,7 +65,12 @@ export class RedisState implements SafetyState {
     };
     this.approvals = new RedisApprovals(failClosed, state);
     this.drills = new RedisDrills(failClosed, state);
-    this.operations = new RedisOperations(link, state.prefix, log, metrics);
+    this.epoch = new StateEpoch(link, state.prefix, log, metrics, {
+      recoveryMs: 2 * EPOCH_CHECK_MS + state.commandTimeoutMs + 500,
+      windowMs: Math.max(config.restoreDedupMinutes, 30) * 60_000,
+      ttlMs: LEDGER_TTL_MS,
+    });
+    this.operations = guardedLedger(new RedisOperations(link, state.prefix, log, metrics), this.epoch);
     const recordKey = (key: string) => `${state.prefix}record:${key}`;
     this.records = {
       put: async (key, value, ttlMs) => {
@@ -95,11 +104,16 @@ export class RedisState implements SafetyState {
     metrics: Metrics = NO_METRICS,
   ): Promise<RedisState> {
     const link = await RedisConnection.connect(state, log, (operation) => metrics.stateError(operation));
-    return new RedisState(link, state, config, log, metrics);
+    const opened = new RedisState(link, state, config, log, metrics);
+    if (link.ready) await opened.epoch.settle(); // a state that came back empty: its recovery ends first
+    return opened;
   }
 
   assertAvailable(): void {
-    if (this.link.ready) return;
+    if (this.link.ready) {
+      this.epoch.assertSettled(); // a state that came back empty: changes wait for the replicas' operations
+      return;
+    }
     this.metrics.stateError("unavailable");
     throw stateUnavailable(this.link.why);
   }
@@ -108,6 +122,7 @@ export class RedisState implements SafetyState {
     if (this.closed) return;
     this.closed = true;
     this.budget.close();
+    this.epoch.close();
     await this.link.close();
   }
 

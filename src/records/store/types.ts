@@ -71,6 +71,8 @@ export interface OperationLedger {
   settle(outcome: AuditRecord): Promise<void>;
   /** The operations still in doubt, and those whose intent is at most `sinceMs` old (bounded). Never throws. */
   list(sinceMs: number): Promise<Array<{ intent: AuditRecord; outcome?: AuditRecord }>>;
+  /** In Redis: the journal whose operations are put back when the state comes back empty (epoch.ts). */
+  keepFrom?(source: () => Iterable<{ intent: AuditRecord; outcome?: AuditRecord }>): void;
 }
 
 /**
