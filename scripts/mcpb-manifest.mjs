@@ -14,7 +14,7 @@ export const USER_CONFIG = JSON.parse(readFileSync(new URL("scripts/mcpb-user-co
 /** The manifest (manifest_version 0.4, the newest @anthropic-ai/mcpb knows) for the built server. */
 export async function mcpbManifest() {
   const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
-  const { loadConfig } = await import(new URL("dist/config.js", root).href);
+  const { loadConfig } = await import(new URL("dist/config/index.js", root).href);
   const { offeredTools } = await import(new URL("dist/tools/register.js", root).href);
   const { registerPrompts } = await import(new URL("dist/prompts/restore-runbook.js", root).href);
   const tools = offeredTools(loadConfig([], {})).map((t) => ({ name: t.name, description: t.description }));
