@@ -104,7 +104,12 @@ describe("load: 400 calls from 20 concurrent sessions", () => {
   let h: HttpHarness;
   beforeAll(async () => {
     h = await startHttpHarness({
-      env: { TENCENTCLOUD_REDIS_LOG_LEVEL: "warning", TENCENTCLOUD_REDIS_RATE_LIMIT: "1000" },
+      // one caller's 20 sessions: above the default cap per caller, which has its own tests (e2e/http-sessions)
+      env: {
+        TENCENTCLOUD_REDIS_LOG_LEVEL: "warning",
+        TENCENTCLOUD_REDIS_RATE_LIMIT: "1000",
+        TENCENTCLOUD_REDIS_HTTP_MAX_SESSIONS_PER_CALLER: "20",
+      },
     });
   });
   afterAll(() => h.close());
