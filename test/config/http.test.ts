@@ -5,7 +5,7 @@ import { LOCAL_CALLER, requiredScope } from "../../src/safety/caller.js";
 import { TOOLS } from "../../src/tools/index.js";
 
 describe("the HTTP transport's configuration", () => {
-  it("defaults: off, 127.0.0.1:8787, sessions, 1800 s idle, 1000 sessions, 8 calls per caller, no extra hosts or CORS, /metrics not public", () => {
+  it("defaults: off, 127.0.0.1:8787, sessions, 1800 s idle, 1000 sessions, 16 per caller, 8 calls per caller, no extra hosts or CORS, /metrics not public", () => {
     const { http } = loadConfig([], {});
     expect(http).toEqual({
       enabled: false,
@@ -14,6 +14,7 @@ describe("the HTTP transport's configuration", () => {
       stateless: false,
       sessionIdleMs: 1_800_000,
       maxSessions: 1000,
+      maxSessionsPerCaller: 16,
       maxInflightPerCaller: 8,
       allowedHosts: [],
       allowedOrigins: [],

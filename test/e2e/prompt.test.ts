@@ -7,9 +7,14 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "../helpers/harness.js";
+import { requireNode24 } from "../helpers/node24.js";
 import { DIST_ENTRY } from "../helpers/stdio.js";
 
-const INSPECTOR = fileURLToPath(new URL("../../node_modules/.bin/mcp-inspector", import.meta.url));
+// the MCP Inspector 2.x on Node 24, as npm run inspect starts it (scripts/inspect.mjs; .ci/run installs both)
+const SCRIPT = fileURLToPath(new URL("../../scripts/inspect.mjs", import.meta.url));
+const INSPECTOR = fileURLToPath(
+  new URL("../../.cache/node24/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js", import.meta.url),
+);
 const STEPS = [/Find the instance/, /Choose a backup/, /undo point.*backup_instance/, /Plan/, /Confirm with the human/, /Follow the task/, /Verify/];
 
 function inOrder(text: string): void {
@@ -61,14 +66,17 @@ describe("the restore_runbook prompt", () => {
   });
 
   it("the MCP Inspector CLI lists and renders it from the built server", async () => {
-    if (!existsSync(INSPECTOR)) throw new Error(`the MCP Inspector is missing (${INSPECTOR}): run npm ci`);
+    requireNode24();
+    if (!existsSync(INSPECTOR)) {
+      throw new Error(`the MCP Inspector 2.x is missing (${INSPECTOR}): npm run inspect installs it (.ci/run does)`);
+    }
     const run = async (args: string[]) => {
       const { stdout } = await promisify(execFile)(
-        INSPECTOR,
-        ["--cli", process.execPath, DIST_ENTRY, "--region", "ap-guangzhou", ...args],
-        { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" }, timeout: 20_000 },
+        process.execPath,
+        [SCRIPT, "--cli", process.execPath, DIST_ENTRY, "--region", "ap-guangzhou", ...args],
+        { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" }, timeout: 60_000 },
       );
-      return JSON.parse(stdout);
+      return JSON.parse(stdout.slice(stdout.indexOf("{")));
     };
     const listed = await run(["--method", "prompts/list"]);
     expect(listed.prompts.map((p: { name: string }) => p.name)).toEqual(["restore_runbook"]);
