@@ -539,6 +539,11 @@ export const CATALOG = {
     false,
     "switch_address moves an address only between an instance and a clone of it (made by restore_instance), both running, in the same VPC and subnet: the message says which rule failed. Nothing was sent. Check both IDs with list_instances.",
   ),
+  "ClientError.SwitchReversed": e(
+    "invalid_input",
+    false,
+    "instanceId is the clone and toInstanceId its original, and no switch gave the clone the address yet: the call would move the original off the address its clients use, for nothing. Nothing was sent. Call switch_address with instanceId the original and toInstanceId the clone (the reversed call is the undo, after a switch).",
+  ),
   "ClientError.SwitchInterrupted": e(
     "conflict",
     true,
