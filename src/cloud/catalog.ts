@@ -465,7 +465,7 @@ export const CATALOG = {
   "ClientError.ApprovalInvalid": e(
     "invalid_input",
     false,
-    "This approvalId is unknown, expired, already used, or was given for another change or caller: nothing was sent. Call again without approvalId to request a new approval for exactly the change wanted.",
+    "This approvalId is unknown, expired, already used for a change that did not start (a used one whose change started is answered with it), or was given for another change or caller: nothing was sent. Call again without approvalId to request a new approval for exactly the change wanted.",
   ),
   "ClientError.InstanceNotAllowed": e(
     "permission",
