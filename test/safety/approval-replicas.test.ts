@@ -148,6 +148,7 @@ describe("approvals on two replicas sharing one Redis, and the approvals command
       expect(r.approvalUrl).toBeUndefined();
       const text = JSON.stringify((await stdio.call("restore_instance", { instanceId: SESSIONS, backupId })).content);
       expect(text).toContain("tencentcloud-redis-mcp approvals approve ap_");
+      expect(text).not.toContain("/approvals/ap_"); // no page over stdio
       const approved = await cli(["approve", r.approvalId]);
       expect(approved.code, approved.stderr).toBe(0);
       const done = sc(await stdio.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId, waitSeconds: 5 }));
