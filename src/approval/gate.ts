@@ -111,7 +111,7 @@ export class ApprovalGate {
     const hook = this.config.approval.webhook;
     if (hook) {
       const t = messages(this.config.language).approval;
-      const ok = await sendWebhook(hook.url, hook.format, noticeOf(approval, link), t, log, this.fetchImpl);
+      const ok = await sendWebhook(hook.url, hook.format, noticeOf(approval, link ?? (this.cliWorks ? undefined : `/approvals/${approval.id}`)), t, log, this.fetchImpl);
       notification = ok ? "sent" : "failed";
       await this.store.noteNotification(approval.id, notification).catch(() => {});
     }
