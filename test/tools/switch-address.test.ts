@@ -188,6 +188,16 @@ describe("switch_address on the sandbox with real data", () => {
     } finally {
       await token.close();
     }
+    const zh = await startHarness({
+      sharedFake: sandbox.fake,
+      env: { ...ENV, TENCENTCLOUD_REDIS_CONFIRM: "token", TENCENTCLOUD_LANGUAGE: "zh-CN" },
+    });
+    try {
+      const plan = sc(await zh.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId }));
+      expect(plan.warning).toMatch(new RegExp(`^恢复：${CATALOG} 是原实例，${cloneId} 是它的克隆实例`));
+    } finally {
+      await zh.close();
+    }
     expect(modifies(h)).toEqual([]);
 
     const done = sc(await h.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId }));
@@ -197,7 +207,7 @@ describe("switch_address on the sandbox with real data", () => {
     const undo = await h.call("switch_address", { instanceId: cloneId, toInstanceId: CATALOG });
     expect(undo.isError, JSON.stringify(undo)).toBeFalsy();
     expect(sc(undo)).toMatchObject({ status: "switched", original: CATALOG, clone: cloneId, direction: "undo" });
-    expect((undo.content as { text: string }[])[0]?.text).toMatch(/^Undo: /);
+    expect((undo.content as { text: string }[])[0]?.text).toMatch(new RegExp(`^Undo: ${cloneId} is the clone and ${CATALOG} the original`));
     expect(modifies(h).map((p) => p.InstanceId)).toEqual([cloneId, CATALOG]);
     expect(addressOf(h, CATALOG)).toEqual(original);
     // undone: the reversed call is refused again until the next switch to the clone
