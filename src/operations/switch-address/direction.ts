@@ -4,6 +4,7 @@
 import type { ApiInstance } from "../../cloud/api.js";
 import { CloudError } from "../../cloud/errors.js";
 import type { Journal } from "../../records/journal.js";
+import type { RecordStore } from "../../records/store/types.js";
 import { cloneSourceOf } from "../restore-clone/facts.js";
 
 export type Direction = "restore" | "undo";
@@ -23,20 +24,32 @@ export function rolesOf(from: ApiInstance, to: ApiInstance): Roles | undefined {
 }
 
 const SENT = new Set(["submitted", "recovered"]);
+/** How long the last finished switch of a pair is remembered in the safety state. */
+const LAST_SWITCH_MS = 90 * 24 * 3600_000;
+
+/** The key of the last finished switch of a pair, whichever way it went. */
+const lastSwitchKey = (region: string, a: string, b: string) => `switched:${region}:${[a, b].sort().join(":")}`;
+
+/** Remembers which instance the last finished switch of the pair gave the address (shared by replicas in Redis). */
+export async function noteSwitched(records: RecordStore, region: string, from: string, to: string): Promise<void> {
+  await records.put(lastSwitchKey(region, from, to), { to, at: Date.now() }, LAST_SWITCH_MS);
+}
 
 /**
- * Whether the journal's last switch of the pair that gave an instance the address (its step "on", sent) gave it
- * to the clone: the address is the clone's, and switching back is the undo.
+ * Whether the last switch of the pair gave the address to the clone: the address is the clone's, and switching
+ * back is the undo. From the safety state (the last finished switch), else the journal (the last step "on" sent,
+ * whose intent the audit log and the shared ledger keep).
  */
-export async function addressWithClone(journal: Journal, region: string, roles: Roles): Promise<boolean> {
-  const ops = await journal.operationsOf("switch", { region, instanceId: roles.clone });
-  const given = ops.filter(
-    (op) =>
-      op.intent.switchStep === "on" &&
-      SENT.has(op.outcome?.outcome ?? "") &&
-      [op.intent.instanceId, op.intent.toInstanceId].sort().join() === [roles.original, roles.clone].sort().join(),
+export async function addressWithClone(records: RecordStore, journal: Journal, region: string, roles: Roles): Promise<boolean> {
+  const last = await records.get(lastSwitchKey(region, roles.original, roles.clone));
+  if (typeof last?.to === "string") return last.to === roles.clone;
+  const pair = [roles.original, roles.clone].sort().join();
+  const given = await journal.sentMatching(
+    "switch",
+    { region, instanceId: roles.clone },
+    (intent) => intent.switchStep === "on" && [intent.instanceId, intent.toInstanceId].sort().join() === pair,
   );
-  return given.at(-1)?.intent.toInstanceId === roles.clone;
+  return given.filter((op) => SENT.has(op.outcome?.outcome ?? "")).at(-1)?.intent.toInstanceId === roles.clone;
 }
 
 /** Refuses an undo when the address was never moved to the clone (nothing sent); the hint is the right call. */

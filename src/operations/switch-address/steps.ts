@@ -9,7 +9,7 @@ import { sleep } from "../../cloud/limiter.js";
 import { parseTaskId } from "../../cloud/views.js";
 import type { Journal } from "../../records/journal.js";
 import type { RecordStore } from "../../records/store/types.js";
-import { addressWithClone, refuseReversed, type Roles, rolesOf } from "./direction.js";
+import { addressWithClone, noteSwitched, refuseReversed, type Roles, rolesOf } from "./direction.js";
 
 export type SwitchStep = "off" | "on";
 
@@ -124,7 +124,7 @@ export async function checkSwitch(
     throw refused(`${from.InstanceId} is in ${vpc(from)} and ${to.InstanceId} in ${vpc(to)}: an address moves only within one VPC subnet`);
   }
   const record = parseSwitchRecord(mine);
-  if (!record && roles.direction === "undo" && !(await addressWithClone(journal, pair.region, roles))) refuseReversed(roles);
+  if (!record && roles.direction === "undo" && !(await addressWithClone(records, journal, pair.region, roles))) refuseReversed(roles);
   if (!record) {
     for (const i of [from, to]) {
       if (i.Status !== 2) throw refused(`${i.InstanceId} is not running (status ${i.Status})`);
@@ -206,6 +206,7 @@ export async function runSwitch(deps: SwitchDeps, pair: Pair, facts: SwitchFacts
     record.sent = false;
     record.taskId = undefined;
   }
+  await noteSwitched(deps.records, pair.region, pair.instanceId, pair.toInstanceId).catch(() => {}); // the journal has it too
   await deps.records.delete(switchKey(pair)).catch(() => {});
   return { record, resumed, done };
 }
