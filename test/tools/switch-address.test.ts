@@ -53,10 +53,8 @@ describe("switch_address on the sandbox with real data", () => {
   beforeAll(async () => {
     requireRedisServer();
     sandbox = await startSandbox({ preparingMs: 20, runningMs: 60, cloneMs: 100 });
-    h = await startHarness({
-      sharedFake: sandbox.fake,
-      env: { ...ENV, TENCENTCLOUD_REDIS_AUDIT_LOG: join(mkdtempSync(join(tmpdir(), "switch-")), "audit.jsonl") },
-    });
+    const audit = join(mkdtempSync(join(tmpdir(), "switch-")), "audit.jsonl");
+    h = await startHarness({ sharedFake: sandbox.fake, env: { ...ENV, TENCENTCLOUD_REDIS_AUDIT_LOG: audit } });
   }, 60_000);
   afterAll(async () => {
     await h?.close();
@@ -81,13 +79,7 @@ describe("switch_address on the sandbox with real data", () => {
     const steps = modifies(h);
     expect(steps).toHaveLength(2);
     expect(steps[0]).toEqual({ InstanceId: CATALOG, Operation: "changeVip", Recycle: 0 });
-    expect(steps[1]).toEqual({
-      InstanceId: cloneId,
-      Operation: "changeVip",
-      Vip: original.host,
-      VPort: original.port,
-      Recycle: 0,
-    });
+    expect(steps[1]).toEqual({ InstanceId: cloneId, Operation: "changeVip", Vip: original.host, VPort: original.port, Recycle: 0 });
     // the first step's task was followed to its end before the second was sent
     const actions = h.fake.requests.map((q) => q.action);
     const first = actions.indexOf("ModifyNetworkConfig");
@@ -125,9 +117,7 @@ describe("switch_address on the sandbox with real data", () => {
     const resumed = await h.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId });
     expect(resumed.isError, JSON.stringify(resumed)).toBeFalsy();
     expect(sc(resumed).resumed).toBe(true);
-    expect(modifies(h)).toEqual([
-      { InstanceId: cloneId, Operation: "changeVip", Vip: original.host, VPort: original.port, Recycle: 0 },
-    ]);
+    expect(modifies(h)).toEqual([{ InstanceId: cloneId, Operation: "changeVip", Vip: original.host, VPort: original.port, Recycle: 0 }]);
     expect(addressOf(h, cloneId)).toEqual(original);
     const back = await h.call("switch_address", { instanceId: cloneId, toInstanceId: CATALOG });
     expect(back.isError, JSON.stringify(back)).toBeFalsy();
@@ -139,11 +129,7 @@ describe("switch_address on the sandbox with real data", () => {
     const original = addressOf(h, CATALOG);
     h.fake.reset();
     h.fake.inject("ModifyNetworkConfig", { kind: "delay", ms: 1 }, 1);
-    h.fake.inject(
-      "ModifyNetworkConfig",
-      { kind: "error", code: "FailedOperation.SystemError", message: "injected" },
-      1,
-    );
+    h.fake.inject("ModifyNetworkConfig", { kind: "error", code: "FailedOperation.SystemError", message: "injected" }, 1);
     const r = await h.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId });
     expect(r.isError).toBe(true);
     expect(sc(r).error.code).toBe("ClientError.SwitchInterrupted");
@@ -195,10 +181,7 @@ describe("switch_address on the sandbox with real data", () => {
     expect(addressOf(h, CATALOG)).toEqual(original);
 
     // the plan (token mode) names the original and the clone, and says it is the restore
-    const token = await startHarness({
-      sharedFake: sandbox.fake,
-      env: { ...ENV, TENCENTCLOUD_REDIS_CONFIRM: "token" },
-    });
+    const token = await startHarness({ sharedFake: sandbox.fake, env: { ...ENV, TENCENTCLOUD_REDIS_CONFIRM: "token" } });
     try {
       const plan = sc(await token.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId }));
       expect(plan.status).toBe("confirmation_required");
@@ -228,9 +211,7 @@ describe("switch_address on the sandbox with real data", () => {
     const undo = await h.call("switch_address", { instanceId: cloneId, toInstanceId: CATALOG });
     expect(undo.isError, JSON.stringify(undo)).toBeFalsy();
     expect(sc(undo)).toMatchObject({ status: "switched", original: CATALOG, clone: cloneId, direction: "undo" });
-    expect((undo.content as { text: string }[])[0]?.text).toMatch(
-      new RegExp(`^Undo: ${cloneId} is the clone and ${CATALOG} the original`),
-    );
+    expect((undo.content as { text: string }[])[0]?.text).toMatch(new RegExp(`^Undo: ${cloneId} is the clone and ${CATALOG} the original`));
     expect(modifies(h).map((p) => p.InstanceId)).toEqual([cloneId, CATALOG]);
     expect(addressOf(h, CATALOG)).toEqual(original);
     // undone: the reversed call is refused again until the next switch to the clone
@@ -240,10 +221,8 @@ describe("switch_address on the sandbox with real data", () => {
     expect(modifies(h)).toEqual([]);
     // a server started afresh (memory state, nothing of the switch kept) reads it from the audit log's journal
     await h.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId });
-    const fresh = await startHarness({
-      sharedFake: sandbox.fake,
-      env: { ...ENV, TENCENTCLOUD_REDIS_AUDIT_LOG: h.config.auditLogPath ?? "" },
-    });
+    const env = { ...ENV, TENCENTCLOUD_REDIS_AUDIT_LOG: h.config.auditLogPath ?? "" };
+    const fresh = await startHarness({ sharedFake: sandbox.fake, env });
     try {
       const plan = sc(await fresh.call("switch_address", { instanceId: cloneId, toInstanceId: CATALOG }));
       expect(plan, JSON.stringify(plan)).toMatchObject({ status: "switched", direction: "undo" });
@@ -263,10 +242,7 @@ describe("switch_address on the sandbox with real data", () => {
     } finally {
       await ro.close();
     }
-    const allow = await startHarness({
-      sharedFake: sandbox.fake,
-      env: { ...ENV, TENCENTCLOUD_REDIS_ALLOWED_INSTANCES: CATALOG },
-    });
+    const allow = await startHarness({ sharedFake: sandbox.fake, env: { ...ENV, TENCENTCLOUD_REDIS_ALLOWED_INSTANCES: CATALOG } });
     try {
       h.fake.reset();
       const r = await allow.call("switch_address", { instanceId: CATALOG, toInstanceId: "crs-notallow" });
@@ -285,10 +261,7 @@ describe("switch_address on the sandbox with real data", () => {
     const { client, tools } = await connectClient(a, { name: "viewer", beforeList: () => created.server.connect(b) });
     try {
       expect(tools.map((t) => t.name)).not.toContain("switch_address");
-      const r = (await client.callTool({
-        name: "switch_address",
-        arguments: { instanceId: CATALOG, toInstanceId: ORDERS },
-      })) as CallToolResult;
+      const r = (await client.callTool({ name: "switch_address", arguments: { instanceId: CATALOG, toInstanceId: ORDERS } })) as CallToolResult;
       expect(sc(r).error.code).toBe("ClientError.ScopeMissing");
       expect(sc(r).error.message).toMatch(/redis:restore/);
     } finally {
