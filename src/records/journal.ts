@@ -40,6 +40,9 @@ const SENT = new Set(["submitted", "recovered"]);
  */
 export type CrashPoint = "after-intent" | "after-answer";
 
+/** How far back `sentMatching` reads the shared ledger. */
+const LOOKBACK_MS = 24 * 3600_000;
+
 /** Operations kept in this process's memory (from the audit log's tail and its own). */
 const KEPT = 1000;
 
@@ -176,9 +179,25 @@ export class Journal {
     return ids;
   }
 
+  /**
+   * The operations of `kind` on the instance that were sent and that `same` picks, newest last, looked up whatever
+   * the dedup window (within the last day): what a used approval started, for its repeat.
+   */
+  async sentMatching(
+    kind: OperationKind,
+    where: { region?: string; instanceId: string },
+    same: (intent: AuditRecord) => boolean,
+  ): Promise<Operation[]> {
+    await this.merge(this.now() - LOOKBACK_MS);
+    return [...this.ops.values()]
+      .filter((op) => kindOf(op.intent) === kind && concerns(op.intent, where) && same(op.intent))
+      .filter((op) => op.outcome !== undefined && SENT.has(op.outcome.outcome))
+      .sort((a, b) => Date.parse(a.intent.time) - Date.parse(b.intent.time));
+  }
+
   /** Brings in the shared ledger's operations (another replica's intents and outcomes). */
-  private async merge(): Promise<void> {
-    const since = this.now() - Math.max(this.options.dedupMs, 0);
+  private async merge(from?: number): Promise<void> {
+    const since = from ?? this.now() - Math.max(this.options.dedupMs, 0);
     for (const entry of await this.ledger.list(since)) {
       this.note(entry.intent);
       if (entry.outcome) this.note(entry.outcome);

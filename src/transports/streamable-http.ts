@@ -143,6 +143,9 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = http.host.includes(":") ? `[${http.host}]` : http.host;
   const url = `http://${hostInUrl}:${port}/mcp`;
+  // the approval page is served here: without a public URL, an approval answer links to this address (a wildcard
+  // address is no place a browser can open: then the answer names the page's path)
+  if (!["0.0.0.0", "::", "[::]"].includes(http.host)) runtime.safety.approvals.servedAt(url);
   log.notice("tencentcloud-redis-mcp listening (Streamable HTTP)", {
     url,
     mode: http.stateless ? "stateless" : "sessions",

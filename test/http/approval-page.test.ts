@@ -76,8 +76,10 @@ describe("the approval page in headless Chromium", () => {
   it("shows the plan to a signed-in approver, who approves it: the restore then runs once", async () => {
     const r = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId }));
     expect(r.status).toBe("approval_required");
+    // without TENCENTCLOUD_REDIS_PUBLIC_URL the answer links to the listener's own page: the browser opens that link
+    expect(r.approvalUrl).toBe(`${base}/approvals/${r.approvalId}`);
     const page = await context.newPage();
-    await page.goto(`${base}/approvals/${r.approvalId}?lang=en-US`);
+    await page.goto(`${r.approvalUrl}?lang=en-US`);
     // the page itself holds no plan: it asks for a token first
     await expect.poll(() => page.locator("#signin-form").isVisible()).toBe(true);
     expect(await page.content()).not.toContain(backupId);
