@@ -3,6 +3,8 @@
 // verification and its destroy (follow.ts). It goes through the gates like every change; it never changes the source.
 import { createHash, randomBytes } from "node:crypto";
 import type { Extra } from "../../base/request.js";
+import type { RedisApi } from "../../cloud/api.js";
+import { EDITIONS } from "../../cloud/editions.js";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../../cloud/errors.js";
 import { inCurrency } from "../../cloud/price.js";
 import { beijingToIso, isoTime } from "../../cloud/views.js";
@@ -59,6 +61,7 @@ export function drillChange(args: DrillRequest, ctx: ToolContext, extra: Extra, 
     record.drillId = id;
   };
   const check = async (run: Run<Preflight>) => {
+    await refuseUncloneable(api, run.region, args.instanceId, extra.signal);
     if (backupId === undefined && args.pointInTime === undefined) {
       backupId = await newestBackup(api, { region: run.region, instanceId: args.instanceId, signal: extra.signal });
       if (backupId === undefined) {
@@ -82,13 +85,6 @@ export function drillChange(args: DrillRequest, ctx: ToolContext, extra: Extra, 
         snapshotTasks: false,
       },
     );
-    if (pf.route.tableMethod !== "clone") {
-      throw new CloudError(
-        "ClientError.DrillUnsupported",
-        `Refused: ${args.instanceId} is a ${pf.route.edition} instance, which Tencent Cloud cannot clone, so it cannot be drilled (its backups are restored in place only). Nothing was sent.`,
-        { notSent: true },
-      );
-    }
     asDrill(pf, drillId);
     record.backupId = String(pf.backup.BackupId);
     record.passwordSource = pf.password.source;
@@ -140,6 +136,19 @@ export function drillChange(args: DrillRequest, ctx: ToolContext, extra: Extra, 
     intent: (run) => ({ kind: "clone", only: { instanceName: checked(run).clone?.name } }),
     send: async (run) => sendDrill(ctx, checked(run), record, drillId, expected.ms),
   };
+}
+
+/** Redis 2.8 and CKV cannot be cloned: refused before anything else is read (a missing instance: the preflight's). */
+async function refuseUncloneable(api: RedisApi, region: string, instanceId: string, signal?: AbortSignal): Promise<void> {
+  const res = await api.describeInstances({ InstanceId: instanceId, Limit: 1 }, { region, signal });
+  const instance = (res.InstanceSet ?? []).find((i) => i.InstanceId === instanceId);
+  const edition = instance?.Type === undefined ? undefined : EDITIONS[instance.Type];
+  if (edition?.method !== "in_place") return;
+  throw new CloudError(
+    "ClientError.DrillUnsupported",
+    `Refused: ${instanceId} is a ${edition.name} instance, which Tencent Cloud cannot clone, so it cannot be drilled (its backups are restored in place only). Nothing was sent.`,
+    { notSent: true },
+  );
 }
 
 /** What the plan shows: what is cloned (as a restore by clone would), its cost for the expected time, the promises. */
