@@ -59,7 +59,7 @@ describe("drill_restore on the sandbox", () => {
       expect(started.drillId).toMatch(/^dr_[0-9a-f]{12}$/);
       const clones = d.fake.requests.filter((q) => q.action === "CloneInstances");
       expect(clones).toHaveLength(1);
-      const tags = (clones[0]?.params as { ResourceTags: Array<{ TagKey: string; TagValue: string }> }).ResourceTags;
+      const tags = (clones[0]?.params as { ResourceTags?: Array<{ TagKey: string; TagValue: string }> } | undefined)?.ResourceTags;
       expect(tags).toContainEqual({ TagKey: DRILL_TAG, TagValue: `${source}/${plan.backupId}/${started.drillId}` });
 
       const done = sc(await d.call("check_task", { drillId: started.drillId, waitSeconds: 30 }));

@@ -88,3 +88,10 @@ export function startDrillSweep(d: DrillDeps, ready: Promise<unknown>): () => vo
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/** A drill whose runner stops (the CLI's SIGTERM): its clone destroyed now, unless another caller already ends it. */
+export async function abandonDrill(d: DrillDeps, drillId: string, why: string): Promise<DrillRecord | undefined> {
+  const won = await d.drills.transition(drillId, ["cloning", "verifying"], { status: "destroying", error: abandoned(why) });
+  if (won) await sendDestroy(d, won);
+  return advanceDrill(d, drillId, { waitMs: 30_000 });
+}
