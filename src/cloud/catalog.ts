@@ -544,6 +544,11 @@ export const CATALOG = {
     false,
     "A drill destroys only the clone it created (its ledger record, the clone's tag and name): this instance is not one, so nothing was sent. Look at the instance with list_instances; a person decides what to do with it.",
   ),
+  "ClientError.DrillAbandoned": e(
+    "conflict",
+    false,
+    "The drill stopped before it ended (its server or command stopped, its clone never ran, or it outlived TENCENTCLOUD_REDIS_DRILL_MAX_LIFETIME_MINUTES): its clone is destroyed by the server's sweep. Start a new drill with drill_restore.",
+  ),
   "ClientError.DrillNotFound": e(
     "invalid_input",
     false,

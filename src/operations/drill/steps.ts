@@ -109,7 +109,8 @@ async function look(api: RedisApi, region: string, instanceId: string): Promise<
   return (res.InstanceSet ?? []).find((i) => i.InstanceId === instanceId);
 }
 
-export const abandoned = (message: string) => ({ code: "ClientError.DrillAbandoned", message });
+export const ABANDONED = "ClientError.DrillAbandoned";
+export const abandoned = (message: string) => ({ code: ABANDONED, message });
 
 /** The clone verified at the deepest level reachable, with the source's password as the server holds it. */
 async function verify(d: DrillDeps, rec: DrillRecord) {

@@ -4,7 +4,7 @@
 // stopped before it ended (the ledger in memory went with it). Every destroy goes through steps.ts's ownership check.
 import { CloudError } from "../../cloud/errors.js";
 import type { DrillRecord } from "../../records/store/drills.js";
-import { advanceDrill, abandoned, type DrillDeps, sendDestroy } from "./steps.js";
+import { ABANDONED, advanceDrill, abandoned, type DrillDeps, sendDestroy } from "./steps.js";
 
 /** A drill in verifying or destroying longer than this has lost its caller (a verification takes 30 s at most). */
 export const DRILL_STEP_MS = 5 * 60_000;
@@ -27,7 +27,8 @@ export async function sweepDrills(d: DrillDeps, now = Date.now()): Promise<strin
       if (rec.status === "destroying") {
         const since = rec.times.destroyRequested ?? rec.times.verified ?? rec.times.running ?? rec.times.requested;
         if (rec.destroyTaskId !== undefined) await advanceDrill(d, rec.drillId, { waitMs: 0 });
-        else if (now - since > DRILL_STEP_MS || old) await sendDestroy(d, rec);
+        // abandoned (by a sweep or a stopped runner): nobody else sends its destroy
+        else if (now - since > DRILL_STEP_MS || old || rec.error?.code === ABANDONED) await sendDestroy(d, rec);
         else continue;
       } else {
         const stuck = rec.status === "verifying" && now - (rec.times.running ?? rec.times.requested) > DRILL_STEP_MS;
