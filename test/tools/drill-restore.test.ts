@@ -83,6 +83,13 @@ describe("drill_restore on the sandbox", () => {
       } finally {
         c.close();
       }
+      // the restore plan names the drill
+      const restorePlan = sc(await d.call("restore_instance", { instanceId: source, backupId: plan.backupId }));
+      expect(restorePlan.status).toBe("confirmation_required");
+      expect(restorePlan.lastDrill).toMatch(
+        new RegExp(`^backup ${plan.backupId} restored in \\d+ s on \\d{4}-\\d{2}-\\d{2}, data verified$`),
+      );
+      expect(d.fake.requests.filter((q) => q.action === "CloneInstances")).toHaveLength(1);
       // again: the same answer, nothing sent
       const before = d.fake.requests.length;
       const again = sc(await d.call("check_task", { instanceId: started.cloneInstanceId }));

@@ -42,12 +42,14 @@ export async function followDrill(
   const drills = ctx.services.safety.state.drills;
   const before = await drills.get(args.drillId);
   if (!before || before.region !== region) throw drillNotFound(`${args.drillId} in region ${region}`);
-  const caller = callerOf(extra, ctx).id;
+  const who = callerOf(extra, ctx);
+  const caller = who.id;
   const started = performance.now();
-  const rec = await advanceDrill(drillDeps(ctx, caller), args.drillId, {
-    waitMs: args.waitSeconds * 1000,
-    signal: extra.signal,
-  });
+  // moving a drill on sends its destroy: a read-only server, or a caller without redis:restore, only reads it
+  const mayChange = !ctx.config.readOnly && who.scopes.includes("redis:restore");
+  const rec = mayChange
+    ? await advanceDrill(drillDeps(ctx, caller), args.drillId, { waitMs: args.waitSeconds * 1000, signal: extra.signal })
+    : before;
   const ended = rec.status === "completed" || rec.status === "failed";
   if (ended && before.status !== rec.status) audit(ctx, rec, caller);
   const report = drillReport(rec);
@@ -55,7 +57,9 @@ export async function followDrill(
     ? report.passed
       ? "The drill passed: its times tell how long a restore of this backup takes. Nothing is left billing."
       : `The drill did not pass: read drill.verification and drill.error.${report.cleanedUp ? "" : " Its clone may still exist: the server's sweep destroys it; look at list_instances."}`
-    : `Not ended: call check_task { drillId: "${rec.drillId}", waitSeconds: 300 } again.`;
+    : mayChange
+      ? `Not ended: call check_task { drillId: "${rec.drillId}", waitSeconds: 300 } again.`
+      : "Not ended. This server (read-only) or this caller (no redis:restore scope) only reads drills: a caller with that scope moves it on, or the server's sweep destroys its clone.";
   const structured: Record<string, unknown> = {
     kind: "drill",
     drillId: rec.drillId,
