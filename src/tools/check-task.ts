@@ -92,7 +92,8 @@ export const checkTask = defineTool({
   description:
     "Status of a restore or backup task (preparing, running, succeed, failed, error) and whether it is done. " +
     "waitSeconds waits here; if not done, call again after nextCheckAfterSeconds. A finished backup_instance " +
-    "task names its new backup. instanceId instead of taskId follows a clone until running. Read-only.",
+    "task names its new backup. instanceId instead of taskId follows a clone until running; drillId a restore drill " +
+    "(verified, clone destroyed, reported).",
   inputSchema: z
     .strictObject({
       taskId: taskIdSchema.optional(),
