@@ -24,8 +24,10 @@ describe("drill_restore on the sandbox", () => {
   let sandbox: Sandbox;
   let h: Harness;
   const state = new MemoryState({ confirmTtlMs: 300_000, rateLimit: 20 });
+  let startedAt = 0;
   beforeAll(async () => {
     requireRedisServer();
+    startedAt = Date.now();
     sandbox = await startSandbox({ preparingMs: 30, runningMs: 60, cloneMs: 150 });
     h = await startHarness({ sharedFake: sandbox.fake, state, env: { ...ENV, TENCENTCLOUD_REDIS_CONFIRM: "token" } });
   });
@@ -141,6 +143,32 @@ describe("drill_restore on the sandbox", () => {
     expect(sc(refused).error.message).toMatch(/source/);
     expect(h.fake.requests.filter((q) => q.action === "DestroyPostpaidInstance")).toEqual([]);
     expect(describeOne(CATALOG)?.Status).toBe(2);
+  });
+
+  it("a lost answer of CloneInstances is never resent: the clone is found by its unique name, and the drill goes on", async () => {
+    const plan = sc(await h.call("drill_restore", { instanceId: CATALOG }));
+    h.fake.inject("CloneInstances", { kind: "drop", phase: "after" }, 1); // the clone bought, the answer lost
+    const started = sc(await h.call("drill_restore", { instanceId: CATALOG, confirmToken: plan.confirmToken }));
+    expect(started).toMatchObject({ status: "cloning", recovered: true, cloneName: plan.clone.name });
+    expect(h.fake.count("CloneInstances")).toBe(1);
+    expect(describeOne(started.cloneInstanceId)?.InstanceName).toBe(plan.clone.name);
+    const done = sc(await h.call("check_task", { drillId: started.drillId, waitSeconds: 30 }));
+    expect(done).toMatchObject({ status: "completed", drill: { passed: true, cleanedUp: true } });
+    expect(h.fake.count("CloneInstances")).toBe(1);
+  });
+
+  it("a point in time: the plan and the clone name the second; the drill passes", async () => {
+    while (Date.now() - startedAt < 2100) await new Promise((r) => setTimeout(r, 100)); // the covered range starts with the sandbox
+    const at = new Date(Math.floor((Date.now() - 1000) / 1000) * 1000).toISOString();
+    const plan = sc(await h.call("drill_restore", { instanceId: CATALOG, pointInTime: at }));
+    expect(plan.status, JSON.stringify(plan)).toBe("confirmation_required");
+    expect(plan.backup.type).toBe("point_in_time");
+    const started = sc(await h.call("drill_restore", { instanceId: CATALOG, pointInTime: at, confirmToken: plan.confirmToken }));
+    expect(started.pointInTime).toBe(plan.clone.pointInTime);
+    const clone = h.fake.requests.find((q) => q.action === "CloneInstances")?.params as { CloneTime?: string };
+    expect(clone.CloneTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    const done = sc(await h.call("check_task", { drillId: started.drillId, waitSeconds: 30 }));
+    expect(done.drill).toMatchObject({ passed: true, pointInTime: plan.clone.pointInTime });
   });
 
   it("an unknown drill is a structured error", async () => {
