@@ -48,17 +48,27 @@ export async function sweepDrills(d: DrillDeps, now = Date.now()): Promise<strin
 }
 
 /**
- * The drills the journal shows (their CloneInstances' intent and outcome) that the ledger does not know: a server
- * with its ledger in memory stopped before they ended. Recorded again as destroying, unless their clone was never
- * made or a destroy of it was already sent.
+ * The drills the journal shows (their CloneInstances' intent and outcome) that no one can follow: the ledger does not
+ * know them (a server with its ledger in memory stopped before they ended: recorded again as destroying, unless
+ * their clone was never made or a destroy of it was already sent), or their CloneInstances was settled by
+ * reconciliation (its server stopped before answering, so no agent has the drill's ID).
  */
 async function orphans(d: DrillDeps): Promise<DrillRecord[]> {
   const found: DrillRecord[] = [];
   for (const op of await d.journal.operationsOfKind("clone")) {
     const drillId = op.intent.drillId;
     const out = op.outcome;
-    if (!drillId || !out || (await d.drills.get(drillId))) continue;
+    if (!drillId || !out) continue;
     const cloneId = out.cloneInstanceId ?? (out.reconciled && out.outcome === "recovered" ? out.found : undefined);
+    const known = await d.drills.get(drillId);
+    if (known) {
+      // settled by reconciliation: its call never answered, so nobody has the drill's ID to follow it
+      if (!out.reconciled || !cloneId || !["cloning", "verifying"].includes(known.status)) continue;
+      const patch = { status: "destroying" as const, cloneInstanceId: cloneId, error: abandoned("its server stopped before it answered") };
+      const won = await d.drills.transition(drillId, ["cloning", "verifying"], patch);
+      if (won) found.push(won);
+      continue;
+    }
     if (!cloneId) continue; // never made (not_sent, failed): nothing bills
     const destroys = await d.journal.operationsOf("destroy", { region: op.intent.region, instanceId: cloneId });
     if (destroys.some((x) => x.outcome?.outcome === "submitted" || x.outcome?.outcome === "recovered")) continue;
