@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../base/log.js";
+import { CloudError } from "../cloud/errors.js";
 import type { AuditLog, AuditRecord, ChangeMethod } from "./audit.js";
 import { keepBounded } from "./store/memory-ledger.js";
 import type { OperationLedger } from "./store/types.js";
@@ -94,7 +95,9 @@ export class Journal {
       await this.ledger.begin(intent);
     } catch (caught) {
       this.running.delete(operationId);
-      this.finish({ ...record, operationId, action: intent.action, outcome: "refused", errorCode: "ClientError.StateUnavailable" });
+      // the ledger's own refusal (StateUnavailable, or StateRecovering while a state that lost its data is restored)
+      const errorCode = caught instanceof CloudError ? caught.code : "ClientError.StateUnavailable";
+      this.finish({ ...record, operationId, action: intent.action, outcome: "refused", errorCode });
       throw caught;
     }
     record.operationId = operationId;

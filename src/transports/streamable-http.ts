@@ -39,7 +39,21 @@ function wellKnownPaths(metadataUrl: string | undefined): string[] {
   return paths;
 }
 
-/** Serves MCP Streamable HTTP at /mcp (plus /healthz and the OAuth protected resource metadata). */
+/**
+ * Whether this replica should get new work: not while it shuts down, nor while its shared state (the state Redis)
+ * does not answer, since every change would then be refused (reads would still work: /healthz stays 200).
+ */
+function readiness(closing: boolean, runtime: Runtime): { status: string; code: number } {
+  if (closing) return { status: "shutting_down", code: 503 };
+  try {
+    runtime.safety.state.assertAvailable();
+    return { status: "ready", code: 200 };
+  } catch {
+    return { status: "state_unavailable", code: 503 };
+  }
+}
+
+/** Serves MCP Streamable HTTP at /mcp (plus /healthz, /readyz and the OAuth protected resource metadata). */
 export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
   const { config, log, runtime, authenticator } = deps;
   const { http } = config;
@@ -54,6 +68,10 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
       return sendJson(res, closing ? 503 : 200, { status: closing ? "shutting_down" : "ok" });
+    }
+    if (path === "/readyz" && (req.method === "GET" || req.method === "HEAD")) {
+      const { status, code } = readiness(closing, runtime);
+      return sendJson(res, code, { status });
     }
     const refused = checkHostAndOrigin(req, hosts, http.allowedOrigins);
     if (refused) {

@@ -155,6 +155,25 @@ describe("the approval page in headless Chromium", () => {
     await bossPage.close();
   });
 
+  it("shows a bidi override or a zero-width character in a name from the cloud as its code, never as itself", async () => {
+    const name = h.fake.state.getInstance(SESSIONS)?.InstanceName ?? "";
+    h.fake.state.updateInstance(SESSIONS, { InstanceName: "promo\u202Etxt.exe\u200B" });
+    try {
+      const r = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId }));
+      expect(r.status).toBe("approval_required");
+      const page = await context.newPage();
+      await page.goto(`${base}/approvals/${r.approvalId}?lang=en-US`);
+      await signIn(page, tokens.carol?.token);
+      await page.locator("#approve").waitFor();
+      const text = (await page.locator("main").textContent()) ?? "";
+      expect(text).toContain("promo\\u202etxt.exe\\u200b");
+      expect(text).not.toMatch(/[\u202E\u200B]/);
+      await page.close();
+    } finally {
+      h.fake.state.updateInstance(SESSIONS, { InstanceName: name });
+    }
+  });
+
   it("loaded nothing from another origin, and broke no Content-Security-Policy rule", () => {
     expect(requested.length).toBeGreaterThan(5);
     for (const url of requested) expect(url.startsWith(`${base}/approvals`), url).toBe(true);

@@ -114,6 +114,22 @@ describe("approvals on two replicas sharing one Redis, and the approvals command
     expect(fake.count("RestoreInstance")).toBe(1);
   });
 
+  it("the command line shows a name from the cloud with its escape sequences and bidi controls as their codes", async () => {
+    const name = fake.state.getInstance(SESSIONS)?.InstanceName ?? "";
+    fake.state.updateInstance(SESSIONS, { InstanceName: "promo\u001b[2J\u202Etxt.exe" });
+    try {
+      const a = await as("alice", 0);
+      const r = sc(await a.call("restore_instance", { instanceId: SESSIONS, backupId }));
+      const shown = await cli(["show", r.approvalId]);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toContain("promo\\u001b[2J\\u202etxt.exe");
+      expect(shown.stdout.includes("\u001b") || shown.stdout.includes("\u202E")).toBe(false);
+      expect(fake.count("RestoreInstance")).toBe(0);
+    } finally {
+      fake.state.updateInstance(SESSIONS, { InstanceName: name });
+    }
+  });
+
   it("the command line denies with a reason (in Chinese too); unknown IDs, a missing reason or shared state are refused", async () => {
     const b = await as("alice", 1);
     const r = sc(await b.call("restore_instance", { instanceId: SESSIONS, backupId }));
