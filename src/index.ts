@@ -2,6 +2,7 @@
 import { approvalsArgs } from "./approval/cli-args.js";
 import { checkApprovalConfig, type Config, ConfigError, checkHttpServing, HELP, LOG_LEVELS, loadConfig } from "./config/index.js";
 import { doctorArgs } from "./doctor/index.js";
+import { type DrillArgs, drillArgs } from "./transports/drill-args.js";
 import { Logger } from "./base/log.js";
 import { NO_METRICS } from "./base/metrics.js";
 import { createPromMetrics } from "./base/metrics-open.js";
@@ -15,11 +16,18 @@ async function main(): Promise<void> {
   if (process.argv[2] === "sandbox-cloud") return sandboxCloud(process.argv.slice(3));
   let loaded: ReturnType<typeof loadConfig>;
   const approvals = approvalsArgs(process.argv.slice(2));
-  const command = doctorArgs(approvals.rest);
+  let drill: DrillArgs;
+  try {
+    drill = drillArgs(approvals.rest);
+  } catch (error) {
+    process.stderr.write(`tencentcloud-redis-mcp: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const command = doctorArgs(drill.rest);
   try {
     loaded = loadConfig(command.rest, process.env);
     if (!command.doctor && !approvals.approvals) checkApprovalConfig(loaded);
-    if (loaded.http.enabled && !command.doctor && !approvals.approvals) checkHttpServing(loaded);
+    if (loaded.http.enabled && !command.doctor && !approvals.approvals && !drill.drill) checkHttpServing(loaded);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`tencentcloud-redis-mcp: ${error.message}\n`);
@@ -48,7 +56,7 @@ async function main(): Promise<void> {
   const quiet = command.doctor && LOG_LEVELS.indexOf(config.logLevel) < LOG_LEVELS.indexOf("warning");
   // HTTP mode (a fleet's log pipeline): JSON lines. stdio (a person's terminal) and the doctor: plain lines.
   const log = new Logger(quiet ? "warning" : config.logLevel, undefined, {
-    json: config.http.enabled && !command.doctor,
+    json: config.http.enabled && !command.doctor && !drill.drill,
   });
   const cleanups: Array<() => Promise<void>> = [];
 
@@ -100,14 +108,30 @@ async function main(): Promise<void> {
         "process only, so several replicas would not share these guarantees (see docs/deploy.md, Running several replicas)",
     );
   }
+  if (drill.drill) {
+    // a command for cron and CI: its report on stdout, its logs on stderr
+    const { drillMain } = await import("./transports/drill-cli.js");
+    const write = (text: string) => process.stdout.write(text); // allowed
+    process.exitCode = await drillMain(config, log, drill, write, state);
+    for (const cleanup of cleanups) await cleanup().catch(() => {});
+    return;
+  }
   const runtime = createRuntime(config, log, {
     maxInflightPerCaller: config.http.enabled ? config.http.maxInflightPerCaller : undefined,
     state,
     metrics,
   });
   cleanups.unshift(async () => runtime.close());
-  // issue 18: settle what a server that stopped left in flight (the audit log's tail, the shared ledger)
-  void runtime.safety.reconciler.atStart();
+  // issue 18: settle what a server that stopped left in flight (the audit log's tail, the shared ledger); then
+  // destroy the clones of drills that will not end by themselves (docs/drill.md), at start and every minute
+  const settledAtStart = runtime.safety.reconciler.atStart();
+  const { startDrillSweep } = await import("./operations/drill/sweep.js");
+  const { journal, state: drillState } = runtime.safety;
+  const stopSweep = startDrillSweep(
+    { api: runtime.api, journal, drills: drillState.drills, log, config, caller: "sweep" },
+    settledAtStart,
+  );
+  cleanups.unshift(async () => stopSweep());
   let closing = false;
   const shutdown = async (reason: string, code = 0) => {
     if (closing) return;

@@ -534,6 +534,26 @@ export const CATALOG = {
     false,
     "This edition (Memcached, or a type this server does not know) has no restore this server can make: nothing was sent. Restore it in the Tencent Cloud console, or update tencentcloud-redis-mcp if the type is new.",
   ),
+  "ClientError.DrillUnsupported": e(
+    "invalid_input",
+    false,
+    "Tencent Cloud cannot clone this edition (Redis 2.8, CKV): a restore drill of it cannot be made, nothing was sent. Its backups are restored in place only (restore_instance); test them on a spare instance of the same edition.",
+  ),
+  "ClientError.DrillNotOwned": e(
+    "invalid_input",
+    false,
+    "A drill destroys only the clone it created (its ledger record, the clone's tag and name): this instance is not one, so nothing was sent. Look at the instance with list_instances; a person decides what to do with it.",
+  ),
+  "ClientError.DrillAbandoned": e(
+    "conflict",
+    false,
+    "The drill stopped before it ended (its server or command stopped, its clone never ran, or it outlived TENCENTCLOUD_REDIS_DRILL_MAX_LIFETIME_MINUTES): its clone is destroyed by the server's sweep. Start a new drill with drill_restore.",
+  ),
+  "ClientError.DrillNotFound": e(
+    "invalid_input",
+    false,
+    "No restore drill with this ID (or this clone) is recorded in this server's state. Check the drillId drill_restore answered; with several replicas, the state must be shared (TENCENTCLOUD_REDIS_STATE_URL).",
+  ),
   "ClientError.SwitchRefused": e(
     "invalid_input",
     false,

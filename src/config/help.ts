@@ -31,6 +31,8 @@ export const HELP = [
   "Usage: tencentcloud-redis-mcp [options]",
   "       tencentcloud-redis-mcp doctor [--region r] [--json] [options]",
   "                            check credentials, endpoint, clock, CAM permissions and settings (exit 0 when all works)",
+  "       tencentcloud-redis-mcp drill --instance id [--backup id | --point-in-time t] --yes [--json] [options]",
+  "                            a restore drill: clone, verify, destroy the clone, report (exit 0 when it passed)",
   "       tencentcloud-redis-mcp approvals list|show ID|approve ID|deny ID --reason text [--json] [options]",
   "                            list, show or decide approval requests in the shared state (TENCENTCLOUD_REDIS_STATE_URL)",
   `       ${SANDBOX_CLOUD_USAGE}`,

@@ -7,5 +7,5 @@
 // fails when this file is not what `npm run gen` writes.
 
 /** Tool names are a public interface: keep them exactly. */
-export const TOOL_NAMES = ["list_instances", "list_backups", "backup_instance", "restore_instance", "check_task", "switch_address"] as const;
+export const TOOL_NAMES = ["list_instances", "list_backups", "backup_instance", "restore_instance", "check_task", "switch_address", "drill_restore"] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];

@@ -127,6 +127,8 @@ export interface Config {
   drillRequiredKeys: readonly string[];
   /** The fewest keys a restore drill's clone may hold (TENCENTCLOUD_REDIS_DRILL_MIN_KEYS). */
   drillMinKeys: number;
+  /** TENCENTCLOUD_REDIS_DRILL_MAX_LIFETIME_MINUTES: past it, an unended drill's clone is destroyed by the sweep. */
+  drillMaxLifetimeMinutes: number;
   /**
    * TENCENTCLOUD_REDIS_SANDBOX_CRASH_POINT: for the crash tests only, the process SIGKILLs itself right after an
    * intent is written (after-intent) or right after a change's answer (after-answer). Refused at start unless

@@ -32,7 +32,7 @@ export interface Change<Pre = unknown, E extends Earlier = Earlier> {
   /** Checks of the arguments beyond their schema, after the allowlist. */
   checkArgs?(): void;
   /** What the audit log's writability check names (assertWritable). */
-  audit: "restore" | "switch" | "backup";
+  audit: "restore" | "switch" | "backup" | "drill";
   /** Puts back what a stopped server left half done on the instances (after they are settled). */
   resume?(run: Run<Pre, E>): Promise<void>;
   /** The same change sent within the dedup window, and the answer to its repeat. */

@@ -11,6 +11,7 @@ import { type Messages, messages } from "../i18n/index.js";
 import type { AuditRecord } from "../records/audit.js";
 import type { OperationKind } from "../records/journal.js";
 import { inFlightView, type ToolContext, withInFlight } from "./context.js";
+import { lastDrillOf, withLastDrill } from "./drill/last-drill.js";
 import { type Preflight, planView, preflight } from "./preflight.js";
 import { cloneName } from "./restore-clone/facts.js";
 import { clonePlanText, submitClone } from "./restore-clone/send.js";
@@ -124,7 +125,8 @@ export function restoreChange(
           ...(price ? { price: price.text } : {}),
         };
         const text = view.clone ? `Plan: restore by clone (${pf.route.method}). ${view.warning}` : planText(view);
-        return { instance: pf.instance, fields, text, pre: pf };
+        const last = withLastDrill({ structured: fields, text }, await lastDrillOf(ctx, run.region, args.instanceId));
+        return { instance: pf.instance, fields: last.structured, text: last.text, pre: pf };
       },
     }),
     confirm: {
@@ -135,9 +137,10 @@ export function restoreChange(
         backupId: args.backupId ?? `pit:${args.pointInTime}`,
       }),
       token: args.confirmToken,
-      plan: (run, pf, token, expiresAt) => {
+      plan: async (run, pf, token, expiresAt) => {
         if (pf.clone) pf.clone.name = cloneName(pf.instance.InstanceName ?? "", pf.backup.StartTime, token); // as confirmed
-        return withInFlight(plan(pf, token, expiresAt, t, run.earlier), inFlight(run));
+        const planned = withInFlight(plan(pf, token, expiresAt, t, run.earlier), inFlight(run));
+        return withLastDrill(planned, await lastDrillOf(ctx, run.region, args.instanceId));
       },
       form: async (_run, pf) => {
         await elicitConfirmation(ctx.server, extra, planView(pf, t), config.confirmTtlMs, t);

@@ -6,6 +6,7 @@ import type { AuditRecord } from "../records/audit.js";
 import { type Journal, kindOf, type Operation, type OperationKind } from "../records/journal.js";
 import { settleBackup } from "./backup-settle.js";
 import { settleClone } from "./restore-clone/settle.js";
+import { settleDestroy } from "./drill/settle.js";
 import { settleRestore } from "./restore-in-place/settle.js";
 import type { SettleContext, Settlement } from "./settlement.js";
 import { settleSwitch } from "./switch-address/settle.js";
@@ -20,6 +21,7 @@ export const SETTLERS: Readonly<Record<OperationKind, (c: SettleContext) => Prom
   backup: settleBackup,
   clone: settleClone,
   switch: settleSwitch,
+  destroy: settleDestroy,
 };
 
 /**

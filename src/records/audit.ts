@@ -35,11 +35,17 @@ export type AuditEvent =
   | "restore_instance"
   | "backup_instance"
   | "switch_address"
+  | "drill_restore"
   | "approval_requested"
   | "approval_decided";
 
 /** The requests that change the cloud: each is journaled (an intent before it, an outcome after). */
-export type ChangeMethod = "RestoreInstance" | "ManualBackupInstance" | "CloneInstances" | "ModifyNetworkConfig";
+export type ChangeMethod =
+  | "RestoreInstance"
+  | "ManualBackupInstance"
+  | "CloneInstances"
+  | "ModifyNetworkConfig"
+  | "DestroyPostpaidInstance";
 
 /** One line of the audit log. Only these fields are written: never a password, key or token. */
 export interface AuditRecord {
@@ -89,6 +95,8 @@ export interface AuditRecord {
   cloneInstanceId?: string;
   dealName?: string;
   pointInTime?: string;
+  /** drill_restore (and the destroy of its clone): the drill (src/records/store/drills.ts). */
+  drillId?: string;
   /** switch_address: the instance given the address, the address, the step reached and each step's task. */
   toInstanceId?: string;
   address?: string;
@@ -147,6 +155,7 @@ const FIELDS = [
   "methodWhy",
   "cloneInstanceId",
   "dealName",
+  "drillId",
   "pointInTime",
   "toInstanceId",
   "address",
@@ -178,7 +187,7 @@ export class AuditLog {
   }
 
   /** Proves the file can be opened for appending (creating it); throws ClientError.AuditLogUnavailable. */
-  assertWritable(change: "restore" | "backup" | "switch" = "restore"): void {
+  assertWritable(change: "restore" | "backup" | "switch" | "drill" = "restore"): void {
     if (!this.path) return;
     try {
       closeSync(this.open(this.path));
@@ -210,7 +219,7 @@ export class AuditLog {
   }
 
   /** Appends and flushes an intent, before its request is sent; throws ClientError.AuditLogUnavailable. */
-  writeIntent(record: AuditRecord, change: "restore" | "backup" | "clone" | "switch"): void {
+  writeIntent(record: AuditRecord, change: "restore" | "backup" | "clone" | "switch" | "destroy"): void {
     try {
       this.append(record);
     } catch (caught) {

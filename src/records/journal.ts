@@ -6,13 +6,14 @@ import { keepBounded } from "./store/memory-ledger.js";
 import type { OperationLedger } from "./store/types.js";
 
 /** The kinds of change journaled (issue 18), each with the one request it sends and its own settler. */
-export type OperationKind = "restore" | "backup" | "clone" | "switch";
+export type OperationKind = "restore" | "backup" | "clone" | "switch" | "destroy";
 
 export const ACTION_OF: Readonly<Record<OperationKind, ChangeMethod>> = {
   restore: "RestoreInstance",
   backup: "ManualBackupInstance",
   clone: "CloneInstances",
   switch: "ModifyNetworkConfig",
+  destroy: "DestroyPostpaidInstance",
 };
 
 const KIND_OF: Readonly<Record<ChangeMethod, OperationKind>> = {
@@ -20,6 +21,7 @@ const KIND_OF: Readonly<Record<ChangeMethod, OperationKind>> = {
   ManualBackupInstance: "backup",
   CloneInstances: "clone",
   ModifyNetworkConfig: "switch",
+  DestroyPostpaidInstance: "destroy",
 };
 
 export const kindOf = (intent: AuditRecord): OperationKind | undefined =>
@@ -161,6 +163,14 @@ export class Journal {
     await this.merge();
     return [...this.ops.values()]
       .filter((op) => kindOf(op.intent) === kind && concerns(op.intent, where))
+      .sort((a, b) => Date.parse(a.intent.time) - Date.parse(b.intent.time));
+  }
+
+  /** Every operation of `kind` this journal knows, whatever its instance, oldest first. */
+  async operationsOfKind(kind: OperationKind): Promise<Operation[]> {
+    await this.merge();
+    return [...this.ops.values()]
+      .filter((op) => kindOf(op.intent) === kind)
       .sort((a, b) => Date.parse(a.intent.time) - Date.parse(b.intent.time));
   }
 

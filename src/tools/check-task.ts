@@ -7,6 +7,7 @@ import { messages } from "../i18n/index.js";
 import { findNewBackup, lookUpTaskKind, type TaskFacts } from "../records/known-tasks.js";
 import { Progress } from "../base/progress.js";
 import { followClone, followCloneOutput } from "../operations/restore-clone/follow.js";
+import { DRILL_TASK_STATUSES, drillOfClone, followDrill, followDrillOutput } from "../operations/drill/follow.js";
 import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
 import type { ToolContext } from "../operations/context.js";
 import { resolveRegion } from "../gates/region.js";
@@ -54,11 +55,13 @@ const newBackup = z
 const output = z.object({
   taskId: z.number().int(),
   kind: z
-    .enum(["restore", "backup", "other", "unknown", "clone"])
-    .describe("restore, backup (backup_instance or automatic), another kind of task, unknown, or clone (instanceId given)"),
+    .enum(["restore", "backup", "other", "unknown", "clone", "drill"])
+    .describe("restore, backup (backup_instance or automatic), another kind of task, unknown, clone (instanceId given), or drill"),
   status: z
-    .enum([...TASK_STATUSES, "creating"])
-    .describe("preparing (queued), running, succeed, failed or error; a clone: creating, running or failed"),
+    .enum([...new Set([...TASK_STATUSES, "creating", ...DRILL_TASK_STATUSES])] as [string, ...string[]])
+    .describe(
+      "preparing (queued), running, succeed, failed or error; a clone: creating, running or failed; a drill: cloning, verifying, destroying, completed or failed",
+    ),
   done: z.boolean().describe("True once the task reached a final state (succeed, failed, error): stop checking"),
   succeeded: z.boolean(),
   taskType: z.string(),
@@ -79,6 +82,7 @@ const output = z.object({
   instance: instanceAfter.optional(),
   backup: newBackup.optional(),
   ...followCloneOutput,
+  ...followDrillOutput,
 });
 type Output = z.infer<typeof output>;
 
@@ -88,11 +92,17 @@ export const checkTask = defineTool({
   description:
     "Status of a restore or backup task (preparing, running, succeed, failed, error) and whether it is done. " +
     "waitSeconds waits here; if not done, call again after nextCheckAfterSeconds. A finished backup_instance " +
-    "task names its new backup. instanceId instead of taskId follows a clone until running. Read-only.",
+    "task names its new backup. instanceId instead of taskId follows a clone until running; drillId a restore drill " +
+    "(verified, clone destroyed, reported).",
   inputSchema: z
     .strictObject({
       taskId: taskIdSchema.optional(),
       instanceId: instanceIdSchema.optional().describe("Instead of taskId: a clone's cloneInstanceId from restore_instance"),
+      drillId: z
+        .string()
+        .regex(/^dr_[0-9a-f]{12}$/, "must be the drillId drill_restore answered")
+        .optional()
+        .describe("Instead of taskId: a restore drill (drill_restore): verifies, destroys the clone, reports"),
       region: regionSchema,
       waitSeconds: z
         .number()
@@ -105,9 +115,10 @@ export const checkTask = defineTool({
         ),
     })
     .superRefine((a, issues) => {
-      if ((a.taskId === undefined) === (a.instanceId === undefined)) {
+      const given = [a.taskId, a.instanceId, a.drillId].filter((v) => v !== undefined).length;
+      if (given !== 1) {
         const path = a.taskId === undefined ? "taskId" : "instanceId";
-        issues.addIssue({ code: "custom", path: [path], message: "give exactly one of taskId and instanceId" });
+        issues.addIssue({ code: "custom", path: [path], message: "give exactly one of taskId, instanceId and drillId" });
       }
     }),
   outputSchema: withError(output),
@@ -115,6 +126,8 @@ export const checkTask = defineTool({
   actions: ["DescribeTaskInfo", "DescribeInstances", "DescribeTaskList", "DescribeInstanceBackups", "DescribeInstanceDealDetail"],
   async handler(args, ctx, extra) {
     const region = resolveRegion(args.region, ctx.config);
+    const drillId = args.drillId ?? (args.instanceId ? await drillOfClone(ctx, region, args.instanceId) : undefined);
+    if (drillId !== undefined) return followDrill({ drillId, waitSeconds: args.waitSeconds }, region, ctx, extra);
     if (args.taskId === undefined) {
       const follow = { instanceId: args.instanceId ?? "", waitSeconds: args.waitSeconds };
       return followClone(follow, region, ctx, extra, Progress);

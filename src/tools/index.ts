@@ -1,5 +1,6 @@
 import { backupInstance } from "./backup-instance.js";
 import { checkTask } from "./check-task.js";
+import { drillRestore } from "./drill-restore.js";
 import { listBackups } from "./list-backups.js";
 import { listInstances } from "./list-instances.js";
 import { restoreInstance } from "./restore-instance.js";
@@ -14,4 +15,5 @@ export const TOOLS: readonly ToolDefinition[] = [
   restoreInstance,
   checkTask,
   switchAddress,
+  drillRestore,
 ] as unknown as readonly ToolDefinition[];

@@ -70,6 +70,7 @@ const output = z.object({
   undoBackup: undoBackupSchema.optional(),
   price: z.string().optional().describe("When approval_required by clone: what the new instance costs, as the approvers see it"),
   warning: z.string().optional().describe("What will be lost, and how to undo: show it to the user before confirming"),
+  lastDrill: z.string().optional().describe("The plan: the instance's last passed restore drill (drill_restore), how long it took"),
   ...cloneOutput,
 });
 export const restoreInstance = defineTool({

@@ -75,6 +75,7 @@ describe("scopes", () => {
       restore_instance: "redis:restore",
       check_task: "redis:read",
       switch_address: "redis:restore",
+      drill_restore: "redis:restore",
     });
   });
 

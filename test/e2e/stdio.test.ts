@@ -77,7 +77,7 @@ describe("the built server over stdio", () => {
       delete (env as Record<string, string | undefined>).TENCENTCLOUD_SECRET_KEY;
       const s = await startStdio([], env);
       try {
-        expect((await s.client.listTools()).tools).toHaveLength(6);
+        expect((await s.client.listTools()).tools).toHaveLength(PUBLIC_TOOLS.length);
         const r = await s.call("list_instances", {});
         expect(sc(r).error.code).toBe("ClientError.CredentialsMissing");
         expect(s.stderr()).toMatch(/--sandbox/);

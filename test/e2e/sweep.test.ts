@@ -389,6 +389,31 @@ function sweep(transport: string, startServers: (sandbox: Sandbox) => Promise<Se
       expect(sandbox.fake.count("ModifyNetworkConfig")).toBe(7); // the resume sent step 2 only
     }, 120_000);
 
+    it("a restore drill: plan, confirm, check_task { drillId } cloning, verifying, destroying, completed; a drill asks approval", async () => {
+      const { plan, done: started } = await planAndConfirm(main, "drill_restore", { instanceId: CATALOG });
+      expect(plan.warning).toMatch(/not touched/);
+      expect(started, JSON.stringify(started)).toMatchObject({ status: "cloning", drillId: expect.stringMatching(/^dr_/) });
+      const drillId = started.drillId as string;
+      expect(await expectStatus(main.call("check_task", { drillId }), "cloning")).toMatchObject({ kind: "drill", done: false });
+      const clone = () => sandbox.fake.state.getInstance(started.cloneInstanceId);
+      for (let i = 0; clone()?.Status !== 2 && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+      // the clone's redis-server paused: one call verifies (waiting for its PING), another sees the drill verifying
+      const c = clone();
+      await redisAt(c?.WanIp ?? "", c?.Port ?? 0, SANDBOX_PASSWORDS[CATALOG], "CLIENT", "PAUSE", "1500", "ALL");
+      const verifier = main.call("check_task", { drillId });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await expectStatus(main.call("check_task", { drillId }), "verifying")).toMatchObject({ done: false });
+      expect(await expectStatus(verifier, "destroying")).toMatchObject({ done: false }); // its destroy's task runs
+      const done = await expectStatus(main.call("check_task", { drillId, waitSeconds: 60 }), "completed");
+      expect(done).toMatchObject({ done: true, succeeded: true, drill: { passed: true, cleanedUp: true } });
+      expect(sandbox.fake.state.getInstance(CATALOG)?.Status).toBe(2);
+      // under approval the drill waits for a second person, sending nothing
+      const requester = seen.watch(servers.approval.requester);
+      const before = sandbox.fake.count("CloneInstances");
+      await expectStatus(requester.call("drill_restore", { instanceId: CATALOG }), "approval_required");
+      expect(sandbox.fake.count("CloneInstances")).toBe(before);
+    }, 60_000);
+
     it("one error answer of each category", async () => {
       const reset = () => sandbox.fake.reset();
       // invalid_input: an argument that is not an instance ID

@@ -7,4 +7,5 @@ export const PUBLIC_TOOLS = [
   "restore_instance",
   "check_task",
   "switch_address",
+  "drill_restore",
 ] as const;

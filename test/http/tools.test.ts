@@ -34,7 +34,7 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
     h.fake.reset();
   });
 
-  it("lists the six tools and answers list_instances and list_backups", async () => {
+  it("lists the public tools and answers list_instances and list_backups", async () => {
     const c = await h.connect(h.tokens.ops?.token);
     expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual(PUBLIC_TOOLS);
     const instances = await c.call("list_instances");

@@ -70,10 +70,10 @@ describe("deploy/kubernetes", () => {
   const all = files.flatMap((f) => documents(f).map((doc) => ({ file: f, doc })));
   const find = (kind: string, name: string) => all.find((d) => d.doc.kind === kind && d.doc.metadata?.name === name)?.doc as Doc;
 
-  // validated like the others, not applied: an example to copy, and a CronJob whose command is not wired yet
-  const NOT_APPLIED = ["secret.example.yaml", "drill-cronjob.yaml"];
+  // validated like the others, not applied: an example to copy
+  const NOT_APPLIED = ["secret.example.yaml"];
 
-  it("lists every manifest in its kustomization, but the example Secret and the drill", () => {
+  it("lists every manifest in its kustomization, but the example Secret", () => {
     const listed = kustomization.resources as string[];
     expect([...listed].sort()).toEqual(files.filter((f) => !NOT_APPLIED.includes(f)).sort());
     const source = readFileSync(join(DIR, "kustomization.yaml"), "utf8");

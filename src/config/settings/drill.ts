@@ -29,4 +29,17 @@ export const DRILL = [
       "accepts an empty clone (the backup of an empty instance).",
     example: "1000",
   }),
+  setting({
+    env: "TENCENTCLOUD_REDIS_DRILL_MAX_LIFETIME_MINUTES",
+    group: "drill",
+    kind: number(10, 10_080, { whole: true }),
+    default: 120,
+    field: "drillMaxLifetimeMinutes",
+    description: "How long a restore drill's clone may live before the server's sweep destroys it (minutes)",
+    details:
+      "At start and every minute, the server destroys the clones of drills older than this that have not ended " +
+      "(the clone never ran, or nobody followed the drill to its end), and of drills stopped by a crash; only drill " +
+      "clones it recorded, each checked by its tag and name. Keep it above the longest clone time of your backups.",
+    example: "90",
+  }),
 ];

@@ -85,6 +85,8 @@ export interface DrillRecord {
   backupId?: string;
   /** A point-in-time drill: the second cloned (ISO 8601). */
   pointInTime?: string;
+  /** The clone's unique name (how a clone whose answer was lost is found, and checked before it is destroyed). */
+  cloneName?: string;
   /** Known once CloneInstances answered. */
   cloneInstanceId?: string;
   /** The clone's order (DescribeInstanceDealDetail). */
