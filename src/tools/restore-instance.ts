@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { TIME_FORMAT, undoBackupSchema } from "../cloud/views.js";
 import { approvalInUse } from "../config/index.js";
-import { approvalArguments, approvalOutput } from "../approval/step.js";
+import { approvalArguments } from "../approval/step.js";
 import type { AuditRecord } from "../records/audit.js";
-import { audited, callerOf, inFlightSchema } from "../operations/context.js";
+import { audited, callerOf } from "../operations/context.js";
 import { runChange } from "../operations/pipeline.js";
-import { cloneOutput } from "../operations/restore-clone/send.js";
+import { restoreOutput } from "../operations/restore-output.js";
 import { restoreChange } from "../operations/restore.js";
 import {
   backupIdSchema,
@@ -17,61 +16,6 @@ import {
   withError,
 } from "./shared.js";
 
-const output = z.object({
-  status: z
-    .enum(["submitted", "cloning", "confirmation_required", "approval_required"])
-    .describe(
-      "submitted: the restore task was created, follow taskId with check_task. cloning: see next. confirmation_required: nothing " +
-        "was restored; show the plan (instance, backup, warning) to the user and, if they agree, call again with confirmToken. " +
-        "approval_required: nothing was restored; a second person must approve, then call again with approvalId",
-    ),
-  taskId: z.number().int().optional().describe("When submitted: pass this to check_task"),
-  requestId: z.string().optional().describe("When submitted: the RestoreInstance RequestId"),
-  instanceId: z.string(),
-  backupId: z.string(),
-  region: z.string(),
-  passwordSource: z
-    .enum(["env", "argument", "none"])
-    .describe("Where the instance password came from (never the value)"),
-  recovered: z
-    .boolean()
-    .optional()
-    .describe("True: an earlier RestoreInstance (answer lost, server stopped, or a repeat) was found, not resent"),
-  sentAt: z.string().optional().describe("When recovered: when that restore was sent"),
-  operationId: z.string().optional().describe("The restore's operation in the audit log"),
-  inFlight: inFlightSchema,
-  note: z.string().optional(),
-  confirmToken: z
-    .string()
-    .optional()
-    .describe("When confirmation_required: pass it back, with the same arguments, to restore"),
-  expiresAt: z.string().optional().describe(`When the confirmToken (or approvalId) stops working (${TIME_FORMAT})`),
-  ...approvalOutput,
-  instance: z
-    .object({
-      instanceId: z.string(),
-      name: z.string(),
-      status: z.string(),
-      statusCode: z.number().int(),
-      noAuth: z.boolean(),
-      region: z.string(),
-    })
-    .optional(),
-  backup: z
-    .object({
-      backupId: z.string(),
-      startTime: z.string().describe("When the backup was taken: the instance's data goes back to this moment"),
-      type: z.string(),
-      ageMinutes: z.number().int(),
-      age: z.string(),
-      remark: z.string().optional(),
-    })
-    .optional(),
-  undoBackup: undoBackupSchema.optional(),
-  price: z.string().optional().describe("When approval_required by clone: what the new instance costs, as the approvers see it"),
-  warning: z.string().optional().describe("What will be lost, and how to undo: show it to the user before confirming"),
-  ...cloneOutput,
-});
 export const restoreInstance = defineTool({
   name: "restore_instance",
   title: "Restore a Redis instance from a backup",
@@ -123,7 +67,7 @@ export const restoreInstance = defineTool({
         }
       });
   },
-  outputSchema: withError(output),
+  outputSchema: withError(restoreOutput),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   actions: [
     "DescribeInstances",

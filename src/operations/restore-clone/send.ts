@@ -1,35 +1,16 @@
 // restore_instance's clone route (issue 16): Redis 4.0+ and Valkey are restored by cloning a new instance from
 // the backup (exactly one CloneInstances, never resent), then following it with check_task and moving the
 // address with switch_address. The plan and the confirmation are restore_instance's own.
-import { z } from "zod";
 import { CLONE_ROUTE_CODES } from "../../cloud/editions.js";
-import { RESTORE_METHODS } from "../../config/restore-method.js";
 import { CloudError, isOutcomeUnknown, outcomeUnknown, withOverride } from "../../cloud/errors.js";
-import { beijingToIso, TIME_FORMAT } from "../../cloud/views.js";
+import { beijingToIso } from "../../cloud/views.js";
 import type { AuditRecord } from "../../records/audit.js";
 import { cloneRequest, findCloneByName } from "./facts.js";
 import { passwordErrorWithSource } from "../password.js";
 import type { PlanView, Preflight } from "../preflight.js";
-import type { ToolContext, ToolOutput } from "../context.js";
-
-/** The fields restore_instance's answer gains for the clone route. */
-export const cloneOutput = z
-  .object({
-    method: z
-      .enum(RESTORE_METHODS)
-      .describe("in_place: RestoreInstance; clone: a new instance, then switch_address"),
-    methodReason: z.string().describe("Why this method (the edition, or TENCENTCLOUD_REDIS_RESTORE_METHOD)"),
-    clone: z
-      .looseObject({ name: z.string(), price: z.looseObject({}) })
-      .describe(
-        "Clone route plan: the new instance (name, zone, VPC, subnet, security groups, port, type, size) and its price",
-      ),
-    cloneInstanceId: z.string().describe("When cloning: follow it with check_task { instanceId }, then switch_address"),
-    dealName: z.string().describe("When cloning: the order (DescribeInstanceDealDetail)"),
-    pointInTime: z.string().describe(`Point in time: the exact second restored (${TIME_FORMAT})`),
-    next: z.string().describe("What to call next"),
-  })
-  .partial().shape;
+import type { RestoreAnswer } from "../restore-output.js";
+import type { Answer } from "../../gates/gate.js";
+import type { ToolContext } from "../context.js";
 
 const UNKNOWN_HINT =
   "CloneInstances may or may not have created the clone (it buys an instance), and no instance with its unique name " +
@@ -44,7 +25,7 @@ function next(cloneId: string, sourceId: string): string {
 }
 
 /** Sends CloneInstances once. A lost answer is never resent: the clone is looked up by its unique name. */
-export async function submitClone(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<ToolOutput> {
+export async function submitClone(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<Answer<RestoreAnswer>> {
   const facts = pf.clone;
   if (!facts) throw new Error("clone route without clone facts");
   const instanceId = pf.instance.InstanceId;
@@ -60,7 +41,7 @@ export async function submitClone(ctx: ToolContext, pf: Preflight, record: Audit
   const answer = async (cloneId: string, dealName: string | undefined, extra: Record<string, unknown>, note: string) => {
     Object.assign(record, { cloneInstanceId: cloneId, dealName });
     await rememberClone(ctx, pf.region, cloneId, { dealName, sourceId: instanceId, backupId, name: facts.name });
-    const structured = {
+    const structured: RestoreAnswer = {
       status: "cloning",
       cloneInstanceId: cloneId,
       ...(dealName ? { dealName } : {}),
