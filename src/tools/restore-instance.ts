@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { approvalInUse } from "../config/index.js";
+import { approvalInUse, type Config } from "../config/index.js";
 import { approvalArguments } from "../approval/step.js";
 import type { AuditRecord } from "../records/audit.js";
-import { audited, callerOf } from "../operations/context.js";
+import { audited, callerOf, type ToolContext, type ToolOutput } from "../operations/context.js";
+import type { Extra } from "../base/request.js";
 import { runChange } from "../operations/pipeline.js";
 import { restoreOutput } from "../operations/restore-output.js";
 import { restoreChange } from "../operations/restore.js";
@@ -16,6 +17,50 @@ import {
   withError,
 } from "./shared.js";
 
+/** restore_instance's arguments, for this server's configuration. */
+function restoreInput(config: Config) {
+  const shape = {
+    instanceId: instanceIdSchema,
+    backupId: backupIdSchema.optional(),
+    pointInTime: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe("Clone route, point-in-time backup only: the second to restore (ISO 8601), instead of backupId"),
+    region: regionSchema,
+  };
+  const password = z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe(
+      "Instance password, only if the instance is not password-free and the server has none configured. " +
+        "Ask the user; never guess.",
+    );
+  const confirmToken = z
+    .string()
+    .regex(/^ct_[A-Za-z0-9_-]{16,64}$/, "must be the confirmToken of a confirmation_required answer")
+    .optional()
+    .describe(
+      "Leave it out on the first call: the server then checks the instance and backup and answers with " +
+        "status confirmation_required, a plan and this token. After the user agrees, call again with the same " +
+        `instanceId, backupId and region plus the token. Single use, valid ${Math.round(config.confirmTtlMs / 60_000)} min.`,
+    );
+  return z
+    .strictObject({
+      ...shape,
+      ...(config.passwordArgument ? { password } : {}),
+      ...(config.confirmMode === "token" ? { confirmToken } : {}),
+      ...(approvalInUse(config) ? approvalArguments : {}),
+    })
+    .superRefine((a, issues) => {
+      if ((a.backupId === undefined) === (a.pointInTime === undefined)) {
+        const path = a.backupId === undefined ? "backupId" : "pointInTime";
+        issues.addIssue({ code: "custom", path: [path], message: "give exactly one of backupId and pointInTime" });
+      }
+    });
+}
+
 export const restoreInstance = defineTool({
   name: "restore_instance",
   title: "Restore a Redis instance from a backup",
@@ -25,48 +70,7 @@ export const restoreInstance = defineTool({
     "follow the taskId with check_task. Clone (4.0+, Valkey; restoreMethod): a new instance, follow it with " +
     "check_task instanceId, then switch_address. confirmation_required: show the warning to the user; if they " +
     "agree, call again adding confirmToken. Never call twice for one restore.",
-  inputSchema: (config) => {
-    const shape = {
-      instanceId: instanceIdSchema,
-      backupId: backupIdSchema.optional(),
-      pointInTime: z.iso
-        .datetime({ offset: true })
-        .optional()
-        .describe("Clone route, point-in-time backup only: the second to restore (ISO 8601), instead of backupId"),
-      region: regionSchema,
-    };
-    const password = z
-      .string()
-      .min(1)
-      .max(256)
-      .optional()
-      .describe(
-        "Instance password, only if the instance is not password-free and the server has none configured. " +
-          "Ask the user; never guess.",
-      );
-    const confirmToken = z
-      .string()
-      .regex(/^ct_[A-Za-z0-9_-]{16,64}$/, "must be the confirmToken of a confirmation_required answer")
-      .optional()
-      .describe(
-        "Leave it out on the first call: the server then checks the instance and backup and answers with " +
-          "status confirmation_required, a plan and this token. After the user agrees, call again with the same " +
-          `instanceId, backupId and region plus the token. Single use, valid ${Math.round(config.confirmTtlMs / 60_000)} min.`,
-      );
-    return z
-      .strictObject({
-        ...shape,
-        ...(config.passwordArgument ? { password } : {}),
-        ...(config.confirmMode === "token" ? { confirmToken } : {}),
-        ...(approvalInUse(config) ? approvalArguments : {}),
-      })
-      .superRefine((a, issues) => {
-        if ((a.backupId === undefined) === (a.pointInTime === undefined)) {
-          const path = a.backupId === undefined ? "backupId" : "pointInTime";
-          issues.addIssue({ code: "custom", path: [path], message: "give exactly one of backupId and pointInTime" });
-        }
-      });
-  },
+  inputSchema: restoreInput,
   outputSchema: withError(restoreOutput),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   actions: [
@@ -79,30 +83,37 @@ export const restoreInstance = defineTool({
     "DescribeSecondLevelBackupInfo",
     "CloneInstances",
   ],
-  async handler(args, ctx, extra) {
-    const record: AuditRecord = {
-      caller: callerOf(extra, ctx).id,
-      region: args.region ?? ctx.config.region,
-      instanceId: args.instanceId,
-      backupId: args.backupId,
-      pointInTime: args.pointInTime,
-      confirm: ctx.config.confirmMode,
-      outcome: "refused",
-    };
-    return audited(
-      ctx,
-      record,
-      (outcome) => ctx.metrics.restore(outcome),
-      (progress) => {
-        const request = {
-          ...args,
-          password: offeredText(args.password),
-          confirmToken: offeredText(args.confirmToken),
-          approvalId: offeredText(args.approvalId),
-          waitSeconds: offeredNumber(args.waitSeconds),
-        };
-        return runChange(ctx, extra, record, progress, restoreChange(request, ctx, extra, record));
-      },
-    );
-  },
+  handler: restoreHandler,
 });
+
+/** One call of restore_instance: its audit record, then the restore change through the gates. */
+async function restoreHandler(
+  args: z.output<ReturnType<typeof restoreInput>>,
+  ctx: ToolContext,
+  extra: Extra,
+): Promise<ToolOutput> {
+  const record: AuditRecord = {
+    caller: callerOf(extra, ctx).id,
+    region: args.region ?? ctx.config.region,
+    instanceId: args.instanceId,
+    backupId: args.backupId,
+    pointInTime: args.pointInTime,
+    confirm: ctx.config.confirmMode,
+    outcome: "refused",
+  };
+  return audited(
+    ctx,
+    record,
+    (outcome) => ctx.metrics.restore(outcome),
+    (progress) => {
+      const request = {
+        ...args,
+        password: offeredText(args.password),
+        confirmToken: offeredText(args.confirmToken),
+        approvalId: offeredText(args.approvalId),
+        waitSeconds: offeredNumber(args.waitSeconds),
+      };
+      return runChange(ctx, extra, record, progress, restoreChange(request, ctx, extra, record));
+    },
+  );
+}

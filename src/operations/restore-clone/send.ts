@@ -5,7 +5,13 @@ import { CLONE_ROUTE_CODES } from "../../cloud/editions.js";
 import { CloudError, isOutcomeUnknown, outcomeUnknown, withOverride } from "../../cloud/errors.js";
 import { beijingToIso } from "../../cloud/views.js";
 import type { AuditRecord } from "../../records/audit.js";
-import { cloneRequest, findCloneByName } from "./facts.js";
+import type { CloneFacts } from "./facts.js";
+import type { ApiBackup, ApiInstance, CloneInstancesRequest, RedisApi } from "../../cloud/api.js";
+import type { Logger } from "../../base/log.js";
+import { sleep } from "../../cloud/limiter.js";
+import type { ResolvedPassword } from "../password.js";
+
+const LOOKUPS = 3;
 import { passwordErrorWithSource } from "../password.js";
 import type { PlanView, Preflight } from "../preflight.js";
 import type { RestoreAnswer } from "../restore-output.js";
@@ -126,4 +132,60 @@ export function withCloneRouteHint(caught: CloudError, pf: Preflight): CloudErro
       "operator forced in_place (TENCENTCLOUD_REDIS_RESTORE_METHOD); set it to auto (or clone) and call restore_instance " +
       "again: it clones a new instance from the backup, then switch_address moves the address to it.",
   });
+}
+
+/** The one CloneInstances request: every field from the source, the password only here. */
+export function cloneRequest(
+  instance: ApiInstance,
+  backup: Pick<ApiBackup, "BackupId">,
+  facts: CloneFacts,
+  password: ResolvedPassword,
+): CloneInstancesRequest {
+  const req: CloneInstancesRequest = {
+    InstanceId: instance.InstanceId,
+    GoodsNum: 1,
+    ZoneId: facts.zoneId,
+    BillingMode: 0,
+    Period: 1,
+    SecurityGroupIdList: facts.securityGroupIds,
+    BackupId: String(backup.BackupId),
+    InstanceName: facts.name,
+    VPort: facts.port,
+    ResourceTags: facts.tags,
+  };
+  if (facts.vpcId) req.VpcId = facts.vpcId;
+  if (facts.subnetId) req.SubnetId = facts.subnetId;
+  if (instance.NoAuth === true) req.NoAuth = true;
+  else req.Password = password.value;
+  if (facts.projectId !== undefined) req.ProjectId = facts.projectId;
+  if (facts.nodeSet) req.NodeSet = facts.nodeSet;
+  if (facts.cloneTime) req.CloneTime = facts.cloneTime;
+  return req;
+}
+
+/**
+ * After a CloneInstances whose answer was lost: the clone, looked up by its unique name (DescribeInstances
+ * SearchKey), a few times (it may appear late). Undefined when it is not found (the caller reports outcome_unknown).
+ */
+export async function findCloneByName(
+  api: RedisApi,
+  region: string,
+  name: string,
+  log: Logger,
+  pauseMs: number,
+): Promise<ApiInstance | undefined> {
+  for (let lookup = 1; lookup <= LOOKUPS; lookup++) {
+    try {
+      const res = await api.describeInstances({ SearchKey: name, Limit: 100 }, { region });
+      const found = (res.InstanceSet ?? []).find((i) => i.InstanceName === name);
+      if (found) {
+        log.notice("clone recovered after a lost answer", { instanceId: found.InstanceId, lookup });
+        return found;
+      }
+    } catch (caught) {
+      log.warning("clone lookup failed", { lookup, code: caught instanceof CloudError ? caught.code : "unexpected" });
+    }
+    if (lookup < LOOKUPS) await sleep(pauseMs);
+  }
+  return undefined;
 }
