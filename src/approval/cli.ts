@@ -1,4 +1,5 @@
 import { hostname, userInfo } from "node:os";
+import { showHidden } from "../base/visible.js";
 import type { ApprovalsCommand } from "./cli-args.js";
 import type { Config } from "../config/index.js";
 import { approvalView } from "./view.js";
@@ -95,9 +96,9 @@ type Texts = ReturnType<typeof messages>["approval"];
 
 function line(a: Approval, t: Texts): string {
   const iso = isoTime(a.expiresAt);
-  return [a.id, t.status(a.status), a.requester, a.tool, a.instanceId, a.backupId ?? a.pointInTime ?? "-", t.method(a.method), iso].join(
-    " | ",
-  );
+  return [a.id, t.status(a.status), a.requester, a.tool, a.instanceId, a.backupId ?? a.pointInTime ?? "-", t.method(a.method), iso]
+    .map(showHidden)
+    .join(" | ");
 }
 
 function details(a: Approval, t: Texts): string {
@@ -124,6 +125,8 @@ function details(a: Approval, t: Texts): string {
   ];
   return rows
     .filter((r): r is [string, string] => r[1] !== undefined && r[1] !== "")
-    .map(([k, v]) => `${k}: ${v}`)
+    // a value from the cloud (a name, a warning naming it) is shown with its hidden characters as their codes: no
+    // terminal escape sequence, bidi override or zero-width character reaches the approver's terminal as itself
+    .map(([k, v]) => `${k}: ${showHidden(v)}`)
     .join("\n");
 }

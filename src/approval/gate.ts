@@ -56,12 +56,29 @@ export class ApprovalGate {
     return this.config.confirmMode === "approval" || this.config.approval.forTags.length > 0;
   }
 
-  /** The page of an approval, from TENCENTCLOUD_REDIS_PUBLIC_URL's origin (and its path's base, behind a proxy). */
+  /** The HTTP listener's own MCP URL, once it listens (the page is served there). */
+  private listenerUrl: string | undefined;
+
+  /** The HTTP listener tells where it serves: without TENCENTCLOUD_REDIS_PUBLIC_URL the page's links use it. */
+  servedAt(mcpUrl: string): void {
+    this.listenerUrl = mcpUrl;
+  }
+
+  /**
+   * The page of an approval, from TENCENTCLOUD_REDIS_PUBLIC_URL's origin (and its path's base, behind a proxy),
+   * else from the HTTP listener's own address; none over stdio.
+   */
   link(id: string): string | undefined {
-    if (!this.config.publicUrl) return undefined;
-    const url = new URL(this.config.publicUrl);
+    const from = this.config.publicUrl ?? this.listenerUrl;
+    if (!from) return undefined;
+    const url = new URL(from);
     const base = url.pathname.replace(/\/mcp\/?$/, "").replace(/\/$/, "");
     return `${url.origin}${base}/approvals/${id}`;
+  }
+
+  /** Whether the approvals command line reaches this server's requests: only through a shared state. */
+  get cliWorks(): boolean {
+    return this.config.state !== undefined;
   }
 
   /**
@@ -94,7 +111,7 @@ export class ApprovalGate {
     const hook = this.config.approval.webhook;
     if (hook) {
       const t = messages(this.config.language).approval;
-      const ok = await sendWebhook(hook.url, hook.format, noticeOf(approval, link), t, log, this.fetchImpl);
+      const ok = await sendWebhook(hook.url, hook.format, noticeOf(approval, link ?? (this.cliWorks ? undefined : `/approvals/${approval.id}`)), t, log, this.fetchImpl);
       notification = ok ? "sent" : "failed";
       await this.store.noteNotification(approval.id, notification).catch(() => {});
     }
@@ -110,8 +127,8 @@ export class ApprovalGate {
 
   /**
    * A call with approvalId: waits up to `waitSeconds` for a decision (calling `tick` with the seconds waited
-   * at each read), then returns the approved record (not used yet: `use` does that right before sending), or
-   * throws ApprovalPending (retryable), ApprovalDenied (with the reason) or ApprovalInvalid.
+   * at each read), then returns the approved record (not used yet: `use` does that right before sending) or the
+   * used one (its requester repeating the call: answered with what it started), or throws ApprovalPending (retryable), ApprovalDenied (with the reason) or ApprovalInvalid.
    */
   async await(
     id: string,
@@ -134,7 +151,7 @@ export class ApprovalGate {
           { notSent: true },
         );
       }
-      if (found.status === "used") throw this.refuse("invalid", `Approval ${id} was already used (each works once).`);
+      if (found.status === "used") return found; // the step answers with what it started, or refuses (alreadyUsed)
       if (found.status === "expired") {
         throw this.refuse("expired", `Approval ${id} expired at ${isoTime(found.expiresAt)}.`);
       }
@@ -149,6 +166,11 @@ export class ApprovalGate {
       `Approval ${id} is still pending: no approver has decided yet${link ? ` (${link})` : ""}. Nothing was sent.`,
       { notSent: true },
     );
+  }
+
+  /** The refusal of an approval already used whose change is not found (it was never sent, or is forgotten). */
+  alreadyUsed(id: string): CloudError {
+    return this.refuse("invalid", `Approval ${id} was already used (each works once).`);
   }
 
   /** Spends the approval, right before the change is sent: exactly one call of any replica gets past. */

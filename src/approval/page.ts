@@ -48,10 +48,17 @@ const SCRIPT = String.raw`"use strict";
   var id = null;
   try { id = m && m[1] !== "assets" ? decodeURIComponent(m[1]) : null; } catch (e) { id = m[1]; }
 
+  // a value from the cloud (a name, a remark) could hold bidi controls, zero-width or control characters that make it
+  // read as something else: each is shown as its code, as the server's logs do (line breaks and tabs stay)
+  function shown(v) {
+    return String(v).replace(/[\p{Cf}\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/gu, function (c) {
+      return "\\u" + ("000" + c.codePointAt(0).toString(16)).slice(-4);
+    });
+  }
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") e.textContent = attrs[k];
+      if (k === "text") e.textContent = shown(attrs[k]);
       else e.setAttribute(k, attrs[k]);
     });
     (children || []).forEach(function (c) { if (c) e.appendChild(c); });

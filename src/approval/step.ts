@@ -73,7 +73,9 @@ export type ApprovalStep<P> =
   /** The approval_required answer: return it, nothing was sent. */
   | { kind: "answer"; answer: Answer }
   /** Approved: run the change; call `use()` right before sending (it spends the approval, once). */
-  | { kind: "approved"; approval: Approval; use: () => Promise<void> };
+  | { kind: "approved"; approval: Approval; use: () => Promise<void> }
+  /** Used already, by this requester with these arguments: answer with the change it started, else `refusal()`. */
+  | { kind: "used"; approval: Approval; refusal: () => Error };
 
 /**
  * The approval step of a destructive tool (issue 17), before its lock: the requester is the call's caller. A call
@@ -100,6 +102,7 @@ export async function approvalStep<P>(
     const tick = progressSender(extra, input.waitSeconds ?? 0, messages(parts.language));
     const approval = await gate.await(input.approvalId, binding, { waitSeconds: input.waitSeconds, signal: extra.signal, tick });
     Object.assign(record, { approvalId: approval.id, requester: binding.requester, approver: approval.decidedBy, confirm: "approval" });
+    if (approval.status === "used") return { kind: "used", approval, refusal: () => gate.alreadyUsed(approval.id) };
     return {
       kind: "approved",
       approval,
@@ -136,7 +139,13 @@ export async function approvalStep<P>(
     notification,
     ...planned.fields,
   };
-  const where = link ? `at ${link}` : `with: tencentcloud-redis-mcp approvals approve ${approval.id}`;
+  // only what works here: the page (public URL or this listener), the command line (a shared state only)
+  const cli = `with: tencentcloud-redis-mcp approvals approve ${approval.id}`;
+  const where = link
+    ? `at ${link}${gate.cliWorks ? `, or ${cli}` : ""}`
+    : gate.cliWorks
+      ? cli
+      : `on this server's approval page (/approvals/${approval.id} on its HTTP listener)`;
   const told =
     notification === "failed"
       ? " The approvers' webhook could NOT be reached: tell an approver yourself."

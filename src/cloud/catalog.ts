@@ -465,7 +465,7 @@ export const CATALOG = {
   "ClientError.ApprovalInvalid": e(
     "invalid_input",
     false,
-    "This approvalId is unknown, expired, already used, or was given for another change or caller: nothing was sent. Call again without approvalId to request a new approval for exactly the change wanted.",
+    "This approvalId is unknown, expired, already used for a change that did not start (a used one whose change started is answered with it), or was given for another change or caller: nothing was sent. Call again without approvalId to request a new approval for exactly the change wanted.",
   ),
   "ClientError.InstanceNotAllowed": e(
     "permission",
@@ -538,6 +538,11 @@ export const CATALOG = {
     "invalid_input",
     false,
     "switch_address moves an address only between an instance and a clone of it (made by restore_instance), both running, in the same VPC and subnet: the message says which rule failed. Nothing was sent. Check both IDs with list_instances.",
+  ),
+  "ClientError.SwitchReversed": e(
+    "invalid_input",
+    false,
+    "instanceId is the clone and toInstanceId its original, and no switch gave the clone the address yet: the call would move the original off the address its clients use, for nothing. Nothing was sent. Call switch_address with instanceId the original and toInstanceId the clone (the reversed call is the undo, after a switch).",
   ),
   "ClientError.SwitchInterrupted": e(
     "conflict",

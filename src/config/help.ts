@@ -21,6 +21,10 @@ function flagLine(setting: Setting): string {
   return line(left, `${setting.description}${where ? ` (${where})` : ""}`);
 }
 
+/** How `sandbox-cloud` is called: in --help, and in its own error (src/sandbox/serve.ts). */
+export const SANDBOX_CLOUD_USAGE =
+  "tencentcloud-redis-mcp sandbox-cloud [--host 127.0.0.1] [--port 9100] [--preparing-ms N] [--running-ms N]";
+
 export const HELP = [
   "tencentcloud-redis-mcp: an MCP server (stdio, or Streamable HTTP with --http) that restores Tencent Cloud Redis instances from backups.",
   "",
@@ -29,6 +33,8 @@ export const HELP = [
   "                            check credentials, endpoint, clock, CAM permissions and settings (exit 0 when all works)",
   "       tencentcloud-redis-mcp approvals list|show ID|approve ID|deny ID --reason text [--json] [options]",
   "                            list, show or decide approval requests in the shared state (TENCENTCLOUD_REDIS_STATE_URL)",
+  `       ${SANDBOX_CLOUD_USAGE}`,
+  "                            serve the sandbox's fake Tencent Cloud alone, for servers to share (no cloud account)",
   "",
   ...(SETTINGS as readonly Setting[]).filter((s) => s.flag !== undefined).map(flagLine),
   line("-h, --help", "this text"),

@@ -1,3 +1,4 @@
+import { repeatOf } from "./confirm-token.js";
 import type { Gate } from "./gate.js";
 
 /**
@@ -9,6 +10,13 @@ export const approval: Gate = async (run, next) => {
   if (!input) return next();
   run.approval = await run.approve({ ...input, acknowledges: run.earlier?.operationId });
   if (run.approval.kind === "answer") return run.approval.answer;
+  if (run.approval.kind === "used") {
+    // a used approval repeated (an answer lost on the way): answered with the change it started, nothing sent
+    const started = await run.change.approvedBefore?.(run, run.approval.approval.id);
+    if (!started) throw run.approval.refusal();
+    run.earlier = started;
+    return repeatOf(run);
+  }
   // an approval whose plan named the earlier change makes it again, as a token plan naming it does
   if (run.approval.kind === "approved") run.acknowledged = run.approval.approval.acknowledges;
   if (run.approval.kind === "none") run.pre = run.approval.pre;

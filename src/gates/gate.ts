@@ -38,6 +38,8 @@ export interface Change<Pre = unknown, E extends Earlier = Earlier, S extends ob
   /** The same change sent within the dedup window, and the answer to its repeat. */
   earlier?(run: Run<Pre, E>): Promise<E | undefined>;
   repeated?(run: Run<Pre, E>, earlier: E): Answer<S>;
+  /** The change a used approval started (its requester repeating the call): answered as its repeat. */
+  approvedBefore?(run: Run<Pre, E>, approvalId: string): Promise<E | undefined>;
   /** A second person's approval, when the configuration asks for one: what it is bound to and its plan. */
   approval?(run: Run<Pre, E>): Omit<ApprovalStepInput<Pre>, "acknowledges">;
   /** A confirmation (token or form), when the configuration asks for one. */

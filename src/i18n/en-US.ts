@@ -154,6 +154,10 @@ export const enUS: Messages = {
     switchWarning: ({ from, to, address }) =>
       `${to} takes the address ${address} that ${from} has now, and ${from} gets another address. Between the two ` +
       "steps clients lose the address for a moment. Switching back (the two reversed) undoes it.",
+    switchRoles: ({ original, clone, direction }) =>
+      direction === "restore"
+        ? `Restore: ${original} is the original and ${clone} its clone; the original's address goes to the clone.`
+        : `Undo: ${clone} is the clone and ${original} the original; the address goes back to the original.`,
     switchQuestion: ({ from, to, address, region }) => `Move the address ${address} from ${from} to ${to} (${region})?`,
     switchConfirmTitle: ({ from, to }) => `Give ${to} the address of ${from}`,
     switchConfirmDescription: "Clients lose the address for a moment between the two steps.",

@@ -93,6 +93,8 @@ export interface CloneTexts {
   progress(p: { instanceId: string; status: string; seconds: number; waitSeconds: number }): string;
   /** switch_address's plan warning. */
   switchWarning(p: { from: string; to: string; address: string }): string;
+  /** Which of the pair is the original and which the clone, and whether the switch restores or undoes. */
+  switchRoles(p: { original: string; clone: string; direction: "restore" | "undo" }): string;
   switchQuestion(p: { from: string; to: string; address: string; region: string }): string;
   switchConfirmTitle(p: { from: string; to: string }): string;
   switchConfirmDescription: string;

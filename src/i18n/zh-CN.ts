@@ -175,6 +175,10 @@ export const zhCN: Messages = {
     switchWarning: ({ from, to, address }) =>
       `${to} 将获得 ${from} 当前的地址 ${address}，${from} 将获得另一个地址。两步之间客户端会短暂连不上该地址。` +
       "反向再切换一次（两个实例互换）即可撤销。",
+    switchRoles: ({ original, clone, direction }) =>
+      direction === "restore"
+        ? `恢复：${original} 是原实例，${clone} 是它的克隆实例；原实例的地址切换到克隆实例。`
+        : `撤销：${clone} 是克隆实例，${original} 是原实例；地址切换回原实例。`,
     switchQuestion: ({ from, to, address, region }) => `要把地址 ${address} 从 ${from} 切换到 ${to}（${region}）吗？`,
     switchConfirmTitle: ({ from, to }) => `让 ${to} 使用 ${from} 的地址`,
     switchConfirmDescription: "两步之间客户端会短暂连不上该地址。",

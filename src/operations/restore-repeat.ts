@@ -17,6 +17,8 @@ export interface EarlierRestore {
   taskId?: number;
   /** The clone route: the clone it made. */
   cloneInstanceId?: string;
+  /** The approval it used, when the call repeats that approval. */
+  usedApproval?: string;
 }
 
 /** The newest restore of this backup, in place or by clone, sent within the dedup window. */
@@ -31,6 +33,18 @@ export async function earlierRestore(
     ),
   );
   return newest(ops.map((op) => op && earlierView(op)));
+}
+
+/** The restore (in place or by clone) an approval was used for, when it was sent: its repeat is answered with it. */
+export async function restoreApprovedBy(
+  journal: Journal,
+  target: { region: string; instanceId: string },
+  approvalId: string,
+): Promise<EarlierRestore | undefined> {
+  const mine = (intent: { approvalId?: string }) => intent.approvalId === approvalId;
+  const ops = await Promise.all((["restore", "clone"] as const).map((kind) => journal.sentMatching(kind, target, mine)));
+  const found = newest(ops.flat().map(earlierView));
+  return found && { ...found, usedApproval: approvalId };
 }
 
 function earlierView(op: Operation): EarlierRestore | undefined {
@@ -65,15 +79,19 @@ export function repeatedRestore(earlier: EarlierRestore, record: AuditRecord, co
   const again =
     config.confirmMode === "token"
       ? `after ${until}, or ask for a fresh plan (call without confirmToken): it names this restore, and confirming it restores again`
-      : `after ${until} (TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES)`;
+      : earlier.usedApproval
+        ? "ask for a new approval (call without approvalId): its plan names this restore, and once approved it restores again"
+        : `after ${until} (TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES)`;
   const clone = earlier.cloneInstanceId;
   const what = clone ? `as the clone ${clone}` : `as task ${earlier.taskId}`;
   const follow = clone
     ? `Follow the clone with check_task { instanceId: "${clone}" }, then switch_address.`
     : `Follow task ${earlier.taskId} with check_task.`;
-  const note =
-    `This restore was already sent at ${earlier.sentAt} ${what} (operation ${earlier.operationId}), within the last ` +
-    `${config.restoreDedupMinutes} min: it was NOT sent again. ${follow} To restore again deliberately: ${again}.`;
+  const sent = `sent at ${earlier.sentAt} ${what} (operation ${earlier.operationId})`;
+  const why = earlier.usedApproval
+    ? `Approval ${earlier.usedApproval} was already used: its restore was ${sent}`
+    : `This restore was already ${sent}, within the last ${config.restoreDedupMinutes} min`;
+  const note = `${why}: it was NOT sent again. ${follow} To restore again deliberately: ${again}.`;
   Object.assign(record, {
     outcome: "recovered",
     found: earlier.operationId,

@@ -17,7 +17,14 @@ import { clonePlanText, submitClone } from "./restore-clone/send.js";
 import { elicitConfirmation } from "./restore-form.js";
 import type { RestoreAnswer } from "./restore-output.js";
 import { submitInPlace } from "./restore-in-place/send.js";
-import { type EarlierRestore, earlierRestore, namingEarlier, noteUndo, repeatedRestore } from "./restore-repeat.js";
+import {
+  type EarlierRestore,
+  earlierRestore,
+  namingEarlier,
+  noteUndo,
+  repeatedRestore,
+  restoreApprovedBy,
+} from "./restore-repeat.js";
 
 /** What differs between the routes: the intent journaled and how the change is sent. The edition table picks one. */
 interface Route {
@@ -85,6 +92,7 @@ export function restoreChange(
       args.backupId === undefined
         ? Promise.resolve(undefined) // a point in time: its backup is known only after the preflight
         : earlierRestore(ctx.services.safety.journal, target(run), args.backupId),
+    approvedBefore: (run, approvalId) => restoreApprovedBy(ctx.services.safety.journal, target(run), approvalId),
     repeated: (run, earlier) => withInFlight(repeatedRestore(earlier, record, config), inFlight(run)),
     approval: (run) => ({
       tool: "restore_instance",

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../base/log.js";
+import { CloudError } from "../cloud/errors.js";
 import type { AuditLog, AuditRecord, ChangeMethod } from "./audit.js";
 import { keepBounded } from "./store/memory-ledger.js";
 import type { OperationLedger } from "./store/types.js";
@@ -38,6 +39,9 @@ const SENT = new Set(["submitted", "recovered"]);
  * against any other cloud): the process kills itself with SIGKILL there, as a crash would.
  */
 export type CrashPoint = "after-intent" | "after-answer";
+
+/** How far back `sentMatching` reads the shared ledger. */
+const LOOKBACK_MS = 24 * 3600_000;
 
 /** Operations kept in this process's memory (from the audit log's tail and its own). */
 const KEPT = 1000;
@@ -92,7 +96,9 @@ export class Journal {
       await this.ledger.begin(intent);
     } catch (caught) {
       this.running.delete(operationId);
-      this.finish({ ...record, operationId, action: intent.action, outcome: "refused", errorCode: "ClientError.StateUnavailable" });
+      // the ledger's own refusal (StateUnavailable, or StateRecovering while a state that lost its data is restored)
+      const errorCode = caught instanceof CloudError ? caught.code : "ClientError.StateUnavailable";
+      this.finish({ ...record, operationId, action: intent.action, outcome: "refused", errorCode });
       throw caught;
     }
     record.operationId = operationId;
@@ -173,9 +179,25 @@ export class Journal {
     return ids;
   }
 
+  /**
+   * The operations of `kind` on the instance that were sent and that `same` picks, newest last, looked up whatever
+   * the dedup window (within the last day): what a used approval started, for its repeat.
+   */
+  async sentMatching(
+    kind: OperationKind,
+    where: { region?: string; instanceId: string },
+    same: (intent: AuditRecord) => boolean,
+  ): Promise<Operation[]> {
+    await this.merge(this.now() - LOOKBACK_MS);
+    return [...this.ops.values()]
+      .filter((op) => kindOf(op.intent) === kind && concerns(op.intent, where) && same(op.intent))
+      .filter((op) => op.outcome !== undefined && SENT.has(op.outcome.outcome))
+      .sort((a, b) => Date.parse(a.intent.time) - Date.parse(b.intent.time));
+  }
+
   /** Brings in the shared ledger's operations (another replica's intents and outcomes). */
-  private async merge(): Promise<void> {
-    const since = this.now() - Math.max(this.options.dedupMs, 0);
+  private async merge(from?: number): Promise<void> {
+    const since = from ?? this.now() - Math.max(this.options.dedupMs, 0);
     for (const entry of await this.ledger.list(since)) {
       this.note(entry.intent);
       if (entry.outcome) this.note(entry.outcome);

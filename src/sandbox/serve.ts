@@ -2,6 +2,7 @@
 // processes (replicas, containers of one Pod) can share one fake through TENCENTCLOUD_REDIS_ENDPOINT.
 // State only (no redis-server processes): the fake's model answers every action, a restore changes no data.
 
+import { SANDBOX_CLOUD_USAGE } from "../config/help.js";
 import { FakeCloud } from "./fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION } from "./seed.js";
 
@@ -12,8 +13,7 @@ export interface SandboxCloudArgs {
   runningMs?: number;
 }
 
-const USAGE =
-  "usage: tencentcloud-redis-mcp sandbox-cloud [--host 127.0.0.1] [--port 9100] [--preparing-ms N] [--running-ms N]";
+const USAGE = `usage: ${SANDBOX_CLOUD_USAGE}`;
 
 /** Reads `sandbox-cloud`'s flags; throws with the usage line on anything else. */
 export function sandboxCloudArgs(argv: readonly string[]): SandboxCloudArgs {

@@ -39,7 +39,21 @@ function wellKnownPaths(metadataUrl: string | undefined): string[] {
   return paths;
 }
 
-/** Serves MCP Streamable HTTP at /mcp (plus /healthz and the OAuth protected resource metadata). */
+/**
+ * Whether this replica should get new work: not while it shuts down, nor while its shared state (the state Redis)
+ * does not answer, since every change would then be refused (reads would still work: /healthz stays 200).
+ */
+function readiness(closing: boolean, runtime: Runtime): { status: string; code: number } {
+  if (closing) return { status: "shutting_down", code: 503 };
+  try {
+    runtime.safety.state.assertAvailable();
+    return { status: "ready", code: 200 };
+  } catch {
+    return { status: "state_unavailable", code: 503 };
+  }
+}
+
+/** Serves MCP Streamable HTTP at /mcp (plus /healthz, /readyz and the OAuth protected resource metadata). */
 export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
   const { config, log, runtime, authenticator } = deps;
   const { http } = config;
@@ -54,6 +68,10 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
       return sendJson(res, closing ? 503 : 200, { status: closing ? "shutting_down" : "ok" });
+    }
+    if (path === "/readyz" && (req.method === "GET" || req.method === "HEAD")) {
+      const { status, code } = readiness(closing, runtime);
+      return sendJson(res, code, { status });
     }
     const refused = checkHostAndOrigin(req, hosts, http.allowedOrigins);
     if (refused) {
@@ -125,6 +143,9 @@ export async function startHttp(deps: HttpDeps): Promise<HttpHandle> {
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = http.host.includes(":") ? `[${http.host}]` : http.host;
   const url = `http://${hostInUrl}:${port}/mcp`;
+  // the approval page is served here: without a public URL, an approval answer links to this address (a wildcard
+  // address is no place a browser can open: then the answer names the page's path)
+  if (!["0.0.0.0", "::", "[::]"].includes(http.host)) runtime.safety.approvals.servedAt(url);
   log.notice("tencentcloud-redis-mcp listening (Streamable HTTP)", {
     url,
     mode: http.stateless ? "stateless" : "sessions",

@@ -9,12 +9,13 @@ const ENTRY = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 const run = (args: string[]) => promisify(execFile)(process.execPath, [ENTRY, ...args], { timeout: 30_000, env: { PATH: process.env.PATH ?? "" } });
 
 describe("dist/index.js --help and --version", () => {
-  it.each(["--help", "-h"])("%s: the usage on stdout, nothing on stderr, exit 0, with the doctor and approvals commands", async (flag) => {
+  it.each(["--help", "-h"])("%s: the usage on stdout, nothing on stderr, exit 0, with the doctor, approvals and sandbox-cloud commands", async (flag) => {
     const { stdout, stderr } = await run([flag]); // a non-zero exit would reject
     expect(stderr).toBe("");
     expect(stdout).toMatch(/^tencentcloud-redis-mcp: an MCP server/);
     expect(stdout).toMatch(/^ {7}tencentcloud-redis-mcp doctor /m);
     expect(stdout).toMatch(/^ {7}tencentcloud-redis-mcp approvals list\|show ID\|approve ID\|deny ID /m);
+    expect(stdout).toMatch(/^ {7}tencentcloud-redis-mcp sandbox-cloud \[--host/m);
     expect(stdout).toContain("--sandbox");
   });
 

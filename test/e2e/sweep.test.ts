@@ -333,9 +333,22 @@ function sweep(transport: string, startServers: (sandbox: Sandbox) => Promise<Se
         done: true,
       });
 
+      // an instance that is not a clone: said plainly, not followed as one
+      const notClone = await expectError(main.call("check_task", { instanceId: ORDERS }), "invalid_input", "ClientError.InvalidArgument");
+      expect(notClone.message).toContain(`${ORDERS} is not a clone made by restore_instance`);
+      // the two reversed before any switch: refused, nothing sent, the hint names the right call
+      const swapped = await expectError(
+        main.call("switch_address", { instanceId: clone, toInstanceId: CATALOG }),
+        "invalid_input",
+        "ClientError.SwitchReversed",
+      );
+      expect(swapped.message).toMatch(/Nothing was sent/);
+      expect(sandbox.fake.count("ModifyNetworkConfig")).toBe(0);
+
       const original = sandbox.fake.state.getInstance(CATALOG);
       const address = { host: original?.WanIp, port: original?.Port };
       const sw = await planAndConfirm(main, "switch_address", { instanceId: CATALOG, toInstanceId: clone });
+      expect(sw.plan).toMatchObject({ original: CATALOG, clone, direction: "restore" });
       expect(sw.plan.addresses).toEqual([
         { instanceId: CATALOG, ...address },
         { instanceId: clone, host: expect.any(String), port: expect.any(Number) },
@@ -343,7 +356,8 @@ function sweep(transport: string, startServers: (sandbox: Sandbox) => Promise<Se
       expect(sw.done, JSON.stringify(sw.done)).toMatchObject({ status: "switched", address, resumed: false });
       expect(sandbox.fake.state.getInstance(clone)).toMatchObject({ WanIp: address.host, Port: address.port });
       const undo = await planAndConfirm(main, "switch_address", { instanceId: clone, toInstanceId: CATALOG });
-      expect(undo.done, JSON.stringify(undo.done)).toMatchObject({ status: "switched", address });
+      expect(undo.plan).toMatchObject({ original: CATALOG, clone, direction: "undo" });
+      expect(undo.done, JSON.stringify(undo.done)).toMatchObject({ status: "switched", address, direction: "undo" });
       expect(sandbox.fake.state.getInstance(CATALOG)).toMatchObject({ WanIp: address.host, Port: address.port });
       expect(sandbox.fake.count("ModifyNetworkConfig")).toBe(4);
 

@@ -76,8 +76,10 @@ describe("the approval page in headless Chromium", () => {
   it("shows the plan to a signed-in approver, who approves it: the restore then runs once", async () => {
     const r = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId }));
     expect(r.status).toBe("approval_required");
+    // without TENCENTCLOUD_REDIS_PUBLIC_URL the answer links to the listener's own page: the browser opens that link
+    expect(r.approvalUrl).toBe(`${base}/approvals/${r.approvalId}`);
     const page = await context.newPage();
-    await page.goto(`${base}/approvals/${r.approvalId}?lang=en-US`);
+    await page.goto(`${r.approvalUrl}?lang=en-US`);
     // the page itself holds no plan: it asks for a token first
     await expect.poll(() => page.locator("#signin-form").isVisible()).toBe(true);
     expect(await page.content()).not.toContain(backupId);
@@ -153,6 +155,25 @@ describe("the approval page in headless Chromium", () => {
     await expect.poll(() => bossPage.locator("#status").textContent()).toBe("pending");
     expect(await bossPage.locator("#approve").count()).toBe(0);
     await bossPage.close();
+  });
+
+  it("shows a bidi override or a zero-width character in a name from the cloud as its code, never as itself", async () => {
+    const name = h.fake.state.getInstance(SESSIONS)?.InstanceName ?? "";
+    h.fake.state.updateInstance(SESSIONS, { InstanceName: "promo\u202Etxt.exe\u200B" });
+    try {
+      const r = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId }));
+      expect(r.status).toBe("approval_required");
+      const page = await context.newPage();
+      await page.goto(`${base}/approvals/${r.approvalId}?lang=en-US`);
+      await signIn(page, tokens.carol?.token);
+      await page.locator("#approve").waitFor();
+      const text = (await page.locator("main").textContent()) ?? "";
+      expect(text).toContain("promo\\u202etxt.exe\\u200b");
+      expect(text).not.toMatch(/[\u202E\u200B]/);
+      await page.close();
+    } finally {
+      h.fake.state.updateInstance(SESSIONS, { InstanceName: name });
+    }
   });
 
   it("loaded nothing from another origin, and broke no Content-Security-Policy rule", () => {

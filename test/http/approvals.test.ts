@@ -105,7 +105,7 @@ describe("TENCENTCLOUD_REDIS_CONFIRM=approval over HTTP", () => {
     expect(fake.count("RestoreInstance")).toBe(0);
   });
 
-  it("approved by another person: restored exactly once; a second use is ApprovalInvalid; the audit names both", async () => {
+  it("approved by another person: restored exactly once; repeated, answered with that restore; the audit names both", async () => {
     const r = await request(alice);
     const decided = await approvalsApi(base, "POST", `/approvals/${r.approvalId}`, tokenOf("carol"), {
       decision: "approve",
@@ -121,8 +121,8 @@ describe("TENCENTCLOUD_REDIS_CONFIRM=approval over HTTP", () => {
     expect(fake.count("RestoreInstance")).toBe(1);
     await waitIdle({ fake }, SESSIONS);
     const used = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId }));
-    expect(used.error?.code).toBe("ClientError.ApprovalInvalid");
-    expect(used.error?.message).toMatch(/already used/);
+    expect(used).toMatchObject({ status: "submitted", recovered: true, taskId: done.taskId, operationId: done.operationId });
+    expect(used.note).toContain(`Approval ${r.approvalId} was already used`);
     expect(fake.count("RestoreInstance")).toBe(1);
     const shown = await approvalsApi(base, "GET", `/approvals/${r.approvalId}`, tokenOf("carol"));
     expect(shown.body.status).toBe("used");
@@ -133,13 +133,28 @@ describe("TENCENTCLOUD_REDIS_CONFIRM=approval over HTTP", () => {
       ["approval_decided", "decided"],
       ["restore_instance", "intent"], // written ahead of the send (docs/crash-safety.md)
       ["restore_instance", "submitted"],
-      ["restore_instance", "refused"],
+      ["restore_instance", "recovered"],
     ]);
     expect(records[1]).toMatchObject({ approver: "token:carol", requester: "token:alice", decision: "approved" });
     for (const sent of records.slice(2, 4)) {
       expect(sent).toMatchObject({ caller: "token:alice", requester: "token:alice", approver: "token:carol", confirm: "approval" });
     }
     expect(records[3]?.operationId).toBe(records[2]?.operationId);
+  });
+
+  it("used for a restore the cloud refused: repeated, ApprovalInvalid (already used), nothing sent again", async () => {
+    await waitIdle({ fake }, SESSIONS);
+    const r = await request(alice);
+    await approvalsApi(base, "POST", `/approvals/${r.approvalId}`, tokenOf("carol"), { decision: "approve" });
+    const before = fake.count("RestoreInstance");
+    fake.inject("RestoreInstance", { kind: "error", code: "FailedOperation.SystemError", message: "injected" }, 1);
+    const refused = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId }));
+    expect(refused.error?.code).toBe("FailedOperation.SystemError");
+    expect(fake.count("RestoreInstance")).toBe(before + 1);
+    const again = sc(await alice.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId }));
+    expect(again.error?.code).toBe("ClientError.ApprovalInvalid");
+    expect(again.error?.message).toMatch(/already used/);
+    expect(fake.count("RestoreInstance")).toBe(before + 1);
   });
 
   it("denied: ApprovalDenied with the approver's reason, not retryable; nothing sent", async () => {

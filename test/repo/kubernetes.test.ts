@@ -111,7 +111,7 @@ describe("deploy/kubernetes", () => {
       expect(Object.keys(c.resources).sort(), c.name).toEqual(["limits", "requests"]);
     }
     const server = pod.containers[0];
-    expect(server.readinessProbe.httpGet.path).toBe("/healthz");
+    expect(server.readinessProbe.httpGet.path).toBe("/readyz");
     expect(server.livenessProbe.httpGet.path).toBe("/healthz");
     // preStop + the server's 25 s for running calls + a sent RestoreInstance's answer (30 s timeout) fit the grace
     expect(server.lifecycle.preStop.sleep.seconds + 25 + 30).toBeLessThanOrEqual(pod.terminationGracePeriodSeconds);

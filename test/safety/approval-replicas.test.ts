@@ -60,7 +60,7 @@ describe("approvals on two replicas sharing one Redis, and the approvals command
     fake.reset();
   });
 
-  it("asked on A, approved through B's API, run on B once; used again on A it is ApprovalInvalid", async () => {
+  it("asked on A, approved through B's API, run on B once; repeated on A it is answered with B's restore", async () => {
     const [a, b] = [await as("alice", 0), await as("alice", 1)];
     const r = sc(await a.call("restore_instance", { instanceId: SESSIONS, backupId }));
     expect(r.status).toBe("approval_required");
@@ -69,12 +69,16 @@ describe("approvals on two replicas sharing one Redis, and the approvals command
     expect(listed.body.approvals.map((x: { approvalId: string }) => x.approvalId)).toContain(r.approvalId);
     const decided = await approvalsApi(base, "POST", `/approvals/${r.approvalId}`, tokens.carol?.token, { decision: "approve" });
     expect(decided.status).toBe(200);
-    expect(sc(await b.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId })).status).toBe(
-      "submitted",
-    );
+    const sent = sc(await b.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId }));
+    expect(sent.status).toBe("submitted");
     await idle();
+    // the same requester repeating it (an answer lost on the way): answered with B's restore, nothing sent
     const again = sc(await a.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId }));
-    expect(again.error?.code).toBe("ClientError.ApprovalInvalid");
+    expect(again).toMatchObject({ status: "submitted", recovered: true, taskId: sent.taskId, operationId: sent.operationId });
+    // another requester presenting it is refused: an approval is bound to the caller who asked
+    const boss = await as("boss", 0);
+    const other = sc(await boss.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId }));
+    expect(other.error?.code).toBe("ClientError.ApprovalInvalid");
     expect(fake.count("RestoreInstance")).toBe(1);
   });
 
@@ -114,6 +118,22 @@ describe("approvals on two replicas sharing one Redis, and the approvals command
     expect(fake.count("RestoreInstance")).toBe(1);
   });
 
+  it("the command line shows a name from the cloud with its escape sequences and bidi controls as their codes", async () => {
+    const name = fake.state.getInstance(SESSIONS)?.InstanceName ?? "";
+    fake.state.updateInstance(SESSIONS, { InstanceName: "promo\u001b[2J\u202Etxt.exe" });
+    try {
+      const a = await as("alice", 0);
+      const r = sc(await a.call("restore_instance", { instanceId: SESSIONS, backupId }));
+      const shown = await cli(["show", r.approvalId]);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toContain("promo\\u001b[2J\\u202etxt.exe");
+      expect(shown.stdout.includes("\u001b") || shown.stdout.includes("\u202E")).toBe(false);
+      expect(fake.count("RestoreInstance")).toBe(0);
+    } finally {
+      fake.state.updateInstance(SESSIONS, { InstanceName: name });
+    }
+  });
+
   it("the command line denies with a reason (in Chinese too); unknown IDs, a missing reason or shared state are refused", async () => {
     const b = await as("alice", 1);
     const r = sc(await b.call("restore_instance", { instanceId: SESSIONS, backupId }));
@@ -144,6 +164,7 @@ describe("approvals on two replicas sharing one Redis, and the approvals command
       expect(r.approvalUrl).toBeUndefined();
       const text = JSON.stringify((await stdio.call("restore_instance", { instanceId: SESSIONS, backupId })).content);
       expect(text).toContain("tencentcloud-redis-mcp approvals approve ap_");
+      expect(text).not.toContain("/approvals/ap_"); // no page over stdio
       const approved = await cli(["approve", r.approvalId]);
       expect(approved.code, approved.stderr).toBe(0);
       const done = sc(await stdio.call("restore_instance", { instanceId: SESSIONS, backupId, approvalId: r.approvalId, waitSeconds: 5 }));

@@ -66,6 +66,18 @@ describe("the clone route across two replicas sharing Redis", () => {
     const sent = fake.requests.filter((q) => q.action === "ModifyNetworkConfig").map((q) => (q.params as { InstanceId: string }).InstanceId);
     expect(sent).toEqual([cloned.cloneInstanceId]); // step 1 finished on A: only step 2 was sent
     expect(fake.state.getInstance(cloned.cloneInstanceId)?.WanIp).toBe(original?.WanIp);
+    expect(resumed).toMatchObject({ original: CATALOG, clone: cloned.cloneInstanceId, direction: "restore" });
+
+    // switched on B: on A the two reversed are the undo (the shared state knows the last switch of the pair)
+    const back = { instanceId: cloned.cloneInstanceId, toInstanceId: CATALOG };
+    const undone = sc(await confirm(a, "switch_address", back));
+    expect(undone, JSON.stringify(undone)).toMatchObject({ status: "switched", direction: "undo" });
+    expect(fake.state.getInstance(CATALOG)?.WanIp).toBe(original?.WanIp);
+    // undone on A: on B the same call is refused again, nothing sent
+    const before = fake.count("ModifyNetworkConfig");
+    const again = sc(await b.call("switch_address", back));
+    expect(again.error?.code).toBe("ClientError.SwitchReversed");
+    expect(fake.count("ModifyNetworkConfig")).toBe(before);
 
     const auditA = readAudit(join(dir, "a.jsonl"));
     const clone = auditA.find((r) => r.event === "restore_instance" && r.outcome === "submitted");
@@ -79,6 +91,7 @@ describe("the clone route across two replicas sharing Redis", () => {
       ["on", "intent"], // fsynced before the step's ModifyNetworkConfig (issue 18)
       ["on", "submitted"],
       ["done", "submitted"],
+      [null, "refused"], // the reversed call after the undo
     ]);
     for (const line of [...auditA, ...auditB]) expect(JSON.stringify(line)).not.toContain(SANDBOX_PASSWORDS[CATALOG]);
   }, 120_000);

@@ -151,7 +151,39 @@ describe("restore_instance's clone route", () => {
     expect(follow).toMatchObject({ kind: "clone", status: "running", done: true, succeeded: true, dealName: s.dealName });
     expect(follow.dealStatus).toBe(4);
     expect(follow.address.host).toBeTruthy();
-    expect(follow.next).toMatch(/switch_address/);
+    // the original's ID comes from the clone's tag: the call to make next, filled in
+    expect(follow.next).toContain(`switch_address { instanceId: "${CATALOG}", toInstanceId: "${s.cloneInstanceId}" }`);
+
+    // a server that did not make it (no order recorded: another process, memory state) knows it by its tag too
+    const other = await startHarness({ sharedFake: h.fake, env: PASSWORD_ENV });
+    try {
+      const seen = sc(await other.call("check_task", { instanceId: s.cloneInstanceId }));
+      expect(seen).toMatchObject({ kind: "clone", status: "running" });
+      expect(seen.dealName).toBeUndefined();
+      expect(seen.next).toContain(`switch_address { instanceId: "${CATALOG}", toInstanceId: "${s.cloneInstanceId}" }`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("check_task { instanceId } on an instance that is not a clone says what it is and what check_task follows", async () => {
+    for (const [id, edition] of [
+      [ORDERS, "Redis 2.8 standard"],
+      [CATALOG, "Redis 6.2 standard"],
+    ] as const) {
+      const r = await h.call("check_task", { instanceId: id });
+      expect(r.isError).toBe(true);
+      const error = sc(r).error;
+      expect(error.code).toBe("ClientError.InvalidArgument");
+      expect(error.message).toContain(`${id} is not a clone made by restore_instance: it is a ${edition} instance`);
+      expect(error.message).toMatch(/running/);
+      expect(error.message).toMatch(/check_task follows a clone .* or a task \(taskId\)/);
+      expect(error.fields).toEqual([expect.objectContaining({ path: "instanceId" })]);
+      const text = (r.content as Array<{ text: string }>)[0]?.text ?? "";
+      expect(text).not.toMatch(/Clone crs-/); // never answered as if it were a clone
+      expect(text).not.toMatch(/<the original>/);
+    }
+    expect(writes(h)).toEqual([]);
   });
 
   it("a multi-AZ, password-free cluster source: NoAuth, NodeSet without node IDs, ProjectId", async () => {

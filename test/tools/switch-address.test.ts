@@ -2,6 +2,9 @@
 // corrupted data; after the clone and the switch the same address answers the restored data; switching back
 // undoes it. Interrupted switches resume without repeating a finished step; refusals send nothing.
 
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,7 +53,8 @@ describe("switch_address on the sandbox with real data", () => {
   beforeAll(async () => {
     requireRedisServer();
     sandbox = await startSandbox({ preparingMs: 20, runningMs: 60, cloneMs: 100 });
-    h = await startHarness({ sharedFake: sandbox.fake, env: ENV });
+    const audit = join(mkdtempSync(join(tmpdir(), "switch-")), "audit.jsonl");
+    h = await startHarness({ sharedFake: sandbox.fake, env: { ...ENV, TENCENTCLOUD_REDIS_AUDIT_LOG: audit } });
   }, 60_000);
   afterAll(async () => {
     await h?.close();
@@ -158,6 +162,74 @@ describe("switch_address on the sandbox with real data", () => {
     expect(sc(other).error.code).toBe("ClientError.SwitchRefused");
     expect(sc(other).error.message).toMatch(/one VPC subnet/);
     expect(modifies(h)).toEqual([]);
+  }, 120_000);
+
+  it("the two reversed before any switch: refused (SwitchReversed, nothing sent, the hint gives the right call); after a switch: the undo", async () => {
+    const cloneId = await makeClone(h);
+    const original = addressOf(h, CATALOG);
+    h.fake.reset();
+    const swapped = await h.call("switch_address", { instanceId: cloneId, toInstanceId: CATALOG });
+    expect(swapped.isError).toBe(true);
+    const error = sc(swapped).error;
+    expect(error.code).toBe("ClientError.SwitchReversed");
+    expect(error.message).toMatch(/Nothing was sent/);
+    expect(error.message).toContain(`${CATALOG}, the original`);
+    const right = `switch_address { instanceId: "${CATALOG}", toInstanceId: "${cloneId}" }`;
+    expect(error.hint).toContain(right);
+    expect(error.fields.map((f: { path: string }) => f.path)).toEqual(["instanceId", "toInstanceId"]);
+    expect(modifies(h)).toEqual([]);
+    expect(addressOf(h, CATALOG)).toEqual(original);
+
+    // the plan (token mode) names the original and the clone, and says it is the restore
+    const token = await startHarness({ sharedFake: sandbox.fake, env: { ...ENV, TENCENTCLOUD_REDIS_CONFIRM: "token" } });
+    try {
+      const plan = sc(await token.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId }));
+      expect(plan.status).toBe("confirmation_required");
+      expect(plan).toMatchObject({ original: CATALOG, clone: cloneId, direction: "restore" });
+      expect(plan.warning).toMatch(new RegExp(`^Restore: ${CATALOG} is the original and ${cloneId} its clone`));
+      const refusedToo = sc(await token.call("switch_address", { instanceId: cloneId, toInstanceId: CATALOG }));
+      expect(refusedToo.error.code).toBe("ClientError.SwitchReversed"); // no token issued for it either
+    } finally {
+      await token.close();
+    }
+    const zh = await startHarness({
+      sharedFake: sandbox.fake,
+      env: { ...ENV, TENCENTCLOUD_REDIS_CONFIRM: "token", TENCENTCLOUD_LANGUAGE: "zh-CN" },
+    });
+    try {
+      const plan = sc(await zh.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId }));
+      expect(plan.warning).toMatch(new RegExp(`^恢复：${CATALOG} 是原实例，${cloneId} 是它的克隆实例`));
+    } finally {
+      await zh.close();
+    }
+    expect(modifies(h)).toEqual([]);
+
+    const done = sc(await h.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId }));
+    expect(done).toMatchObject({ status: "switched", original: CATALOG, clone: cloneId, direction: "restore" });
+    expect(done.undo).toBe(`switch_address { instanceId: "${cloneId}", toInstanceId: "${CATALOG}" }`);
+    h.fake.reset();
+    const undo = await h.call("switch_address", { instanceId: cloneId, toInstanceId: CATALOG });
+    expect(undo.isError, JSON.stringify(undo)).toBeFalsy();
+    expect(sc(undo)).toMatchObject({ status: "switched", original: CATALOG, clone: cloneId, direction: "undo" });
+    expect((undo.content as { text: string }[])[0]?.text).toMatch(new RegExp(`^Undo: ${cloneId} is the clone and ${CATALOG} the original`));
+    expect(modifies(h).map((p) => p.InstanceId)).toEqual([cloneId, CATALOG]);
+    expect(addressOf(h, CATALOG)).toEqual(original);
+    // undone: the reversed call is refused again until the next switch to the clone
+    h.fake.reset();
+    const again = sc(await h.call("switch_address", { instanceId: cloneId, toInstanceId: CATALOG }));
+    expect(again.error.code).toBe("ClientError.SwitchReversed");
+    expect(modifies(h)).toEqual([]);
+    // a server started afresh (memory state, nothing of the switch kept) reads it from the audit log's journal
+    await h.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId });
+    const env = { ...ENV, TENCENTCLOUD_REDIS_AUDIT_LOG: h.config.auditLogPath ?? "" };
+    const fresh = await startHarness({ sharedFake: sandbox.fake, env });
+    try {
+      const plan = sc(await fresh.call("switch_address", { instanceId: cloneId, toInstanceId: CATALOG }));
+      expect(plan, JSON.stringify(plan)).toMatchObject({ status: "switched", direction: "undo" });
+    } finally {
+      await fresh.close();
+    }
+    expect(addressOf(h, CATALOG)).toEqual(original);
   }, 120_000);
 
   it("read-only: no switch_address; allowlist: both instances must be allowed; scope redis:restore", async () => {

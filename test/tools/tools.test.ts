@@ -9,9 +9,9 @@ const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
 describe("tools over a real MCP client against the fake", () => {
   let h: Harness;
   beforeAll(async () => {
-    // a task stays preparing 300 ms, so that the first check_task sees it on a loaded machine (its first call also
+    // a task stays preparing 1 s, so that the first check_task sees it on a loaded machine (its first call also
     // compiles check_task's output check)
-    h = await startHarness({ fake: { preparingMs: 300 } });
+    h = await startHarness({ fake: { preparingMs: 1000 } });
   });
   afterAll(() => h.close());
   beforeEach(() => h.fake.reset());
@@ -122,7 +122,7 @@ describe("tools over a real MCP client against the fake", () => {
     expect(s.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(h.fake.count("RestoreInstance")).toBe(1);
     const seen = new Set<string>();
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 400; i++) {
       const t = sc(await h.call("check_task", { taskId: String(s.taskId) }));
       seen.add(t.status);
       if (t.done) {

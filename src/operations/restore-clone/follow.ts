@@ -7,6 +7,8 @@ import { sleep } from "../../cloud/limiter.js";
 import { instanceStatusWord } from "../../cloud/views.js";
 import { messages } from "../../i18n/index.js";
 import type { Progress } from "../../base/progress.js";
+import { editionName } from "../../cloud/editions.js";
+import { cloneSourceOf } from "./facts.js";
 import { cloneRecordKey } from "./send.js";
 import type { ToolContext, ToolOutput } from "../context.js";
 import type { Extra } from "../../base/request.js";
@@ -67,6 +69,7 @@ export async function followClone(
   try {
     seen = await look();
     if (!seen.instance && !seen.deal) throw notFound(args.instanceId, region, seen.requestId); // a clone is listed at once
+    if (seen.instance && !dealName && !cloneSourceOf(seen.instance)) throw notAClone(seen.instance, region);
     while (statusOf(seen) === "creating" && elapsed() < waitMs) {
       progress.report(statusOf(seen));
       await sleep(Math.min(interval, waitMs - elapsed()), extra.signal);
@@ -105,9 +108,12 @@ export async function followClone(
   if (pollError) structured.pollError = pollError;
   if (!done) structured.nextCheckAfterSeconds = Math.max(1, Math.ceil((waitMs > 0 ? interval : poll.maxMs) / 1000));
   const where = structured.address ? ` at ${inst?.WanIp}:${inst?.Port}` : "";
+  // the original, as the clone's tag names it (a clone whose tag is not listed yet: a placeholder)
+  const source = inst && cloneSourceOf(inst);
+  const original = source ? `"${source}"` : "<the original>";
   const nextStep =
     status === "running"
-      ? "Check the clone's data (it is the backup's), then call switch_address { instanceId: <the original>, toInstanceId: " +
+      ? `Check the clone's data (it is the backup's), then call switch_address { instanceId: ${original}, toInstanceId: ` +
         `"${args.instanceId}" } to give it the original's address; the original stays as the undo point.`
       : status === "failed"
         ? "The clone was not made: read message; nothing changed for the original. Look at list_instances before restoring again."
@@ -121,6 +127,27 @@ function notFound(instanceId: string, region: string, requestId: string): CloudE
     "ResourceNotFound.InstanceNotExists",
     `No instance ${instanceId} in region ${region}, and no order of a clone by that ID is known here`,
     { requestId },
+  );
+}
+
+/** check_task { instanceId } on an instance no clone order or clone tag names: what it is, and what check_task follows. */
+function notAClone(instance: ApiInstance, region: string): CloudError {
+  const what = `a ${editionName(instance.Type)} instance (type ${instance.Type ?? "unknown"}), ${instanceStatusWord(instance.Status)}`;
+  const named = instance.InstanceName ? ` named "${instance.InstanceName}"` : "";
+  return new CloudError(
+    "ClientError.InvalidArgument",
+    `${instance.InstanceId} is not a clone made by restore_instance: it is ${what}${named}, in ${region}, with no clone tag. ` +
+      "check_task follows a clone (instanceId: the cloneInstanceId restore_instance answered) or a task (taskId); " +
+      "list_instances shows an instance. Nothing was sent.",
+    {
+      fields: [
+        {
+          path: "instanceId",
+          problem: `${instance.InstanceId} is not a clone (it is ${what})`,
+          expected: "the cloneInstanceId of a restore_instance answer, or taskId instead for a task",
+        },
+      ],
+    },
   );
 }
 

@@ -11,6 +11,7 @@ import type { AuditRecord } from "../../records/audit.js";
 import type { Journal } from "../../records/journal.js";
 import type { RecordStore } from "../../records/store/types.js";
 import { audited, inFlightView, type Progress, type ToolContext, withInFlight } from "../context.js";
+import type { Roles } from "./direction.js";
 import {
   type AddressNow,
   addressesNow,
@@ -56,7 +57,9 @@ export function switchChange(
     const host = f.record?.host ?? f.from.WanIp ?? "";
     const port = f.record?.port ?? f.from.Port ?? 6379;
     const address = `${host}:${port}`;
-    return { host, port, warning: t.clone.switchWarning({ from: args.instanceId, to: args.toInstanceId, address }) };
+    const roles = t.clone.switchRoles(f.roles);
+    const warning = `${roles} ${t.clone.switchWarning({ from: args.instanceId, to: args.toInstanceId, address })}`;
+    return { host, port, warning };
   };
   const resumes = (f: SwitchFacts) => (f.record ? ` (resumes an interrupted switch at step ${f.record.step})` : "");
   return {
@@ -74,12 +77,13 @@ export function switchChange(
       approvalId: args.approvalId,
       waitSeconds: args.waitSeconds,
       plan: async () => {
-        const facts = await checkSwitch(api, state.records, pairOf(run), extra.signal);
+        const facts = await checkSwitch(api, state.records, journal, pairOf(run), extra.signal);
         const { host, port, warning } = warningOf(facts);
         // the approver is told, as a token plan tells, that this resumes an interrupted switch
         const resume = facts.record ? { resumed: true, resumeStep: facts.record.step } : {};
         const fields: Partial<SwitchAnswer> = {
           ...pairOf(run),
+          ...facts.roles,
           address: { host, port },
           ...resume,
           warning,
@@ -105,6 +109,7 @@ export function switchChange(
         const structured: SwitchAnswer = {
           status: "confirmation_required",
           ...pairOf(run),
+          ...facts.roles,
           address: { host, port },
           addresses: addressView(await addressesNow({ api, region: run.region }, pairOf(run))),
           ...(facts.record ? { resumed: true, resumeStep: facts.record.step } : {}),
@@ -134,7 +139,7 @@ export function switchChange(
       },
     },
     lock: { counted: false, label: `switch:${args.toInstanceId}` },
-    check: (run) => checkSwitch(api, state.records, pairOf(run), extra.signal),
+    check: (run) => checkSwitch(api, state.records, journal, pairOf(run), extra.signal),
     send: async (run) => {
       const facts = checked(run);
       const { host, port } = warningOf(facts);
@@ -171,7 +176,7 @@ export function switchChange(
       Object.assign(record, { outcome: "submitted", switchStep: "done", switchTaskIds: result.record.taskIds });
       const { host: h, port: p } = result.record;
       return withInFlight(
-        await answer(ctx, pairOf(run), h, p, result.resumed, result.record.taskIds),
+        await answer(ctx, pairOf(run), facts.roles, h, p, result.resumed, result.record.taskIds),
         run.settled.map(inFlightView),
       );
     },
@@ -181,6 +186,7 @@ export function switchChange(
 async function answer(
   ctx: ToolContext,
   pair: Pair,
+  roles: Roles,
   host: string,
   port: number,
   resumed: boolean,
@@ -196,6 +202,7 @@ async function answer(
   const structured: SwitchAnswer = {
     status: "switched",
     ...pair,
+    ...roles,
     address: { host, port },
     addresses,
     resumed,
@@ -208,7 +215,7 @@ async function answer(
     .join(", ");
   return {
     structured,
-    text: `Switched: ${pair.toInstanceId} now answers at ${host}:${port}${resumed ? " (an interrupted switch resumed)" : ""}. Now: ${now}. Undo: ${undo}. ${billing}`,
+    text: `${messages(ctx.config.language).clone.switchRoles(roles)} Switched: ${pair.toInstanceId} now answers at ${host}:${port}${resumed ? " (an interrupted switch resumed)" : ""}. Now: ${now}. Undo: ${undo}. ${billing}`,
   };
 }
 

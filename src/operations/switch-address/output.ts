@@ -17,6 +17,11 @@ export const switchOutput = z.object({
   instanceId: z.string(),
   toInstanceId: z.string(),
   region: z.string(),
+  original: z.string().describe("The original instance (the clone's tag names it)"),
+  clone: z.string().describe("The clone made by restore_instance"),
+  direction: z
+    .enum(["restore", "undo"])
+    .describe("restore: the original's address goes to the clone. undo: it goes back to the original"),
   address: z.object({ host: z.string(), port: z.number().int() }).describe("The address moved (VIP and port)"),
   addresses: z.array(address).describe("Where each instance's address is now"),
   resumed: z.boolean().optional().describe("True when an interrupted switch of this pair was resumed"),

@@ -7,8 +7,9 @@ import type { ApiInstance, ModifyNetworkConfigRequest, ModifyNetworkConfigRespon
 import { CloudError, isOutcomeUnknown } from "../../cloud/errors.js";
 import { sleep } from "../../cloud/limiter.js";
 import { parseTaskId } from "../../cloud/views.js";
-import { cloneSourceOf } from "../restore-clone/facts.js";
+import type { Journal } from "../../records/journal.js";
 import type { RecordStore } from "../../records/store/types.js";
+import { addressWithClone, noteSwitched, refuseReversed, type Roles, rolesOf } from "./direction.js";
 
 export type SwitchStep = "off" | "on";
 
@@ -72,15 +73,24 @@ export function assertTwoInstances(pair: Pick<Pair, "instanceId" | "toInstanceId
 export interface SwitchFacts {
   from: ApiInstance;
   to: ApiInstance;
+  /** Which is the original, which the clone, and which way this call moves the address. */
+  roles: Roles;
   /** A switch of this pair already in progress (interrupted): the call resumes it. */
   record?: SwitchRecord;
 }
 
 /**
  * Reads both instances and the state of the pair, and refuses (nothing sent) a switch that is not between an
- * instance and a clone of it, both running, in the same VPC and subnet, or while the reverse switch is unfinished.
+ * instance and a clone of it, both running, in the same VPC and subnet, or while the reverse switch is unfinished;
+ * and (ClientError.SwitchReversed) a move of the address back to the original before any switch gave it to the clone.
  */
-export async function checkSwitch(api: RedisApi, records: RecordStore, pair: Pair, signal?: AbortSignal): Promise<SwitchFacts> {
+export async function checkSwitch(
+  api: RedisApi,
+  records: RecordStore,
+  journal: Journal,
+  pair: Pair,
+  signal?: AbortSignal,
+): Promise<SwitchFacts> {
   assertTwoInstances(pair);
   const opts = { region: pair.region, signal };
   const [a, b, mine, reverse] = await Promise.all([
@@ -105,7 +115,8 @@ export async function checkSwitch(api: RedisApi, records: RecordStore, pair: Pai
         `${pair.toInstanceId} and toInstanceId ${pair.instanceId} to finish it first`,
     );
   }
-  if (cloneSourceOf(to) !== from.InstanceId && cloneSourceOf(from) !== to.InstanceId) {
+  const roles = rolesOf(from, to);
+  if (!roles) {
     throw refused(`${to.InstanceId} and ${from.InstanceId} are not an instance and a clone of it (made by restore_instance)`);
   }
   const vpc = (i: ApiInstance) => `${i.UniqVpcId ?? i.VpcId ?? ""}/${i.UniqSubnetId ?? i.SubnetId ?? ""}`;
@@ -113,13 +124,14 @@ export async function checkSwitch(api: RedisApi, records: RecordStore, pair: Pai
     throw refused(`${from.InstanceId} is in ${vpc(from)} and ${to.InstanceId} in ${vpc(to)}: an address moves only within one VPC subnet`);
   }
   const record = parseSwitchRecord(mine);
+  if (!record && roles.direction === "undo" && !(await addressWithClone(records, journal, pair.region, roles))) refuseReversed(roles);
   if (!record) {
     for (const i of [from, to]) {
       if (i.Status !== 2) throw refused(`${i.InstanceId} is not running (status ${i.Status})`);
     }
     if (!from.WanIp || !from.Port) throw refused(`${from.InstanceId} has no VPC address to move`);
   }
-  return record ? { from, to, record } : { from, to };
+  return record ? { from, to, roles, record } : { from, to, roles };
 }
 
 export interface SwitchDeps {
@@ -194,6 +206,7 @@ export async function runSwitch(deps: SwitchDeps, pair: Pair, facts: SwitchFacts
     record.sent = false;
     record.taskId = undefined;
   }
+  await noteSwitched(deps.records, pair.region, pair.instanceId, pair.toInstanceId).catch(() => {}); // the journal has it too
   await deps.records.delete(switchKey(pair)).catch(() => {});
   return { record, resumed, done };
 }
