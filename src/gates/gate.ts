@@ -6,9 +6,9 @@ import type { Operation, OperationKind } from "../records/journal.js";
 import type { Binding } from "../records/store/memory-tokens.js";
 import type { HeldLock, LockStore, SafetyState, TokenStore } from "../records/store/types.js";
 
-/** What a tool answers: its structured content and its text. */
-export interface Answer {
-  structured: Record<string, unknown>;
+/** What a tool answers: its structured content (of the tool's output schema, when the change names it) and its text. */
+export interface Answer<S extends object = Record<string, unknown>> {
+  structured: S;
   text: string;
 }
 
@@ -22,7 +22,7 @@ export interface Earlier {
  * needs (approval, confirmation, locks), and its own steps the gates call at their place in the order. A field
  * left out is a gate the change does not go through (a backup has no approval, confirmation or lock).
  */
-export interface Change<Pre = unknown, E extends Earlier = Earlier> {
+export interface Change<Pre = unknown, E extends Earlier = Earlier, S extends object = Record<string, unknown>> {
   /** The read-only refusal names it: "restore", "switch addresses", "back up". */
   verb: string;
   /** The instances it changes: each must be allowed; each is settled (the last first) and, with `lock`, locked. */
@@ -37,7 +37,7 @@ export interface Change<Pre = unknown, E extends Earlier = Earlier> {
   resume?(run: Run<Pre, E>): Promise<void>;
   /** The same change sent within the dedup window, and the answer to its repeat. */
   earlier?(run: Run<Pre, E>): Promise<E | undefined>;
-  repeated?(run: Run<Pre, E>, earlier: E): Answer;
+  repeated?(run: Run<Pre, E>, earlier: E): Answer<S>;
   /** The change a used approval started (its requester repeating the call): answered as its repeat. */
   approvedBefore?(run: Run<Pre, E>, approvalId: string): Promise<E | undefined>;
   /** A second person's approval, when the configuration asks for one: what it is bound to and its plan. */
@@ -49,7 +49,7 @@ export interface Change<Pre = unknown, E extends Earlier = Earlier> {
     /** The token the call presents (undefined: the first call, which gets the plan). */
     token: string | undefined;
     /** The plan of a first call, with its token: nothing is sent. */
-    plan(run: Run<Pre, E>, pre: Pre, token: string, expiresAt: number): Answer | Promise<Answer>;
+    plan(run: Run<Pre, E>, pre: Pre, token: string, expiresAt: number): Answer<S> | Promise<Answer<S>>;
     /** The form a human ticks (TENCENTCLOUD_REDIS_CONFIRM=elicit), asked under the locks. */
     form(run: Run<Pre, E>, pre: Pre): Promise<void>;
   };
@@ -60,7 +60,7 @@ export interface Change<Pre = unknown, E extends Earlier = Earlier> {
   /** The intent journaled right before sending (none: the change journals each of its steps itself). */
   intent?(run: Run<Pre, E>): { kind: OperationKind; only?: Partial<AuditRecord> };
   /** Sends it, once, and answers. */
-  send(run: Run<Pre, E>): Promise<Answer>;
+  send(run: Run<Pre, E>): Promise<Answer<S>>;
 }
 
 /** One call going through the gates: the change, what the server holds, and what the gates found so far. */

@@ -1,11 +1,32 @@
 // backup_instance as a change: what it declares to the gates (src/gates/order.ts). No approval, confirmation or
 // lock (it loses nothing); a backup with the same remark already sent (its answer lost) is reported, not taken twice.
+import { z } from "zod";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../cloud/errors.js";
 import { parseTaskId } from "../cloud/views.js";
 import type { Answer, Change, Run } from "../gates/gate.js";
 import type { AuditRecord } from "../records/audit.js";
 import type { Operation } from "../records/journal.js";
-import { inFlightView, type ToolContext, withInFlight } from "./context.js";
+import { inFlightSchema, inFlightView, type ToolContext, withInFlight } from "./context.js";
+
+/** backup_instance's answer: its success shape (the tool lists it with the error shape). */
+export const backupOutput = z.object({
+  status: z.literal("submitted").describe("The backup task was created: follow taskId with check_task"),
+  taskId: z.number().int(),
+  instanceId: z.string(),
+  region: z.string(),
+  remark: z.string().describe("The backup's remark; check_task names the new backup by it"),
+  storageDays: z.number().int().optional(),
+  requestId: z.string().optional().describe("The ManualBackupInstance RequestId"),
+  recovered: z
+    .boolean()
+    .optional()
+    .describe("True: this backup (same remark) was already sent, by a call whose answer was lost; not resent"),
+  sentAt: z.string().optional().describe("When recovered: when it was sent"),
+  operationId: z.string().optional().describe("The backup's operation in the audit log"),
+  note: z.string().optional(),
+  inFlight: inFlightSchema,
+});
+type BackupAnswer = z.input<typeof backupOutput>;
 
 /** What backup_instance's arguments give the change (the remark: the argument, or one made up). */
 export interface BackupRequest {
@@ -34,11 +55,11 @@ export function backupChange(
   args: BackupRequest,
   ctx: ToolContext,
   record: AuditRecord,
-): Change<undefined, EarlierBackup> {
+): Change<undefined, EarlierBackup, BackupAnswer> {
   const { api } = ctx;
   const { remark, instanceId } = args;
   const inFlight = (run: Run<undefined, EarlierBackup>) => run.settled.map(inFlightView);
-  const submitted = (region: string, taskId: number) => ({ status: "submitted", taskId, instanceId, region, remark });
+  const submitted = (region: string, taskId: number): BackupAnswer => ({ status: "submitted", taskId, instanceId, region, remark });
   return {
     verb: "back up",
     instances: [instanceId],
@@ -57,7 +78,7 @@ export function backupChange(
         `${taskId} (operation ${op.intent.operationId}): it was NOT sent again. Follow it with check_task; for ` +
         "another backup, use another remark.";
       Object.assign(record, { outcome: "recovered", taskId, found: op.intent.operationId, message: note });
-      const structured = {
+      const structured: BackupAnswer = {
         ...submitted(run.region, taskId),
         recovered: true,
         note,
@@ -69,7 +90,7 @@ export function backupChange(
     check: async () => undefined,
     intent: () => ({ kind: "backup" }),
     // Not tied to the call's cancellation (like a restore): once sent, the answer is awaited so the outcome is known.
-    send: async (run): Promise<Answer> => {
+    send: async (run): Promise<Answer<BackupAnswer>> => {
       const { region } = run;
       const request = {
         InstanceId: instanceId,
@@ -94,7 +115,7 @@ export function backupChange(
       }
       await ctx.services.safety.tasks.remember(taskId, { kind: "backup", region, instanceId, remark });
       Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
-      const structured = {
+      const structured: BackupAnswer = {
         ...submitted(region, taskId),
         requestId: res.RequestId,
         operationId: record.operationId,

@@ -11,6 +11,7 @@ import { type Caller, callerFromAuthInfo } from "../gates/caller.js";
 import type { Operation, OperationKind } from "../records/journal.js";
 import type { ApprovalParts } from "../approval/step.js";
 import type { Safety } from "./services.js";
+import type { Answer } from "../gates/gate.js";
 
 // What one call of a change has in hand: the server's context, its answer's shape, its write-ahead progress.
 
@@ -121,7 +122,7 @@ export function inFlightView(op: Operation): InFlight[number] {
 }
 
 /** Adds the operations in flight (if any) to a change's answer, in its fields and its text. */
-export function withInFlight(out: ToolOutput, inFlight: InFlight): ToolOutput {
+export function withInFlight<S extends { inFlight?: InFlight }>(out: Answer<S>, inFlight: InFlight): Answer<S> {
   if (inFlight.length === 0) return out;
   const list = inFlight
     .map((op) => `${op.action} ${op.operationId} (${op.sentAt}): ${op.outcome}${op.taskId ? `, task ${op.taskId}` : ""}`)

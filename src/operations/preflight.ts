@@ -5,7 +5,6 @@ import { type Route, routeOf } from "../cloud/editions.js";
 import type { Config } from "../config/index.js";
 import { localPrice, priceField } from "../cloud/price.js";
 import {
-  ALL_BACKUP_STATUSES,
   backupAge,
   beijingToIso,
   beijingToMs,
@@ -18,12 +17,18 @@ import {
 } from "../cloud/views.js";
 import { enUS } from "../i18n/en-US.js";
 import type { Messages } from "../i18n/index.js";
-import { type CloneFacts, cloneFacts, pointInTimeBackup } from "./restore-clone/facts.js";
+import {
+  type CloneFacts,
+  cloneFacts,
+  pointInTimeBackup,
+  pointInTimeSecond,
+  priceRequest,
+  quoted,
+} from "./restore-clone/facts.js";
 import { type ResolvedPassword, resolvePassword, wherePasswordsGo } from "./password.js";
 import { restoreTaskIds } from "../cloud/task-list.js";
+import { allBackups } from "../cloud/backup-list.js";
 
-const PAGE = 100;
-const MAX_PAGES = 100;
 /** How far back the restore tasks known before a restore are listed (clock skew between us and the API). */
 const TASK_WINDOW_MS = 15 * 60_000;
 
@@ -64,16 +69,18 @@ const preflightError = (code: ErrorCode, message: string, hint?: string) =>
   });
 
 /**
- * Looks up the instance and its backups in parallel (and, for a restore about to be sent, its recent restore
- * tasks) and refuses what the API would refuse, with the API's own code, before anything is changed.
+ * Reads what a restore depends on, in two passes (the instance, its backups and recent restore tasks; then, for
+ * the clone route, the second restored, the security groups and the price) and refuses what the API would refuse,
+ * with the API's own code, before anything is changed. Then the route's facts are made from what was read.
  */
 export async function preflight(api: RedisApi, config: Config, req: PreflightRequest): Promise<Preflight> {
+  const password = resolvePassword(config, req.instanceId, req.passwordArgument);
   const opts = { region: req.region, signal: req.signal };
   const beginTime = toBeijing(Date.now() - TASK_WINDOW_MS);
   // Settled, not all: a missing instance is reported as such even when its backup listing failed too.
   const [instances, backups, tasks] = await Promise.allSettled([
     api.describeInstances({ InstanceId: req.instanceId, Limit: 10 }, opts),
-    req.pointInTime === undefined ? listBackups(api, req) : [],
+    req.pointInTime === undefined ? allBackups(api, req.region, req.instanceId, req.signal) : [],
     req.snapshotTasks ? restoreTaskIds(api, req.region, req.instanceId, beginTime, req.signal) : undefined,
   ]);
 
@@ -104,7 +111,22 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
       { notSent: true },
     );
   }
-  const pit = req.pointInTime === undefined ? undefined : await pointInTimeBackup(api, req, instance, req.pointInTime);
+  const second = req.pointInTime === undefined ? undefined : pointInTimeSecond(instance, req.pointInTime);
+  // The clone route's reads, in one pass; each failure counts only where its answer is used (settled, not all).
+  const clone = route.method === "clone";
+  const [info, groups, price] = await Promise.allSettled([
+    second === undefined
+      ? undefined
+      : api.describeSecondLevelBackupInfo({ InstanceId: instance.InstanceId, BackupTimestamp: second }, opts),
+    clone ? api.describeInstanceSecurityGroup({ InstanceIds: [instance.InstanceId] }, opts) : undefined,
+    clone ? api.inquiryPriceCreateInstance(priceRequest(instance), opts) : undefined,
+  ]);
+
+  const secondInfo = settled(info);
+  const pit =
+    req.pointInTime === undefined || second === undefined || !secondInfo
+      ? undefined
+      : pointInTimeBackup(instance, req.pointInTime, second, secondInfo);
   const all = settled(backups);
   const backup = pit?.backup ?? all.find((b) => String(b.BackupId) === req.backupId);
   if (!backup) {
@@ -126,9 +148,8 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
   // the clone route leaves the original untouched: it is the undo point, no undo backup is needed
   const undo = route.method === "in_place" ? undoPoint(all, backup) : undefined;
   if (config.undoMaxAgeMinutes !== undefined && route.method === "in_place") {
-    requireUndoPoint(undo, config.undoMaxAgeMinutes, req.instanceId);
+    requireUndoPoint(undo, config.undoMaxAgeMinutes, instance.InstanceId);
   }
-  const password = resolvePassword(config, req.instanceId, req.passwordArgument);
   if (instance.NoAuth !== true && password.value === undefined) {
     throw new CloudError(
       "ClientError.PasswordMissing",
@@ -138,8 +159,10 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
   }
   const out: Preflight = { region: req.region, instance, backup, password, route };
   if (undo) out.undo = undo;
-  if (route.method === "clone")
-    out.clone = await cloneFacts(api, req, instance, backup, req.cloneNonce, pit?.cloneTime);
+  if (clone) {
+    const read = { price: quoted(price, req.signal), groups: settled(groups) };
+    out.clone = cloneFacts(instance, backup, read, req.cloneNonce, pit?.cloneTime);
+  }
   const known = settled(tasks);
   if (known) out.tasks = { beginTime, known };
   return out;
@@ -148,24 +171,6 @@ export async function preflight(api: RedisApi, config: Config, req: PreflightReq
 function settled<T>(result: PromiseSettledResult<T>): T {
   if (result.status === "rejected") throw result.reason;
   return result.value;
-}
-
-/**
- * Every backup of the instance, 100 a page (there is no BackupId filter, and the undo point is looked for among
- * all of them, whatever order the API lists them in). An instance rarely has more than one page.
- */
-async function listBackups(api: RedisApi, req: PreflightRequest): Promise<ApiBackup[]> {
-  const all: ApiBackup[] = [];
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const res = await api.describeInstanceBackups(
-      { InstanceId: req.instanceId, Limit: PAGE, Offset: all.length, Status: ALL_BACKUP_STATUSES },
-      { region: req.region, signal: req.signal },
-    );
-    const set = res.BackupSet ?? [];
-    all.push(...set);
-    if (set.length === 0 || all.length >= (res.TotalCount ?? 0)) break;
-  }
-  return all;
 }
 
 /** The newest restorable backup taken after `target`: restoring it undoes a restore of `target`. */

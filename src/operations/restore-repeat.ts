@@ -7,6 +7,7 @@ import type { Messages } from "../i18n/index.js";
 import type { AuditRecord } from "../records/audit.js";
 import type { Journal, Operation } from "../records/journal.js";
 import type { Preflight, planView } from "./preflight.js";
+import type { RestoreAnswer } from "./restore-output.js";
 
 /** The earlier restore: its operation, when it was sent, and what it made. */
 export interface EarlierRestore {
@@ -73,7 +74,7 @@ export function namingEarlier(view: ReturnType<typeof planView>, earlier: Earlie
 }
 
 /** The answer to a repeat of a restore already sent: nothing is sent; the earlier restore (or clone) is reported. */
-export function repeatedRestore(earlier: EarlierRestore, record: AuditRecord, config: Config): Answer {
+export function repeatedRestore(earlier: EarlierRestore, record: AuditRecord, config: Config): Answer<RestoreAnswer> {
   const until = isoTime(Date.parse(earlier.sentAt) + config.restoreDedupMinutes * 60_000);
   const again =
     config.confirmMode === "token"
@@ -97,7 +98,7 @@ export function repeatedRestore(earlier: EarlierRestore, record: AuditRecord, co
     message: note,
     ...(clone ? { cloneInstanceId: clone } : { taskId: earlier.taskId }),
   });
-  const structured = {
+  const structured: RestoreAnswer = {
     status: clone ? "cloning" : "submitted",
     ...(clone ? { cloneInstanceId: clone, method: "clone" as const } : { taskId: earlier.taskId }),
     recovered: true,

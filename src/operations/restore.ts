@@ -16,6 +16,7 @@ import { type Preflight, planView, preflight } from "./preflight.js";
 import { cloneName } from "./restore-clone/facts.js";
 import { clonePlanText, submitClone } from "./restore-clone/send.js";
 import { elicitConfirmation } from "./restore-form.js";
+import type { RestoreAnswer } from "./restore-output.js";
 import { submitInPlace } from "./restore-in-place/send.js";
 import {
   type EarlierRestore,
@@ -29,7 +30,7 @@ import {
 /** What differs between the routes: the intent journaled and how the change is sent. The edition table picks one. */
 interface Route {
   intent(pf: Preflight): { kind: OperationKind; only?: Partial<AuditRecord> };
-  send(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<Answer>;
+  send(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<Answer<RestoreAnswer>>;
 }
 
 const ROUTES: Record<RestoreMethod, Route> = {
@@ -59,7 +60,7 @@ export function restoreChange(
   ctx: ToolContext,
   extra: Extra,
   record: AuditRecord,
-): Change<Preflight, EarlierRestore> {
+): Change<Preflight, EarlierRestore, RestoreAnswer> {
   const { config, api } = ctx;
   const t = messages(config.language);
   const cloneNonce = args.confirmToken ?? randomBytes(8).toString("hex");
@@ -115,7 +116,7 @@ export function restoreChange(
         const pf = await check(run, false);
         const view = namingEarlier(planView(pf, t), run.earlier, t);
         const price = view.clone?.price;
-        const fields = {
+        const fields: Partial<RestoreAnswer> = {
           instanceId: args.instanceId,
           backupId: args.backupId,
           region: run.region,
@@ -162,22 +163,23 @@ function plan(
   expiresAt: number,
   t: Messages,
   earlier: EarlierRestore | undefined,
-): Answer {
+): Answer<RestoreAnswer> {
   const view = namingEarlier(planView(pf, t), earlier, t);
-  const structured = {
+  const until = isoTime(expiresAt);
+  const structured: RestoreAnswer = {
     status: "confirmation_required",
     instanceId: view.instance.instanceId,
     backupId: view.backup.backupId,
     region: pf.region,
     passwordSource: pf.password.source,
     confirmToken,
-    expiresAt: isoTime(expiresAt),
+    expiresAt: until,
     ...view,
   };
-  if (view.clone) return { structured, text: clonePlanText(view, confirmToken, structured.expiresAt) };
+  if (view.clone) return { structured, text: clonePlanText(view, confirmToken, until) };
   const text =
     `Nothing was restored yet. ${planText(view)}\nShow this to the user. If they agree, call restore_instance again with the same ` +
-    `arguments plus confirmToken "${confirmToken}" (single use, until ${structured.expiresAt}).`;
+    `arguments plus confirmToken "${confirmToken}" (single use, until ${until}).`;
   return { structured, text };
 }
 

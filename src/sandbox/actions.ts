@@ -1,6 +1,7 @@
 // The API actions the fake implements: parameter checks and response shapes, on top of the model (state.ts).
 
-import { CLONE_ACTIONS, CLUSTER_TYPES, IN_PLACE_TYPES } from "./clone.js";
+import { CLONE_ACTIONS } from "./clone.js";
+import { CLUSTER_TYPES, IN_PLACE_TYPES } from "./products.js";
 import { DESTROY_ACTIONS } from "./destroy.js";
 import {
   type ActionContext,
@@ -19,8 +20,9 @@ import {
   reqInt,
   reqString,
 } from "./params.js";
-import type { Backup, CloudState, Instance, Task, TaskStatus } from "./state.js";
-import { FAKE_APPID, TASK_TYPE_CODES, TASK_TYPE_LABELS, ZONES } from "./state.js";
+import type { Backup, Instance, Task, TaskStatus } from "./model.js";
+import { FAKE_APPID, TASK_TYPE_CODES, TASK_TYPE_LABELS, ZONES } from "./model.js";
+import type { CloudState } from "./state.js";
 import { formatBeijing, NEVER } from "./time.js";
 
 export { ApiError, type ActionContext, type ActionResult, type Params } from "./params.js";

@@ -1,7 +1,8 @@
 // The clone route's actions (Redis 4.0+ and Valkey are restored by cloning a backup into a new instance, then
-// moving the address): CloneInstances, DescribeInstanceDealDetail, ModifyNetworkConfig,
-// DescribeInstanceSecurityGroup, InquiryPriceCreateInstance and DescribeSecondLevelBackupInfo, validated as the
-// API documents them (api.json of TencentCloud/tencentcloud-cli) with the codes the Go SDK lists for each.
+// moving the address): CloneInstances and DescribeInstanceDealDetail here, ModifyNetworkConfig in address-move.ts,
+// DescribeInstanceSecurityGroup, InquiryPriceCreateInstance and DescribeSecondLevelBackupInfo (what the plan reads)
+// in clone-plan.ts, validated as the API documents them (api.json of TencentCloud/tencentcloud-cli) with the codes
+// the Go SDK lists for each.
 //
 // For a test: a clone stays in status 0 (order status 3) for `cloneMs` (FakeCloudOptions/CloudState; default
 // 5 s, set it short) and until its redis-server serves, then runs (status 2, order 4); an address move is a
@@ -24,46 +25,15 @@ import {
   reqInt,
   reqString,
 } from "./params.js";
-import { type Instance, type ResourceTag, FAKE_UIN, ZONES } from "./state.js";
+import { type Instance, type ResourceTag, FAKE_UIN, } from "./model.js";
 import { DAY_MS, formatBeijing, NEVER, parseBeijing } from "./time.js";
+import { MODIFY_NETWORK_CONFIG } from "./address-move.js";
+import { CLONE_TYPES, invalid, MONTHLY_PERIODS, zoneOf } from "./products.js";
+import { CLONE_PLAN_ACTIONS, pricePent, secondLevelRange } from "./clone-plan.js";
 
-/** Types Tencent restores in place (RestoreInstance): Redis 2.8 (2, 5) and CKV 3.2 (3, 4). */
-export const IN_PLACE_TYPES: ReadonlySet<number> = new Set([2, 3, 4, 5]);
-/** Types CloneInstances clones: Redis 4.0-7.0 and Valkey 8.0. */
-export const CLONE_TYPES: ReadonlySet<number> = new Set([6, 7, 8, 9, 15, 16, 17, 18, 19, 20, 21, 22]);
-export const CLUSTER_TYPES: ReadonlySet<number> = new Set([4, 7, 9, 16, 18, 20, 22]);
-/** The TypeIds InquiryPriceCreateInstance documents (no CKV, no Valkey). */
-const PRICED_TYPES: ReadonlySet<number> = new Set([2, 6, 7, 8, 9, 15, 16, 17, 18, 200]);
-const CLUSTER_SHARD_NUMS = [1, 3, 5, 8, 12, 16, 24, 32, 40, 48, 64, 80, 96, 128];
-const MONTHLY_PERIODS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60];
-const RECYCLE_DAYS = [0, 1, 2, 3, 7, 15];
 const PASSWORD_SYMBOLS = "()`~!@#$%^&*-+=_|{}[]:;<>,.?/";
 const NAME_PATTERN = /^[\p{Script=Han}A-Za-z0-9_-]*$/u;
-const SECOND_LEVEL_WINDOW_MS = 7 * DAY_MS;
 
-/**
- * Pay-as-you-go price of one GB of one node for one hour, in pent (0.01 CNY): the published example of
- * InquiryPriceCreateInstance (TypeId 9, 4096 MB, 1 shard, 1 replica, 3 instances: 280.0224 pent) at this rate.
- */
-const PENT_PER_GB_NODE_HOUR = 11.6676;
-/** Monthly subscription, per GB and node for one month, in pent. */
-const PENT_PER_GB_NODE_MONTH = 5600;
-
-/** Price in pent of `goods` instances (4 decimals: HighPrecisionPrice). */
-export function pricePent(o: {
-  shardMb: number;
-  shards: number;
-  replicas: number;
-  goods: number;
-  billingMode: number;
-  period: number;
-}): number {
-  const gbNodes = (o.shardMb / 1024) * o.shards * (o.replicas + 1) * o.goods;
-  const price = o.billingMode === 0 ? gbNodes * PENT_PER_GB_NODE_HOUR : gbNodes * PENT_PER_GB_NODE_MONTH * o.period;
-  return Math.round(price * 10_000) / 10_000;
-}
-
-const invalid = (message: string) => new ApiError("InvalidParameterValue.CheckNotPass", message);
 
 function checkPassword(password: string | undefined): string {
   if (password === undefined || password === "") {
@@ -81,22 +51,6 @@ function checkPassword(password: string | undefined): string {
   return password;
 }
 
-function zoneOf(
-  ctx: ActionContext,
-  zoneId: number | undefined,
-  zoneName?: string,
-): { ZoneId: number; ZoneName: string } {
-  const zone = (ZONES[ctx.region] ?? []).find(
-    (z) => z.ZoneId === zoneId || (zoneId === undefined && z.ZoneName === zoneName),
-  );
-  if (!zone) {
-    throw new ApiError(
-      "ResourceUnavailable.NoServiceAvailableForThisZoneId",
-      `The zone ${zoneId ?? zoneName} offers no Redis service in region ${ctx.region}.`,
-    );
-  }
-  return zone;
-}
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
@@ -152,11 +106,6 @@ function readCloneTime(p: Params, ctx: ActionContext, source: Instance): number 
   return at;
 }
 
-/** The restorable range (ms): since second-level backup started, at most 7 days back, up to now. */
-function secondLevelRange(ctx: ActionContext, instance: Instance): { start: number; end: number } {
-  const now = ctx.state.now();
-  return { start: Math.max(instance.secondLevelSince ?? now, now - SECOND_LEVEL_WINDOW_MS), end: now };
-}
 
 const DEAL_DESCRIPTIONS: Readonly<Record<number, string>> = { 3: "发货中", 4: "发货成功", 5: "发货失败" };
 
@@ -327,173 +276,7 @@ export const CLONE_ACTIONS: Readonly<Record<string, ActionSpec>> = {
     },
   },
 
-  ModifyNetworkConfig: {
-    params: ["InstanceId", "Operation", "Vip", "VpcId", "SubnetId", "Recycle", "VPort"],
-    handler(p, ctx) {
-      const instance = instanceInRegion(ctx, reqString(p, "InstanceId"));
-      const operation = reqString(p, "Operation");
-      if (!["changeVip", "changeVpc", "changeBaseToVpc", "changeVPort"].includes(operation)) {
-        throw new ApiError(
-          "InvalidParameter",
-          `Operation ${operation} is not one of changeVip, changeVpc, changeBaseToVpc, changeVPort.`,
-        );
-      }
-      if (operation === "changeVpc" || operation === "changeBaseToVpc") {
-        throw new ApiError(
-          "InvalidParameter.NotSupported",
-          `The sandbox has one VPC per region: ${operation} is not supported.`,
-        );
-      }
-      const recycle = optInt(p, "Recycle", 0, 15) ?? 0;
-      if (!RECYCLE_DAYS.includes(recycle))
-        throw new ApiError("InvalidParameter", "Recycle must be 0, 1, 2, 3, 7 or 15.");
-      const vport = optInt(p, "VPort", 1024, 65535);
-      let vip = optString(p, "Vip");
-      if (instance.Status !== 2) {
-        throw new ApiError(
-          "ResourceUnavailable.InstanceStatusError",
-          `The instance ${instance.InstanceId} is not running (status ${instance.Status}).`,
-        );
-      }
-      if (
-        ctx.state.hasNetworkChangeInFlight(instance.InstanceId) ||
-        ctx.state.hasRestoreInFlight(instance.InstanceId)
-      ) {
-        throw new ApiError(
-          "ResourceUnavailable.InstanceLockedError",
-          `The instance ${instance.InstanceId} is locked by a running task.`,
-        );
-      }
-      const subnet = ctx.state.subnetOf(instance);
-      const prefix = ctx.state.subnetPrefix(subnet);
-      if (operation === "changeVPort") {
-        if (vport === undefined) throw new ApiError("MissingParameter", "changeVPort needs VPort.");
-        vip = instance.WanIp;
-      } else if (vip === undefined || vip === "") {
-        vip = ctx.state.freeAddress(subnet);
-        if (!vip)
-          throw new ApiError("FailedOperation.SystemError", `The subnet ${subnet.UniqSubnetId} has no free address.`);
-      } else {
-        const host = vip.startsWith(`${prefix}.`) ? Number(vip.slice(prefix.length + 1)) : Number.NaN;
-        if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(vip))
-          throw new ApiError("InvalidParameter", `Vip ${vip} is not an IPv4 address.`);
-        if (!Number.isInteger(host) || host < 2 || host > 254) {
-          throw invalid(
-            `Vip ${vip} is not an address of the instance's subnet ${subnet.UniqSubnetId} (${prefix}.0/24).`,
-          );
-        }
-        const holder = ctx.state.addressHolder(vip);
-        if (holder !== undefined && holder !== instance.InstanceId) throw invalid(`Vip ${vip} is in use.`);
-      }
-      const port = vport ?? instance.Port;
-      if (vip === instance.WanIp && port === instance.Port) throw invalid(`The instance already has ${vip}:${port}.`);
-      const task = ctx.state.createAddressChange(instance, { ip: vip, port }, vip === instance.WanIp ? 0 : recycle);
-      return { Status: true, Vip: vip, VpcId: subnet.UniqVpcId, SubnetId: subnet.UniqSubnetId, TaskId: task.TaskId };
-    },
-  },
+  ModifyNetworkConfig: MODIFY_NETWORK_CONFIG,
 
-  DescribeInstanceSecurityGroup: {
-    params: ["InstanceIds"],
-    handler(p, ctx) {
-      const ids = optArray(p, "InstanceIds", isString, "strings");
-      if (ids === undefined) throw new ApiError("MissingParameter", "The request is missing `InstanceIds`.");
-      if (ids.length > 100) throw new ApiError("InvalidParameter", "At most 100 InstanceIds.");
-      // an instance the account does not have is left out of the answer
-      const instances = ids.flatMap((id) => ctx.state.getInstance(id, ctx.region) ?? []);
-      const rule = { Action: "ACCEPT", Ip: "0.0.0.0/0", Port: "ALL", Proto: "ALL" };
-      return {
-        InstanceSecurityGroupsDetail: instances.map((i) => ({
-          InstanceId: i.InstanceId,
-          SecurityGroupDetails: ctx.state.securityGroupsOf(i).map((g) => ({
-            CreateTime: formatBeijing(g.CreateTime.getTime()),
-            InboundRule: [{ ...rule }],
-            OutboundRule: [{ ...rule }],
-            ProjectId: g.ProjectId,
-            SecurityGroupId: g.SecurityGroupId,
-            SecurityGroupName: g.SecurityGroupName,
-            SecurityGroupRemark: "",
-          })),
-        })),
-      };
-    },
-  },
-
-  InquiryPriceCreateInstance: {
-    params: [
-      ...["TypeId", "MemSize", "GoodsNum", "Period", "BillingMode", "ZoneId", "RedisShardNum", "RedisReplicasNum"],
-      ...["ReplicasReadonly", "ZoneName", "ProductVersion"],
-    ],
-    handler(p, ctx) {
-      const typeId = reqInt(p, "TypeId");
-      const memSize = reqInt(p, "MemSize");
-      const goods = reqInt(p, "GoodsNum");
-      const period = reqInt(p, "Period");
-      const billingMode = reqInt(p, "BillingMode");
-      const zoneId = optInt(p, "ZoneId", 0, Number.MAX_SAFE_INTEGER);
-      const zoneName = optString(p, "ZoneName");
-      optBool(p, "ReplicasReadonly");
-      optString(p, "ProductVersion");
-      const cluster = CLUSTER_TYPES.has(typeId) || typeId === 200;
-      const shards = optInt(p, "RedisShardNum", 0, 1024) ?? 1;
-      const replicas = optInt(p, "RedisReplicasNum", 0, 1024) ?? 1;
-      const spec = (message: string) => new ApiError("InvalidParameterValue.SpecNotExist", message);
-      // the Valkey (19-22) and CKV types are not in the documented TypeId list
-      if (!PRICED_TYPES.has(typeId)) throw spec(`No instance specification has TypeId ${typeId}.`);
-      if (zoneId === undefined && !zoneName) throw new ApiError("MissingParameter", "Give ZoneId or ZoneName.");
-      zoneOf(ctx, zoneId, zoneName);
-      if (memSize <= 0 || memSize % 1024 !== 0) throw spec("MemSize must be a multiple of 1024 MB.");
-      if (cluster ? !CLUSTER_SHARD_NUMS.includes(shards) : shards !== 1) {
-        throw spec(cluster ? `A cluster cannot have ${shards} shards.` : "A standard instance has 1 shard.");
-      }
-      if (replicas < 1 || replicas > 5) throw spec("RedisReplicasNum must be between 1 and 5.");
-      if (goods < 1) throw new ApiError("InvalidParameterValue", "GoodsNum must be at least 1.");
-      if (billingMode !== 0 && billingMode !== 1)
-        throw new ApiError("InvalidParameterValue", "BillingMode must be 0 or 1.");
-      if (billingMode === 0 ? period !== 1 : !MONTHLY_PERIODS.includes(period)) {
-        throw new ApiError("InvalidParameterValue", "Period must be 1 for pay-as-you-go, or a sold number of months.");
-      }
-      // MemSize is the whole instance for a standard type, one shard for a cluster type
-      const price = pricePent({ shardMb: memSize, shards, replicas, goods, billingMode, period });
-      return {
-        AmountUnit: "pent",
-        Currency: "CNY",
-        HighPrecisionOriginalPrice: price,
-        HighPrecisionPrice: price,
-        OriginalPrice: Math.round(price),
-        Price: Math.round(price),
-      };
-    },
-  },
-
-  DescribeSecondLevelBackupInfo: {
-    params: ["InstanceId", "BackupTimestamp"],
-    handler(p, ctx) {
-      const instance = instanceInRegion(ctx, reqString(p, "InstanceId"));
-      const now = ctx.state.now();
-      const at = optInt(p, "BackupTimestamp", 0, Number.MAX_SAFE_INTEGER) ?? Math.floor(now / 1000);
-      if (instance.BackupMode !== "SecondLevelBackup") {
-        throw new ApiError(
-          "FailedOperation.UnSupportError",
-          `The instance ${instance.InstanceId} has no second-level backup.`,
-        );
-      }
-      if (at * 1000 < now - SECOND_LEVEL_WINDOW_MS || at * 1000 > now + 1000) {
-        throw new ApiError("InvalidParameter.NotSupported", "BackupTimestamp must be within the last 7 days.");
-      }
-      const backups = ctx.state.listBackups(instance.InstanceId).filter((b) => b.Status === 2);
-      const backup = backups.find((b) => b.StartTime.getTime() <= at * 1000) ?? backups[0];
-      if (!backup) throw new ApiError("FailedOperation.SystemError", "The instance has no backup to start from.");
-      const { start } = secondLevelRange(ctx, instance);
-      const gaps = (instance.secondLevelGaps ?? []).filter((g) => g.to >= start);
-      return {
-        BackupId: backup.BackupId,
-        BackupTimestamp: at,
-        MissingTimestamps:
-          gaps.length === 0
-            ? null
-            : gaps.map((g) => ({ StartTimeStamp: Math.floor(g.from / 1000), EndTimeStamp: Math.floor(g.to / 1000) })),
-        StartTimestamp: Math.floor(start / 1000),
-      };
-    },
-  },
+  ...CLONE_PLAN_ACTIONS,
 };

@@ -9,7 +9,8 @@ import { isIPv6 } from "node:net";
 import { type Fault, FaultQueue } from "./faults.js";
 import { ApiError, type ActionResult, KNOWN_REGIONS, type Params, runAction } from "./actions.js";
 import { SANDBOX_CREDENTIALS, type SandboxCredential, seedDefault } from "./seed.js";
-import { type BackupBackend, CloudState, type RestoreBackend } from "./state.js";
+import type { BackupBackend, RestoreBackend } from "./model.js";
+import { CloudState } from "./state.js";
 import { verifyTc3 } from "./signature.js";
 
 export type { Fault } from "./faults.js";

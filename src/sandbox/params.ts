@@ -1,6 +1,7 @@
 // Request parameter readers of the fake's actions, and the API error they throw.
 
-import type { CloudState, Instance } from "./state.js";
+import type { Instance } from "./model.js";
+import type { CloudState } from "./state.js";
 import { parseBeijing } from "./time.js";
 
 /** An API error, answered as {"Response":{"Error":{"Code","Message"},"RequestId"}}. */

@@ -16,57 +16,30 @@
 // --truncate-to-timestamp: the resolution is one second, and nothing before the sandbox started can be restored.
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { accessSync, constants, rmSync } from "node:fs";
-import { copyFile, cp, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { copyFile, cp, mkdtemp, rm, stat } from "node:fs/promises";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RespClient } from "./resp.js";
 import { SANDBOX_DATA } from "./seed.js";
+import { freePort, launchRedis, type RedisNode, stopRedis, writeData } from "./redis-node.js";
 import type {
   AddressChange,
   Backup,
   BackupBackend,
   CloneBackend,
-  CloudState,
   DestroyBackend,
   Instance,
   NetworkBackend,
   RestoreBackend,
-} from "./state.js";
+} from "./model.js";
+import type { CloudState } from "./state.js";
 
-const READY_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 3_000;
-const WATCHDOG = `cat >/dev/null
-for f in "$1"/*/redis.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
-rm -rf "$1"`;
-
-/** The redis-server on PATH, or undefined. */
-export function findRedisServer(path = process.env.PATH ?? ""): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, "redis-server");
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-interface RedisNode {
-  instanceId: string;
-  dir: string;
-  port: number;
-  password: string | undefined;
-  child: ChildProcess | undefined;
-  /** Keeps a timestamped AOF (second-level backup). */
-  aof: boolean;
-}
+// the redis-server helpers the tests use, known by the fleet's module
+export { findRedisServer, freePort } from "./redis-node.js";
 
 /** An instance's address: a loopback listener forwarding every connection to the instance's redis-server. */
 interface Listener {
@@ -75,20 +48,11 @@ interface Listener {
   sockets: Set<Socket>;
 }
 
-const addressKey = (ip: string, port: number): string => `${ip}:${port}`;
+const WATCHDOG = `cat >/dev/null
+for f in "$1"/*/redis.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
+rm -rf "$1"`;
 
-/** A free loopback TCP port (bound then released: redis-server cannot listen on port 0 and report it). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
+const addressKey = (ip: string, port: number): string => `${ip}:${port}`;
 
 export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, NetworkBackend, DestroyBackend {
   private readonly nodes = new Map<string, RedisNode>();
@@ -178,7 +142,7 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
     });
     this.state.setInstanceStatus(instance.InstanceId, 1);
     try {
-      await this.stop(node);
+      await stopRedis(node);
       await copyFile(file, join(node.dir, "dump.rdb"));
       await this.launch(node);
     } finally {
@@ -229,7 +193,7 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
     await this.wait(this.state.preparingMs);
     const node = this.node(instance.InstanceId);
     await this.unbind(instance.WanIp, instance.Port);
-    await this.stop(node);
+    await stopRedis(node);
     this.nodes.delete(instance.InstanceId);
     await rm(node.dir, { recursive: true, force: true });
   }
@@ -240,7 +204,7 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
     this.closed = true;
     this.closing.abort();
     await Promise.all([...this.listeners.keys()].map((key) => this.unbindKey(key)));
-    await Promise.all([...this.nodes.values()].map((n) => this.stop(n)));
+    await Promise.all([...this.nodes.values()].map((n) => stopRedis(n)));
     rmSync(this.root, { recursive: true, force: true });
     this.watchdog.stdin?.end();
     process.off("exit", this.onExit);
@@ -361,6 +325,11 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
     return node;
   }
 
+  private async launch(node: RedisNode): Promise<void> {
+    if (this.closed) throw new Error("the sandbox is shutting down");
+    await launchRedis(this.binary, node);
+  }
+
   private async startNode(node: RedisNode): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       node.port = await freePort();
@@ -383,77 +352,9 @@ export class RedisFleet implements RestoreBackend, BackupBackend, CloneBackend, 
       .filter((b) => b.Status === 1 || b.Status === 2)
       .reverse();
     for (const [i, backup] of backups.entries()) {
-      await this.write(node, generations[Math.max(0, generations.length - (backups.length - i))] ?? {});
+      await writeData(node, generations[Math.max(0, generations.length - (backups.length - i))] ?? {});
       await this.snapshot(instance, backup);
     }
-    await this.write(node, generations.at(-1) ?? {});
-  }
-
-  private async write(node: RedisNode, data: Readonly<Record<string, string>>): Promise<void> {
-    const client = await RespClient.connect(node.port, "127.0.0.1", node.password);
-    try {
-      await client.command("FLUSHALL");
-      for (const [key, value] of Object.entries(data)) await client.command("SET", key, value);
-    } finally {
-      client.close();
-    }
-  }
-
-  /** Starts the node's redis-server (loading dump.rdb if there is one) and waits until it serves. */
-  private async launch(node: RedisNode): Promise<void> {
-    if (this.closed) throw new Error("the sandbox is shutting down");
-    const args = ["-", "--port", String(node.port), "--bind", "127.0.0.1", "--dir", node.dir];
-    args.push("--dbfilename", "dump.rdb", "--save", "", "--daemonize", "no");
-    args.push("--pidfile", join(node.dir, "redis.pid"), "--logfile", join(node.dir, "redis.log"));
-    if (node.aof) {
-      args.push("--appendonly", "yes", "--aof-timestamp-enabled", "yes", "--appendfsync", "always");
-      args.push("--auto-aof-rewrite-percentage", "0");
-    } else {
-      args.push("--appendonly", "no");
-    }
-    // The password goes in through stdin (config file "-"), not on the command line where ps shows it.
-    const child = spawn(this.binary, args, { detached: true, stdio: ["pipe", "ignore", "ignore"] });
-    node.child = child;
-    let exited = false;
-    child.once("exit", () => {
-      exited = true;
-      if (node.child === child) node.child = undefined;
-    });
-    child.on("error", () => {});
-    child.stdin?.end(node.password === undefined ? "" : `requirepass "${node.password}"\n`);
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    for (;;) {
-      if (exited) throw new Error(`redis-server exited at start: ${await this.logTail(node)}`);
-      try {
-        const client = await RespClient.connect(node.port, "127.0.0.1", node.password);
-        try {
-          if ((await client.command("PING")) === "PONG") return;
-        } finally {
-          client.close();
-        }
-      } catch {
-        // not listening yet, or -LOADING while it reads the RDB
-      }
-      if (Date.now() > deadline) {
-        await this.stop(node);
-        throw new Error(`redis-server did not answer on port ${node.port}: ${await this.logTail(node)}`);
-      }
-      await sleep(10);
-    }
-  }
-
-  private async stop(node: RedisNode): Promise<void> {
-    const child = node.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM"); // with no save points, redis-server exits without writing an RDB
-    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  private async logTail(node: RedisNode): Promise<string> {
-    const log = await readFile(join(node.dir, "redis.log"), "utf8").catch(() => "");
-    return log.trim().split("\n").slice(-2).join(" | ") || "no log";
+    await writeData(node, generations.at(-1) ?? {});
   }
 }

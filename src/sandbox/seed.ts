@@ -1,7 +1,8 @@
 // The sandbox account: its credentials and the instances and backups the fake starts with ("default" seed).
 // Nothing here is a real secret: the fake accepts these credentials and nothing else by default.
 
-import type { Backup, CloudState, Instance } from "./state.js";
+import type { Backup, Instance } from "./model.js";
+import type { CloudState } from "./state.js";
 import { DAY_MS, HOUR_MS } from "./time.js";
 
 export interface SandboxCredential {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { toBeijing } from "../cloud/views.js";
-import { backupChange } from "../operations/backup.js";
-import { audited, callerOf, inFlightSchema } from "../operations/context.js";
+import { backupChange, backupOutput } from "../operations/backup.js";
+import { audited, callerOf } from "../operations/context.js";
 import { runChange } from "../operations/pipeline.js";
 import type { AuditRecord } from "../records/audit.js";
 import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
@@ -13,23 +13,6 @@ export const REMARK_MAX = 128;
 /** ManualBackupInstance's documented StorageDays range. */
 export const STORAGE_DAYS_MAX = 1825;
 
-const output = z.object({
-  status: z.literal("submitted").describe("The backup task was created: follow taskId with check_task"),
-  taskId: z.number().int(),
-  instanceId: z.string(),
-  region: z.string(),
-  remark: z.string().describe("The backup's remark; check_task names the new backup by it"),
-  storageDays: z.number().int().optional(),
-  requestId: z.string().optional().describe("The ManualBackupInstance RequestId"),
-  recovered: z
-    .boolean()
-    .optional()
-    .describe("True: this backup (same remark) was already sent, by a call whose answer was lost; not resent"),
-  sentAt: z.string().optional().describe("When recovered: when it was sent"),
-  operationId: z.string().optional().describe("The backup's operation in the audit log"),
-  note: z.string().optional(),
-  inFlight: inFlightSchema,
-});
 export const backupInstance = defineTool({
   name: "backup_instance",
   title: "Back up a Redis instance now",
@@ -49,7 +32,7 @@ export const backupInstance = defineTool({
     storageDays: z.number().int().min(0).max(STORAGE_DAYS_MAX).optional().describe("Days to keep it (0-1825)"),
     region: regionSchema,
   }),
-  outputSchema: withError(output),
+  outputSchema: withError(backupOutput),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   // the reads: the settlers of operations in doubt on the instance (issue 18)
   actions: ["ManualBackupInstance", "DescribeInstanceBackups", "DescribeTaskList", "DescribeInstances"],

@@ -15,7 +15,7 @@ import type { AuditRecord } from "../../records/audit.js";
 import { type DrillRecord, lastPassedDrill } from "../../records/store/drills.js";
 import type { ToolContext } from "../context.js";
 import { type Preflight, planView, preflight } from "../preflight.js";
-import { cloneRequest, findCloneByName } from "../restore-clone/facts.js";
+import { cloneRequest, findCloneByName } from "../restore-clone/send.js";
 import { elicitConfirmation } from "../restore-form.js";
 import { drillCloneName, drillTags, drillTagValue, newestBackup } from "./facts.js";
 

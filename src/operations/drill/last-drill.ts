@@ -3,7 +3,8 @@
 import { lastDrillLine } from "../../drill/report.js";
 import { DRILL_TEXTS } from "../../i18n/drill.js";
 import { lastPassedDrill } from "../../records/store/drills.js";
-import type { ToolContext, ToolOutput } from "../context.js";
+import type { Answer } from "../../gates/gate.js";
+import type { ToolContext } from "../context.js";
 
 /** The line, or undefined when the instance has no passed drill (or the ledger cannot be read: a plan goes on). */
 export async function lastDrillOf(ctx: ToolContext, region: string, instanceId: string): Promise<string | undefined> {
@@ -12,7 +13,7 @@ export async function lastDrillOf(ctx: ToolContext, region: string, instanceId: 
 }
 
 /** A plan with its last-drill line, in its fields (`lastDrill`) and its text. */
-export function withLastDrill(out: ToolOutput, line: string | undefined): ToolOutput {
+export function withLastDrill<S extends { lastDrill?: string }>(out: Answer<S>, line: string | undefined): Answer<S> {
   if (!line) return out;
   return { structured: { ...out.structured, lastDrill: line }, text: `${out.text}\nLast restore drill: ${line}.` };
 }

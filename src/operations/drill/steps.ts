@@ -13,7 +13,7 @@ import type { AuditRecord } from "../../records/audit.js";
 import type { Journal } from "../../records/journal.js";
 import type { DrillLedger, DrillPatch, DrillRecord, DrillStatus } from "../../records/store/drills.js";
 import { resolvePassword } from "../password.js";
-import { findCloneByName } from "../restore-clone/facts.js";
+import { findCloneByName } from "../restore-clone/send.js";
 import { errorOf } from "./change.js";
 import { assertOwned } from "./facts.js";
 

@@ -1,21 +1,25 @@
-// The clone route of a restore (issue 16): what the plan reads beside the preflight (security groups, the price,
-// a point in time), the one CloneInstances request built from the source, and the lookup of a clone by its
-// unique name after a lost answer. Never sends CloneInstances itself: restore-clone.ts does, once.
+// The clone route of a restore: its facts from what the preflight read (security groups, the price, a point in
+// time), the one CloneInstances request built from the source, and the lookup of a clone by its unique name after
+// a lost answer. Never sends CloneInstances itself: send.ts does, once.
 import { createHash, randomBytes } from "node:crypto";
-import type { ApiBackup, ApiInstance, CloneInstancesRequest, RedisApi, ResourceTag } from "../../cloud/api.js";
+import type {
+  ApiBackup,
+  ApiInstance,
+  DescribeInstanceSecurityGroupResponse,
+  DescribeSecondLevelBackupInfoResponse,
+  InquiryPriceCreateInstanceRequest,
+  InquiryPriceCreateInstanceResponse,
+  ResourceTag,
+} from "../../cloud/api.js";
 import { EDITIONS } from "../../cloud/editions.js";
 import { CloudError } from "../../cloud/errors.js";
-import { sleep } from "../../cloud/limiter.js";
 import { isoTime, toBeijing } from "../../cloud/views.js";
-import type { Logger } from "../../base/log.js";
-import type { ResolvedPassword } from "../password.js";
 
 /** The tag every clone carries: `<source instance>/<backup>`; switch_address recognises a clone by it. */
 export const CLONE_TAG = "tcrmcp-restore-of";
 /** How far back a point in time may be (DescribeSecondLevelBackupInfo: the last 7 days). */
 export const POINT_IN_TIME_MAX_AGE_MS = 7 * 24 * 3600_000;
 const NAME_MAX = 59;
-const LOOKUPS = 3;
 
 /** What the plan shows of the clone, and what CloneInstances is sent with (never the password). */
 export interface CloneFacts {
@@ -62,50 +66,58 @@ export function cloneSourceOf(instance: Pick<ApiInstance, "InstanceTags">): stri
   return tag?.TagValue.split("/")[0] || undefined;
 }
 
-/**
- * The facts of the clone route: the source's security groups and the price of an instance like it, read in
- * parallel. A failed price quote is shown in the plan, not a refusal; a failed security group read refuses.
- */
-export async function cloneFacts(
-  api: RedisApi,
-  req: { region: string; signal?: AbortSignal },
-  instance: ApiInstance,
-  backup: Pick<ApiBackup, "BackupId" | "StartTime">,
-  nonce: string = randomBytes(8).toString("hex"),
-  cloneTime?: string,
-): Promise<CloneFacts> {
-  const backupId = String(backup.BackupId);
-  const opts = { region: req.region, signal: req.signal };
+/** The clone route's price request: an instance like the source, pay-as-you-go, one month. */
+export function priceRequest(instance: ApiInstance): InquiryPriceCreateInstanceRequest {
+  const { type, cluster, shardNum, shardSizeMb } = shapeOf(instance);
+  return {
+    TypeId: type,
+    MemSize: (cluster ? shardSizeMb : instance.Size) ?? 0,
+    GoodsNum: 1,
+    Period: 1,
+    BillingMode: 0,
+    ZoneId: instance.ZoneId,
+    ...(shardNum !== undefined ? { RedisShardNum: shardNum } : {}),
+    ...(instance.RedisReplicasNum !== undefined ? { RedisReplicasNum: instance.RedisReplicasNum } : {}),
+  };
+}
+
+/** InquiryPriceCreateInstance's answer as the plan shows it: a quote that could not be had is shown, not a refusal. */
+export function quoted(
+  answer: PromiseSettledResult<InquiryPriceCreateInstanceResponse | undefined>,
+  signal: AbortSignal | undefined,
+): CloneFacts["price"] {
+  if (answer.status === "fulfilled") {
+    const p = answer.value;
+    return { amount: p?.HighPrecisionPrice ?? p?.Price, currency: p?.Currency, unit: p?.AmountUnit };
+  }
+  const caught: unknown = answer.reason;
+  if (signal?.aborted || !(caught instanceof CloudError)) throw caught;
+  return { error: `${caught.code}: ${caught.message}` };
+}
+
+function shapeOf(instance: ApiInstance) {
   const type = instance.Type ?? 0;
   const cluster = EDITIONS[type]?.cluster === true;
   const shardNum = instance.RedisShardNum;
   const shardSizeMb =
     instance.RedisShardSize ?? (cluster && shardNum && instance.Size ? instance.Size / shardNum : undefined);
-  const [groups, price] = await Promise.all([
-    api.describeInstanceSecurityGroup({ InstanceIds: [instance.InstanceId] }, opts),
-    api
-      .inquiryPriceCreateInstance(
-        {
-          TypeId: type,
-          MemSize: (cluster ? shardSizeMb : instance.Size) ?? 0,
-          GoodsNum: 1,
-          Period: 1,
-          BillingMode: 0,
-          ZoneId: instance.ZoneId,
-          ...(shardNum !== undefined ? { RedisShardNum: shardNum } : {}),
-          ...(instance.RedisReplicasNum !== undefined ? { RedisReplicasNum: instance.RedisReplicasNum } : {}),
-        },
-        opts,
-      )
-      .then(
-        (p) => ({ amount: p.HighPrecisionPrice ?? p.Price, currency: p.Currency, unit: p.AmountUnit }),
-        (caught: unknown) => {
-          if (req.signal?.aborted || !(caught instanceof CloudError)) throw caught;
-          return { error: `${caught.code}: ${caught.message}` };
-        },
-      ),
-  ]);
-  const detail = groups.InstanceSecurityGroupsDetail?.find((d) => d.InstanceId === instance.InstanceId);
+  return { type, cluster, shardNum, shardSizeMb };
+}
+
+/**
+ * The facts of the clone route, from what the preflight read: the source's security groups and the price of an
+ * instance like it.
+ */
+export function cloneFacts(
+  instance: ApiInstance,
+  backup: Pick<ApiBackup, "BackupId" | "StartTime">,
+  read: { groups: DescribeInstanceSecurityGroupResponse | undefined; price: CloneFacts["price"] },
+  nonce: string = randomBytes(8).toString("hex"),
+  cloneTime?: string,
+): CloneFacts {
+  const backupId = String(backup.BackupId);
+  const { type, cluster, shardNum, shardSizeMb } = shapeOf(instance);
+  const detail = read.groups?.InstanceSecurityGroupsDetail?.find((d) => d.InstanceId === instance.InstanceId);
   const zones = new Set((instance.NodeSet ?? []).map((n) => n.ZoneId));
   const facts: CloneFacts = {
     name: cloneName(instance.InstanceName ?? "", backup.StartTime, nonce),
@@ -117,7 +129,7 @@ export async function cloneFacts(
       ...(instance.InstanceTags ?? []).filter((t) => t.TagKey !== CLONE_TAG),
       { TagKey: CLONE_TAG, TagValue: cloneTagValue(instance.InstanceId, backupId) },
     ],
-    price,
+    price: read.price,
   };
   if (instance.UniqVpcId) facts.vpcId = instance.UniqVpcId;
   if (instance.UniqSubnetId) facts.subnetId = instance.UniqSubnetId;
@@ -131,54 +143,21 @@ export async function cloneFacts(
   return facts;
 }
 
-/** The one CloneInstances request: every field from the source, the password only here. */
-export function cloneRequest(
-  instance: ApiInstance,
-  backup: Pick<ApiBackup, "BackupId">,
-  facts: CloneFacts,
-  password: ResolvedPassword,
-): CloneInstancesRequest {
-  const req: CloneInstancesRequest = {
-    InstanceId: instance.InstanceId,
-    GoodsNum: 1,
-    ZoneId: facts.zoneId,
-    BillingMode: 0,
-    Period: 1,
-    SecurityGroupIdList: facts.securityGroupIds,
-    BackupId: String(backup.BackupId),
-    InstanceName: facts.name,
-    VPort: facts.port,
-    ResourceTags: facts.tags,
-  };
-  if (facts.vpcId) req.VpcId = facts.vpcId;
-  if (facts.subnetId) req.SubnetId = facts.subnetId;
-  if (instance.NoAuth === true) req.NoAuth = true;
-  else req.Password = password.value;
-  if (facts.projectId !== undefined) req.ProjectId = facts.projectId;
-  if (facts.nodeSet) req.NodeSet = facts.nodeSet;
-  if (facts.cloneTime) req.CloneTime = facts.cloneTime;
-  return req;
-}
+const pitRefusal = (instance: ApiInstance, at: string, why: string) =>
+  new CloudError(
+    "ClientError.PointInTimeRefused",
+    `Refused: ${instance.InstanceId} cannot be restored to ${at}: ${why}. Nothing was sent.`,
+    {
+      notSent: true,
+    },
+  );
 
 /**
- * The backup that covers a second (point in time), from DescribeSecondLevelBackupInfo; refuses a second outside
- * the covered range with ClientError.PointInTimeRefused (nothing sent).
+ * The second (unix time) of a point in time, before asking DescribeSecondLevelBackupInfo about it; refuses a time
+ * it cannot cover with ClientError.PointInTimeRefused (nothing sent).
  */
-export async function pointInTimeBackup(
-  api: RedisApi,
-  req: { region: string; signal?: AbortSignal },
-  instance: ApiInstance,
-  at: string,
-  now = Date.now(),
-): Promise<{ backup: ApiBackup; cloneTime: string }> {
-  const refuse = (why: string) =>
-    new CloudError(
-      "ClientError.PointInTimeRefused",
-      `Refused: ${instance.InstanceId} cannot be restored to ${at}: ${why}. Nothing was sent.`,
-      {
-        notSent: true,
-      },
-    );
+export function pointInTimeSecond(instance: ApiInstance, at: string, now = Date.now()): number {
+  const refuse = (why: string) => pitRefusal(instance, at, why);
   const ms = Date.parse(at);
   if (Number.isNaN(ms)) throw refuse("not an ISO 8601 time");
   if (instance.BackupMode !== "SecondLevelBackup") {
@@ -188,11 +167,20 @@ export async function pointInTimeBackup(
   }
   if (ms > now) throw refuse("that time is in the future");
   if (now - ms > POINT_IN_TIME_MAX_AGE_MS) throw refuse("it is older than 7 days");
-  const seconds = Math.floor(ms / 1000);
-  const res = await api.describeSecondLevelBackupInfo(
-    { InstanceId: instance.InstanceId, BackupTimestamp: seconds },
-    { region: req.region, signal: req.signal },
-  );
+  return Math.floor(ms / 1000);
+}
+
+/**
+ * The backup that covers the second, from DescribeSecondLevelBackupInfo's answer; refuses a second outside the
+ * covered range with ClientError.PointInTimeRefused (nothing sent).
+ */
+export function pointInTimeBackup(
+  instance: ApiInstance,
+  at: string,
+  seconds: number,
+  res: DescribeSecondLevelBackupInfoResponse,
+): { backup: ApiBackup; cloneTime: string } {
+  const refuse = (why: string) => pitRefusal(instance, at, why);
   if (seconds < res.StartTimestamp) {
     throw refuse(`the earliest second that can be restored is ${isoTime(res.StartTimestamp * 1000)}`);
   }
@@ -212,31 +200,4 @@ export async function pointInTimeBackup(
     Locked: 0,
   };
   return { backup, cloneTime };
-}
-
-/**
- * After a CloneInstances whose answer was lost: the clone, looked up by its unique name (DescribeInstances
- * SearchKey), a few times (it may appear late). Undefined when it is not found (the caller reports outcome_unknown).
- */
-export async function findCloneByName(
-  api: RedisApi,
-  region: string,
-  name: string,
-  log: Logger,
-  pauseMs: number,
-): Promise<ApiInstance | undefined> {
-  for (let lookup = 1; lookup <= LOOKUPS; lookup++) {
-    try {
-      const res = await api.describeInstances({ SearchKey: name, Limit: 100 }, { region });
-      const found = (res.InstanceSet ?? []).find((i) => i.InstanceName === name);
-      if (found) {
-        log.notice("clone recovered after a lost answer", { instanceId: found.InstanceId, lookup });
-        return found;
-      }
-    } catch (caught) {
-      log.warning("clone lookup failed", { lookup, code: caught instanceof CloudError ? caught.code : "unexpected" });
-    }
-    if (lookup < LOOKUPS) await sleep(pauseMs);
-  }
-  return undefined;
 }

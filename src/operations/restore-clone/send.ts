@@ -1,35 +1,22 @@
 // restore_instance's clone route (issue 16): Redis 4.0+ and Valkey are restored by cloning a new instance from
 // the backup (exactly one CloneInstances, never resent), then following it with check_task and moving the
 // address with switch_address. The plan and the confirmation are restore_instance's own.
-import { z } from "zod";
 import { CLONE_ROUTE_CODES } from "../../cloud/editions.js";
-import { RESTORE_METHODS } from "../../config/restore-method.js";
 import { CloudError, isOutcomeUnknown, outcomeUnknown, withOverride } from "../../cloud/errors.js";
-import { beijingToIso, TIME_FORMAT } from "../../cloud/views.js";
+import { beijingToIso } from "../../cloud/views.js";
 import type { AuditRecord } from "../../records/audit.js";
-import { cloneRequest, findCloneByName } from "./facts.js";
+import type { CloneFacts } from "./facts.js";
+import type { ApiBackup, ApiInstance, CloneInstancesRequest, RedisApi } from "../../cloud/api.js";
+import type { Logger } from "../../base/log.js";
+import { sleep } from "../../cloud/limiter.js";
+import type { ResolvedPassword } from "../password.js";
+
+const LOOKUPS = 3;
 import { passwordErrorWithSource } from "../password.js";
 import type { PlanView, Preflight } from "../preflight.js";
-import type { ToolContext, ToolOutput } from "../context.js";
-
-/** The fields restore_instance's answer gains for the clone route. */
-export const cloneOutput = z
-  .object({
-    method: z
-      .enum(RESTORE_METHODS)
-      .describe("in_place: RestoreInstance; clone: a new instance, then switch_address"),
-    methodReason: z.string().describe("Why this method (the edition, or TENCENTCLOUD_REDIS_RESTORE_METHOD)"),
-    clone: z
-      .looseObject({ name: z.string(), price: z.looseObject({}) })
-      .describe(
-        "Clone route plan: the new instance (name, zone, VPC, subnet, security groups, port, type, size) and its price",
-      ),
-    cloneInstanceId: z.string().describe("When cloning: follow it with check_task { instanceId }, then switch_address"),
-    dealName: z.string().describe("When cloning: the order (DescribeInstanceDealDetail)"),
-    pointInTime: z.string().describe(`Point in time: the exact second restored (${TIME_FORMAT})`),
-    next: z.string().describe("What to call next"),
-  })
-  .partial().shape;
+import type { RestoreAnswer } from "../restore-output.js";
+import type { Answer } from "../../gates/gate.js";
+import type { ToolContext } from "../context.js";
 
 const UNKNOWN_HINT =
   "CloneInstances may or may not have created the clone (it buys an instance), and no instance with its unique name " +
@@ -44,7 +31,7 @@ function next(cloneId: string, sourceId: string): string {
 }
 
 /** Sends CloneInstances once. A lost answer is never resent: the clone is looked up by its unique name. */
-export async function submitClone(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<ToolOutput> {
+export async function submitClone(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<Answer<RestoreAnswer>> {
   const facts = pf.clone;
   if (!facts) throw new Error("clone route without clone facts");
   const instanceId = pf.instance.InstanceId;
@@ -60,7 +47,7 @@ export async function submitClone(ctx: ToolContext, pf: Preflight, record: Audit
   const answer = async (cloneId: string, dealName: string | undefined, extra: Record<string, unknown>, note: string) => {
     Object.assign(record, { cloneInstanceId: cloneId, dealName });
     await rememberClone(ctx, pf.region, cloneId, { dealName, sourceId: instanceId, backupId, name: facts.name });
-    const structured = {
+    const structured: RestoreAnswer = {
       status: "cloning",
       cloneInstanceId: cloneId,
       ...(dealName ? { dealName } : {}),
@@ -145,4 +132,60 @@ export function withCloneRouteHint(caught: CloudError, pf: Preflight): CloudErro
       "operator forced in_place (TENCENTCLOUD_REDIS_RESTORE_METHOD); set it to auto (or clone) and call restore_instance " +
       "again: it clones a new instance from the backup, then switch_address moves the address to it.",
   });
+}
+
+/** The one CloneInstances request: every field from the source, the password only here. */
+export function cloneRequest(
+  instance: ApiInstance,
+  backup: Pick<ApiBackup, "BackupId">,
+  facts: CloneFacts,
+  password: ResolvedPassword,
+): CloneInstancesRequest {
+  const req: CloneInstancesRequest = {
+    InstanceId: instance.InstanceId,
+    GoodsNum: 1,
+    ZoneId: facts.zoneId,
+    BillingMode: 0,
+    Period: 1,
+    SecurityGroupIdList: facts.securityGroupIds,
+    BackupId: String(backup.BackupId),
+    InstanceName: facts.name,
+    VPort: facts.port,
+    ResourceTags: facts.tags,
+  };
+  if (facts.vpcId) req.VpcId = facts.vpcId;
+  if (facts.subnetId) req.SubnetId = facts.subnetId;
+  if (instance.NoAuth === true) req.NoAuth = true;
+  else req.Password = password.value;
+  if (facts.projectId !== undefined) req.ProjectId = facts.projectId;
+  if (facts.nodeSet) req.NodeSet = facts.nodeSet;
+  if (facts.cloneTime) req.CloneTime = facts.cloneTime;
+  return req;
+}
+
+/**
+ * After a CloneInstances whose answer was lost: the clone, looked up by its unique name (DescribeInstances
+ * SearchKey), a few times (it may appear late). Undefined when it is not found (the caller reports outcome_unknown).
+ */
+export async function findCloneByName(
+  api: RedisApi,
+  region: string,
+  name: string,
+  log: Logger,
+  pauseMs: number,
+): Promise<ApiInstance | undefined> {
+  for (let lookup = 1; lookup <= LOOKUPS; lookup++) {
+    try {
+      const res = await api.describeInstances({ SearchKey: name, Limit: 100 }, { region });
+      const found = (res.InstanceSet ?? []).find((i) => i.InstanceName === name);
+      if (found) {
+        log.notice("clone recovered after a lost answer", { instanceId: found.InstanceId, lookup });
+        return found;
+      }
+    } catch (caught) {
+      log.warning("clone lookup failed", { lookup, code: caught instanceof CloudError ? caught.code : "unexpected" });
+    }
+    if (lookup < LOOKUPS) await sleep(pauseMs);
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@ import type { AuditRecord } from "../../records/audit.js";
 import type { ToolContext } from "../context.js";
 import { passwordErrorWithSource } from "../password.js";
 import type { Preflight } from "../preflight.js";
+import type { RestoreAnswer } from "../restore-output.js";
 import { withCloneRouteHint } from "../restore-clone/send.js";
 import { findSubmittedTask } from "./find-task.js";
 
@@ -23,7 +24,7 @@ export const NO_UNDO_AFTER =
  * TENCENTCLOUD_REDIS_TIMEOUT_SECONDS) so the outcome is known and recorded. A lost answer is never resent: the
  * task is looked for instead.
  */
-export async function submitInPlace(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<Answer> {
+export async function submitInPlace(ctx: ToolContext, pf: Preflight, record: AuditRecord): Promise<Answer<RestoreAnswer>> {
   const instanceId = pf.instance.InstanceId;
   const backupId = String(pf.backup.BackupId);
   const undo = pf.undo ? toUndoBackup(pf.undo) : undefined;
@@ -46,7 +47,7 @@ export async function submitInPlace(ctx: ToolContext, pf: Preflight, record: Aud
     const taskId = toTaskId(res.TaskId);
     await remember(taskId);
     Object.assign(record, { outcome: "submitted", taskId, requestId: res.RequestId });
-    const structured = {
+    const structured: RestoreAnswer = {
       status: "submitted",
       taskId,
       requestId: res.RequestId,
@@ -69,7 +70,7 @@ export async function submitInPlace(ctx: ToolContext, pf: Preflight, record: Aud
       "instance, created since, was found with DescribeTaskList: follow it with check_task.";
     await remember(taskId);
     Object.assign(record, { outcome: "recovered", taskId, errorCode: caught.code, message: note });
-    const structured = { status: "submitted", taskId, recovered: true, note, operationId: record.operationId, ...base };
+    const structured: RestoreAnswer = { status: "submitted", taskId, recovered: true, note, operationId: record.operationId, ...base };
     return {
       structured,
       text: `Restore of ${instanceId} from backup ${backupId} submitted as task ${taskId}. ${note}${how}`,

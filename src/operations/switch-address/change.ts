@@ -3,7 +3,8 @@
 import type { Extra } from "../../base/request.js";
 import { isoTime } from "../../cloud/views.js";
 import { askToConfirm } from "../../gates/confirm.js";
-import type { Answer, Change, Run } from "../../gates/gate.js";
+import type { Answer, Change, Earlier, Run } from "../../gates/gate.js";
+import type { SwitchAnswer } from "./output.js";
 import { checked } from "../../gates/preflight.js";
 import { messages } from "../../i18n/index.js";
 import type { AuditRecord } from "../../records/audit.js";
@@ -43,7 +44,7 @@ export function switchChange(
   extra: Extra,
   record: AuditRecord,
   progress: Progress,
-): Change<SwitchFacts> {
+): Change<SwitchFacts, Earlier, SwitchAnswer> {
   const { config, api } = ctx;
   const { state, journal } = ctx.services.safety;
   const t = messages(config.language);
@@ -80,7 +81,7 @@ export function switchChange(
         const { host, port, warning } = warningOf(facts);
         // the approver is told, as a token plan tells, that this resumes an interrupted switch
         const resume = facts.record ? { resumed: true, resumeStep: facts.record.step } : {};
-        const fields = {
+        const fields: Partial<SwitchAnswer> = {
           ...pairOf(run),
           ...facts.roles,
           address: { host, port },
@@ -105,7 +106,7 @@ export function switchChange(
       plan: async (run, facts, token, expiresAt) => {
         const { host, port, warning } = warningOf(facts);
         record.address = `${host}:${port}`;
-        const structured = {
+        const structured: SwitchAnswer = {
           status: "confirmation_required",
           ...pairOf(run),
           ...facts.roles,
@@ -190,7 +191,7 @@ async function answer(
   port: number,
   resumed: boolean,
   taskIds: number[],
-): Promise<Answer> {
+): Promise<Answer<SwitchAnswer>> {
   const addresses = addressView(await addressesNow({ api: ctx.api, region: pair.region }, pair));
   const undo = `switch_address { instanceId: "${pair.toInstanceId}", toInstanceId: "${pair.instanceId}" }`;
   const billing =
@@ -198,7 +199,7 @@ async function answer(
     `needed (keep it while an undo may be wanted), delete it in the Tencent Cloud console (Redis > instance > ` +
     `More > Terminate) or with tccli: tccli redis DestroyPostpaidInstance --InstanceId ${pair.instanceId} --region ${pair.region} ` +
     "(DestroyPrepaidInstance for a monthly one).";
-  const structured = {
+  const structured: SwitchAnswer = {
     status: "switched",
     ...pair,
     ...roles,
