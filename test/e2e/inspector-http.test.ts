@@ -56,7 +56,7 @@ describe("MCP Inspector CLI against --http (session mode, bearer token)", () => 
       expect(stdout.trim()).toMatch(/^v24\./);
     });
 
-    it("tools/list shows the six tools", async () => {
+    it("tools/list shows the public tools", async () => {
       const { tools } = await run(NODE24, [CURRENT, "--cli", ...target(), "--method", "tools/list"]);
       expect(tools.map((t: { name: string }) => t.name)).toEqual(PUBLIC_TOOLS);
     });

@@ -40,7 +40,7 @@ describe("MCP Inspector CLI against the sandbox", () => {
     requireRedisServer();
   });
 
-  it("tools/list shows the six tools with their annotations", async () => {
+  it("tools/list shows the public tools with their annotations", async () => {
     const { tools } = await inspect(["--method", "tools/list"]);
     expect(tools.map((t: { name: string }) => t.name)).toEqual(PUBLIC_TOOLS);
     expect(tools.find((t: { name: string }) => t.name === "restore_instance").annotations).toMatchObject({

@@ -15,7 +15,7 @@ describe("the built server over stdio", () => {
     });
     afterAll(() => s.close());
 
-    it("answers tools/list with the six tools", async () => {
+    it("answers tools/list with the public tools", async () => {
       const { tools } = await s.client.listTools();
       expect(tools.map((t) => t.name)).toEqual(PUBLIC_TOOLS);
       expect(s.client.getServerVersion()?.name).toBe("tencentcloud-redis-mcp");

@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config/index.js";
 import { until } from "../helpers/follow.js";
 import { fakeEnv } from "../helpers/harness.js";
 import { type HttpHarness, startHttpHarness } from "../helpers/http.js";
+import { PUBLIC_TOOLS } from "../helpers/tool-names.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: assertions read the JSON body loosely
 const json = async (res: Response): Promise<Record<string, any>> => (await res.json()) as Record<string, any>;
@@ -151,7 +152,7 @@ describe("web safety and limits", () => {
     await clients[0]?.close();
     expect(await until(() => h.http.endpoint.sessions.size === 2)).toBe(true);
     const again = await h.connect();
-    expect((await again.client.listTools()).tools.length).toBe(6);
+    expect((await again.client.listTools()).tools.map((t) => t.name)).toEqual([...PUBLIC_TOOLS]);
     await Promise.all([clients[1]?.close(), clients[2]?.close(), again.close()]);
   });
 });

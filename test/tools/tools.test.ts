@@ -16,7 +16,7 @@ describe("tools over a real MCP client against the fake", () => {
   afterAll(() => h.close());
   beforeEach(() => h.fake.reset());
 
-  it("lists exactly the six tools, each with schemas and every annotation stated", async () => {
+  it("lists exactly the public tools, each with schemas and every annotation stated", async () => {
     const { tools } = await h.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(PUBLIC_TOOLS);
     for (const tool of tools) {
