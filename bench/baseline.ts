@@ -1,4 +1,4 @@
-// The baseline build for the side-by-side rows (issue 19): the server built from another commit, in a
+// The baseline build for the side-by-side rows (docs/performance.md): the server built from another commit, in a
 // directory of its own under the system's temp directory (kept, so a second run reuses it), with this
 // checkout's node_modules. `--baseline <commit>` (or the path of a built dist/index.js).
 

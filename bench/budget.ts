@@ -1,4 +1,4 @@
-// The API budget (issue 19): what a poll and a restore cost in requests, counted by the fake, for this build
+// The API budget (docs/performance.md): what a poll and a restore cost in requests, counted by the fake, for this build
 // and (side by side) the baseline build. The budget is 20 requests a second per action, shared by every caller.
 
 import { FakeCloud } from "../src/sandbox/fake.js";

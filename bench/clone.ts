@@ -1,4 +1,4 @@
-// The clone route as the user waits for it (issue 19), on the sandbox with real data (redis-server processes,
+// The clone route as the user waits for it (docs/performance.md), on the sandbox with real data (redis-server processes,
 // each instance's address a listener of its own that ModifyNetworkConfig really moves):
 // - dark time: from the moment the original's address stops answering to the moment the same address answers
 //   the restored data, seen by a client probing it every few milliseconds; beside it the fake's own timeline of

@@ -1,4 +1,4 @@
-// A CPU profile of the server under `check_task` calls (issue 19): where our own work per call goes.
+// A CPU profile of the server under `check_task` calls (docs/performance.md): where our own work per call goes.
 //   node dist-bench/bench/profile.js [--entry <a server's dist/index.js>] [--calls 2000] [--out <dir>]
 // Spawns the server with --cpu-prof against the fake in a process of its own (as the per-call bench does),
 // sends the calls one at a time, and prints the functions with the most self time, grouped by package.

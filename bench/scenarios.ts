@@ -90,7 +90,7 @@ export async function coldStart(rounds: number, bundled?: string): Promise<ColdS
   const audit = largeAuditLog(50 * 2 ** 20);
   const subjects: Record<string, () => RpcProcess> = {
     server: () => RpcProcess.spawn([], serverEnv(fake.url), { keep: false }),
-    // issue 18: only the log's tail is read at start, whatever its size
+    // Only the log's tail is read at start, whatever its size
     "server, 50 MB audit log": () =>
       RpcProcess.spawn([], serverEnv(fake.url, { TENCENTCLOUD_REDIS_AUDIT_LOG: audit.path }), { keep: false }),
     "server --sandbox": () => RpcProcess.spawn(["--sandbox"], {}, { keep: false }),

@@ -1,4 +1,4 @@
-// The SDK used directly, in a process of its own (issue 19), so that its CPU time per call can be read like a
+// The SDK used directly, in a process of its own (docs/performance.md), so that its CPU time per call can be read like a
 // server's: the parent sends { port, taskId, calls }, this process makes that many sequential DescribeTaskInfo
 // calls with a keep-alive agent and answers the wall time of each.
 

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     metrics,
   });
   cleanups.unshift(async () => runtime.close());
-  // issue 18: settle what a server that stopped left in flight (the audit log's tail, the shared ledger); then
+  // Settle what a server that stopped left in flight (the audit log's tail, the shared ledger); then
   // destroy the clones of drills that will not end by themselves (docs/drill.md), at start and every minute
   const settledAtStart = runtime.safety.reconciler.atStart();
   const { startDrillSweep } = await import("./operations/drill/sweep.js");

@@ -28,7 +28,7 @@ const invalid = (message: string) =>
   new CloudError("ClientError.ApprovalInvalid", `${message} Nothing was sent.`, { notSent: true });
 
 /**
- * The one approval gate (issue 17) every destructive tool goes through when an approval is needed: the approval
+ * The one approval gate (docs/approval.md) every destructive tool goes through when an approval is needed: the approval
  * mode (TENCENTCLOUD_REDIS_CONFIRM=approval) or the tag policy (TENCENTCLOUD_REDIS_APPROVAL_FOR_TAGS). A tool
  * calls `required`, then `request` (first call: records the plan, tells the approvers, nothing is sent) or
  * `await` (a call with approvalId: pending, denied, invalid or approved), and right before sending, `use`.

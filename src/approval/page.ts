@@ -1,4 +1,4 @@
-// The approval page (issue 17): one HTML shell (texts only, no plan data), one script and one style sheet, all
+// The approval page (docs/approval.md): one HTML shell (texts only, no plan data), one script and one style sheet, all
 // served by this server ('self'): no third-party script, style or font, and a strict Content-Security-Policy.
 // The script keeps the approver's token in sessionStorage (this tab only) and sends it as a bearer header.
 

@@ -78,7 +78,7 @@ export type ApprovalStep<P> =
   | { kind: "used"; approval: Approval; refusal: () => Error };
 
 /**
- * The approval step of a destructive tool (issue 17), before its lock: the requester is the call's caller. A call
+ * The approval step of a destructive tool (docs/approval.md), before its lock: the requester is the call's caller. A call
  * without approvalId whose change needs an approval gets the approval_required answer (the plan recorded, the
  * approvers told); a call with approvalId waits for (up to waitSeconds) and checks the decision.
  */

@@ -18,7 +18,7 @@ export interface Metrics {
   /** How long a request waited for its permit of the API budget, and from where ("shared" Redis or "local"). */
   budgetWait(mode: "shared" | "local", seconds: number): void;
   restore(outcome: RestoreOutcome): void;
-  /** Issue 16: a switch_address call ended (its audit outcome). */
+  /** A switch_address call ended (its audit outcome). */
   switchAddress(outcome: RestoreOutcome): void;
   /** A backup_instance call ended (its audit outcome, "planned" aside). */
   backup(outcome: RestoreOutcome): void;
@@ -28,7 +28,7 @@ export interface Metrics {
   stateError(operation: string): void;
   /** Live MCP sessions now (HTTP mode; set when /metrics is read). */
   sessions(live: number): void;
-  /** Approvals (issue 17) by outcome: requested, approved, denied, used, and calls refused as pending, invalid, expired. */
+  /** Approvals (docs/approval.md) by outcome: requested, approved, denied, used, and calls refused as pending, invalid, expired. */
   approval(outcome: string): void;
 }
 

@@ -451,7 +451,7 @@ export const CATALOG = {
     false,
     "This client cannot show a confirmation form (no elicitation). Ask the operator to set TENCENTCLOUD_REDIS_CONFIRM=token.",
   ),
-  // Approval by a second person (issue 17)
+  // Approval by a second person (docs/approval.md)
   "ClientError.ApprovalPending": e(
     "conflict",
     true,
@@ -528,7 +528,7 @@ export const CATALOG = {
     "You have too many calls running on this server at once (TENCENTCLOUD_REDIS_HTTP_MAX_INFLIGHT_PER_CALLER): nothing was sent. Wait for some to finish, then call again.",
   ),
 
-  // Issue 16: the restore methods, the clone route and switch_address
+  // The restore methods, the clone route and switch_address
   "ClientError.EditionUnsupported": e(
     "invalid_input",
     false,

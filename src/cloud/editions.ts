@@ -1,5 +1,5 @@
 /**
- * How each edition is restored (issue 16), from DescribeInstances `InstanceSet.Type` (api.json's enumeration):
+ * How each edition is restored (docs/restore-methods.md), from DescribeInstances `InstanceSet.Type` (api.json's enumeration):
  * Tencent restores a backup in place (RestoreInstance) only for Redis 2.8 and CKV; every other Redis and Valkey
  * edition is restored by cloning a new instance from the backup and moving the address to it (CloneInstances,
  * then ModifyNetworkConfig). Memcached and any type not in this table are refused. The one table.

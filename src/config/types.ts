@@ -111,7 +111,7 @@ export interface Config {
   /** Polling of check_task's wait: first interval, cap, and the longest silence between progress notifications. */
   poll: { initialMs: number; maxMs: number; progressEveryMs: number };
   http: HttpConfig;
-  // HTTP authentication (issue 9): checked by checkAuthConfig (config/http.ts) in HTTP mode only.
+  // HTTP authentication (docs/deploy.md): checked by checkAuthConfig (config/http.ts) in HTTP mode only.
   /** TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE, TENCENTCLOUD_REDIS_OAUTH_ISSUER, TENCENTCLOUD_REDIS_OAUTH_JWKS_URL; `none`: TENCENTCLOUD_REDIS_HTTP_AUTH=none. */
   httpAuth: { tokensFile?: string; oauthIssuer?: string; oauthJwksUrl?: string; none: boolean };
   /** TENCENTCLOUD_REDIS_PUBLIC_URL: the MCP endpoint's full URL as clients reach it (the tokens' audience). */

@@ -52,7 +52,7 @@ export interface DoctorReport {
     auditLog: { path: string; writable: boolean; reason?: string } | null;
     /** The Redis of TENCENTCLOUD_REDIS_STATE_URL (address without credentials), when one is configured. */
     sharedState: { store: string; reachable: boolean } | null;
-    /** Approval by a second person (issue 17): when it is needed, its expiry, the webhook, how approvers reach it. */
+    /** Approval by a second person (docs/approval.md): when it is needed, its expiry, the webhook, how approvers reach it. */
     approval: {
       always: boolean;
       forTags: string[];

@@ -3,7 +3,7 @@ import { CloudError } from "../cloud/errors.js";
 
 /**
  * What a caller may do: read (list, check), restore (any tool that changes an instance), or approve another
- * caller's change (issue 17: the approval routes and page, never a tool).
+ * caller's change (the approval routes and page, never a tool).
  */
 export type Scope = "redis:read" | "redis:restore" | "redis:approve";
 export const SCOPES: readonly Scope[] = Object.freeze(["redis:read", "redis:restore", "redis:approve"] as const);

@@ -28,7 +28,7 @@ export function isApprovalPath(path: string): boolean {
 }
 
 /**
- * The approval routes (issue 17), on the same listener and authentication as /mcp:
+ * The approval routes (docs/approval.md), on the same listener and authentication as /mcp:
  * - GET /approvals: the pending approvals (JSON for `Accept: application/json`, else the page's HTML);
  * - GET /approvals/<id>: the approval (JSON), else the page that shows it;
  * - POST /approvals/<id> {"decision": "approve"|"deny", "reason"?}: 200 with the decided approval; 401 without a

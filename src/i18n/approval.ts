@@ -1,4 +1,4 @@
-// The texts of the approval (issue 17) a person reads: the approvers' webhook message, the approval page and the
+// The texts of the approval (docs/approval.md) a person reads: the approvers' webhook message, the approval page and the
 // `approvals` command line. One object per language, typed by ApprovalTexts.
 
 export interface ApprovalTexts {

@@ -14,7 +14,7 @@ export interface Messages {
   taskStatus(status: string): string;
   /** check_task's progress notification while it waits. */
   progress(p: { taskId: number; status: string; seconds: number; waitSeconds: number }): string;
-  /** Issue 18: a plan for a restore already sent within the dedup window says so first. */
+  /** A plan for a restore already sent within the dedup window says so first. */
   restoreAgain(p: { sentAt: string; taskId?: number; clone?: string }): string;
   /**
    * The plan's warning: what the restore replaces, what is lost, and how to undo it (the undo backup), or that
@@ -34,7 +34,7 @@ export interface Messages {
     confirmTitle(p: { instanceId: string; backupId: string }): string;
     confirmDescription(p: { startTime: string }): string;
   };
-  /** The approval by a second person (issue 17): the webhook's message, the page, the command line. */
+  /** The approval by a second person (docs/approval.md): the webhook's message, the page, the command line. */
   approval: ApprovalTexts;
   /** `tencentcloud-redis-mcp doctor`'s report (its table; the JSON form stays in English words). */
   doctor: DoctorTexts;
@@ -70,7 +70,7 @@ export interface Messages {
     notRestored: string;
     failed(p: { message: string }): string;
   };
-  /** Issue 16: the restore method, the clone route and switch_address (plans, forms, progress). */
+  /** The restore method, the clone route and switch_address (plans, forms, progress). */
   clone: CloneTexts;
 }
 
@@ -175,6 +175,6 @@ export interface DoctorTexts {
   stateReachable(store: string): string;
   stateUnreachable(store: string): string;
   memoryState: string;
-  /** The approval settings' row (issue 17). */
+  /** The approval settings' row (docs/approval.md). */
   approval: ApprovalTexts["doctor"];
 }

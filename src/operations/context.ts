@@ -58,7 +58,7 @@ export interface Progress {
 /**
  * Runs a call that changes an instance so that its audit record is written, and its outcome counted, whatever
  * happens. `run` calls `progress.intent(kind)` right before its request: from then on the call is one
- * write-ahead operation (issue 18) and its record is the operation's outcome (same operationId). A failure
+ * write-ahead operation (docs/crash-safety.md) and its record is the operation's outcome (same operationId). A failure
  * after it is `failed` (the API answered an error) or `outcome_unknown`, before it the record stays `refused`.
  */
 export async function audited<T>(

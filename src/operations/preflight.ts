@@ -54,7 +54,7 @@ export interface Preflight {
   /** The undo point: the newest restorable backup taken after `backup`; none when `backup` is the newest. */
   undo?: ApiBackup;
   password: ResolvedPassword;
-  /** How this instance is restored (issue 16): the edition table or the setting. */
+  /** How this instance is restored (docs/restore-methods.md): the edition table or the setting. */
   route: Route;
   /** The clone route only: the new instance (security groups, price, name; the second restored). */
   clone?: CloneFacts;

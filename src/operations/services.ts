@@ -22,11 +22,11 @@ export interface Safety {
   /** Where tokens and locks live (memory, or Redis shared by replicas); changes call assertAvailable first. */
   state: SafetyState;
   tasks: KnownTasks;
-  /** The write-ahead journal of every change to the cloud, and what settles its operations in doubt (issue 18). */
+  /** The write-ahead journal of every change to the cloud, and what settles its operations in doubt (docs/crash-safety.md). */
   journal: Journal;
   reconciler: Reconciler;
   gate?: CallerGate;
-  /** Approval by a second person (issue 17): the one gate every destructive tool goes through when it applies. */
+  /** Approval by a second person (docs/approval.md): the one gate every destructive tool goes through when it applies. */
   approvals: ApprovalGate;
 }
 

@@ -12,7 +12,7 @@ import type { SettleContext, Settlement } from "./settlement.js";
 import { settleSwitch } from "./switch-address/settle.js";
 
 /**
- * One settler per kind of operation, each beside its operation (issue 18). Each reads the cloud only; it returns the
+ * One settler per kind of operation, each beside its operation (docs/crash-safety.md). Each reads the cloud only; it returns the
  * settlement, or undefined when it cannot tell yet (the intent is too recent: looked at again later), and
  * throws when the cloud cannot be read (the operation stays in doubt).
  */
@@ -25,7 +25,7 @@ export const SETTLERS: Readonly<Record<OperationKind, (c: SettleContext) => Prom
 };
 
 /**
- * Settles the operations in doubt (issue 18): at start (in the background, the first MAX_AT_START of them) and
+ * Settles the operations in doubt (docs/crash-safety.md): at start (in the background, the first MAX_AT_START of them) and
  * before a change to an instance is planned or sent. A settled operation gets its outcome record (same
  * operationId, `reconciled: true`); one that cannot be settled refuses changes to its instance.
  */

@@ -10,7 +10,7 @@ import { appendWhole } from "./durable-write.js";
 
 /**
  * planned: a confirmation token was issued (token mode, nothing sent); intent: the request is about to be sent
- * (written and fsynced before it is, issue 18); submitted: RestoreInstance (or ManualBackupInstance) answered a
+ * (written and fsynced before it is, docs/crash-safety.md); submitted: RestoreInstance (or ManualBackupInstance) answered a
  * TaskId; recovered: its answer was lost (or its server stopped) but the task was found; refused: stopped before
  * the request was sent; failed: the API answered an error; outcome_unknown: sent, no answer (and no task found
  * yet); not_sent: an in-doubt operation settled: the cloud shows it never took effect; unknown: an in-doubt
@@ -77,7 +77,7 @@ export interface AuditRecord {
   /** The undo point the plan named: restoring this backup undoes the restore (writes after it are lost). */
   undoBackupId?: string;
   undoBackupStartTime?: string;
-  // Approval by a second person (issue 17)
+  // Approval by a second person (docs/approval.md)
   /** approval_*: the tool the approval is for. */
   tool?: string;
   approvalId?: string;
@@ -87,7 +87,7 @@ export interface AuditRecord {
   /** approval_decided: approved or denied, and the approver's reason. */
   decision?: "approved" | "denied";
   reason?: string;
-  // Issue 16: the restore method and the clone route, and switch_address
+  // The restore method and the clone route, and switch_address
   /** restore_instance: in_place or clone, and why (the edition table, or TENCENTCLOUD_REDIS_RESTORE_METHOD). */
   method?: RestoreMethod;
   methodWhy?: string;
@@ -102,7 +102,7 @@ export interface AuditRecord {
   address?: string;
   switchStep?: string;
   switchTaskIds?: number[];
-  // Issue 18: the write-ahead journal
+  // The write-ahead journal
   /** On a clone's intent: the new instance's unique name (how a lost clone is found). */
   instanceName?: string;
   /** An in-doubt operation settled at start or before a change (not by its own call): what was found. */
@@ -120,7 +120,7 @@ export type DecisionRecord = Omit<AuditRecord, "event" | "outcome"> & {
   outcome: "decided";
 };
 
-/** How much of the end of the audit log is read at start (issue 18): the work does not grow with the file. */
+/** How much of the end of the audit log is read at start (docs/crash-safety.md): the work does not grow with the file. */
 export const AUDIT_TAIL_BYTES = 1024 * 1024;
 
 /** The fields of a record, in the order they are written; nothing else (never a secret) reaches the file. */
@@ -167,7 +167,7 @@ const FIELDS = [
 
 /**
  * The audit log (TENCENTCLOUD_REDIS_AUDIT_LOG): one JSON line per restore_instance and backup_instance call,
- * appended and fsync'ed before the call returns, and (issue 18) an `intent` line fsync'ed before each request
+ * appended and fsync'ed before the call returns, and (docs/crash-safety.md) an `intent` line fsync'ed before each request
  * that changes the cloud. The file is created with mode 0600. A change is refused when the log cannot be
  * written (the intent is written right before the request is sent), so none goes unrecorded. A partly written
  * last line (a crash in the middle of a write) is reported once and left as it is: the next record starts on a

@@ -5,7 +5,7 @@ import type { AuditLog, AuditRecord, ChangeMethod } from "./audit.js";
 import { keepBounded } from "./store/memory-ledger.js";
 import type { OperationLedger } from "./store/types.js";
 
-/** The kinds of change journaled (issue 18), each with the one request it sends and its own settler. */
+/** The kinds of change journaled (docs/crash-safety.md), each with the one request it sends and its own settler. */
 export type OperationKind = "restore" | "backup" | "clone" | "switch" | "destroy";
 
 export const ACTION_OF: Readonly<Record<OperationKind, ChangeMethod>> = {
@@ -49,7 +49,7 @@ const LOOKBACK_MS = 24 * 3600_000;
 const KEPT = 1000;
 
 /**
- * The write-ahead journal of every change to the cloud (issue 18): `begin` appends an `intent` record with a
+ * The write-ahead journal of every change to the cloud (docs/crash-safety.md): `begin` appends an `intent` record with a
  * unique operationId to the audit log (fsynced) and to the shared ledger before the request is sent; `finish`
  * appends its outcome with the same operationId. An intent without an outcome is in doubt (its server stopped
  * before it knew): the reconciler settles it against the cloud. At start only the audit log's tail is read (bounded).

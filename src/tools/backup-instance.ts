@@ -34,7 +34,7 @@ export const backupInstance = defineTool({
   }),
   outputSchema: withError(backupOutput),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  // the reads: the settlers of operations in doubt on the instance (issue 18)
+  // the reads: the settlers of operations in doubt on the instance (docs/crash-safety.md)
   actions: ["ManualBackupInstance", "DescribeInstanceBackups", "DescribeTaskList", "DescribeInstances"],
   async handler(args, ctx, extra) {
     // a short random tail: two undo points taken in the same second still have remarks of their own

@@ -1,4 +1,4 @@
-// The approval settings (issue 17): parsed once, refused with a clear error, reported by doctor; and the
+// The approval settings (docs/approval.md): parsed once, refused with a clear error, reported by doctor; and the
 // approvals counted by outcome on GET /metrics.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Issue 18, the crash matrix: the BUILT server (dist/) as a child process, killed with SIGKILL at each point of
+// The crash matrix: the BUILT server (dist/) as a child process, killed with SIGKILL at each point of
 // a change, then a new server on the same audit log (and, in a second run, a second replica on the same real
 // Redis) makes the same call. Asserted on what the fake cloud (in this process) received: no request is sent
 // twice; the audit has the intent and a settled outcome for each operation; the answer names what was in flight.

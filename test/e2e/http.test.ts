@@ -62,7 +62,7 @@ describe("dist/index.js --http in a child process", () => {
       const r = await restore;
       expect(sc(r)).toMatchObject({ status: "submitted", instanceId: ORDERS, backupId });
       expect(await child.exited).toBe(0);
-      // the graceful stop awaited the sent restore: its intent and its outcome, one operation (issue 18)
+      // the graceful stop awaited the sent restore: its intent and its outcome, one operation (docs/crash-safety.md)
       const [intent, outcome] = readAudit(audit);
       expect(readAudit(audit)).toEqual([
         expect.objectContaining({ caller: "token:bot", outcome: "intent", action: "RestoreInstance" }),

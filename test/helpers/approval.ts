@@ -1,4 +1,4 @@
-// Approval tests (issue 17): the callers, a plain-HTTP client of the approval API, and a local webhook receiver.
+// Approval tests (docs/approval.md): the callers, a plain-HTTP client of the approval API, and a local webhook receiver.
 
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -45,7 +45,7 @@ export function fakeEnv(fake: FakeCloud, extra: Record<string, string> = {}): Re
     TENCENTCLOUD_REDIS_POLL_MAX_MS: "50",
     TENCENTCLOUD_REDIS_PROGRESS_EVERY_MS: "100",
     TENCENTCLOUD_REDIS_RETRY_BASE_MS: "5",
-    // Most tests restore one backup of an instance again and again: the dedup window (issue 18) would answer
+    // Most tests restore one backup of an instance again and again: the dedup window (docs/crash-safety.md) would answer
     // every repeat with the first restore. Its own tests, and the crash matrix, set it back on.
     TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "0",
     ...extra,

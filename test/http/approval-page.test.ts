@@ -1,4 +1,4 @@
-// The approval page (issue 17) in a real headless Chromium (Debian's chromium, driven by playwright-core): the
+// The approval page (docs/approval.md) in a real headless Chromium (Debian's chromium, driven by playwright-core): the
 // approver signs in with their own token, sees the plan, approves (or denies with a reason) through the page, and
 // the restore then runs once. Screenshots go to test-results/approval/ (and, with TCRMCP_UPDATE_SCREENSHOTS=1, to
 // docs/images/approval-page.png).

@@ -1,4 +1,4 @@
-// Approvers by OAuth scope (issue 17): a JWT whose scope holds redis:approve decides over the same listener; the
+// Approvers by OAuth scope (docs/approval.md): a JWT whose scope holds redis:approve decides over the same listener; the
 // requester's own JWT never does, whatever scopes it holds; a JWT without the scope is refused.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

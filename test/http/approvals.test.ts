@@ -1,4 +1,4 @@
-// Approval by a second person (issue 17) through real clients: an MCP client over Streamable HTTP with bearer
+// Approval by a second person (docs/approval.md) through real clients: an MCP client over Streamable HTTP with bearer
 // tokens asks, approvers decide over plain HTTP on the same listener, and the restore runs exactly once.
 
 import { randomBytes } from "node:crypto";

@@ -69,7 +69,7 @@ describe("every tool over Streamable HTTP, token confirmation bound to the calle
     const records = readAudit(audit).slice(-3);
     expect(records.map((r) => [r.caller, r.outcome])).toEqual([
       ["token:ops", "planned"],
-      ["token:ops", "intent"], // before RestoreInstance was sent (issue 18)
+      ["token:ops", "intent"], // before RestoreInstance was sent (docs/crash-safety.md)
       ["token:ops", "submitted"],
     ]);
   });

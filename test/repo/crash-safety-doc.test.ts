@@ -1,4 +1,4 @@
-// docs/crash-safety.md (issue 18) stays true: its records are real lines of the journal, each intent with its
+// docs/crash-safety.md (docs/crash-safety.md) stays true: its records are real lines of the journal, each intent with its
 // outcome, its settings are the configuration's, and its sections are there.
 
 import { readFileSync } from "node:fs";

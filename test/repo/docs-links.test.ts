@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
- * Pages being written on other branches (issue 20), linked from the topic map before they land. When one lands,
+ * Pages being written on other branches (CONTRIBUTING.md), linked from the topic map before they land. When one lands,
  * this test fails until it is removed from here: the list only ever holds pages that do not exist yet.
  */
 const PENDING: string[] = [];

@@ -1,4 +1,4 @@
-// The README is what a newcomer needs in one screen or three (issue 20): what it is, the two commands, install
+// The README is what a newcomer needs in one screen or three (CONTRIBUTING.md): what it is, the two commands, install
 // for each client, the tools in a table, links. Everything else is in docs/ (docs/README.md is the map).
 
 import { readFileSync } from "node:fs";

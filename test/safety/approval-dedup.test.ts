@@ -1,4 +1,4 @@
-// The restore dedup window (issue 18) under approval (issue 17): an approval whose plan named the earlier restore
+// The restore dedup window (docs/crash-safety.md) under approval (docs/approval.md): an approval whose plan named the earlier restore
 // of the same backup restores again, as a token plan naming it does; one asked before that restore was sent is
 // answered as its repeat, and nothing is sent twice.
 

@@ -1,4 +1,4 @@
-// Approvals across replicas and from the command line (issue 17): two HTTP server processes (the built dist/) on
+// Approvals across replicas and from the command line (docs/approval.md): two HTTP server processes (the built dist/) on
 // one Redis state and one fake cloud; a request made on one replica is decided on the other, or with
 // `tencentcloud-redis-mcp approvals` against the same Redis, and used once, whichever replica runs it.
 

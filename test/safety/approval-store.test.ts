@@ -1,4 +1,4 @@
-// The approval records (issue 17) behind the SafetyState interface, in memory and in a real redis-server, held
+// The approval records (docs/approval.md) behind the SafetyState interface, in memory and in a real redis-server, held
 // to the same rules: one decision, never by the requester; one use, only for exactly the bound change (a backup or
 // a point in time, a method, a tool: switch_address and the clone route bind the same way); expiry; fail closed.
 

@@ -1,4 +1,4 @@
-// The approvers' webhook (issue 17): one POST per new request, in each format (json, WeCom robot markdown, Slack
+// The approvers' webhook (docs/approval.md): one POST per new request, in each format (json, WeCom robot markdown, Slack
 // incoming webhook), received by a local HTTP receiver; retried with backoff; never a token or password in it.
 
 import { LoggingMessageNotificationSchema, type LoggingMessageNotification } from "@modelcontextprotocol/sdk/types.js";

@@ -21,7 +21,7 @@ describe("audit log: one flushed JSON line per restore_instance call", () => {
         TENCENTCLOUD_REDIS_AUDIT_LOG: path,
         TENCENTCLOUD_REDIS_CONFIRM: "token",
         TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX1ORDE: PASSWORD,
-        TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "30", // the default (issue 18)
+        TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES: "30", // the default (docs/crash-safety.md)
       },
     });
   });

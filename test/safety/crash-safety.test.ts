@@ -1,4 +1,4 @@
-// Issue 18 in process: torn audit lines, the restore dedup window, an operation in doubt that cannot be settled,
+// Crash safety in process: torn audit lines, the restore dedup window, an operation in doubt that cannot be settled,
 // the bounded read of a large audit log, and the sandbox-only crash point.
 
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";

@@ -129,7 +129,7 @@ describe("never twice with confirmation tokens", () => {
       const r = await h.call("restore_instance", { instanceId: SESSIONS, backupId, confirmToken });
       expect(sc(r)).toMatchObject({ status: "submitted", recovered: true });
       const replay = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId, confirmToken }));
-      // the spent token does not restore again: the replay is answered with the restore it already made (issue 18)
+      // the spent token does not restore again: the replay is answered with the restore it already made (docs/crash-safety.md)
       expect(replay).toMatchObject({ status: "submitted", recovered: true, taskId: sc(r).taskId });
       expect(replay.note).toMatch(/was NOT sent again/);
       expect(h.fake.count("RestoreInstance")).toBe(1);

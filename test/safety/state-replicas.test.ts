@@ -149,7 +149,7 @@ describe("three stdio replicas, one Redis, one fake cloud enforcing 20 requests/
         .catch(() => {});
       await until("the doomed replica sent its restore", () => fake.count("RestoreInstance") === 1);
       doomed.kill();
-      // issue 18: its restore is in doubt; B settles it (no task: never took effect) once the doomed replica's
+      // Its restore is in doubt; B settles it (no task: never took effect) once the doomed replica's
       // request would have timed out, and names it; only then may the lock (until it lapses) refuse a restore
       const blocked = sc(await B("restore_instance", { instanceId: SESSIONS, backupId }));
       expect(blocked.status).toBe("confirmation_required"); // planning takes no lock

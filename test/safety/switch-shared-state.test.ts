@@ -88,7 +88,7 @@ describe("the clone route across two replicas sharing Redis", () => {
     const auditB = readAudit(join(dir, "b.jsonl"));
     expect(auditB.filter((r) => r.event === "switch_address").map((r) => [r.switchStep ?? null, r.outcome])).toEqual([
       [null, "planned"],
-      ["on", "intent"], // fsynced before the step's ModifyNetworkConfig (issue 18)
+      ["on", "intent"], // fsynced before the step's ModifyNetworkConfig (docs/crash-safety.md)
       ["on", "submitted"],
       ["done", "submitted"],
       [null, "refused"], // the reversed call after the undo

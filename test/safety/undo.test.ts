@@ -57,7 +57,7 @@ describe("the undo point in the plan and the result (token confirmation)", () =>
     const records = readAudit(audit);
     expect(records.map((r) => [r.outcome, r.undoBackupId])).toEqual([
       ["planned", hourOld.BackupId],
-      ["intent", hourOld.BackupId], // written before RestoreInstance is sent (issue 18)
+      ["intent", hourOld.BackupId], // written before RestoreInstance is sent (docs/crash-safety.md)
       ["submitted", hourOld.BackupId],
     ]);
     expect(records[2]?.undoBackupStartTime).toBe(p.undoBackup.startTime);

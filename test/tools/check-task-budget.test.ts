@@ -1,4 +1,4 @@
-// issue 19: the API budget spent only where it buys information. An ended task's answer (and the backup it
+// The API budget spent only where it buys information. An ended task's answer (and the backup it
 // made) is remembered, so polling it again sends nothing; a kind lookup that found nothing is remembered too; a
 // lookup that failed, or an answer with something still to look up, is asked again.
 

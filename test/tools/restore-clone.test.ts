@@ -1,4 +1,4 @@
-// The clone route of restore_instance (issue 16) through a real MCP client against the fake over real HTTP:
+// The clone route of restore_instance (docs/restore-methods.md) through a real MCP client against the fake over real HTTP:
 // the method of every edition, the plan (nothing sent), the one CloneInstances with every field from the source,
 // a lost answer found by name and never resent, check_task following the clone, point in time.
 

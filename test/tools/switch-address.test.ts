@@ -1,4 +1,4 @@
-// switch_address (issue 16) on the sandbox with real data: a client at the original's unchanged address reads the
+// switch_address (docs/restore-methods.md) on the sandbox with real data: a client at the original's unchanged address reads the
 // corrupted data; after the clone and the switch the same address answers the restored data; switching back
 // undoes it. Interrupted switches resume without repeating a finished step; refusals send nothing.
 

@@ -1,4 +1,4 @@
-// check_task { instanceId } (issue 16): follows a clone made by restore_instance until it runs (DescribeInstances
+// check_task { instanceId } (docs/restore-methods.md): follows a clone made by restore_instance until it runs (DescribeInstances
 // status 0 -> 2) or its order fails (DescribeInstanceDealDetail status 5 and above), with progress notifications.
 import { z } from "zod";
 import type { ApiDealDetail, ApiInstance } from "../../cloud/api.js";

@@ -1,4 +1,4 @@
-// restore_instance's clone route (issue 16): Redis 4.0+ and Valkey are restored by cloning a new instance from
+// restore_instance's clone route (docs/restore-methods.md): Redis 4.0+ and Valkey are restored by cloning a new instance from
 // the backup (exactly one CloneInstances, never resent), then following it with check_task and moving the
 // address with switch_address. The plan and the confirmation are restore_instance's own.
 import { CLONE_ROUTE_CODES } from "../../cloud/editions.js";

@@ -220,7 +220,7 @@ async function answer(
 }
 
 /**
- * Issue 18: a switch interrupted by a crash whose record is gone (memory state) but whose first step the journal
+ * A switch interrupted by a crash whose record is gone (memory state) but whose first step the journal
  * shows made (settled or answered) and whose second was never sent: its record is put back, at step "on" with the
  * address the first step freed, so that the call resumes it instead of refusing (the address is on neither now).
  */

@@ -1,4 +1,4 @@
-// switch_address's rules and steps (issue 16): give `toInstanceId` the address (VIP and port) `instanceId` has
+// switch_address's rules and steps (docs/restore-methods.md): give `toInstanceId` the address (VIP and port) `instanceId` has
 // now, the documented way: ModifyNetworkConfig changeVip moves `instanceId` off its address (Recycle 0, so it is
 // released), then gives `toInstanceId` that VIP and port; each step's task is followed to its end before the next.
 // A switch in progress is kept in the safety state, so that an interrupted one resumes from the step reached and

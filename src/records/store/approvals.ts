@@ -1,4 +1,4 @@
-// Approval records (issue 17): the types every store shares, and the store in this process's memory. The Redis
+// Approval records (docs/approval.md): the types every store shares, and the store in this process's memory. The Redis
 // store (redis-approvals.ts) follows the same rules in Lua, so that a decision and a use are atomic across replicas.
 
 /** pending: waiting for an approver; approved / denied: decided; used: the change ran; expired: not used in time. */
@@ -32,7 +32,7 @@ export interface Approval extends ApprovalBinding {
   /** The plan shown to the approver (the fields of a confirmation_required answer), as JSON. */
   plan: Record<string, unknown>;
   /**
-   * The operation of an earlier identical change, within the dedup window (issue 18), that the plan named: once
+   * The operation of an earlier identical change, within the dedup window (docs/crash-safety.md), that the plan named: once
    * approved, the change is sent again deliberately (as a fresh token plan naming it allows), not answered as its repeat.
    */
   acknowledges?: string;

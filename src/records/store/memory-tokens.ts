@@ -9,7 +9,7 @@ export interface Binding {
   region: string;
   instanceId: string;
   backupId: string;
-  /** Issue 18: the earlier restore (operationId) the plan named: confirming it restores again. */
+  /** The earlier restore (operationId) the plan named: confirming it restores again. */
   acknowledges?: string;
 }
 

@@ -65,7 +65,7 @@ const OPERATION_TTL_MS = LEDGER_TTL_MS;
 const OPERATIONS_READ = 200;
 
 /**
- * The write-ahead operations in Redis, shared by every replica (issue 18): `<prefix>op:<id>` (the intent) and
+ * The write-ahead operations in Redis, shared by every replica (docs/crash-safety.md): `<prefix>op:<id>` (the intent) and
  * `<prefix>op:<id>:outcome`, the set `<prefix>ops:indoubt` of those without an outcome, and `<prefix>ops:recent`
  * (by intent time). Only audit records are stored: never a secret.
  */

@@ -46,7 +46,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])`;
 
 /**
- * An approval's decision (issue 17). KEYS[1] the approval's hash; ARGV[1] approved|denied, ARGV[2] who decides,
+ * An approval's decision (docs/approval.md). KEYS[1] the approval's hash; ARGV[1] approved|denied, ARGV[2] who decides,
  * ARGV[3] the reason (may be empty). Returns ok, or why not: unknown, decided, expired, self.
  */
 export const APPROVAL_DECIDE = `
@@ -77,7 +77,7 @@ redis.call('HSET', KEYS[1], 'status', 'used', 'usedAt', now)
 return 'ok'`;
 
 /**
- * An operation's intent (issue 18). KEYS[1] the operation's key, KEYS[2] the set of operations in doubt, KEYS[3]
+ * An operation's intent (docs/crash-safety.md). KEYS[1] the operation's key, KEYS[2] the set of operations in doubt, KEYS[3]
  * the recent operations (sorted by intent time); ARGV[1] operationId, ARGV[2] the intent (JSON), ARGV[3] its
  * time (ms), ARGV[4] how long it is kept (ms).
  */

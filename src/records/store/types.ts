@@ -60,7 +60,7 @@ export interface TaskLedger {
 }
 
 /**
- * The write-ahead operations shared by every replica (issue 18): each intent of a change to the cloud, and its
+ * The write-ahead operations shared by every replica (docs/crash-safety.md): each intent of a change to the cloud, and its
  * outcome once known, so that another replica (or this one after a restart) sees an operation in doubt. The
  * records are audit records (no secret). In memory it only holds for this process.
  */
@@ -76,7 +76,7 @@ export interface OperationLedger {
 }
 
 /**
- * Issue 16: small records kept across calls (and replicas): a clone's order (for check_task) and a switch_address
+ * Small records kept across calls (and replicas): a clone's order (for check_task) and a switch_address
  * in progress (to resume it). Never a secret.
  */
 export interface RecordStore {
@@ -99,11 +99,11 @@ export interface SafetyState {
   readonly tasks: TaskLedger;
   /** The write-ahead operations (intents and outcomes): this process's, or every replica's in Redis. */
   readonly operations: OperationLedger;
-  /** Issue 16: a clone's order, a switch in progress. */
+  /** A clone's order, a switch in progress. */
   readonly records: RecordStore;
   /** The API budget the cloud client takes its permits from. */
   readonly budget: Budget;
-  /** Approval requests and decisions (issue 17): what a second person approved, used once. */
+  /** Approval requests and decisions (docs/approval.md): what a second person approved, used once. */
   readonly approvals: ApprovalStore;
   /** The restore drills: each one's clone, times, verification and cost (drills.ts). */
   readonly drills: DrillLedger;
