@@ -182,7 +182,7 @@ export const enUS: Messages = {
       undone: "UNDONE: switched back, the address answers the original instance (and its data) again.",
       notRestored: "FAILED: the address did not answer the expected data.",
       billing: ({ instanceId, region }) =>
-        `${instanceId} still exists and still bills: this server never deletes an instance. When no undo is wanted ` +
+        `${instanceId} still exists and still bills: this server never deletes it (it deletes only its own restore drills' clones). When no undo is wanted ` +
         `any more, delete it in the console or with: tccli redis DestroyPostpaidInstance --InstanceId ${instanceId} --region ${region}`,
     },
   },

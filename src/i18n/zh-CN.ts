@@ -202,7 +202,7 @@ export const zhCN: Messages = {
       undone: "已撤销：已切换回来，该地址再次由原实例（及其数据）应答。",
       notRestored: "失败：该地址没有返回预期的数据。",
       billing: ({ instanceId, region }) =>
-        `${instanceId} 仍然存在并持续计费：此服务端从不删除实例。不再需要撤销时，请在控制台删除它，或执行：` +
+        `${instanceId} 仍然存在并持续计费：此服务端不会删除它（它只删除自己的恢复演练克隆）。不再需要撤销时，请在控制台删除它，或执行：` +
         `tccli redis DestroyPostpaidInstance --InstanceId ${instanceId} --region ${region}`,
     },
   },

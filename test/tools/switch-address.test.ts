@@ -90,7 +90,7 @@ describe("switch_address on the sandbox with real data", () => {
     expect(moved.host).not.toBe(original.host);
     expect(s.undo).toBe(`switch_address { instanceId: "${cloneId}", toInstanceId: "${CATALOG}" }`);
     expect(s.billing).toMatch(/still bills/);
-    expect(s.billing).toMatch(/never deletes an instance/);
+    expect(s.billing).toMatch(/never deletes it \(it deletes only its own restore drills' clones\)/);
     expect(s.billing).toMatch(/tccli redis DestroyPostpaidInstance --InstanceId crs-sbx5cat6/);
 
     expect(String(await get(original, KEY))).toMatch(/lamp/); // the same address, the restored data

@@ -195,7 +195,7 @@ async function answer(
   const addresses = addressView(await addressesNow({ api: ctx.api, region: pair.region }, pair));
   const undo = `switch_address { instanceId: "${pair.toInstanceId}", toInstanceId: "${pair.instanceId}" }`;
   const billing =
-    `${pair.instanceId} still exists and still bills: this server never deletes an instance. When it is no longer ` +
+    `${pair.instanceId} still exists and still bills: this server never deletes it (it deletes only its own restore drills' clones). When it is no longer ` +
     `needed (keep it while an undo may be wanted), delete it in the Tencent Cloud console (Redis > instance > ` +
     `More > Terminate) or with tccli: tccli redis DestroyPostpaidInstance --InstanceId ${pair.instanceId} --region ${pair.region} ` +
     "(DestroyPrepaidInstance for a monthly one).";
