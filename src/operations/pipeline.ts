@@ -3,7 +3,8 @@ import type { Extra } from "../base/request.js";
 import type { Answer, Change, Earlier } from "../gates/gate.js";
 import { throughGates } from "../gates/order.js";
 import type { AuditRecord } from "../records/audit.js";
-import { approvalParts, type Progress, type ToolContext } from "./context.js";
+import type { RestoreOutcome } from "../base/metrics.js";
+import { approvalParts, audited, callerOf, type Progress, type ToolContext } from "./context.js";
 
 /**
  * The one guarded path of every change (restore in place, restore by clone, switch address, manual backup): the
@@ -34,4 +35,30 @@ export function runChange<Pre, E extends Earlier>(
     approval: { kind: "none" },
     held: [],
   });
+}
+
+/** What a change's call writes in its audit record before anything else: the event and what the call names. */
+export type CallRecord = Omit<AuditRecord, "caller" | "region" | "outcome"> & { region?: string };
+
+/**
+ * One call of a change, the same for every tool that makes one: its audit record (the call's caller, the region
+ * asked or the server's, `refused` until the change goes further), then the change through the gates, audited
+ * whatever happens (once its intent is journaled the record is the operation's outcome).
+ */
+export function runChangeCall<Pre, E extends Earlier>(
+  ctx: ToolContext,
+  extra: Extra,
+  fields: CallRecord,
+  count: (outcome: RestoreOutcome) => void,
+  change: (record: AuditRecord, progress: Progress) => Change<Pre, E>,
+): Promise<Answer> {
+  const { event, region, ...named } = fields;
+  const record: AuditRecord = {
+    ...(event === undefined ? {} : { event }),
+    caller: callerOf(extra, ctx).id,
+    region: region ?? ctx.config.region,
+    ...named,
+    outcome: "refused",
+  };
+  return audited(ctx, record, count, (progress) => runChange(ctx, extra, record, progress, change(record, progress)));
 }

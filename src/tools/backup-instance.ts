@@ -2,9 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { toBeijing } from "../cloud/views.js";
 import { backupChange, backupOutput } from "../operations/backup.js";
-import { audited, callerOf } from "../operations/context.js";
-import { runChange } from "../operations/pipeline.js";
-import type { AuditRecord } from "../records/audit.js";
+import { runChangeCall } from "../operations/pipeline.js";
 import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
 import { BIDI_OR_ZERO_WIDTH, NO_BIDI_OR_ZERO_WIDTH } from "../approval/chat-quote.js";
 
@@ -39,23 +37,14 @@ export const backupInstance = defineTool({
   async handler(args, ctx, extra) {
     // a short random tail: two undo points taken in the same second still have remarks of their own
     const remark = args.remark ?? `undo point ${toBeijing(Date.now())} ${randomBytes(2).toString("hex")}`;
-    const record: AuditRecord = {
+    const request = { ...args, remark, explicitRemark: args.remark !== undefined };
+    const fields = {
       event: "backup_instance",
-      caller: callerOf(extra, ctx).id,
-      region: args.region ?? ctx.config.region,
+      region: args.region,
       instanceId: args.instanceId,
       remark,
       ...(args.storageDays === undefined ? {} : { storageDays: args.storageDays }),
-      outcome: "refused",
-    };
-    return audited(
-      ctx,
-      record,
-      (outcome) => ctx.metrics.backup(outcome),
-      (progress) => {
-        const request = { ...args, remark, explicitRemark: args.remark !== undefined };
-        return runChange(ctx, extra, record, progress, backupChange(request, ctx, record));
-      },
-    );
+    } as const;
+    return runChangeCall(ctx, extra, fields, (outcome) => ctx.metrics.backup(outcome), (record) => backupChange(request, ctx, record));
   },
 });

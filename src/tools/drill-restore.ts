@@ -2,10 +2,9 @@ import { z } from "zod";
 import { approvalArguments, approvalOutput } from "../approval/step.js";
 import { TIME_FORMAT } from "../cloud/views.js";
 import { approvalInUse } from "../config/index.js";
-import { audited, callerOf, inFlightSchema } from "../operations/context.js";
+import { inFlightSchema } from "../operations/context.js";
 import { drillChange } from "../operations/drill/change.js";
-import { runChange } from "../operations/pipeline.js";
-import type { AuditRecord } from "../records/audit.js";
+import { runChangeCall } from "../operations/pipeline.js";
 import {
   backupIdSchema,
   defineTool,
@@ -100,29 +99,14 @@ export const drillRestore = defineTool({
     "DestroyPostpaidInstance",
   ],
   async handler(args, ctx, extra) {
-    const record: AuditRecord = {
-      event: "drill_restore",
-      caller: callerOf(extra, ctx).id,
-      region: args.region ?? ctx.config.region,
-      instanceId: args.instanceId,
-      backupId: args.backupId,
-      pointInTime: args.pointInTime,
-      confirm: ctx.config.confirmMode,
-      outcome: "refused",
+    const request = {
+      ...args,
+      confirmToken: offeredText(args.confirmToken),
+      approvalId: offeredText(args.approvalId),
+      waitSeconds: offeredNumber(args.waitSeconds),
     };
-    return audited(
-      ctx,
-      record,
-      () => {},
-      (progress) => {
-        const request = {
-          ...args,
-          confirmToken: offeredText(args.confirmToken),
-          approvalId: offeredText(args.approvalId),
-          waitSeconds: offeredNumber(args.waitSeconds),
-        };
-        return runChange(ctx, extra, record, progress, drillChange(request, ctx, extra, record));
-      },
-    );
+    const { region, instanceId, backupId, pointInTime } = args;
+    const fields = { event: "drill_restore", region, instanceId, backupId, pointInTime, confirm: ctx.config.confirmMode } as const;
+    return runChangeCall(ctx, extra, fields, () => {}, (record) => drillChange(request, ctx, extra, record));
   },
 });

@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { approvalInUse, type Config } from "../config/index.js";
 import { approvalArguments } from "../approval/step.js";
-import type { AuditRecord } from "../records/audit.js";
-import { audited, callerOf, type ToolContext, type ToolOutput } from "../operations/context.js";
+import type { ToolContext, ToolOutput } from "../operations/context.js";
 import type { Extra } from "../base/request.js";
-import { runChange } from "../operations/pipeline.js";
+import { runChangeCall } from "../operations/pipeline.js";
 import { restoreOutput } from "../operations/restore-output.js";
 import { restoreChange } from "../operations/restore.js";
 import {
@@ -92,28 +91,19 @@ async function restoreHandler(
   ctx: ToolContext,
   extra: Extra,
 ): Promise<ToolOutput> {
-  const record: AuditRecord = {
-    caller: callerOf(extra, ctx).id,
-    region: args.region ?? ctx.config.region,
-    instanceId: args.instanceId,
-    backupId: args.backupId,
-    pointInTime: args.pointInTime,
-    confirm: ctx.config.confirmMode,
-    outcome: "refused",
+  const request = {
+    ...args,
+    password: offeredText(args.password),
+    confirmToken: offeredText(args.confirmToken),
+    approvalId: offeredText(args.approvalId),
+    waitSeconds: offeredNumber(args.waitSeconds),
   };
-  return audited(
+  const { region, instanceId, backupId, pointInTime } = args;
+  return runChangeCall(
     ctx,
-    record,
+    extra,
+    { region, instanceId, backupId, pointInTime, confirm: ctx.config.confirmMode },
     (outcome) => ctx.metrics.restore(outcome),
-    (progress) => {
-      const request = {
-        ...args,
-        password: offeredText(args.password),
-        confirmToken: offeredText(args.confirmToken),
-        approvalId: offeredText(args.approvalId),
-        waitSeconds: offeredNumber(args.waitSeconds),
-      };
-      return runChange(ctx, extra, record, progress, restoreChange(request, ctx, extra, record));
-    },
+    (record) => restoreChange(request, ctx, extra, record),
   );
 }

@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { approvalArguments } from "../approval/step.js";
 import { approvalInUse } from "../config/index.js";
-import { audited, callerOf } from "../operations/context.js";
-import { runChange } from "../operations/pipeline.js";
+import { runChangeCall } from "../operations/pipeline.js";
 import { switchChange } from "../operations/switch-address/change.js";
 import { switchOutput } from "../operations/switch-address/output.js";
-import type { AuditRecord } from "../records/audit.js";
 import { defineTool, instanceIdSchema, offeredNumber, offeredText, regionSchema, withError } from "./shared.js";
 
 export const switchAddress = defineTool({
@@ -42,28 +40,20 @@ export const switchAddress = defineTool({
     "DescribeInstanceBackups",
   ],
   async handler(args, ctx, extra) {
-    const record: AuditRecord = {
-      event: "switch_address",
-      caller: callerOf(extra, ctx).id,
-      region: args.region ?? ctx.config.region,
-      instanceId: args.instanceId,
-      toInstanceId: args.toInstanceId,
-      confirm: ctx.config.confirmMode,
-      outcome: "refused",
+    const request = {
+      ...args,
+      confirmToken: offeredText(args.confirmToken),
+      approvalId: offeredText(args.approvalId),
+      waitSeconds: offeredNumber(args.waitSeconds),
     };
-    return audited(
+    const { region, instanceId, toInstanceId } = args;
+    const fields = { event: "switch_address", region, instanceId, toInstanceId, confirm: ctx.config.confirmMode } as const;
+    return runChangeCall(
       ctx,
-      record,
+      extra,
+      fields,
       (outcome) => ctx.metrics.switchAddress(outcome),
-      (progress) => {
-        const request = {
-          ...args,
-          confirmToken: offeredText(args.confirmToken),
-          approvalId: offeredText(args.approvalId),
-          waitSeconds: offeredNumber(args.waitSeconds),
-        };
-        return runChange(ctx, extra, record, progress, switchChange(request, ctx, extra, record, progress));
-      },
+      (record, progress) => switchChange(request, ctx, extra, record, progress),
     );
   },
 });
