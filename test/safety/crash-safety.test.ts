@@ -11,6 +11,7 @@ import { AUDIT_TAIL_BYTES, AuditLog } from "../../src/records/audit.js";
 import { Journal } from "../../src/records/journal.js";
 import { SETTLERS } from "../../src/operations/settle.js";
 import { MemoryOperations } from "../../src/records/store/memory-ledger.js";
+import { FakeCloud } from "../../src/sandbox/fake.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
 import { sc, startHarness } from "../helpers/harness.js";
 import { readAudit, restorableBackup, waitIdle } from "./helpers.js";
@@ -126,14 +127,18 @@ describe("the restore dedup window (TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES)", 
 describe("an operation in doubt", () => {
   it("refuses changes to its instance while the cloud cannot settle it, then is settled", async () => {
     const path = tmpLog();
-    const h0 = await startHarness({ env: { TENCENTCLOUD_REDIS_CONFIRM: "none" } });
+    const fake = await FakeCloud.start({ preparingMs: 50, runningMs: 150 });
+    const h0 = await startHarness({ sharedFake: fake, env: { TENCENTCLOUD_REDIS_CONFIRM: "none" } });
     const backupId = await restorableBackup(h0, SESSIONS);
     await h0.close();
     const intent = strandedIntent(backupId, 5); // a server was killed 5 minutes ago, with this restore in flight
     writeFileSync(path, `${JSON.stringify(intent)}\n`, { mode: 0o600 });
-    const h = await startHarness({ env: { TENCENTCLOUD_REDIS_AUDIT_LOG: path, TENCENTCLOUD_REDIS_CONFIRM: "none" } });
+    // the cloud cannot answer from the start: the settling a server starts with (bounded, in the background) cannot
+    // settle the intent before the first call either, however busy the machine
+    fake.reset();
+    fake.inject("DescribeTaskList", { kind: "error", code: "InternalError" });
+    const h = await startHarness({ sharedFake: fake, env: { TENCENTCLOUD_REDIS_AUDIT_LOG: path, TENCENTCLOUD_REDIS_CONFIRM: "none" } });
     try {
-      h.fake.inject("DescribeTaskList", { kind: "error", code: "InternalError" });
       const refused = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId }));
       expect(refused.error).toMatchObject({ code: "ClientError.OperationInDoubt", category: "conflict", retryable: true });
       expect(refused.error.message).toContain(intent.operationId as string);
@@ -143,7 +148,7 @@ describe("an operation in doubt", () => {
       expect(h.fake.count("RestoreInstance") + h.fake.count("ManualBackupInstance")).toBe(0);
       h.fake.reset();
       const sent = sc(await h.call("restore_instance", { instanceId: SESSIONS, backupId }));
-      expect(sent.status).toBe("submitted");
+      expect(sent.status, JSON.stringify(sent)).toBe("submitted");
       expect(sent.inFlight).toEqual([
         { operationId: intent.operationId, action: "RestoreInstance", sentAt: intent.time, outcome: "not_sent" },
       ]);
@@ -159,6 +164,7 @@ describe("an operation in doubt", () => {
       ).toBe(true);
     } finally {
       await h.close();
+      await fake.close();
     }
   });
 });
