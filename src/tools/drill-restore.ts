@@ -11,6 +11,7 @@ import {
   instanceIdSchema,
   offeredNumber,
   offeredText,
+  confirmTokenSchema,
   regionSchema,
   withError,
 } from "./shared.js";
@@ -71,11 +72,7 @@ export const drillRestore = defineTool({
         region: regionSchema,
         ...(config.confirmMode === "token"
           ? {
-              confirmToken: z
-                .string()
-                .regex(/^ct_[A-Za-z0-9_-]{16,64}$/, "must be the confirmToken of a confirmation_required answer")
-                .optional()
-                .describe("Leave it out first: the answer is the plan and this token; after the user agrees, call again with it"),
+              confirmToken: confirmTokenSchema.describe("Leave it out first: the answer is the plan and this token; after the user agrees, call again with it"),
             }
           : {}),
         ...(approvalInUse(config) ? approvalArguments : {}),

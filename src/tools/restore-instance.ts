@@ -12,6 +12,7 @@ import {
   instanceIdSchema,
   offeredNumber,
   offeredText,
+  confirmTokenSchema,
   regionSchema,
   withError,
 } from "./shared.js";
@@ -36,11 +37,7 @@ function restoreInput(config: Config) {
       "Instance password, only if the instance is not password-free and the server has none configured. " +
         "Ask the user; never guess.",
     );
-  const confirmToken = z
-    .string()
-    .regex(/^ct_[A-Za-z0-9_-]{16,64}$/, "must be the confirmToken of a confirmation_required answer")
-    .optional()
-    .describe(
+  const confirmToken = confirmTokenSchema.describe(
       "Leave it out on the first call: the server then checks the instance and backup and answers with " +
         "status confirmation_required, a plan and this token. After the user agrees, call again with the same " +
         `instanceId, backupId and region plus the token. Single use, valid ${Math.round(config.confirmTtlMs / 60_000)} min.`,

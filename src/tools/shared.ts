@@ -156,6 +156,12 @@ export const backupIdSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be a backup ID as list_backups returns it")
   .describe("Backup ID: take it from list_backups for the same instance");
 
+/** A confirmation token of a confirmation_required answer; each tool says when to pass it back. */
+export const confirmTokenSchema = z
+  .string()
+  .regex(/^ct_[A-Za-z0-9_-]{16,64}$/, "must be the confirmToken of a confirmation_required answer")
+  .optional();
+
 export const regionSchema = z
   .string()
   .max(32)

@@ -4,7 +4,7 @@ import { approvalInUse } from "../config/index.js";
 import { runChangeCall } from "../operations/pipeline.js";
 import { switchChange } from "../operations/switch-address/change.js";
 import { switchOutput } from "../operations/switch-address/output.js";
-import { defineTool, instanceIdSchema, offeredNumber, offeredText, regionSchema, withError } from "./shared.js";
+import { confirmTokenSchema, defineTool, instanceIdSchema, offeredNumber, offeredText, regionSchema, withError } from "./shared.js";
 
 export const switchAddress = defineTool({
   name: "switch_address",
@@ -21,11 +21,7 @@ export const switchAddress = defineTool({
       region: regionSchema,
       ...(config.confirmMode === "token"
         ? {
-            confirmToken: z
-              .string()
-              .regex(/^ct_[A-Za-z0-9_-]{16,64}$/, "must be the confirmToken of a confirmation_required answer")
-              .optional()
-              .describe("Leave it out first; after the user agrees to the plan, call again with it (single use)"),
+            confirmToken: confirmTokenSchema.describe("Leave it out first; after the user agrees to the plan, call again with it (single use)"),
           }
         : {}),
       ...(approvalInUse(config) ? approvalArguments : {}),
