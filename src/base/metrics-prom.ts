@@ -1,91 +1,32 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { PromMetrics, RestoreOutcome } from "./metrics.js";
+import type { PromMetrics } from "./metrics.js";
 
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const WAIT_BUCKETS = [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5];
 
-/** The metrics in one prom-client registry of their own (not the global one). */
+/** One value per label name, in the labels' order. */
+type Values<Labels extends string[]> = { [K in keyof Labels]: string };
+
+/**
+ * The metrics in one prom-client registry of their own (not the global one). Each metric is declared once, as the
+ * method of Metrics that records it: its arguments are the label values, in the order of the label names (and, for
+ * a histogram, the seconds observed last). /metrics lists them in this order.
+ */
 export class PromMetricsImpl implements PromMetrics {
   readonly registry = new Registry();
-  private readonly calls = new Counter({
-    name: "tcrmcp_tool_calls_total",
-    help: "Tool calls by tool and outcome (ok, or the error's category)",
-    labelNames: ["tool", "outcome"],
-    registers: [this.registry],
-  });
-  private readonly requests = new Counter({
-    name: "tcrmcp_cloud_requests_total",
-    help: "Requests to Tencent Cloud by action and result (ok, or the error's category)",
-    labelNames: ["action", "result"],
-    registers: [this.registry],
-  });
-  private readonly latency = new Histogram({
-    name: "tcrmcp_cloud_request_duration_seconds",
-    help: "Latency of Tencent Cloud requests by action",
-    labelNames: ["action"],
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly throttledTotal = new Counter({
-    name: "tcrmcp_cloud_throttled_total",
-    help: "Requests Tencent Cloud refused for their rate (RequestLimitExceeded)",
-    labelNames: ["action"],
-    registers: [this.registry],
-  });
-  private readonly retriedTotal = new Counter({
-    name: "tcrmcp_cloud_retried_total",
-    help: "Requests sent again after a failure",
-    labelNames: ["action"],
-    registers: [this.registry],
-  });
-  private readonly waits = new Histogram({
-    name: "tcrmcp_budget_wait_seconds",
-    help: "Time a request waited for a permit of the API budget (shared through Redis, or the local share)",
-    labelNames: ["mode"],
-    buckets: WAIT_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly restores = new Counter({
-    name: "tcrmcp_restores_total",
-    help: "restore_instance calls by outcome (planned, submitted, recovered, refused, failed, outcome_unknown)",
-    labelNames: ["outcome"],
-    registers: [this.registry],
-  });
-  private readonly backups = new Counter({
-    name: "tcrmcp_backups_total",
-    help: "backup_instance calls by outcome (submitted, refused, failed, outcome_unknown)",
-    labelNames: ["outcome"],
-    registers: [this.registry],
-  });
-  private readonly switches = new Counter({
-    name: "tcrmcp_switches_total",
-    help: "switch_address calls by outcome (planned, submitted, refused, failed, outcome_unknown)",
-    labelNames: ["outcome"],
-    registers: [this.registry],
-  });
-  private readonly locks = new Counter({
-    name: "tcrmcp_restore_locks_total",
-    help: "Per-instance restore lock attempts: acquired, or refused (a restore of the instance was in flight)",
-    labelNames: ["result"],
-    registers: [this.registry],
-  });
-  private readonly stateErrors = new Counter({
-    name: "tcrmcp_state_errors_total",
-    help: "Failed commands to the shared state store (Redis) by operation",
-    labelNames: ["operation"],
-    registers: [this.registry],
-  });
-  private readonly approvals = new Counter({
-    name: "tcrmcp_approvals_total",
-    help: "Approvals by outcome: requested, approved, denied, used; calls refused as pending, invalid, expired",
-    labelNames: ["outcome"],
-    registers: [this.registry],
-  });
-  private readonly live = new Gauge({
-    name: "tcrmcp_sessions",
-    help: "Live MCP sessions",
-    registers: [this.registry],
-  });
+  readonly toolCall = this.counter("tcrmcp_tool_calls_total", "Tool calls by tool and outcome (ok, or the error's category)", "tool", "outcome");
+  private readonly requests = this.counter("tcrmcp_cloud_requests_total", "Requests to Tencent Cloud by action and result (ok, or the error's category)", "action", "result");
+  private readonly latency = this.histogram("tcrmcp_cloud_request_duration_seconds", "Latency of Tencent Cloud requests by action", LATENCY_BUCKETS, "action");
+  readonly throttled = this.counter("tcrmcp_cloud_throttled_total", "Requests Tencent Cloud refused for their rate (RequestLimitExceeded)", "action");
+  readonly retried = this.counter("tcrmcp_cloud_retried_total", "Requests sent again after a failure", "action");
+  readonly budgetWait = this.histogram("tcrmcp_budget_wait_seconds", "Time a request waited for a permit of the API budget (shared through Redis, or the local share)", WAIT_BUCKETS, "mode");
+  readonly restore = this.counter("tcrmcp_restores_total", "restore_instance calls by outcome (planned, submitted, recovered, refused, failed, outcome_unknown)", "outcome");
+  readonly backup = this.counter("tcrmcp_backups_total", "backup_instance calls by outcome (submitted, refused, failed, outcome_unknown)", "outcome");
+  readonly switchAddress = this.counter("tcrmcp_switches_total", "switch_address calls by outcome (planned, submitted, refused, failed, outcome_unknown)", "outcome");
+  readonly lock = this.counter("tcrmcp_restore_locks_total", "Per-instance restore lock attempts: acquired, or refused (a restore of the instance was in flight)", "result");
+  readonly stateError = this.counter("tcrmcp_state_errors_total", "Failed commands to the shared state store (Redis) by operation", "operation");
+  readonly approval = this.counter("tcrmcp_approvals_total", "Approvals by outcome: requested, approved, denied, used; calls refused as pending, invalid, expired", "outcome");
+  readonly sessions = this.gauge("tcrmcp_sessions", "Live MCP sessions");
 
   get contentType(): string {
     return this.registry.contentType;
@@ -95,42 +36,30 @@ export class PromMetricsImpl implements PromMetrics {
     return this.registry.metrics();
   }
 
-  toolCall(tool: string, outcome: string): void {
-    this.calls.inc({ tool, outcome });
-  }
   cloudRequest(action: string, result: string, seconds: number): void {
-    this.requests.inc({ action, result });
-    this.latency.observe({ action }, seconds);
-  }
-  throttled(action: string): void {
-    this.throttledTotal.inc({ action });
-  }
-  retried(action: string): void {
-    this.retriedTotal.inc({ action });
-  }
-  budgetWait(mode: "shared" | "local", seconds: number): void {
-    this.waits.observe({ mode }, seconds);
-  }
-  restore(outcome: RestoreOutcome): void {
-    this.restores.inc({ outcome });
+    this.requests(action, result);
+    this.latency(action, seconds);
   }
 
-  backup(outcome: RestoreOutcome): void {
-    this.backups.inc({ outcome });
+  private counter<Labels extends string[]>(name: string, help: string, ...labelNames: Labels) {
+    const counter = new Counter({ name, help, labelNames, registers: [this.registry] });
+    return (...values: Values<Labels>): void => counter.inc(labelsOf(labelNames, values));
   }
-  switchAddress(outcome: RestoreOutcome): void {
-    this.switches.inc({ outcome });
+
+  private histogram<Labels extends string[]>(name: string, help: string, buckets: number[], ...labelNames: Labels) {
+    const histogram = new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+    return (...args: [...Values<Labels>, number]): void => {
+      const seconds = args.at(-1) as number;
+      histogram.observe(labelsOf(labelNames, args.slice(0, -1) as string[]), seconds);
+    };
   }
-  lock(result: "acquired" | "refused"): void {
-    this.locks.inc({ result });
+
+  private gauge(name: string, help: string) {
+    const gauge = new Gauge({ name, help, registers: [this.registry] });
+    return (value: number): void => gauge.set(value);
   }
-  stateError(operation: string): void {
-    this.stateErrors.inc({ operation });
-  }
-  sessions(live: number): void {
-    this.live.set(live);
-  }
-  approval(outcome: string): void {
-    this.approvals.inc({ outcome });
-  }
+}
+
+function labelsOf(names: readonly string[], values: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? ""]));
 }

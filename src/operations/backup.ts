@@ -7,6 +7,7 @@ import type { Answer, Change, Run } from "../gates/gate.js";
 import type { AuditRecord } from "../records/audit.js";
 import type { Operation } from "../records/journal.js";
 import { inFlightSchema, inFlightView, type ToolContext, withInFlight } from "./context.js";
+import { recoveredOutput } from "./recovered.js";
 
 /** backup_instance's answer: its success shape (the tool lists it with the error shape). */
 export const backupOutput = z.object({
@@ -17,12 +18,11 @@ export const backupOutput = z.object({
   remark: z.string().describe("The backup's remark; check_task names the new backup by it"),
   storageDays: z.number().int().optional(),
   requestId: z.string().optional().describe("The ManualBackupInstance RequestId"),
-  recovered: z
-    .boolean()
-    .optional()
-    .describe("True: this backup (same remark) was already sent, by a call whose answer was lost; not resent"),
-  sentAt: z.string().optional().describe("When recovered: when it was sent"),
-  operationId: z.string().optional().describe("The backup's operation in the audit log"),
+  ...recoveredOutput({
+    recovered: "True: this backup (same remark) was already sent, by a call whose answer was lost; not resent",
+    sent: "it",
+    operation: "backup",
+  }),
   note: z.string().optional(),
   inFlight: inFlightSchema,
 });

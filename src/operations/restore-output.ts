@@ -5,6 +5,7 @@ import { approvalOutput } from "../approval/step.js";
 import { RESTORE_METHODS } from "../config/restore-method.js";
 import { TIME_FORMAT, undoBackupSchema } from "../cloud/views.js";
 import { inFlightSchema } from "./context.js";
+import { recoveredOutput } from "./recovered.js";
 
 /** The fields restore_instance's answer gains for the clone route. */
 export const cloneOutput = z
@@ -41,12 +42,11 @@ export const restoreOutput = z.object({
   passwordSource: z
     .enum(["env", "argument", "none"])
     .describe("Where the instance password came from (never the value)"),
-  recovered: z
-    .boolean()
-    .optional()
-    .describe("True: an earlier RestoreInstance (answer lost, server stopped, or a repeat) was found, not resent"),
-  sentAt: z.string().optional().describe("When recovered: when that restore was sent"),
-  operationId: z.string().optional().describe("The restore's operation in the audit log"),
+  ...recoveredOutput({
+    recovered: "True: an earlier RestoreInstance (answer lost, server stopped, or a repeat) was found, not resent",
+    sent: "that restore",
+    operation: "restore",
+  }),
   inFlight: inFlightSchema,
   note: z.string().optional(),
   confirmToken: z

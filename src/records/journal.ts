@@ -6,26 +6,27 @@ import { keepBounded } from "./store/memory-ledger.js";
 import type { OperationLedger } from "./store/types.js";
 
 /** The kinds of change journaled (docs/crash-safety.md), each with the one request it sends and its own settler. */
-export type OperationKind = "restore" | "backup" | "clone" | "switch" | "destroy";
-
-export const ACTION_OF: Readonly<Record<OperationKind, ChangeMethod>> = {
+export const ACTION_OF = {
   restore: "RestoreInstance",
   backup: "ManualBackupInstance",
   clone: "CloneInstances",
   switch: "ModifyNetworkConfig",
   destroy: "DestroyPostpaidInstance",
-};
+} as const satisfies Readonly<Record<string, ChangeMethod>>;
 
-const KIND_OF: Readonly<Record<ChangeMethod, OperationKind>> = {
-  RestoreInstance: "restore",
-  ManualBackupInstance: "backup",
-  CloneInstances: "clone",
-  ModifyNetworkConfig: "switch",
-  DestroyPostpaidInstance: "destroy",
-};
+export type OperationKind = keyof typeof ACTION_OF;
+
+// Every request that changes the cloud is journaled as a kind: naming here any ChangeMethod left out.
+type Unjournaled = Exclude<ChangeMethod, (typeof ACTION_OF)[OperationKind]>;
+export const EVERY_METHOD_JOURNALED: [Unjournaled] extends [never] ? true : { unjournaled: Unjournaled } = true;
+
+/** The kind of each request: ACTION_OF read the other way. */
+const KIND_OF: ReadonlyMap<ChangeMethod, OperationKind> = new Map(
+  Object.entries(ACTION_OF).map(([kind, action]) => [action, kind as OperationKind]),
+);
 
 export const kindOf = (intent: AuditRecord): OperationKind | undefined =>
-  intent.action ? KIND_OF[intent.action] : undefined;
+  intent.action ? KIND_OF.get(intent.action) : undefined;
 
 /** One write-ahead operation: its intent and, once known, its last outcome. */
 export interface Operation {

@@ -21,7 +21,7 @@ import {
   reqString,
 } from "./params.js";
 import type { Backup, Instance, Task, TaskStatus } from "./model.js";
-import { FAKE_APPID, TASK_TYPE_CODES, TASK_TYPE_LABELS, ZONES } from "./model.js";
+import { FAKE_APPID, TASK_TYPES, ZONES } from "./model.js";
 import type { CloudState } from "./state.js";
 import { formatBeijing, NEVER } from "./time.js";
 
@@ -237,7 +237,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
         Status: ctx.state.taskStatus(task),
         StartTime: formatBeijing(task.createdAt),
         // free text, as in the published example
-        TaskType: TASK_TYPE_LABELS[task.TaskType],
+        TaskType: TASK_TYPES[task.TaskType].label,
         InstanceId: task.InstanceId,
         TaskMessage: ctx.state.taskMessage(task),
       };
@@ -262,7 +262,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
         .filter((t) => begin === undefined || t.createdAt >= begin)
         .filter((t) => end === undefined || t.createdAt <= end)
         // which form the filter takes is not documented unambiguously: the fake accepts both
-        .filter((t) => !types || types.includes(t.TaskType) || types.includes(TASK_TYPE_CODES[t.TaskType]))
+        .filter((t) => !types || types.includes(t.TaskType) || types.includes(TASK_TYPES[t.TaskType].code))
         .filter((t) => !results || results.includes(RESULT_OF[state.taskStatus(t)]));
       const tasks = page(matches, p, 100).map((t) => {
         const status = state.taskStatus(t);
@@ -271,7 +271,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
           TaskId: t.TaskId,
           StartTime: formatBeijing(t.createdAt),
           // a code string, as in the published example ("037")
-          TaskType: TASK_TYPE_CODES[t.TaskType],
+          TaskType: TASK_TYPES[t.TaskType].code,
           InstanceName: state.getInstance(t.InstanceId)?.InstanceName ?? "",
           InstanceId: t.InstanceId,
           ProjectId: 0,

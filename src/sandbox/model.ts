@@ -5,30 +5,22 @@ import { formatBeijing } from "./time.js";
 
 export type InstanceStatus = 0 | 1 | 2 | -2 | -3;
 export type BackupStatus = 1 | 2 | -1 | 3 | 4;
-export type TaskType = "FLOW_RESTOREBACKUP" | "FLOW_BACKUPINSTANCE" | "FLOW_AUTOBACKUP" | "FLOW_CHANGEVIP" | "FLOW_CLOSE";
-
 /**
- * How the API names a task type: DescribeTaskList answers numeric code strings (the published CLI example shows
- * "037"; the SDK's docs list FLOW_RESTOREBACKUP "010", FLOW_BACKUPINSTANCE "012", FLOW_AUTOBACKUP "017"), while
- * DescribeTaskInfo answers free text (its published example: "redis缓存清空流程"). The labels below are written in
+ * Each task type and how the API names it: DescribeTaskList answers numeric code strings (the published CLI example
+ * shows "037"; the SDK's docs list FLOW_RESTOREBACKUP "010", FLOW_BACKUPINSTANCE "012", FLOW_AUTOBACKUP "017"), while
+ * DescribeTaskInfo answers free text, the label (its published example: "redis缓存清空流程"). The labels are written in
  * the style of that example; the real ones are not published.
  */
-export const TASK_TYPE_CODES: Readonly<Record<TaskType, string>> = {
-  FLOW_RESTOREBACKUP: "010",
-  FLOW_BACKUPINSTANCE: "012",
-  FLOW_AUTOBACKUP: "017",
+export const TASK_TYPES = {
+  FLOW_RESTOREBACKUP: { code: "010", label: "redis备份恢复流程" },
+  FLOW_BACKUPINSTANCE: { code: "012", label: "redis手动备份流程" },
+  FLOW_AUTOBACKUP: { code: "017", label: "redis自动备份流程" },
   // the SDK's docs: FLOW_CHANGEVIP "027", 改变vip地址 (ModifyNetworkConfig changeVip)
-  FLOW_CHANGEVIP: "027",
+  FLOW_CHANGEVIP: { code: "027", label: "redis修改vip流程" },
   // the SDK's docs: FLOW_CLOSE "003", 关闭实例 (DestroyPostpaidInstance isolates the instance)
-  FLOW_CLOSE: "003",
-};
-export const TASK_TYPE_LABELS: Readonly<Record<TaskType, string>> = {
-  FLOW_RESTOREBACKUP: "redis备份恢复流程",
-  FLOW_BACKUPINSTANCE: "redis手动备份流程",
-  FLOW_AUTOBACKUP: "redis自动备份流程",
-  FLOW_CHANGEVIP: "redis修改vip流程",
-  FLOW_CLOSE: "redis按量计费实例销毁流程",
-};
+  FLOW_CLOSE: { code: "003", label: "redis按量计费实例销毁流程" },
+} as const satisfies Readonly<Record<string, { code: string; label: string }>>;
+export type TaskType = keyof typeof TASK_TYPES;
 export type TaskOutcome = "succeed" | "failed" | "error";
 export type TaskStatus = "preparing" | "running" | TaskOutcome;
 

@@ -1,17 +1,14 @@
 import { z } from "zod";
-import { approvalArguments, approvalOutput } from "../approval/step.js";
+import { approvalOutput } from "../approval/step.js";
 import { TIME_FORMAT } from "../cloud/views.js";
-import { approvalInUse } from "../config/index.js";
 import { inFlightSchema } from "../operations/context.js";
 import { drillChange } from "../operations/drill/change.js";
-import { runChangeCall } from "../operations/pipeline.js";
 import {
   backupIdSchema,
+  changeArguments,
+  changeCall,
   defineTool,
   instanceIdSchema,
-  offeredNumber,
-  offeredText,
-  confirmTokenSchema,
   regionSchema,
   withError,
 } from "./shared.js";
@@ -70,12 +67,10 @@ export const drillRestore = defineTool({
           .optional()
           .describe("Point-in-time backup only: the second to clone (ISO 8601), instead of backupId"),
         region: regionSchema,
-        ...(config.confirmMode === "token"
-          ? {
-              confirmToken: confirmTokenSchema.describe("Leave it out first: the answer is the plan and this token; after the user agrees, call again with it"),
-            }
-          : {}),
-        ...(approvalInUse(config) ? approvalArguments : {}),
+        ...changeArguments(
+          config,
+          "Leave it out first: the answer is the plan and this token; after the user agrees, call again with it",
+        ),
       })
       .superRefine((a, issues) => {
         if (a.backupId !== undefined && a.pointInTime !== undefined) {
@@ -96,14 +91,8 @@ export const drillRestore = defineTool({
     "DestroyPostpaidInstance",
   ],
   async handler(args, ctx, extra) {
-    const request = {
-      ...args,
-      confirmToken: offeredText(args.confirmToken),
-      approvalId: offeredText(args.approvalId),
-      waitSeconds: offeredNumber(args.waitSeconds),
-    };
     const { region, instanceId, backupId, pointInTime } = args;
-    const fields = { event: "drill_restore", region, instanceId, backupId, pointInTime, confirm: ctx.config.confirmMode } as const;
-    return runChangeCall(ctx, extra, fields, () => {}, (record) => drillChange(request, ctx, extra, record));
+    const fields = { event: "drill_restore", region, instanceId, backupId, pointInTime } as const;
+    return changeCall({ args, ctx, extra }, fields, () => {}, (request, record) => drillChange(request, ctx, extra, record));
   },
 });

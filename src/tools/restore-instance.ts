@@ -1,18 +1,16 @@
 import { z } from "zod";
-import { approvalInUse, type Config } from "../config/index.js";
-import { approvalArguments } from "../approval/step.js";
+import type { Config } from "../config/index.js";
 import type { ToolContext, ToolOutput } from "../operations/context.js";
 import type { Extra } from "../base/request.js";
-import { runChangeCall } from "../operations/pipeline.js";
 import { restoreOutput } from "../operations/restore-output.js";
 import { restoreChange } from "../operations/restore.js";
 import {
   backupIdSchema,
+  changeArguments,
+  changeCall,
   defineTool,
   instanceIdSchema,
-  offeredNumber,
   offeredText,
-  confirmTokenSchema,
   regionSchema,
   withError,
 } from "./shared.js";
@@ -37,17 +35,15 @@ function restoreInput(config: Config) {
       "Instance password, only if the instance is not password-free and the server has none configured. " +
         "Ask the user; never guess.",
     );
-  const confirmToken = confirmTokenSchema.describe(
-      "Leave it out on the first call: the server then checks the instance and backup and answers with " +
-        "status confirmation_required, a plan and this token. After the user agrees, call again with the same " +
-        `instanceId, backupId and region plus the token. Single use, valid ${Math.round(config.confirmTtlMs / 60_000)} min.`,
-    );
+  const confirmToken =
+    "Leave it out on the first call: the server then checks the instance and backup and answers with " +
+    "status confirmation_required, a plan and this token. After the user agrees, call again with the same " +
+    `instanceId, backupId and region plus the token. Single use, valid ${Math.round(config.confirmTtlMs / 60_000)} min.`;
   return z
     .strictObject({
       ...shape,
       ...(config.passwordArgument ? { password } : {}),
-      ...(config.confirmMode === "token" ? { confirmToken } : {}),
-      ...(approvalInUse(config) ? approvalArguments : {}),
+      ...changeArguments(config, confirmToken),
     })
     .superRefine((a, issues) => {
       if ((a.backupId === undefined) === (a.pointInTime === undefined)) {
@@ -88,19 +84,11 @@ async function restoreHandler(
   ctx: ToolContext,
   extra: Extra,
 ): Promise<ToolOutput> {
-  const request = {
-    ...args,
-    password: offeredText(args.password),
-    confirmToken: offeredText(args.confirmToken),
-    approvalId: offeredText(args.approvalId),
-    waitSeconds: offeredNumber(args.waitSeconds),
-  };
   const { region, instanceId, backupId, pointInTime } = args;
-  return runChangeCall(
-    ctx,
-    extra,
-    { region, instanceId, backupId, pointInTime, confirm: ctx.config.confirmMode },
+  return changeCall(
+    { args, ctx, extra },
+    { region, instanceId, backupId, pointInTime },
     (outcome) => ctx.metrics.restore(outcome),
-    (record) => restoreChange(request, ctx, extra, record),
+    (request, record) => restoreChange({ ...request, password: offeredText(args.password) }, ctx, extra, record),
   );
 }

@@ -1,13 +1,18 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { approvalArguments } from "../approval/step.js";
 import type { CloudAction } from "../cloud/api.js";
 import { ERROR_CATEGORIES } from "../cloud/catalog.js";
 import { CloudError } from "../cloud/errors.js";
-import type { Config, ToolName } from "../config/index.js";
+import { approvalInUse, type Config, type ToolName } from "../config/index.js";
 import type { Logger } from "../base/log.js";
+import type { RestoreOutcome } from "../base/metrics.js";
 import type { Extra } from "../base/request.js";
 import { assertScope, requiredScope } from "../gates/caller.js";
-import { callerOf, type ToolContext, type ToolOutput } from "../operations/context.js";
+import type { Answer, Change, Earlier } from "../gates/gate.js";
+import { callerOf, type Progress, type ToolContext, type ToolOutput } from "../operations/context.js";
+import { type CallRecord, runChangeCall } from "../operations/pipeline.js";
+import type { AuditRecord } from "../records/audit.js";
 import { validateArguments } from "./arguments.js";
 
 export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
@@ -157,7 +162,7 @@ export const backupIdSchema = z
   .describe("Backup ID: take it from list_backups for the same instance");
 
 /** A confirmation token of a confirmation_required answer; each tool says when to pass it back. */
-export const confirmTokenSchema = z
+const confirmTokenSchema = z
   .string()
   .regex(/^ct_[A-Za-z0-9_-]{16,64}$/, "must be the confirmToken of a confirmation_required answer")
   .optional();
@@ -170,8 +175,45 @@ export const regionSchema = z
   .describe("Region, like ap-guangzhou; defaults to the server's TENCENTCLOUD_REGION");
 
 /**
+ * A change's arguments offered under some settings: confirmToken in token mode (`confirmToken` says when to pass
+ * it back), approvalId and waitSeconds when approval is in use. Spread last into the tool's input schema.
+ */
+export function changeArguments(config: Config, confirmToken: string) {
+  return {
+    ...(config.confirmMode === "token" ? { confirmToken: confirmTokenSchema.describe(confirmToken) } : {}),
+    ...(approvalInUse(config) ? approvalArguments : {}),
+  };
+}
+
+/**
  * An argument offered only under some settings (a conditional spread in the input schema, which zod types as
  * unknown): the schema validated it already, this gives it its type back without a cast.
  */
 export const offeredText = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-export const offeredNumber = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
+const offeredNumber = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
+
+/** A change tool's arguments with those of changeArguments typed back: what its change is asked. */
+function changeRequest<Args extends Record<string, unknown>>(args: Args) {
+  return {
+    ...args,
+    confirmToken: offeredText(args.confirmToken),
+    approvalId: offeredText(args.approvalId),
+    waitSeconds: offeredNumber(args.waitSeconds),
+  };
+}
+
+/**
+ * A change tool's call (runChangeCall): its audit record names `fields` and the confirmation mode, and its change
+ * is asked the arguments with those of changeArguments typed back.
+ */
+export function changeCall<Args extends Record<string, unknown>, Pre, E extends Earlier>(
+  call: { args: Args; ctx: ToolContext; extra: Extra },
+  fields: CallRecord,
+  count: (outcome: RestoreOutcome) => void,
+  change: (request: ReturnType<typeof changeRequest<Args>>, record: AuditRecord, progress: Progress) => Change<Pre, E>,
+): Promise<Answer> {
+  const { args, ctx, extra } = call;
+  const request = changeRequest(args);
+  const record = { ...fields, confirm: ctx.config.confirmMode };
+  return runChangeCall(ctx, extra, record, count, (audit, progress) => change(request, audit, progress));
+}

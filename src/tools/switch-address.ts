@@ -1,10 +1,7 @@
 import { z } from "zod";
-import { approvalArguments } from "../approval/step.js";
-import { approvalInUse } from "../config/index.js";
-import { runChangeCall } from "../operations/pipeline.js";
 import { switchChange } from "../operations/switch-address/change.js";
 import { switchOutput } from "../operations/switch-address/output.js";
-import { confirmTokenSchema, defineTool, instanceIdSchema, offeredNumber, offeredText, regionSchema, withError } from "./shared.js";
+import { changeArguments, changeCall, defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
 
 export const switchAddress = defineTool({
   name: "switch_address",
@@ -19,12 +16,7 @@ export const switchAddress = defineTool({
       instanceId: instanceIdSchema.describe("The instance whose address moves (the original, or the clone to undo)"),
       toInstanceId: instanceIdSchema.describe("The instance that gets the address"),
       region: regionSchema,
-      ...(config.confirmMode === "token"
-        ? {
-            confirmToken: confirmTokenSchema.describe("Leave it out first; after the user agrees to the plan, call again with it (single use)"),
-          }
-        : {}),
-      ...(approvalInUse(config) ? approvalArguments : {}),
+      ...changeArguments(config, "Leave it out first; after the user agrees to the plan, call again with it (single use)"),
     }),
   outputSchema: withError(switchOutput),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -36,20 +28,12 @@ export const switchAddress = defineTool({
     "DescribeInstanceBackups",
   ],
   async handler(args, ctx, extra) {
-    const request = {
-      ...args,
-      confirmToken: offeredText(args.confirmToken),
-      approvalId: offeredText(args.approvalId),
-      waitSeconds: offeredNumber(args.waitSeconds),
-    };
     const { region, instanceId, toInstanceId } = args;
-    const fields = { event: "switch_address", region, instanceId, toInstanceId, confirm: ctx.config.confirmMode } as const;
-    return runChangeCall(
-      ctx,
-      extra,
-      fields,
+    return changeCall(
+      { args, ctx, extra },
+      { event: "switch_address", region, instanceId, toInstanceId },
       (outcome) => ctx.metrics.switchAddress(outcome),
-      (record, progress) => switchChange(request, ctx, extra, record, progress),
+      (request, record, progress) => switchChange(request, ctx, extra, record, progress),
     );
   },
 });

@@ -4,7 +4,7 @@ import type { Logger } from "../../base/log.js";
 import type { Metrics } from "../../base/metrics.js";
 import type { AuditRecord } from "../audit.js";
 import type { RedisConnection } from "./redis-link.js";
-import { stateUnavailable, type OperationLedger } from "./types.js";
+import { stateUnavailable, storedRecord, type OperationLedger } from "./types.js";
 
 /** How often each replica reads the epoch (besides every change, which reads it too). */
 export const EPOCH_CHECK_MS = 200;
@@ -228,11 +228,5 @@ function recovering(until: number): CloudError {
 }
 
 function parse(text: string | null): EpochRecord | undefined {
-  if (!text) return undefined;
-  try {
-    const value = JSON.parse(text) as EpochRecord;
-    return typeof value?.id === "string" && typeof value.since === "number" ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return storedRecord<EpochRecord>(text, (r) => typeof r.id === "string" && typeof r.since === "number");
 }

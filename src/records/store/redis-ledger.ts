@@ -1,10 +1,8 @@
-import type { Logger } from "../../base/log.js";
-import type { Metrics } from "../../base/metrics.js";
 import { LEDGER_TTL_MS, ledgerFields, MemoryLedger, parseLedgerEntry } from "./memory-ledger.js";
 import type { AuditRecord } from "../audit.js";
 import type { RedisConnection } from "./redis-link.js";
 import { OP_BEGIN, OP_LIST, OP_SETTLE } from "./scripts.js";
-import { type KnownTask, type OperationLedger, stateUnavailable, type TaskLedger } from "./types.js";
+import { type KnownTask, type OperationLedger, stateUnavailable, storedRecord, type TaskLedger } from "./types.js";
 
 /**
  * The task ledger in Redis, shared by every replica: one key per task (`<prefix>task:<region>:<taskId>`, a JSON
@@ -17,8 +15,6 @@ export class RedisLedger implements TaskLedger {
   constructor(
     private readonly link: RedisConnection,
     private readonly prefix: string,
-    private readonly log: Logger,
-    private readonly metrics: Metrics,
   ) {}
 
   async remember(taskId: number, task: KnownTask): Promise<void> {
@@ -46,12 +42,7 @@ export class RedisLedger implements TaskLedger {
   }
 
   private failed(operation: string, error: unknown, taskId: number): void {
-    this.metrics.stateError(operation);
-    this.log.warning("task ledger command failed; check_task looks the task up instead", {
-      operation,
-      taskId,
-      reason: this.link.reason(error),
-    });
+    this.link.commandFailed(operation, error, "task ledger command failed; check_task looks the task up instead", { taskId });
   }
 
   private key(taskId: number, region: string): string {
@@ -73,8 +64,6 @@ export class RedisOperations implements OperationLedger {
   constructor(
     private readonly link: RedisConnection,
     private readonly prefix: string,
-    private readonly log: Logger,
-    private readonly metrics: Metrics,
   ) {}
 
   async begin(intent: AuditRecord): Promise<void> {
@@ -129,12 +118,7 @@ export class RedisOperations implements OperationLedger {
   }
 
   private failed(operation: string, error: unknown, operationId: string): void {
-    this.metrics.stateError(operation);
-    this.log.warning("operation ledger command failed", {
-      operation,
-      operationId,
-      reason: this.link.reason(error),
-    });
+    this.link.commandFailed(operation, error, "operation ledger command failed", { operationId });
   }
 
   private key(operationId: string): string {
@@ -143,11 +127,5 @@ export class RedisOperations implements OperationLedger {
 }
 
 function parseRecord(text: string): AuditRecord | undefined {
-  if (!text) return undefined;
-  try {
-    const value = JSON.parse(text) as AuditRecord;
-    return typeof value?.operationId === "string" && typeof value.instanceId === "string" ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return storedRecord<AuditRecord>(text, (r) => typeof r.operationId === "string" && typeof r.instanceId === "string");
 }

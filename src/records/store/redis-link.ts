@@ -120,6 +120,17 @@ export class RedisConnection implements RedisLink {
     }
   }
 
+  /**
+   * A command that failed: counted by its operation and logged (a warning: `message`, the operation, `fields` and
+   * the reason). Returns the reason, for an error the caller throws.
+   */
+  commandFailed(operation: string, error: unknown, message: string, fields: Record<string, unknown> = {}): string {
+    const reason = this.reason(error);
+    this.onError(operation);
+    this.log.warning(message, { operation, ...fields, reason });
+    return reason;
+  }
+
   /** A short reason for logs and errors, with the URL's password (if any) cut out. */
   reason(error: unknown): string {
     const text = error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error);

@@ -58,7 +58,7 @@ export class RedisState implements SafetyState {
   ) {
     this.tokens = { issue: (b) => this.issue(b, config.confirmTtlMs), consume: (t, b) => this.consume(t, b) };
     this.locks = { acquire: (region, instanceId, details) => this.acquireLock(region, instanceId, details) };
-    this.tasks = new RedisLedger(link, state.prefix, log, metrics);
+    this.tasks = new RedisLedger(link, state.prefix);
     const failClosed: ApprovalLink & DrillLink = {
       command: (operation, args) => this.run(operation, () => this.command(args)),
       eval: (operation, script, keys, args) => this.run(operation, () => this.eval(script, keys, args)),
@@ -70,7 +70,7 @@ export class RedisState implements SafetyState {
       windowMs: Math.max(config.restoreDedupMinutes, 30) * 60_000,
       ttlMs: LEDGER_TTL_MS,
     });
-    this.operations = guardedLedger(new RedisOperations(link, state.prefix, log, metrics), this.epoch);
+    this.operations = guardedLedger(new RedisOperations(link, state.prefix), this.epoch);
     const recordKey = (key: string) => `${state.prefix}record:${key}`;
     this.records = {
       put: async (key, value, ttlMs) => {
@@ -144,9 +144,7 @@ export class RedisState implements SafetyState {
     try {
       return await what();
     } catch (caught) {
-      const reason = this.reason(caught);
-      this.metrics.stateError(operation);
-      this.log.warning("state store command failed", { operation, reason });
+      const reason = this.link.commandFailed(operation, caught, "state store command failed");
       // the agent gets the kind of failure; the details (addresses, server messages) stay in the log
       throw stateUnavailable(
         /did not answer/.test(reason) ? reason : "a Redis command failed; the server's log names the cause",
