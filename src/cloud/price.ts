@@ -2,6 +2,9 @@
 // The API quotes in `AmountUnit` "pent" (0.01 of `Currency`) or "microPent" (0.000001 pent); the raw quote is
 // kept beside the converted amount.
 
+import type { InquiryPriceCreateInstanceResponse } from "./api.js";
+import { CloudError } from "./errors.js";
+
 /** A quote as read from InquiryPriceCreateInstance, or why there is none. */
 export interface Quote {
   amount?: number;
@@ -64,4 +67,18 @@ export function localPrice(
   // the plan's field carries the API's quote in priceRaw
   const price = "billing" in quote ? inCurrency(quote.priceRaw, quote.billing) : inCurrency(quote);
   return price ? texts.price(price) : texts.priceUnknown;
+}
+
+/** InquiryPriceCreateInstance's answer as a quote: one that could not be had is shown (its error), not a refusal. */
+export function quoted(
+  answer: PromiseSettledResult<InquiryPriceCreateInstanceResponse | undefined>,
+  signal: AbortSignal | undefined,
+): Quote {
+  if (answer.status === "fulfilled") {
+    const p = answer.value;
+    return { amount: p?.HighPrecisionPrice ?? p?.Price, currency: p?.Currency, unit: p?.AmountUnit };
+  }
+  const caught: unknown = answer.reason;
+  if (signal?.aborted || !(caught instanceof CloudError)) throw caught;
+  return { error: `${caught.code}: ${caught.message}` };
 }

@@ -1,7 +1,7 @@
 // The API's shapes in our words: status words, backup views, Beijing time. Tools and safety both use this;
 // it knows nothing of either.
 import { z } from "zod";
-import type { ApiBackup } from "./api.js";
+import type { ApiBackup, DescribeSecondLevelBackupInfoResponse } from "./api.js";
 
 /** How the tools give a time, said in their output schemas. */
 export const TIME_FORMAT = "ISO 8601, Beijing time with its +08:00 offset, as the API's own times";
@@ -107,6 +107,43 @@ export function undoText(undo: UndoBackup): string {
 
 /** Whether a backup can be restored now (normal and not locked). */
 export const isRestorable = (b: ApiBackup): boolean => b.Status === 2 && b.Locked !== 1;
+
+/** The newest restorable backup taken after `target`: restoring it undoes a restore of `target`. */
+export function undoPoint(backups: readonly ApiBackup[], target: ApiBackup): ApiBackup | undefined {
+  const after = beijingToMs(target.StartTime) ?? Number.POSITIVE_INFINITY;
+  let best: ApiBackup | undefined;
+  let bestMs = after;
+  for (const b of backups) {
+    const ms = beijingToMs(b.StartTime);
+    if (ms === undefined || ms <= bestMs || String(b.BackupId) === String(target.BackupId) || !isRestorable(b))
+      continue;
+    best = b;
+    bestMs = ms;
+  }
+  return best;
+}
+
+/**
+ * The backup that covers a second (unix time), from DescribeSecondLevelBackupInfo's answer (its StartTime: that
+ * second, Beijing time), or why none does.
+ */
+export function coveringBackup(
+  res: DescribeSecondLevelBackupInfoResponse,
+  second: number,
+): { backup: ApiBackup } | { why: string } {
+  if (second < res.StartTimestamp) {
+    return { why: `the earliest second that can be restored is ${isoTime(res.StartTimestamp * 1000)}` };
+  }
+  const gap = (res.MissingTimestamps ?? []).find((m) => second >= m.StartTimeStamp && second <= m.EndTimeStamp);
+  if (gap) {
+    return {
+      why: `no backup covers it (a gap from ${isoTime(gap.StartTimeStamp * 1000)} to ${isoTime(gap.EndTimeStamp * 1000)})`,
+    };
+  }
+  if (!res.BackupId) return { why: "DescribeSecondLevelBackupInfo named no backup for it" };
+  const StartTime = toBeijing(second * 1000);
+  return { backup: { BackupId: res.BackupId, StartTime, BackupType: "point_in_time", Status: 2, Locked: 0 } };
+}
 
 // ---- Tasks -----------------------------------------------------------------------------------------------
 

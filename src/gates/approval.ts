@@ -1,4 +1,5 @@
 import { repeatOf } from "./confirm-token.js";
+import { sentBefore } from "./earlier.js";
 import type { Gate } from "./gate.js";
 
 /**
@@ -12,9 +13,11 @@ export const approval: Gate = async (run, next) => {
   if (run.approval.kind === "answer") return run.approval.answer;
   if (run.approval.kind === "used") {
     // a used approval repeated (an answer lost on the way): answered with the change it started, nothing sent
-    const started = await run.change.approvedBefore?.(run, run.approval.approval.id);
+    const id = run.approval.approval.id;
+    const started = await sentBefore(run, (intent) => intent.approvalId === id, "day");
     if (!started) throw run.approval.refusal();
     run.earlier = started;
+    run.usedApproval = id;
     return repeatOf(run);
   }
   // an approval whose plan named the earlier change makes it again, as a token plan naming it does

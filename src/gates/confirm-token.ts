@@ -19,6 +19,7 @@ export const confirmToken: Gate = async (run, next) => {
   const consumed = run.tokens.consume(confirm.token, binding);
   if (!run.earlier) {
     await consumed;
+    run.confirmed = confirm.token;
     return next();
   }
   // a token whose plan did not name the earlier change (or one this server does not know) is that change's repeat
@@ -30,6 +31,7 @@ export const confirmToken: Gate = async (run, next) => {
     },
   );
   if (!ok) return repeatOf(run);
+  run.confirmed = confirm.token;
   run.acknowledged = run.earlier.operationId;
   return next();
 };

@@ -35,11 +35,19 @@ export interface Change<Pre = unknown, E extends Earlier = Earlier, S extends ob
   audit: "restore" | "switch" | "backup" | "drill";
   /** Puts back what a stopped server left half done on the instances (after they are settled). */
   resume?(run: Run<Pre, E>): Promise<void>;
-  /** The same change sent within the dedup window, and the answer to its repeat. */
-  earlier?(run: Run<Pre, E>): Promise<E | undefined>;
+  /**
+   * How the journal tells this change sent before (the gates read it): the kinds of operation it journals, the same
+   * change within the dedup window (`same`; none: it is not known before its preflight), and what a repeat's answer
+   * says of one (`view`; undefined: it cannot be answered as a repeat). A used approval repeated by its requester is
+   * answered with the change of these kinds it started.
+   */
+  sentBefore?: {
+    kinds: readonly OperationKind[];
+    same?(intent: AuditRecord): boolean;
+    view(op: Operation): E | undefined;
+  };
+  /** The answer to a repeat of the change sent before: nothing is sent. */
   repeated?(run: Run<Pre, E>, earlier: E): Answer<S>;
-  /** The change a used approval started (its requester repeating the call): answered as its repeat. */
-  approvedBefore?(run: Run<Pre, E>, approvalId: string): Promise<E | undefined>;
   /** A second person's approval, when the configuration asks for one: what it is bound to and its plan. */
   approval?(run: Run<Pre, E>): Omit<ApprovalStepInput<Pre>, "acknowledges">;
   /** A confirmation (token or form), when the configuration asks for one. */
@@ -79,11 +87,25 @@ export interface Run<Pre = unknown, E extends Earlier = Earlier> {
   approve(input: ApprovalStepInput<Pre>): Promise<ApprovalStep<Pre>>;
   /** Journals the intent (audit log fsynced, shared ledger), then counts the request as sent. */
   journal(kind: OperationKind, only?: Partial<AuditRecord>): Promise<void>;
+  /**
+   * The journal's sent operations of `kind` on an instance that match: the newest within the dedup window
+   * (`window: "dedup"`), or all of the last day (`"day"`).
+   */
+  sent(
+    kind: OperationKind,
+    where: { region: string; instanceId: string },
+    same: (intent: AuditRecord) => boolean,
+    window: "dedup" | "day",
+  ): Promise<Operation[]>;
   /** The region the call goes to (the argument, else the server's). */
   region: string;
   /** The operations on the first instance settled since a server stopped (what was in flight). */
   settled: Operation[];
   earlier?: E;
+  /** The used approval whose change `earlier` is (its requester repeating the call). */
+  usedApproval?: string;
+  /** The confirmation token this call presented, once consumed (what its plan's clone was named from). */
+  confirmed?: string;
   /** The earlier change the approved or confirmed plan named: going on sends it again, deliberately. */
   acknowledged?: string;
   approval: ApprovalStep<Pre>;

@@ -65,13 +65,19 @@ export function backupChange(
     instances: [instanceId],
     askedRegion: args.region,
     audit: "backup", // no backup goes unrecorded
-    earlier: async (run) => {
-      if (!args.explicitRemark) return undefined;
-      const where = { region: run.region, instanceId };
-      const op = await ctx.services.safety.journal.lastSent("backup", where, (i) => i.remark === remark);
-      const taskId = op?.outcome?.taskId;
-      return op && taskId !== undefined ? { operationId: op.intent.operationId, op, taskId } : undefined;
-    },
+    // a remark the caller chose names one backup: the same remark again within the dedup window is its repeat
+    ...(args.explicitRemark
+      ? {
+          sentBefore: {
+            kinds: ["backup"] as const,
+            same: (intent: AuditRecord) => intent.remark === remark,
+            view: (op: Operation) => {
+              const taskId = op.outcome?.taskId;
+              return taskId === undefined ? undefined : { operationId: op.intent.operationId, op, taskId };
+            },
+          },
+        }
+      : {}),
     repeated: (run, { op, taskId }) => {
       const note =
         `A backup of ${instanceId} with remark "${remark}" was already sent at ${op.intent.time} as task ` +

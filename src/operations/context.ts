@@ -1,14 +1,13 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { RedisApi } from "../cloud/api.js";
-import { CloudError } from "../cloud/errors.js";
 import type { Config, LogLevel } from "../config/index.js";
 import type { Logger, LogSink } from "../base/log.js";
-import type { Metrics, RestoreOutcome } from "../base/metrics.js";
+import type { Metrics } from "../base/metrics.js";
 import type { Extra } from "../base/request.js";
 import type { AuditRecord } from "../records/audit.js";
 import { type Caller, callerFromAuthInfo } from "../gates/caller.js";
-import type { Operation, OperationKind } from "../records/journal.js";
+import type { Operation } from "../records/journal.js";
 import type { ApprovalParts } from "../approval/step.js";
 import type { Safety } from "./services.js";
 import type { Answer } from "../gates/gate.js";
@@ -45,55 +44,6 @@ export interface ToolServices {
 export interface ToolOutput {
   structured: Record<string, unknown>;
   text: string;
-}
-
-/** Where a call that changes an instance stands: `intent` writes the operation's intent right before sending. */
-export interface Progress {
-  /** The request may have reached the API. */
-  sent: boolean;
-  /** Journals the intent (audit log fsynced, shared ledger), then counts the request as sent. */
-  intent(kind: OperationKind, only?: Partial<AuditRecord>): Promise<void>;
-}
-
-/**
- * Runs a call that changes an instance so that its audit record is written, and its outcome counted, whatever
- * happens. `run` calls `progress.intent(kind)` right before its request: from then on the call is one
- * write-ahead operation (docs/crash-safety.md) and its record is the operation's outcome (same operationId). A failure
- * after it is `failed` (the API answered an error) or `outcome_unknown`, before it the record stays `refused`.
- */
-export async function audited<T>(
-  ctx: ToolContext,
-  record: AuditRecord,
-  count: (outcome: RestoreOutcome) => void,
-  run: (progress: Progress) => Promise<T>,
-): Promise<T> {
-  const { journal, audit } = ctx.services.safety;
-  const progress: Progress = {
-    sent: false,
-    async intent(kind, only) {
-      await journal.begin(record, kind, only);
-      progress.sent = true;
-    },
-  };
-  const end = () => {
-    if (record.operationId) journal.finish(record);
-    else audit.write(record);
-    count(record.outcome as RestoreOutcome);
-  };
-  try {
-    const out = await run(progress);
-    if (record.operationId) journal.crash("after-answer");
-    end();
-    return out;
-  } catch (caught) {
-    const error = caught instanceof CloudError ? caught : undefined;
-    if (progress.sent) record.outcome = error?.entry.category === "outcome_unknown" ? "outcome_unknown" : "failed";
-    record.errorCode = error?.code ?? "ClientError.Internal";
-    record.message = error?.message;
-    record.requestId = error?.requestId;
-    end();
-    throw caught;
-  }
 }
 
 /** What a change's answer says of the operations on its instance that were in flight when a server stopped. */

@@ -3,7 +3,7 @@ import type { Extra } from "../base/request.js";
 import { askToConfirm } from "../gates/confirm.js";
 import { enUS } from "../i18n/en-US.js";
 import type { Messages } from "../i18n/index.js";
-import type { PlanView } from "./preflight.js";
+import type { PlanView } from "./plan-view.js";
 
 /**
  * Asks the human through MCP form elicitation (TENCENTCLOUD_REDIS_CONFIRM=elicit). Returns only when they

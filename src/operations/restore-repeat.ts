@@ -5,8 +5,9 @@ import type { Config } from "../config/index.js";
 import type { Answer } from "../gates/gate.js";
 import type { Messages } from "../i18n/index.js";
 import type { AuditRecord } from "../records/audit.js";
-import type { Journal, Operation } from "../records/journal.js";
-import type { Preflight, planView } from "./preflight.js";
+import type { Operation } from "../records/journal.js";
+import type { planView } from "./plan-view.js";
+import type { Preflight } from "./preflight.js";
 import type { RestoreAnswer } from "./restore-output.js";
 
 /** The earlier restore: its operation, when it was sent, and what it made. */
@@ -17,37 +18,10 @@ export interface EarlierRestore {
   taskId?: number;
   /** The clone route: the clone it made. */
   cloneInstanceId?: string;
-  /** The approval it used, when the call repeats that approval. */
-  usedApproval?: string;
 }
 
-/** The newest restore of this backup, in place or by clone, sent within the dedup window. */
-export async function earlierRestore(
-  journal: Journal,
-  target: { region: string; instanceId: string },
-  backupId: string,
-): Promise<EarlierRestore | undefined> {
-  const ops = await Promise.all(
-    (["restore", "clone"] as const).map((kind) =>
-      journal.lastSent(kind, target, (intent) => intent.backupId === backupId && !intent.pointInTime),
-    ),
-  );
-  return newest(ops.map((op) => op && earlierView(op)));
-}
-
-/** The restore (in place or by clone) an approval was used for, when it was sent: its repeat is answered with it. */
-export async function restoreApprovedBy(
-  journal: Journal,
-  target: { region: string; instanceId: string },
-  approvalId: string,
-): Promise<EarlierRestore | undefined> {
-  const mine = (intent: { approvalId?: string }) => intent.approvalId === approvalId;
-  const ops = await Promise.all((["restore", "clone"] as const).map((kind) => journal.sentMatching(kind, target, mine)));
-  const found = newest(ops.flat().map(earlierView));
-  return found && { ...found, usedApproval: approvalId };
-}
-
-function earlierView(op: Operation): EarlierRestore | undefined {
+/** An earlier restore as its repeat's answer names it: its task (in place) or its clone; none known, undefined. */
+export function earlierView(op: Operation): EarlierRestore | undefined {
   const { operationId, time: sentAt } = op.intent;
   if (op.intent.action === "CloneInstances") {
     const cloneInstanceId = op.outcome?.cloneInstanceId ?? op.outcome?.found;
@@ -55,13 +29,6 @@ function earlierView(op: Operation): EarlierRestore | undefined {
   }
   const taskId = op.outcome?.taskId;
   return taskId === undefined ? undefined : { operationId, sentAt, taskId };
-}
-
-function newest(found: Array<EarlierRestore | undefined>): EarlierRestore | undefined {
-  return found.reduce<EarlierRestore | undefined>(
-    (best, e) => (e && (!best || Date.parse(e.sentAt) > Date.parse(best.sentAt)) ? e : best),
-    undefined,
-  );
 }
 
 /** The plan's warning names a restore of the same backup sent within the dedup window: confirming it restores again. */
@@ -74,12 +41,18 @@ export function namingEarlier(view: ReturnType<typeof planView>, earlier: Earlie
 }
 
 /** The answer to a repeat of a restore already sent: nothing is sent; the earlier restore (or clone) is reported. */
-export function repeatedRestore(earlier: EarlierRestore, record: AuditRecord, config: Config): Answer<RestoreAnswer> {
+export function repeatedRestore(
+  earlier: EarlierRestore,
+  record: AuditRecord,
+  config: Config,
+  /** The approval it used, when the call repeats that approval. */
+  usedApproval: string | undefined,
+): Answer<RestoreAnswer> {
   const until = isoTime(Date.parse(earlier.sentAt) + config.restoreDedupMinutes * 60_000);
   const again =
     config.confirmMode === "token"
       ? `after ${until}, or ask for a fresh plan (call without confirmToken): it names this restore, and confirming it restores again`
-      : earlier.usedApproval
+      : usedApproval
         ? "ask for a new approval (call without approvalId): its plan names this restore, and once approved it restores again"
         : `after ${until} (TENCENTCLOUD_REDIS_RESTORE_DEDUP_MINUTES)`;
   const clone = earlier.cloneInstanceId;
@@ -88,8 +61,8 @@ export function repeatedRestore(earlier: EarlierRestore, record: AuditRecord, co
     ? `Follow the clone with check_task { instanceId: "${clone}" }, then switch_address.`
     : `Follow task ${earlier.taskId} with check_task.`;
   const sent = `sent at ${earlier.sentAt} ${what} (operation ${earlier.operationId})`;
-  const why = earlier.usedApproval
-    ? `Approval ${earlier.usedApproval} was already used: its restore was ${sent}`
+  const why = usedApproval
+    ? `Approval ${usedApproval} was already used: its restore was ${sent}`
     : `This restore was already ${sent}, within the last ${config.restoreDedupMinutes} min`;
   const note = `${why}: it was NOT sent again. ${follow} To restore again deliberately: ${again}.`;
   Object.assign(record, {

@@ -11,21 +11,15 @@ import { type Messages, messages } from "../i18n/index.js";
 import type { AuditRecord } from "../records/audit.js";
 import type { OperationKind } from "../records/journal.js";
 import { inFlightView, type ToolContext, withInFlight } from "./context.js";
-import { lastDrillOf, withLastDrill } from "./drill/last-drill.js";
-import { type Preflight, planView, preflight } from "./preflight.js";
-import { cloneName } from "./restore-clone/facts.js";
+import { withLastDrill } from "./drill/last-drill.js";
+import { planView } from "./plan-view.js";
+import { type Preflight, preflight } from "./preflight.js";
+import { cloneFacts } from "./restore-clone/facts.js";
 import { clonePlanText, submitClone } from "./restore-clone/send.js";
 import { elicitConfirmation } from "./restore-form.js";
 import type { RestoreAnswer } from "./restore-output.js";
 import { submitInPlace } from "./restore-in-place/send.js";
-import {
-  type EarlierRestore,
-  earlierRestore,
-  namingEarlier,
-  noteUndo,
-  repeatedRestore,
-  restoreApprovedBy,
-} from "./restore-repeat.js";
+import { type EarlierRestore, earlierView, namingEarlier, noteUndo, repeatedRestore } from "./restore-repeat.js";
 
 /** What differs between the routes: the intent journaled and how the change is sent. The edition table picks one. */
 interface Route {
@@ -63,7 +57,8 @@ export function restoreChange(
 ): Change<Preflight, EarlierRestore, RestoreAnswer> {
   const { config, api } = ctx;
   const t = messages(config.language);
-  const cloneNonce = args.confirmToken ?? randomBytes(8).toString("hex");
+  // the clone's name: from the token the call confirmed (the one its plan named), else one per call
+  const callNonce = randomBytes(8).toString("hex");
   const target = (run: Run<Preflight, EarlierRestore>) => ({
     region: run.region,
     instanceId: args.instanceId,
@@ -71,14 +66,16 @@ export function restoreChange(
     pointInTime: args.pointInTime,
   });
   const inFlight = (run: Run<Preflight, EarlierRestore>) => run.settled.map(inFlightView);
-  const check = async (run: Run<Preflight, EarlierRestore>, snapshotTasks: boolean) => {
+  // the final check (under the locks) snapshots the restore tasks; a plan's names the last drill
+  const check = async (run: Run<Preflight, EarlierRestore>, final: boolean) => {
     const pf = await preflight(api, config, {
       ...target(run),
-      cloneNonce,
       passwordArgument: args.password,
       signal: extra.signal,
-      snapshotTasks,
+      snapshotTasks: final,
+      ...(final ? {} : { drills: ctx.services.safety.state.drills }),
     });
+    if (pf.cloneRead) pf.clone = cloneFacts(pf.instance, pf.backup, pf.cloneRead, run.confirmed ?? callNonce);
     noteMethod(record, pf);
     record.passwordSource = pf.password.source;
     noteUndo(record, pf);
@@ -89,12 +86,15 @@ export function restoreChange(
     instances: [args.instanceId],
     askedRegion: args.region,
     audit: "restore",
-    earlier: (run) =>
-      args.backupId === undefined
-        ? Promise.resolve(undefined) // a point in time: its backup is known only after the preflight
-        : earlierRestore(ctx.services.safety.journal, target(run), args.backupId),
-    approvedBefore: (run, approvalId) => restoreApprovedBy(ctx.services.safety.journal, target(run), approvalId),
-    repeated: (run, earlier) => withInFlight(repeatedRestore(earlier, record, config), inFlight(run)),
+    sentBefore: {
+      kinds: ["restore", "clone"],
+      // a point in time: its backup is known only after the preflight
+      ...(args.backupId === undefined
+        ? {}
+        : { same: (intent: AuditRecord) => intent.backupId === args.backupId && !intent.pointInTime }),
+      view: earlierView,
+    },
+    repeated: (run, earlier) => withInFlight(repeatedRestore(earlier, record, config, run.usedApproval), inFlight(run)),
     approval: (run) => ({
       tool: "restore_instance",
       binding: target(run),
@@ -126,7 +126,7 @@ export function restoreChange(
           ...(price ? { price: price.text } : {}),
         };
         const text = view.clone ? `Plan: restore by clone (${pf.route.method}). ${view.warning}` : planText(view);
-        const last = withLastDrill({ structured: fields, text }, await lastDrillOf(ctx, run.region, args.instanceId));
+        const last = withLastDrill({ structured: fields, text }, pf.lastDrill, config.language);
         return { instance: pf.instance, fields: last.structured, text: last.text, pre: pf };
       },
     }),
@@ -139,9 +139,9 @@ export function restoreChange(
       }),
       token: args.confirmToken,
       plan: async (run, pf, token, expiresAt) => {
-        if (pf.clone) pf.clone.name = cloneName(pf.instance.InstanceName ?? "", pf.backup.StartTime, token); // as confirmed
+        if (pf.cloneRead) pf.clone = cloneFacts(pf.instance, pf.backup, pf.cloneRead, token); // named as the confirmed call names it
         const planned = withInFlight(plan(pf, token, expiresAt, t, run.earlier), inFlight(run));
-        return withLastDrill(planned, await lastDrillOf(ctx, run.region, args.instanceId));
+        return withLastDrill(planned, pf.lastDrill, config.language);
       },
       form: async (_run, pf) => {
         await elicitConfirmation(ctx.server, extra, planView(pf, t), config.confirmTtlMs, t);

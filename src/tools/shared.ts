@@ -10,8 +10,8 @@ import type { RestoreOutcome } from "../base/metrics.js";
 import type { Extra } from "../base/request.js";
 import { assertScope, requiredScope } from "../gates/caller.js";
 import type { Answer, Change, Earlier } from "../gates/gate.js";
-import { callerOf, type Progress, type ToolContext, type ToolOutput } from "../operations/context.js";
-import { type CallRecord, runChangeCall } from "../operations/pipeline.js";
+import { callerOf, type ToolContext, type ToolOutput } from "../operations/context.js";
+import { type CallRecord, type Progress, runChangeCall } from "../operations/pipeline.js";
 import type { AuditRecord } from "../records/audit.js";
 import { validateArguments } from "./arguments.js";
 

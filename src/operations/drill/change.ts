@@ -12,9 +12,11 @@ import type { Answer, Change, Run } from "../../gates/gate.js";
 import { checked } from "../../gates/preflight.js";
 import { messages } from "../../i18n/index.js";
 import type { AuditRecord } from "../../records/audit.js";
-import { type DrillRecord, lastPassedDrill } from "../../records/store/drills.js";
+import type { DrillRecord } from "../../records/store/drills.js";
 import type { ToolContext } from "../context.js";
-import { type Preflight, planView, preflight } from "../preflight.js";
+import { planView } from "../plan-view.js";
+import { type Preflight, preflight } from "../preflight.js";
+import { cloneFacts } from "../restore-clone/facts.js";
 import { cloneRequest, findCloneByName } from "../restore-clone/send.js";
 import { elicitConfirmation } from "../restore-form.js";
 import { drillCloneName, drillTags, drillTagValue, newestBackup } from "./facts.js";
@@ -39,7 +41,6 @@ export const drillIdFor = (nonce: string) => `dr_${createHash("sha256").update(n
 /** A restore drill of one instance: exactly one CloneInstances (the clone tagged as the drill's), or none. */
 export function drillChange(args: DrillRequest, ctx: ToolContext, extra: Extra, record: AuditRecord): Change<Preflight> {
   const { config, api } = ctx;
-  const ledger = ctx.services.safety.state.drills;
   const t = messages(config.language);
   let drillId = drillIdFor(args.confirmToken ?? randomBytes(8).toString("hex"));
   let backupId = args.backupId;
@@ -52,7 +53,8 @@ export function drillChange(args: DrillRequest, ctx: ToolContext, extra: Extra, 
   });
   /** The clone as the drill makes it: renamed and retagged for the drill `id`. */
   const asDrill = (pf: Preflight, id: string) => {
-    if (!pf.clone) throw new Error("drill without clone facts");
+    if (!pf.cloneRead) throw new Error("drill without the clone's reads");
+    pf.clone = cloneFacts(pf.instance, pf.backup, pf.cloneRead, id);
     const restored = pf.clone.cloneTime ?? pf.backup.StartTime;
     pf.clone.name = drillCloneName(pf.instance.InstanceName ?? "", restored, id);
     const what = pf.clone.cloneTime ? `pit:${beijingToIso(pf.clone.cloneTime)}` : String(pf.backup.BackupId);
@@ -80,15 +82,15 @@ export function drillChange(args: DrillRequest, ctx: ToolContext, extra: Extra, 
         instanceId: args.instanceId,
         backupId,
         pointInTime: args.pointInTime,
-        cloneNonce: drillId,
         signal: extra.signal,
         snapshotTasks: false,
+        drills: ctx.services.safety.state.drills,
       },
     );
     asDrill(pf, drillId);
     record.backupId = String(pf.backup.BackupId);
     record.passwordSource = pf.password.source;
-    const last = await lastPassedDrill(ledger, run.region, args.instanceId).catch(() => undefined);
+    const last = pf.lastDrill;
     if (last?.times.destroyed !== undefined) {
       expected = { ms: Math.max(60_000, last.times.destroyed - last.times.requested), fromDrill: last.drillId };
     }

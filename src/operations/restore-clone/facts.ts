@@ -1,24 +1,19 @@
-// The clone route of a restore: its facts from what the preflight read (security groups, the price, a point in
-// time), the one CloneInstances request built from the source, and the lookup of a clone by its unique name after
+// The clone route of a restore: its facts from what the preflight read (security groups, the price, the second
+// restored), the one CloneInstances request built from the source, and the lookup of a clone by its unique name after
 // a lost answer. Never sends CloneInstances itself: send.ts does, once.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type {
   ApiBackup,
   ApiInstance,
   DescribeInstanceSecurityGroupResponse,
-  DescribeSecondLevelBackupInfoResponse,
   InquiryPriceCreateInstanceRequest,
-  InquiryPriceCreateInstanceResponse,
   ResourceTag,
 } from "../../cloud/api.js";
 import { EDITIONS } from "../../cloud/editions.js";
-import { CloudError } from "../../cloud/errors.js";
-import { isoTime, toBeijing } from "../../cloud/views.js";
+import type { Quote } from "../../cloud/price.js";
 
 /** The tag every clone carries: `<source instance>/<backup>`; switch_address recognises a clone by it. */
 export const CLONE_TAG = "tcrmcp-restore-of";
-/** How far back a point in time may be (DescribeSecondLevelBackupInfo: the last 7 days). */
-export const POINT_IN_TIME_MAX_AGE_MS = 7 * 24 * 3600_000;
 const NAME_MAX = 59;
 
 /** What the plan shows of the clone, and what CloneInstances is sent with (never the password). */
@@ -41,7 +36,7 @@ export interface CloneFacts {
   /** Point in time only: the second restored, Beijing time `YYYY-MM-DD HH:MM:SS`. */
   cloneTime?: string;
   /** InquiryPriceCreateInstance's quote for it, pay-as-you-go; `error` when it could not be had. */
-  price: { amount?: number; currency?: string; unit?: string; error?: string };
+  price: Quote;
 }
 
 /**
@@ -81,20 +76,6 @@ export function priceRequest(instance: ApiInstance): InquiryPriceCreateInstanceR
   };
 }
 
-/** InquiryPriceCreateInstance's answer as the plan shows it: a quote that could not be had is shown, not a refusal. */
-export function quoted(
-  answer: PromiseSettledResult<InquiryPriceCreateInstanceResponse | undefined>,
-  signal: AbortSignal | undefined,
-): CloneFacts["price"] {
-  if (answer.status === "fulfilled") {
-    const p = answer.value;
-    return { amount: p?.HighPrecisionPrice ?? p?.Price, currency: p?.Currency, unit: p?.AmountUnit };
-  }
-  const caught: unknown = answer.reason;
-  if (signal?.aborted || !(caught instanceof CloudError)) throw caught;
-  return { error: `${caught.code}: ${caught.message}` };
-}
-
 function shapeOf(instance: ApiInstance) {
   const type = instance.Type ?? 0;
   const cluster = EDITIONS[type]?.cluster === true;
@@ -104,17 +85,18 @@ function shapeOf(instance: ApiInstance) {
   return { type, cluster, shardNum, shardSizeMb };
 }
 
+/** What the preflight read for a clone: the source's security groups and the price of an instance like it. */
+export interface CloneRead {
+  groups: DescribeInstanceSecurityGroupResponse | undefined;
+  price: Quote;
+}
+
 /**
- * The facts of the clone route, from what the preflight read: the source's security groups and the price of an
- * instance like it.
+ * The facts of the clone route, from what the preflight read; its name from `nonce` (see cloneName). A point in time
+ * restores the second its backup starts at.
  */
-export function cloneFacts(
-  instance: ApiInstance,
-  backup: Pick<ApiBackup, "BackupId" | "StartTime">,
-  read: { groups: DescribeInstanceSecurityGroupResponse | undefined; price: CloneFacts["price"] },
-  nonce: string = randomBytes(8).toString("hex"),
-  cloneTime?: string,
-): CloneFacts {
+export function cloneFacts(instance: ApiInstance, backup: ApiBackup, read: CloneRead, nonce: string): CloneFacts {
+  const cloneTime = backup.BackupType === "point_in_time" ? backup.StartTime : undefined;
   const backupId = String(backup.BackupId);
   const { type, cluster, shardNum, shardSizeMb } = shapeOf(instance);
   const detail = read.groups?.InstanceSecurityGroupsDetail?.find((d) => d.InstanceId === instance.InstanceId);
@@ -141,63 +123,4 @@ export function cloneFacts(
   if (zones.size > 1) facts.nodeSet = (instance.NodeSet ?? []).map((n) => ({ NodeType: n.NodeType, ZoneId: n.ZoneId }));
   if (cloneTime) facts.cloneTime = cloneTime;
   return facts;
-}
-
-const pitRefusal = (instance: ApiInstance, at: string, why: string) =>
-  new CloudError(
-    "ClientError.PointInTimeRefused",
-    `Refused: ${instance.InstanceId} cannot be restored to ${at}: ${why}. Nothing was sent.`,
-    {
-      notSent: true,
-    },
-  );
-
-/**
- * The second (unix time) of a point in time, before asking DescribeSecondLevelBackupInfo about it; refuses a time
- * it cannot cover with ClientError.PointInTimeRefused (nothing sent).
- */
-export function pointInTimeSecond(instance: ApiInstance, at: string, now = Date.now()): number {
-  const refuse = (why: string) => pitRefusal(instance, at, why);
-  const ms = Date.parse(at);
-  if (Number.isNaN(ms)) throw refuse("not an ISO 8601 time");
-  if (instance.BackupMode !== "SecondLevelBackup") {
-    throw refuse(
-      `its backup mode is ${instance.BackupMode || "normal"}, not SecondLevelBackup (point-in-time backup is off)`,
-    );
-  }
-  if (ms > now) throw refuse("that time is in the future");
-  if (now - ms > POINT_IN_TIME_MAX_AGE_MS) throw refuse("it is older than 7 days");
-  return Math.floor(ms / 1000);
-}
-
-/**
- * The backup that covers the second, from DescribeSecondLevelBackupInfo's answer; refuses a second outside the
- * covered range with ClientError.PointInTimeRefused (nothing sent).
- */
-export function pointInTimeBackup(
-  instance: ApiInstance,
-  at: string,
-  seconds: number,
-  res: DescribeSecondLevelBackupInfoResponse,
-): { backup: ApiBackup; cloneTime: string } {
-  const refuse = (why: string) => pitRefusal(instance, at, why);
-  if (seconds < res.StartTimestamp) {
-    throw refuse(`the earliest second that can be restored is ${isoTime(res.StartTimestamp * 1000)}`);
-  }
-  const gap = (res.MissingTimestamps ?? []).find((m) => seconds >= m.StartTimeStamp && seconds <= m.EndTimeStamp);
-  if (gap) {
-    throw refuse(
-      `no backup covers it (a gap from ${isoTime(gap.StartTimeStamp * 1000)} to ${isoTime(gap.EndTimeStamp * 1000)})`,
-    );
-  }
-  if (!res.BackupId) throw refuse("DescribeSecondLevelBackupInfo named no backup for it");
-  const cloneTime = toBeijing(seconds * 1000);
-  const backup: ApiBackup = {
-    BackupId: res.BackupId,
-    StartTime: cloneTime,
-    BackupType: "point_in_time",
-    Status: 2,
-    Locked: 0,
-  };
-  return { backup, cloneTime };
 }

@@ -13,7 +13,8 @@ import type { ResolvedPassword } from "../password.js";
 
 const LOOKUPS = 3;
 import { passwordErrorWithSource } from "../password.js";
-import type { PlanView, Preflight } from "../preflight.js";
+import type { PlanView } from "../plan-view.js";
+import type { Preflight } from "../preflight.js";
 import type { RestoreAnswer } from "../restore-output.js";
 import type { Answer } from "../../gates/gate.js";
 import type { ToolContext } from "../context.js";

@@ -10,7 +10,8 @@ import { messages } from "../../i18n/index.js";
 import type { AuditRecord } from "../../records/audit.js";
 import type { Journal } from "../../records/journal.js";
 import type { RecordStore } from "../../records/store/types.js";
-import { audited, inFlightView, type Progress, type ToolContext, withInFlight } from "../context.js";
+import { inFlightView, type ToolContext, withInFlight } from "../context.js";
+import { audited, type Progress } from "../pipeline.js";
 import type { Roles } from "./direction.js";
 import {
   type AddressNow,
