@@ -41,7 +41,7 @@ export interface Change<Pre = unknown, E extends Earlier = Earlier, S extends ob
   /** The change a used approval started (its requester repeating the call): answered as its repeat. */
   approvedBefore?(run: Run<Pre, E>, approvalId: string): Promise<E | undefined>;
   /** A second person's approval, when the configuration asks for one: what it is bound to and its plan. */
-  approval?(run: Run<Pre, E>): Omit<ApprovalStepInput<Pre>, "acknowledges">;
+  approval?(run: Run<Pre, E>): Omit<ApprovalStepInput<Pre, S>, "acknowledges">;
   /** A confirmation (token or form), when the configuration asks for one. */
   confirm?: {
     /** What the token is bound to (besides the earlier change it acknowledges). */
