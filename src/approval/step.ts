@@ -65,6 +65,17 @@ export type ApprovalPlan<S> = Partial<Omit<S, keyof ApprovalRequired>>;
 /** An approval_required answer of a tool whose answer is S. */
 export type ApprovalAnswer<S> = ApprovalRequired & ApprovalPlan<S>;
 
+/**
+ * A tool's answer type S that declares every field the step writes, each taking the step's value (its status admits
+ * approval_required); `never` otherwise, so that none of the tool's answers compiles. A tool that answers
+ * approval_required declares its answer type through it.
+ */
+export type AdmittingApproval<S> = {
+  [K in keyof ApprovalRequired]-?: K extends keyof S ? (ApprovalRequired[K] extends S[K] ? true : false) : false;
+}[keyof ApprovalRequired] extends true
+  ? S
+  : never;
+
 /** S: the tool's answer (its output schema's type), which the approval_required answer is typed by. */
 export interface ApprovalStepInput<P, S extends object = Record<string, unknown>> {
   tool: string;
