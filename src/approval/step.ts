@@ -158,13 +158,8 @@ export async function approvalStep<P, S extends object = Record<string, unknown>
     outcome: "planned",
   });
   const expiresAt = isoTime(approval.expiresAt);
-  const required: ApprovalRequired = {
-    status: "approval_required",
-    approvalId: approval.id,
-    expiresAt,
-    ...(link ? { approvalUrl: link } : {}),
-    notification,
-  };
+  const url: Pick<ApprovalRequired, "approvalUrl"> = link ? { approvalUrl: link } : {};
+  const required: ApprovalRequired = { status: "approval_required", approvalId: approval.id, expiresAt, ...url, notification };
   const structured: ApprovalAnswer<S> = { ...required, ...planned.fields };
   // only what works here: the page (public URL or this listener), the command line (a shared state only)
   const cli = `with: tencentcloud-redis-mcp approvals approve ${approval.id}`;

@@ -76,7 +76,8 @@ export async function followClone(
       : status === "failed"
         ? "The clone was not made: read message; nothing changed for the original. Look at list_instances before restoring again."
         : `Not running yet: call check_task { instanceId: "${args.instanceId}", waitSeconds } again.`;
-  const structured: CloneTaskAnswer = {
+  // built field by field in the answer's order (next last); a field check_task does not declare does not compile
+  const known: Omit<CloneTaskAnswer, "next"> = {
     kind: "clone",
     instanceId: args.instanceId,
     status,
@@ -84,17 +85,17 @@ export async function followClone(
     succeeded: status === "running",
     message: failure(seen) ?? "",
     requestId: seen.requestId,
-    ...(address ? { address } : {}),
-    ...(inst
-      ? { instance: { instanceId: inst.InstanceId, status: instanceStatusWord(inst.Status), statusCode: inst.Status, name: inst.InstanceName } }
-      : {}),
-    ...(dealName ? { dealName } : {}),
-    ...(seen.deal ? { dealStatus: seen.deal.Status } : {}),
-    ...(waitMs > 0 ? { waitedSeconds: Math.round(elapsed() / 100) / 10 } : {}),
-    ...(pollError ? { pollError } : {}),
-    ...(done ? {} : { nextCheckAfterSeconds: Math.max(1, Math.ceil((waitMs > 0 ? interval : poll.maxMs) / 1000)) }),
-    next,
   };
+  if (address) known.address = address;
+  if (inst) {
+    known.instance = { instanceId: inst.InstanceId, status: instanceStatusWord(inst.Status), statusCode: inst.Status, name: inst.InstanceName };
+  }
+  if (dealName) known.dealName = dealName;
+  if (seen.deal) known.dealStatus = seen.deal.Status;
+  if (waitMs > 0) known.waitedSeconds = Math.round(elapsed() / 100) / 10;
+  if (pollError) known.pollError = pollError;
+  if (!done) known.nextCheckAfterSeconds = Math.max(1, Math.ceil((waitMs > 0 ? interval : poll.maxMs) / 1000));
+  const structured: CloneTaskAnswer = { ...known, next };
   const where = address ? ` at ${address.host}:${address.port}` : "";
   return { structured, text: `Clone ${args.instanceId}: ${status}${where}. ${structured.message ? `${structured.message}. ` : ""}${next}` };
 }
