@@ -11,8 +11,8 @@ import type { Approval, ApprovalBinding } from "../records/store/approvals.js";
 import type { ApprovalGate } from "./gate.js";
 
 /** An answer of a tool: its structured content and its text. */
-interface Answer {
-  structured: Record<string, unknown>;
+interface Answer<S> {
+  structured: S;
   text: string;
 }
 
@@ -49,8 +49,35 @@ export const approvalOutput = {
   notification: z.enum(["sent", "failed", "none"]).optional().describe("Whether the approvers' webhook was told"),
   method: z.string().optional().describe("When approval_required: how the change is made (in_place, clone)"),
 };
+const approvalFields = z.object(approvalOutput);
+type ApprovalFields = z.input<typeof approvalFields>;
 
-export interface ApprovalStepInput<P> {
+/** What the step writes into an approval_required answer (the rest is the tool's plan). */
+export type ApprovalRequired = Required<Pick<ApprovalFields, "approvalId" | "notification">> &
+  Pick<ApprovalFields, "approvalUrl"> & { status: "approval_required"; expiresAt: string };
+
+/**
+ * The plan's fields in an approval_required answer of a tool whose answer (its output schema's type) is S: any of
+ * S's fields but the step's own (the tool's schema declares those by spreading `approvalOutput`).
+ */
+export type ApprovalPlan<S> = Partial<Omit<S, keyof ApprovalRequired>>;
+
+/** An approval_required answer of a tool whose answer is S. */
+export type ApprovalAnswer<S> = ApprovalRequired & ApprovalPlan<S>;
+
+/**
+ * A tool's answer type S that declares every field the step writes, each taking the step's value (its status admits
+ * approval_required); `never` otherwise, so that none of the tool's answers compiles. A tool that answers
+ * approval_required declares its answer type through it.
+ */
+export type AdmittingApproval<S> = {
+  [K in keyof ApprovalRequired]-?: K extends keyof S ? (ApprovalRequired[K] extends S[K] ? true : false) : false;
+}[keyof ApprovalRequired] extends true
+  ? S
+  : never;
+
+/** S: the tool's answer (its output schema's type), which the approval_required answer is typed by. */
+export interface ApprovalStepInput<P, S extends object = Record<string, unknown>> {
   tool: string;
   /** Everything the approval is bound to but the requester (the call's caller) and the tool. */
   binding: Omit<ApprovalBinding, "requester" | "tool" | "method"> & { method?: string };
@@ -64,14 +91,14 @@ export interface ApprovalStepInput<P> {
   /** The earlier identical change (its operationId) the plan names, within the dedup window: see Approval.acknowledges. */
   acknowledges?: string;
   /** The preflight of a first call: the instance (its tags decide the policy), the plan fields, and what else it made. */
-  plan: () => Promise<{ instance: ApiInstance; fields: Record<string, unknown>; text: string; pre: P }>;
+  plan: () => Promise<{ instance: ApiInstance; fields: ApprovalPlan<S>; text: string; pre: P }>;
 }
 
-export type ApprovalStep<P> =
+export type ApprovalStep<P, S extends object = Record<string, unknown>> =
   /** No approval applies: go on as before (`pre`: the preflight already made for the policy, if any). */
   | { kind: "none"; pre?: P }
   /** The approval_required answer: return it, nothing was sent. */
-  | { kind: "answer"; answer: Answer }
+  | { kind: "answer"; answer: Answer<ApprovalAnswer<S>> }
   /** Approved: run the change; call `use()` right before sending (it spends the approval, once). */
   | { kind: "approved"; approval: Approval; use: () => Promise<void> }
   /** Used already, by this requester with these arguments: answer with the change it started, else `refusal()`. */
@@ -82,12 +109,12 @@ export type ApprovalStep<P> =
  * without approvalId whose change needs an approval gets the approval_required answer (the plan recorded, the
  * approvers told); a call with approvalId waits for (up to waitSeconds) and checks the decision.
  */
-export async function approvalStep<P>(
+export async function approvalStep<P, S extends object = Record<string, unknown>>(
   parts: ApprovalParts,
   extra: Extra,
   record: AuditRecord,
-  input: ApprovalStepInput<P>,
-): Promise<ApprovalStep<P>> {
+  input: ApprovalStepInput<P, S>,
+): Promise<ApprovalStep<P, S>> {
   const { gate } = parts;
   if (!gate.inUse) return { kind: "none" };
   const binding: ApprovalBinding = {
@@ -131,14 +158,9 @@ export async function approvalStep<P>(
     outcome: "planned",
   });
   const expiresAt = isoTime(approval.expiresAt);
-  const structured = {
-    status: "approval_required",
-    approvalId: approval.id,
-    expiresAt,
-    ...(link ? { approvalUrl: link } : {}),
-    notification,
-    ...planned.fields,
-  };
+  const url: Pick<ApprovalRequired, "approvalUrl"> = link ? { approvalUrl: link } : {};
+  const required: ApprovalRequired = { status: "approval_required", approvalId: approval.id, expiresAt, ...url, notification };
+  const structured: ApprovalAnswer<S> = { ...required, ...planned.fields };
   // only what works here: the page (public URL or this listener), the command line (a shared state only)
   const cli = `with: tencentcloud-redis-mcp approvals approve ${approval.id}`;
   const where = link

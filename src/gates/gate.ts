@@ -49,7 +49,7 @@ export interface Change<Pre = unknown, E extends Earlier = Earlier, S extends ob
   /** The answer to a repeat of the change sent before: nothing is sent. */
   repeated?(run: Run<Pre, E>, earlier: E): Answer<S>;
   /** A second person's approval, when the configuration asks for one: what it is bound to and its plan. */
-  approval?(run: Run<Pre, E>): Omit<ApprovalStepInput<Pre>, "acknowledges">;
+  approval?(run: Run<Pre, E>): Omit<ApprovalStepInput<Pre, S>, "acknowledges">;
   /** A confirmation (token or form), when the configuration asks for one. */
   confirm?: {
     /** What the token is bound to (besides the earlier change it acknowledges). */

@@ -1,7 +1,7 @@
 // restore_instance's answer: its success shape (the tool lists it with the error shape, src/tools/restore-instance.ts),
 // the type every answer of the restore change is checked against at compile time.
 import { z } from "zod";
-import { approvalOutput } from "../approval/step.js";
+import { type AdmittingApproval, approvalOutput } from "../approval/step.js";
 import { RESTORE_METHODS } from "../config/restore-method.js";
 import { TIME_FORMAT, undoBackupSchema } from "../cloud/views.js";
 import { inFlightSchema } from "./context.js";
@@ -82,5 +82,5 @@ export const restoreOutput = z.object({
   ...cloneOutput,
 });
 
-/** An answer of restore_instance (its success shape). */
-export type RestoreAnswer = z.input<typeof restoreOutput>;
+/** An answer of restore_instance (its success shape, admitting the approval step's fields). */
+export type RestoreAnswer = AdmittingApproval<z.input<typeof restoreOutput>>;

@@ -1,23 +1,20 @@
 import { z } from "zod";
 import type { ApiTaskInfo } from "../cloud/api.js";
 import { CloudError } from "../cloud/errors.js";
-import { sleep } from "../cloud/limiter.js";
-import { beijingToIso, beijingToMs, instanceStatusWord, TIME_FORMAT } from "../cloud/views.js";
+import { beijingToIso, beijingToMs, instanceStatusWord } from "../cloud/views.js";
 import { messages } from "../i18n/index.js";
 import { findNewBackup, lookUpTaskKind, type TaskFacts } from "../records/known-tasks.js";
 import { Progress } from "../base/progress.js";
-import { followClone, followCloneOutput } from "../operations/restore-clone/follow.js";
-import { DRILL_TASK_STATUSES, drillOfClone, followDrill, followDrillOutput } from "../operations/drill/follow.js";
+import { followClone } from "../operations/restore-clone/follow.js";
+import { drillOfClone, followDrill } from "../operations/drill/follow.js";
+import { TASK_STATUSES, type TaskAnswer, type TaskStatus, taskOutput } from "../operations/task-output.js";
+import { waitWhile } from "../operations/task-wait.js";
 import { defineTool, instanceIdSchema, regionSchema, withError } from "./shared.js";
 import type { ToolContext } from "../operations/context.js";
 import { resolveRegion } from "../gates/region.js";
 
-export const TASK_STATUSES = ["preparing", "running", "succeed", "failed", "error"] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
 const FINAL: ReadonlySet<string> = new Set(["succeed", "failed", "error"]);
 export const MAX_WAIT_SECONDS = 600;
-/** Each poll interval is this many times the previous one, up to config.poll.maxMs. */
-const BACKOFF = 1.5;
 
 export const taskIdSchema = z
   .union([
@@ -30,61 +27,7 @@ export const taskIdSchema = z
   .transform((v) => Number(v))
   .describe("taskId from restore_instance or backup_instance");
 
-const instanceAfter = z
-  .object({
-    instanceId: z.string(),
-    status: z.string().optional().describe("running, task_in_progress, initializing, isolated, pending_deletion or unknown"),
-    statusCode: z.number().int().optional().describe("The API's Status: 2 running, 1 task in progress, 0 initializing, -2 isolated, -3 pending deletion"),
-    name: z.string().optional(),
-    lookupError: z
-      .string()
-      .optional()
-      .describe("Set when the instance could not be looked up; the task's own result still stands"),
-  })
-  .describe("The instance as DescribeInstances shows it after the task succeeded (only when status is succeed)");
-
-const newBackup = z
-  .object({
-    backupId: z.string().optional(),
-    startTime: z.string().optional(),
-    remark: z.string().optional(),
-    lookupError: z.string().optional().describe("Set when the new backup could not be found yet: see list_backups"),
-  })
-  .describe("After a backup task succeeded: the new backup (the undo point)");
-
-const output = z.object({
-  taskId: z.number().int(),
-  kind: z
-    .enum(["restore", "backup", "other", "unknown", "clone", "drill"])
-    .describe("restore, backup (backup_instance or automatic), another kind of task, unknown, clone (instanceId given), or drill"),
-  status: z
-    .enum([...new Set([...TASK_STATUSES, "creating", ...DRILL_TASK_STATUSES])] as [string, ...string[]])
-    .describe(
-      "preparing (queued), running, succeed, failed or error; a clone: creating, running or failed; a drill: cloning, verifying, destroying, completed or failed",
-    ),
-  done: z.boolean().describe("True once the task reached a final state (succeed, failed, error): stop checking"),
-  succeeded: z.boolean(),
-  taskType: z.string(),
-  instanceId: z.string(),
-  startTime: z.string().describe(`When the task started (${TIME_FORMAT})`),
-  message: z.string().describe("The API's TaskMessage: the error text when it failed, else empty"),
-  requestId: z.string().describe("RequestId of the last DescribeTaskInfo call"),
-  waitedSeconds: z.number().optional().describe("How long this call waited (only when waitSeconds was given)"),
-  pollError: z
-    .string()
-    .optional()
-    .describe("During a wait: a later poll failed (after its retries), so status is as of the poll before; check again"),
-  nextCheckAfterSeconds: z
-    .number()
-    .int()
-    .optional()
-    .describe("When not done: call check_task again after this many seconds (or at once with a waitSeconds)"),
-  instance: instanceAfter.optional(),
-  backup: newBackup.optional(),
-  ...followCloneOutput,
-  ...followDrillOutput,
-});
-type Output = z.infer<typeof output>;
+type Output = TaskAnswer;
 
 export const checkTask = defineTool({
   name: "check_task",
@@ -121,7 +64,7 @@ export const checkTask = defineTool({
         issues.addIssue({ code: "custom", path: [path], message: "give exactly one of taskId, instanceId and drillId" });
       }
     }),
-  outputSchema: withError(output),
+  outputSchema: withError(taskOutput),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   actions: ["DescribeTaskInfo", "DescribeInstances", "DescribeTaskList", "DescribeInstanceBackups", "DescribeInstanceDealDetail"],
   async handler(args, ctx, extra) {
@@ -152,29 +95,22 @@ export const checkTask = defineTool({
       started,
       messages(ctx.config.language),
     );
-    const describe = () => ctx.api.describeTaskInfo({ TaskId: taskId }, { region, signal: extra.signal });
+    let polls = 0; // the answers DescribeTaskInfo gave
+    const describe = async () => {
+      const answer = await ctx.api.describeTaskInfo({ TaskId: taskId }, { region, signal: extra.signal });
+      polls++;
+      return answer;
+    };
 
     let res: ApiTaskInfo;
     let interval = poll.initialMs;
-    let polls = 0;
     let ended = "failed";
     let pollError: string | undefined;
     try {
-      res = await describe();
-      for (polls = 1; !FINAL.has(res.Status) && elapsed() < waitMs; polls++) {
-        progress.report(res.Status);
-        await sleep(Math.min(interval, waitMs - elapsed()), extra.signal);
-        interval = Math.min(interval * BACKOFF, poll.maxMs);
-        try {
-          res = await describe();
-        } catch (caught) {
-          // a poll that fails (after its retries) mid-wait ends the wait with what is known, not an error
-          if (extra.signal.aborted || !(caught instanceof CloudError)) throw caught;
-          pollError = `${caught.code}: ${caught.message}`;
-          break;
-        }
-      }
-      progress.report(res.Status);
+      const going = (task: ApiTaskInfo) => !FINAL.has(task.Status);
+      const statusOf = (task: ApiTaskInfo) => task.Status;
+      const wait = { look: describe, going, status: statusOf, waitMs, elapsed, poll, progress, signal: extra.signal };
+      ({ seen: res, interval, pollError } = await waitWhile(await describe(), wait));
       ended = pollError ? "poll failed" : res.Status;
     } finally {
       progress.stop();

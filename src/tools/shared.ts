@@ -100,7 +100,7 @@ export async function runTool(
     release = await ctx.services.safety.gate?.acquire(caller.id, extra.signal);
     const out = await definition.handler(parsed, call, extra);
     const mismatch = checkOutput?.(out.structured);
-    if (mismatch) throw outputMismatch(definition.name, mismatch, out.text, log);
+    if (mismatch) throw outputMismatch(definition.name, mismatch, out, log);
     ctx.metrics.toolCall(definition.name, "ok");
     result = { content: [{ type: "text", text: out.text }], structuredContent: out.structured };
   } catch (caught) {
@@ -127,13 +127,20 @@ export async function runTool(
 /**
  * An answer that does not match the tool's published output schema: a client would reject it (-32602) and the
  * agent would not learn what the call did. So it is answered as a structured error that still says it, and
- * logged with the mismatch (a bug in the server; the tests drive every status to keep it from landing).
+ * logged with the mismatch (a bug in the server; the tests drive every status to keep it from landing). A plan's
+ * confirmation token is withheld: the plan did not reach the agent whole, so it is not confirmed from this error.
  */
-function outputMismatch(tool: string, mismatch: string, text: string, log: Logger): CloudError {
+function outputMismatch(tool: string, mismatch: string, out: ToolOutput, log: Logger): CloudError {
   log.error("answer does not match the tool's output schema", { tool, mismatch: mismatch.slice(0, 500) });
+  const token = out.structured.confirmToken;
+  const did =
+    typeof token === "string" && token !== ""
+      ? `${out.text.replaceAll(token, "[withheld]")} (A confirmation token was issued and is withheld here: call ` +
+        `again without confirmToken for a fresh plan.)`
+      : out.text;
   return new CloudError(
     "ClientError.AnswerMismatch",
-    `The server's answer did not match its published output schema (the details are in its log). What the call did: ${text}`,
+    `The server's answer did not match its published output schema (the details are in its log). What the call did: ${did}`,
   );
 }
 

@@ -1,26 +1,14 @@
 // check_task { drillId } (or { instanceId } of a drill's clone): moves the drill on (steps.ts) for up to
 // waitSeconds and answers its report (src/drill/report.ts), which the audit log records once the drill ends.
-import { z } from "zod";
 import type { Extra } from "../../base/request.js";
 import { drillReport, renderDrillReport } from "../../drill/report.js";
 import { DRILL_TEXTS } from "../../i18n/drill.js";
-import { DRILL_STATUSES, type DrillRecord } from "../../records/store/drills.js";
-import type { ToolContext, ToolOutput } from "../context.js";
+import type { DrillRecord } from "../../records/store/drills.js";
+import type { Answer } from "../../gates/gate.js";
+import type { ToolContext } from "../context.js";
 import { callerOf } from "../context.js";
+import type { DrillTaskAnswer } from "../task-output.js";
 import { advanceDrill, type DrillDeps, drillNotFound } from "./steps.js";
-
-/** The statuses check_task answers for a drill (the ledger's). */
-export const DRILL_TASK_STATUSES = DRILL_STATUSES;
-
-/** The fields check_task's answer gains for a drill. */
-export const followDrillOutput = z
-  .object({
-    drillId: z.string().describe("A drill: its ID (drill_restore's answer)"),
-    drill: z
-      .looseObject({ passed: z.boolean(), cleanedUp: z.boolean() })
-      .describe("A drill: its report (backup, clone, times, verification level and results, estimated cost)"),
-  })
-  .partial().shape;
 
 /** The drill whose clone this is (by the ledger), if any. */
 export async function drillOfClone(ctx: ToolContext, region: string, instanceId: string): Promise<string | undefined> {
@@ -38,7 +26,7 @@ export async function followDrill(
   region: string,
   ctx: ToolContext,
   extra: Extra,
-): Promise<ToolOutput> {
+): Promise<Answer<DrillTaskAnswer>> {
   const drills = ctx.services.safety.state.drills;
   const before = await drills.get(args.drillId);
   if (!before || before.region !== region) throw drillNotFound(`${args.drillId} in region ${region}`);
@@ -60,7 +48,7 @@ export async function followDrill(
     : mayChange
       ? `Not ended: call check_task { drillId: "${rec.drillId}", waitSeconds: 300 } again.`
       : "Not ended. This server (read-only) or this caller (no redis:restore scope) only reads drills: a caller with that scope moves it on, or the server's sweep destroys its clone.";
-  const structured: Record<string, unknown> = {
+  const structured: DrillTaskAnswer = {
     kind: "drill",
     drillId: rec.drillId,
     instanceId: rec.cloneInstanceId ?? rec.sourceInstanceId,
@@ -68,7 +56,7 @@ export async function followDrill(
     done: ended,
     succeeded: report.passed,
     message: rec.error ? `${rec.error.code}: ${rec.error.message}` : "",
-    drill: report,
+    drill: { ...report }, // the report (an interface) as the schema's open object
     next,
   };
   if (args.waitSeconds > 0) structured.waitedSeconds = Math.round((performance.now() - started) / 100) / 10;

@@ -1,30 +1,18 @@
 // check_task { instanceId } (docs/restore-methods.md): follows a clone made by restore_instance until it runs (DescribeInstances
 // status 0 -> 2) or its order fails (DescribeInstanceDealDetail status 5 and above), with progress notifications.
-import { z } from "zod";
 import type { ApiDealDetail, ApiInstance } from "../../cloud/api.js";
 import { CloudError } from "../../cloud/errors.js";
-import { sleep } from "../../cloud/limiter.js";
 import { instanceStatusWord } from "../../cloud/views.js";
 import { messages } from "../../i18n/index.js";
 import type { Progress } from "../../base/progress.js";
 import { editionName } from "../../cloud/editions.js";
+import type { Answer } from "../../gates/gate.js";
 import { cloneSourceOf } from "./facts.js";
 import { cloneRecordKey } from "./send.js";
-import type { ToolContext, ToolOutput } from "../context.js";
+import type { ToolContext } from "../context.js";
+import type { CloneStatus, CloneTaskAnswer } from "../task-output.js";
+import { type Waited, waitWhile } from "../task-wait.js";
 import type { Extra } from "../../base/request.js";
-
-/** The fields check_task's answer gains for a clone. */
-export const followCloneOutput = z
-  .object({
-    address: z.object({ host: z.string(), port: z.number().int() }).describe("A clone: its address (VIP and port) now"),
-    dealName: z.string().describe("A clone: its order"),
-    dealStatus: z.number().int().describe("A clone: the order's status (DescribeInstanceDealDetail; 5 and above: failed)"),
-    next: z.string().describe("What to call next"),
-  })
-  .partial().shape;
-
-export type CloneStatus = "creating" | "running" | "failed";
-const BACKOFF = 1.5;
 
 interface Seen {
   instance?: ApiInstance;
@@ -40,7 +28,7 @@ export async function followClone(
   extra: Extra,
   /** check_task's progress notifications (passed in: check_task imports this file). */
   ProgressOf: typeof Progress,
-): Promise<ToolOutput> {
+): Promise<Answer<CloneTaskAnswer>> {
   const { poll } = ctx.config;
   const t = messages(ctx.config.language);
   const waitMs = args.waitSeconds * 1000;
@@ -63,32 +51,33 @@ export async function followClone(
     };
   };
 
-  let seen: Seen;
-  let interval = poll.initialMs;
-  let pollError: string | undefined;
+  let waited: Waited<Seen>;
   try {
-    seen = await look();
-    if (!seen.instance && !seen.deal) throw notFound(args.instanceId, region, seen.requestId); // a clone is listed at once
-    if (seen.instance && !dealName && !cloneSourceOf(seen.instance)) throw notAClone(seen.instance, region);
-    while (statusOf(seen) === "creating" && elapsed() < waitMs) {
-      progress.report(statusOf(seen));
-      await sleep(Math.min(interval, waitMs - elapsed()), extra.signal);
-      interval = Math.min(interval * BACKOFF, poll.maxMs);
-      try {
-        seen = await look();
-      } catch (caught) {
-        if (extra.signal.aborted || !(caught instanceof CloudError)) throw caught;
-        pollError = `${caught.code}: ${caught.message}`;
-        break;
-      }
-    }
-    progress.report(statusOf(seen));
+    const first = await look();
+    if (!first.instance && !first.deal) throw notFound(args.instanceId, region, first.requestId); // a clone is listed at once
+    if (first.instance && !dealName && !cloneSourceOf(first.instance)) throw notAClone(first.instance, region);
+    const going = (seen: Seen) => statusOf(seen) === "creating";
+    waited = await waitWhile(first, { look, going, status: statusOf, waitMs, elapsed, poll, progress, signal: extra.signal });
   } finally {
     progress.stop();
   }
+  const { seen, interval, pollError } = waited;
   const status = statusOf(seen);
   const done = status !== "creating";
-  const structured: Record<string, unknown> = {
+  const inst = seen.instance;
+  const address = inst?.WanIp && inst.Port ? { host: inst.WanIp, port: inst.Port } : undefined;
+  // the original, as the clone's tag names it (a clone whose tag is not listed yet: a placeholder)
+  const source = inst && cloneSourceOf(inst);
+  const original = source ? `"${source}"` : "<the original>";
+  const next =
+    status === "running"
+      ? `Check the clone's data (it is the backup's), then call switch_address { instanceId: ${original}, toInstanceId: ` +
+        `"${args.instanceId}" } to give it the original's address; the original stays as the undo point.`
+      : status === "failed"
+        ? "The clone was not made: read message; nothing changed for the original. Look at list_instances before restoring again."
+        : `Not running yet: call check_task { instanceId: "${args.instanceId}", waitSeconds } again.`;
+  // built field by field in the answer's order (next last); a field check_task does not declare does not compile
+  const known: Omit<CloneTaskAnswer, "next"> = {
     kind: "clone",
     instanceId: args.instanceId,
     status,
@@ -97,29 +86,18 @@ export async function followClone(
     message: failure(seen) ?? "",
     requestId: seen.requestId,
   };
-  const inst = seen.instance;
-  if (inst?.WanIp && inst.Port) structured.address = { host: inst.WanIp, port: inst.Port };
+  if (address) known.address = address;
   if (inst) {
-    structured.instance = { instanceId: inst.InstanceId, status: instanceStatusWord(inst.Status), statusCode: inst.Status, name: inst.InstanceName };
+    known.instance = { instanceId: inst.InstanceId, status: instanceStatusWord(inst.Status), statusCode: inst.Status, name: inst.InstanceName };
   }
-  if (dealName) structured.dealName = dealName;
-  if (seen.deal) structured.dealStatus = seen.deal.Status;
-  if (waitMs > 0) structured.waitedSeconds = Math.round(elapsed() / 100) / 10;
-  if (pollError) structured.pollError = pollError;
-  if (!done) structured.nextCheckAfterSeconds = Math.max(1, Math.ceil((waitMs > 0 ? interval : poll.maxMs) / 1000));
-  const where = structured.address ? ` at ${inst?.WanIp}:${inst?.Port}` : "";
-  // the original, as the clone's tag names it (a clone whose tag is not listed yet: a placeholder)
-  const source = inst && cloneSourceOf(inst);
-  const original = source ? `"${source}"` : "<the original>";
-  const nextStep =
-    status === "running"
-      ? `Check the clone's data (it is the backup's), then call switch_address { instanceId: ${original}, toInstanceId: ` +
-        `"${args.instanceId}" } to give it the original's address; the original stays as the undo point.`
-      : status === "failed"
-        ? "The clone was not made: read message; nothing changed for the original. Look at list_instances before restoring again."
-        : `Not running yet: call check_task { instanceId: "${args.instanceId}", waitSeconds } again.`;
-  structured.next = nextStep;
-  return { structured, text: `Clone ${args.instanceId}: ${status}${where}. ${structured.message ? `${structured.message}. ` : ""}${nextStep}` };
+  if (dealName) known.dealName = dealName;
+  if (seen.deal) known.dealStatus = seen.deal.Status;
+  if (waitMs > 0) known.waitedSeconds = Math.round(elapsed() / 100) / 10;
+  if (pollError) known.pollError = pollError;
+  if (!done) known.nextCheckAfterSeconds = Math.max(1, Math.ceil((waitMs > 0 ? interval : poll.maxMs) / 1000));
+  const structured: CloneTaskAnswer = { ...known, next };
+  const where = address ? ` at ${address.host}:${address.port}` : "";
+  return { structured, text: `Clone ${args.instanceId}: ${status}${where}. ${structured.message ? `${structured.message}. ` : ""}${next}` };
 }
 
 function notFound(instanceId: string, region: string, requestId: string): CloudError {

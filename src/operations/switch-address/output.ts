@@ -1,7 +1,7 @@
 // switch_address's answer: its success shape (the tool lists it with the error shape, src/tools/switch-address.ts),
 // the type every answer of the switch change is checked against at compile time.
 import { z } from "zod";
-import { approvalOutput } from "../../approval/step.js";
+import { type AdmittingApproval, approvalOutput } from "../../approval/step.js";
 import { TIME_FORMAT } from "../../cloud/views.js";
 import { inFlightSchema } from "../context.js";
 
@@ -36,5 +36,5 @@ export const switchOutput = z.object({
   ...approvalOutput,
 });
 
-/** An answer of switch_address (its success shape). */
-export type SwitchAnswer = z.input<typeof switchOutput>;
+/** An answer of switch_address (its success shape, admitting the approval step's fields). */
+export type SwitchAnswer = AdmittingApproval<z.input<typeof switchOutput>>;
