@@ -8,7 +8,7 @@ import { EDITIONS } from "../../cloud/editions.js";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../../cloud/errors.js";
 import { inCurrency } from "../../cloud/price.js";
 import { beijingToIso, isoTime } from "../../cloud/views.js";
-import type { Answer, Change, Run } from "../../gates/gate.js";
+import type { Answer, Change, Earlier, Run } from "../../gates/gate.js";
 import { checked } from "../../gates/preflight.js";
 import { messages } from "../../i18n/index.js";
 import type { AuditRecord } from "../../records/audit.js";
@@ -20,6 +20,7 @@ import { cloneFacts } from "../restore-clone/facts.js";
 import { cloneRequest, findCloneByName } from "../restore-clone/send.js";
 import { elicitConfirmation } from "../restore-form.js";
 import { drillCloneName, drillTags, drillTagValue, newestBackup } from "./facts.js";
+import type { DrillAnswer } from "./output.js";
 
 /** What drill_restore's arguments give the change. */
 export interface DrillRequest {
@@ -39,7 +40,12 @@ export const EXPECTED_DRILL_MS = 30 * 60_000;
 export const drillIdFor = (nonce: string) => `dr_${createHash("sha256").update(nonce).digest("hex").slice(0, 12)}`;
 
 /** A restore drill of one instance: exactly one CloneInstances (the clone tagged as the drill's), or none. */
-export function drillChange(args: DrillRequest, ctx: ToolContext, extra: Extra, record: AuditRecord): Change<Preflight> {
+export function drillChange(
+  args: DrillRequest,
+  ctx: ToolContext,
+  extra: Extra,
+  record: AuditRecord,
+): Change<Preflight, Earlier, DrillAnswer> {
   const { config, api } = ctx;
   const t = messages(config.language);
   let drillId = drillIdFor(args.confirmToken ?? randomBytes(8).toString("hex"));
@@ -199,7 +205,7 @@ async function sendDrill(
   record: AuditRecord,
   drillId: string,
   expectedMs: number,
-): Promise<Answer> {
+): Promise<Answer<DrillAnswer>> {
   const facts = pf.clone;
   if (!facts) throw new Error("drill without clone facts");
   const ledger = ctx.services.safety.state.drills;
@@ -246,7 +252,7 @@ async function sendDrill(
   record.cloneInstanceId = cloneId;
   await ledger.transition(drillId, ["cloning"], { cloneInstanceId: cloneId, ...(dealName ? { dealName } : {}) });
   const next = `check_task { drillId: "${drillId}", waitSeconds: 300 } follows the drill: the clone running, verified, destroyed.`;
-  const structured = {
+  const structured: DrillAnswer = {
     status: "cloning",
     drillId,
     cloneInstanceId: cloneId,
