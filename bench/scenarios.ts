@@ -84,8 +84,11 @@ export interface ColdStart {
   ms: Record<string, number[]>;
 }
 
+/** The baseline build's cold start (--baseline), measured in the same rounds as this build's. */
+export const COLD_BASELINE = "baseline build";
+
 /** spawn -> initialize -> tools/list answered, for each subject in turn, `rounds` times (after one warm-up). */
-export async function coldStart(rounds: number, bundled?: string): Promise<ColdStart> {
+export async function coldStart(rounds: number, bundled?: string, baseline?: string): Promise<ColdStart> {
   const fake = await FakeCloud.start();
   const audit = largeAuditLog(50 * 2 ** 20);
   const subjects: Record<string, () => RpcProcess> = {
@@ -98,10 +101,15 @@ export async function coldStart(rounds: number, bundled?: string): Promise<ColdS
   };
   if (bundled)
     subjects["server (bundled)"] = () => RpcProcess.spawn([], serverEnv(fake.url), { entry: bundled, keep: false });
+  if (baseline)
+    subjects[COLD_BASELINE] = () => RpcProcess.spawn([], serverEnv(fake.url), { entry: baseline, keep: false });
   const ms: Record<string, number[]> = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
   try {
     for (let round = 0; round <= rounds; round++) {
-      for (const [name, spawnIt] of Object.entries(subjects)) {
+      // the order reversed every other round: no subject always goes first, or right after another
+      const order = Object.entries(subjects);
+      if (round % 2 === 1) order.reverse();
+      for (const [name, spawnIt] of order) {
         const t0 = performance.now();
         const server = spawnIt();
         await server.initialize();
@@ -170,8 +178,12 @@ function sdkProcess(port: number, taskId: number) {
     pid: child.pid ?? 0,
     run: (calls: number) =>
       new Promise<number[]>((resolve, reject) => {
-        child.once("message", (ms) => resolve(ms as number[]));
-        child.once("exit", (code) => reject(new Error(`the SDK process exited (${code})`)));
+        const exited = (code: number | null) => reject(new Error(`the SDK process exited (${code})`));
+        child.once("exit", exited);
+        child.once("message", (ms) => {
+          child.off("exit", exited); // one listener a run, not one more each round
+          resolve(ms as number[]);
+        });
         child.send({ port, taskId, calls });
       }),
     close: () => child.disconnect(),
@@ -184,17 +196,26 @@ function sdkProcess(port: number, taskId: number) {
  * process; plus the minimal server's echo, the cost of an MCP round trip alone. `rounds` x `perRound`
  * sequential calls each, interleaved by round.
  */
-export async function perCall(rounds: number, perRound: number, baseline?: string): Promise<PerCall> {
+export async function perCall(
+  rounds: number,
+  perRound: number,
+  baseline?: string,
+  baselineFirst = false,
+): Promise<PerCall> {
   const fake = await remoteFake();
   // The server's client-side limit is raised to its maximum so that it measures overhead, not waiting.
   const env = (extra: Record<string, string> = {}) =>
     serverEnv(fake.url, { TENCENTCLOUD_REDIS_RATE_LIMIT: "1000", ...extra });
+  // the same server built from another commit (--baseline), measured in the same rounds: own work before/after.
+  // Which of the two is spawned first matters (a self-to-self run: the first one some 5% slower), so a run with a
+  // baseline is made of two halves, each build spawned first in one (perCallBothWays).
+  const spawnBaseline = () => (baseline ? started([], env(), baseline) : Promise.resolve(undefined));
+  const early = baselineFirst ? await spawnBaseline() : undefined;
   const on = await started([], env());
   const off = await started([], env({ TENCENTCLOUD_REDIS_KEEP_ALIVE: "false" }));
   const quiet = await started([], env({ TENCENTCLOUD_REDIS_LOG_LEVEL: "warning" }));
   const minimal = await started([], {}, MINIMAL_ENTRY);
-  // the same server built from another commit (--baseline), measured in the same rounds: own work before/after
-  const base = baseline ? await started([], env(), baseline) : undefined;
+  const base = baselineFirst ? early : await spawnBaseline();
   const sdkOwn = sdkProcess(fake.port, fake.taskId);
   const sdkOn = directClient(fake.port, true);
   const sdkOff = directClient(fake.port, false);
@@ -209,7 +230,7 @@ export async function perCall(rounds: number, perRound: number, baseline?: strin
       [PER_CALL.floor]: () => callOk(minimal, "echo", { text: "x" }),
     };
     if (base) {
-      // right after this build's batch in every round, so that both meet about the same moments of the machine
+      // beside this build's batch in every round (the two take turns going first, below)
       const order = Object.entries(subjects);
       order.splice(1, 0, [PER_CALL.mcpBaseline, () => callOk(base, "check_task", check)]);
       for (const key of Object.keys(subjects)) delete subjects[key];
@@ -233,7 +254,12 @@ export async function perCall(rounds: number, perRound: number, baseline?: strin
       ms[PER_CALL.sdkProcess]?.push(...(await sdkOwn.run(perRound)));
       cpu[PER_CALL.sdkProcess] = (cpu[PER_CALL.sdkProcess] ?? 0) + (cpuMsOf(sdkOwn.pid) - sdkCpuBefore);
       await sleep(20);
-      for (const [name, call] of Object.entries(subjects)) {
+      // this build and the baseline take turns going first (a self-to-self run showed the first batch of a round
+      // some 3% slower): each meets the same moments of the machine as often as the other
+      const order = Object.entries(subjects);
+      if (base && round % 2 === 1)
+        order.splice(0, 2, order[1] as [string, () => Promise<unknown>], order[0] as [string, () => Promise<unknown>]);
+      for (const [name, call] of order) {
         const cpuBefore = processes[name]?.cpuMs() ?? 0;
         for (let i = 0; i < perRound; i++) {
           const t0 = performance.now();
@@ -251,6 +277,26 @@ export async function perCall(rounds: number, perRound: number, baseline?: strin
     sdkOwn.close();
     fake.close();
   }
+}
+
+/** perCall with a baseline: two halves, this build spawned first in one and the baseline in the other, pooled. */
+export async function perCallBothWays(rounds: number, perRound: number, baseline?: string): Promise<PerCall> {
+  if (!baseline) return perCall(rounds, perRound);
+  const halves = [
+    await perCall(rounds / 2, perRound, baseline, false),
+    await perCall(rounds / 2, perRound, baseline, true),
+  ];
+  const names = Object.keys(halves[0]?.ms ?? {});
+  return {
+    calls: halves.reduce((n, h) => n + h.calls, 0),
+    ms: Object.fromEntries(names.map((k) => [k, halves.flatMap((h) => h.ms[k] ?? [])])),
+    cpuMsPerCall: Object.fromEntries(
+      Object.keys(halves[0]?.cpuMsPerCall ?? {}).map((k) => [
+        k,
+        halves.reduce((s, h) => s + (h.cpuMsPerCall[k] ?? 0), 0) / 2,
+      ]),
+    ),
+  };
 }
 
 // ---- 3. Throughput under the API limit -------------------------------------------------------------------

@@ -125,13 +125,16 @@ async function main(): Promise<void> {
   // Settle what a server that stopped left in flight (the audit log's tail, the shared ledger); then
   // destroy the clones of drills that will not end by themselves (docs/drill.md), at start and every minute
   const settledAtStart = runtime.safety.reconciler.atStart();
-  const { startDrillSweep } = await import("./operations/drill/sweep.js");
-  const { journal, state: drillState } = runtime.safety;
-  const stopSweep = startDrillSweep(
-    { api: runtime.api, journal, drills: drillState.drills, log, config, caller: "sweep" },
-    settledAtStart,
-  );
-  cleanups.unshift(async () => stopSweep());
+  // started once the transport serves: the first answer does not wait for it
+  const startSweep = async () => {
+    const { startDrillSweep } = await import("./operations/drill/sweep.js");
+    const { journal, state: drillState } = runtime.safety;
+    const stopSweep = startDrillSweep(
+      { api: runtime.api, journal, drills: drillState.drills, log, config, caller: "sweep" },
+      settledAtStart,
+    );
+    cleanups.unshift(async () => stopSweep());
+  };
   let closing = false;
   const shutdown = async (reason: string, code = 0) => {
     if (closing) return;
@@ -149,6 +152,7 @@ async function main(): Promise<void> {
     const authenticator = await createAuthenticator(config, log);
     const http = await startHttp({ config, log, runtime, authenticator, publicUrl: config.publicUrl });
     cleanups.unshift(() => http.shutdown());
+    await startSweep();
     process.on("SIGHUP", () => {
       log.notice("SIGHUP: reloading the authentication configuration");
       authenticator.reload().catch((error: unknown) => {
@@ -162,6 +166,7 @@ async function main(): Promise<void> {
   const { serveStdio } = await import("./transports/stdio.js");
   const stdio = await serveStdio(config, log, runtime, (reason) => void shutdown(reason));
   cleanups.unshift(() => stdio.close());
+  await startSweep();
 }
 
 /** `tencentcloud-redis-mcp sandbox-cloud`: the sandbox's fake cloud alone, for replicas to share (docs/sandbox.md). */
