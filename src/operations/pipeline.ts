@@ -45,6 +45,14 @@ export function runChange<Pre, E extends Earlier>(
   });
 }
 
+/** What an operation is given for one call besides its arguments: the call's context, its audit record and progress. */
+export interface ChangeCall {
+  ctx: ToolContext;
+  extra: Extra;
+  record: AuditRecord;
+  progress: Progress;
+}
+
 /** What a change's call writes in its audit record before anything else: the event and what the call names. */
 export type CallRecord = Omit<AuditRecord, "caller" | "region" | "outcome"> & { region?: string };
 

@@ -7,6 +7,7 @@ import { allBackups } from "../cloud/backup-list.js";
 import { restoreTaskIds } from "../cloud/task-list.js";
 import { backupAge, coveringBackup, instanceStatusWord, toBackup, toBeijing, undoPoint } from "../cloud/views.js";
 import type { Config } from "../config/index.js";
+import type { AuditRecord } from "../records/audit.js";
 import { type DrillLedger, type DrillRecord, lastPassedDrill } from "../records/store/drills.js";
 import { type ResolvedPassword, resolvePassword, wherePasswordsGo } from "./password.js";
 import { type CloneFacts, type CloneRead, priceRequest } from "./restore-clone/facts.js";
@@ -191,6 +192,12 @@ function pointInTimeAsked(instanceId: string, at: string, now = Date.now()): Poi
   if (ms > now) throw refused("that time is in the future");
   if (now - ms > POINT_IN_TIME_MAX_AGE_MS) throw refused("it is older than 7 days");
   return { second: Math.floor(ms / 1000), refused };
+}
+
+/** What the audit record names of a preflight: the backup restored (a point in time's too), and where the password came from (never the value). */
+export function notePreflight(record: AuditRecord, pf: Preflight): void {
+  record.backupId ??= String(pf.backup.BackupId);
+  record.passwordSource = pf.password.source;
 }
 
 function settled<T>(result: PromiseSettledResult<T>): T {

@@ -4,7 +4,6 @@ import { randomBytes } from "node:crypto";
 import { routeOf } from "../cloud/editions.js";
 import { isoTime } from "../cloud/views.js";
 import type { RestoreMethod } from "../config/restore-method.js";
-import type { Extra } from "../base/request.js";
 import type { Answer, Change, Run } from "../gates/gate.js";
 import { checked } from "../gates/preflight.js";
 import { type Messages, messages } from "../i18n/index.js";
@@ -12,8 +11,9 @@ import type { AuditRecord } from "../records/audit.js";
 import type { OperationKind } from "../records/journal.js";
 import { inFlightView, type ToolContext, withInFlight } from "./context.js";
 import { withLastDrill } from "./drill/last-drill.js";
+import type { ChangeCall } from "./pipeline.js";
 import { planView } from "./plan-view.js";
-import { type Preflight, preflight } from "./preflight.js";
+import { notePreflight, type Preflight, preflight } from "./preflight.js";
 import { cloneFacts } from "./restore-clone/facts.js";
 import { clonePlanText, submitClone } from "./restore-clone/send.js";
 import { elicitConfirmation } from "./restore-form.js";
@@ -49,12 +49,8 @@ export interface RestoreRequest {
 }
 
 /** A restore of one instance from one backup (or second), in place or by clone: exactly one request, or none. */
-export function restoreChange(
-  args: RestoreRequest,
-  ctx: ToolContext,
-  extra: Extra,
-  record: AuditRecord,
-): Change<Preflight, EarlierRestore, RestoreAnswer> {
+export function restoreChange(args: RestoreRequest, call: ChangeCall): Change<Preflight, EarlierRestore, RestoreAnswer> {
+  const { ctx, extra, record } = call;
   const { config, api } = ctx;
   const t = messages(config.language);
   // the clone's name: from the token the call confirmed (the one its plan named), else one per call
@@ -76,8 +72,8 @@ export function restoreChange(
       ...(final ? {} : { drills: ctx.services.safety.state.drills }),
     });
     if (pf.cloneRead) pf.clone = cloneFacts(pf.instance, pf.backup, pf.cloneRead, run.confirmed ?? callNonce);
+    notePreflight(record, pf);
     noteMethod(record, pf);
-    record.passwordSource = pf.password.source;
     noteUndo(record, pf);
     return pf;
   };
@@ -196,5 +192,4 @@ function noteMethod(record: AuditRecord, pf: Preflight): void {
   record.method = pf.route.method;
   record.methodWhy =
     pf.route.why === "setting" ? "TENCENTCLOUD_REDIS_RESTORE_METHOD" : `edition table: ${pf.route.edition}`;
-  if (record.backupId === undefined) record.backupId = String(pf.backup.BackupId);
 }

@@ -54,6 +54,6 @@ export const drillRestore = defineTool({
   async handler(args, ctx, extra) {
     const { region, instanceId, backupId, pointInTime } = args;
     const fields = { event: "drill_restore", region, instanceId, backupId, pointInTime } as const;
-    return changeCall({ args, ctx, extra }, fields, () => {}, (request, record) => drillChange(request, ctx, extra, record));
+    return changeCall({ args, ctx, extra }, fields, () => {}, drillChange);
   },
 });

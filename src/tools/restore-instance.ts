@@ -89,6 +89,6 @@ async function restoreHandler(
     { args, ctx, extra },
     { region, instanceId, backupId, pointInTime },
     (outcome) => ctx.metrics.restore(outcome),
-    (request, record) => restoreChange({ ...request, password: offeredText(args.password) }, ctx, extra, record),
+    (request, call) => restoreChange({ ...request, password: offeredText(args.password) }, call),
   );
 }

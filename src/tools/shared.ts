@@ -11,8 +11,7 @@ import type { Extra } from "../base/request.js";
 import { assertScope, requiredScope } from "../gates/caller.js";
 import type { Answer, Change, Earlier } from "../gates/gate.js";
 import { callerOf, type ToolContext, type ToolOutput } from "../operations/context.js";
-import { type CallRecord, type Progress, runChangeCall } from "../operations/pipeline.js";
-import type { AuditRecord } from "../records/audit.js";
+import { type CallRecord, type ChangeCall, runChangeCall } from "../operations/pipeline.js";
 import { validateArguments } from "./arguments.js";
 
 export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
@@ -217,10 +216,12 @@ export function changeCall<Args extends Record<string, unknown>, Pre, E extends 
   call: { args: Args; ctx: ToolContext; extra: Extra },
   fields: CallRecord,
   count: (outcome: RestoreOutcome) => void,
-  change: (request: ReturnType<typeof changeRequest<Args>>, record: AuditRecord, progress: Progress) => Change<Pre, E>,
+  change: (request: ReturnType<typeof changeRequest<Args>>, call: ChangeCall) => Change<Pre, E>,
 ): Promise<Answer> {
   const { args, ctx, extra } = call;
   const request = changeRequest(args);
-  const record = { ...fields, confirm: ctx.config.confirmMode };
-  return runChangeCall(ctx, extra, record, count, (audit, progress) => change(request, audit, progress));
+  const fieldsNamed = { ...fields, confirm: ctx.config.confirmMode };
+  return runChangeCall(ctx, extra, fieldsNamed, count, (record, progress) =>
+    change(request, { ctx, extra, record, progress }),
+  );
 }

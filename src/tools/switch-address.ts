@@ -33,7 +33,7 @@ export const switchAddress = defineTool({
       { args, ctx, extra },
       { event: "switch_address", region, instanceId, toInstanceId },
       (outcome) => ctx.metrics.switchAddress(outcome),
-      (request, record, progress) => switchChange(request, ctx, extra, record, progress),
+      switchChange,
     );
   },
 });

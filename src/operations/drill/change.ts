@@ -2,7 +2,6 @@
 // tagged and named as a drill's, recorded in the drills ledger, then followed by check_task { drillId } to its
 // verification and its destroy (follow.ts). It goes through the gates like every change; it never changes the source.
 import { createHash, randomBytes } from "node:crypto";
-import type { Extra } from "../../base/request.js";
 import type { RedisApi } from "../../cloud/api.js";
 import { EDITIONS } from "../../cloud/editions.js";
 import { CloudError, isOutcomeUnknown, outcomeUnknown } from "../../cloud/errors.js";
@@ -14,8 +13,9 @@ import { messages } from "../../i18n/index.js";
 import type { AuditRecord } from "../../records/audit.js";
 import type { DrillRecord } from "../../records/store/drills.js";
 import type { ToolContext } from "../context.js";
+import type { ChangeCall } from "../pipeline.js";
 import { planView } from "../plan-view.js";
-import { type Preflight, preflight } from "../preflight.js";
+import { notePreflight, type Preflight, preflight } from "../preflight.js";
 import { cloneFacts } from "../restore-clone/facts.js";
 import { cloneRequest, findCloneByName } from "../restore-clone/send.js";
 import { elicitConfirmation } from "../restore-form.js";
@@ -40,12 +40,8 @@ export const EXPECTED_DRILL_MS = 30 * 60_000;
 export const drillIdFor = (nonce: string) => `dr_${createHash("sha256").update(nonce).digest("hex").slice(0, 12)}`;
 
 /** A restore drill of one instance: exactly one CloneInstances (the clone tagged as the drill's), or none. */
-export function drillChange(
-  args: DrillRequest,
-  ctx: ToolContext,
-  extra: Extra,
-  record: AuditRecord,
-): Change<Preflight, Earlier, DrillAnswer> {
+export function drillChange(args: DrillRequest, call: ChangeCall): Change<Preflight, Earlier, DrillAnswer> {
+  const { ctx, extra, record } = call;
   const { config, api } = ctx;
   const t = messages(config.language);
   let drillId = drillIdFor(args.confirmToken ?? randomBytes(8).toString("hex"));
@@ -94,8 +90,7 @@ export function drillChange(
       },
     );
     asDrill(pf, drillId);
-    record.backupId = String(pf.backup.BackupId);
-    record.passwordSource = pf.password.source;
+    notePreflight(record, pf);
     const last = pf.lastDrill;
     if (last?.times.destroyed !== undefined) {
       expected = { ms: Math.max(60_000, last.times.destroyed - last.times.requested), fromDrill: last.drillId };

@@ -1,6 +1,5 @@
 // switch_address as a change: what it declares to the gates (src/gates/order.ts). Two instances, both locked; each
 // of its two ModifyNetworkConfig steps is journaled on its own (steps.ts), so it declares no single intent.
-import type { Extra } from "../../base/request.js";
 import { isoTime } from "../../cloud/views.js";
 import { askToConfirm } from "../../gates/confirm.js";
 import type { Answer, Change, Earlier, Run } from "../../gates/gate.js";
@@ -11,7 +10,7 @@ import type { AuditRecord } from "../../records/audit.js";
 import type { Journal } from "../../records/journal.js";
 import type { RecordStore } from "../../records/store/types.js";
 import { inFlightView, type ToolContext, withInFlight } from "../context.js";
-import { audited, type Progress } from "../pipeline.js";
+import { audited, type ChangeCall } from "../pipeline.js";
 import type { Roles } from "./direction.js";
 import {
   type AddressNow,
@@ -39,13 +38,8 @@ export interface SwitchRequest {
 }
 
 /** Moves the address of `instanceId` to `toInstanceId`, or resumes such a move interrupted. */
-export function switchChange(
-  args: SwitchRequest,
-  ctx: ToolContext,
-  extra: Extra,
-  record: AuditRecord,
-  progress: Progress,
-): Change<SwitchFacts, Earlier, SwitchAnswer> {
+export function switchChange(args: SwitchRequest, call: ChangeCall): Change<SwitchFacts, Earlier, SwitchAnswer> {
+  const { ctx, extra, record, progress } = call;
   const { config, api } = ctx;
   const { state, journal } = ctx.services.safety;
   const t = messages(config.language);
