@@ -37,7 +37,7 @@ export const confirmToken: Gate = async (run, next) => {
 };
 
 /** The answer to a repeat of the earlier change: nothing is sent. */
-export function repeatOf<Pre, E extends Earlier>(run: Run<Pre, E>): Answer {
+export function repeatOf<Pre, E extends Earlier>(run: Run<Pre, E>): Answer | Promise<Answer> {
   const { earlier, change } = run;
   if (!earlier || !change.repeated) throw new Error("a repeat needs an earlier change and its answer");
   return change.repeated(run, earlier);

@@ -47,7 +47,7 @@ export interface Change<Pre = unknown, E extends Earlier = Earlier, S extends ob
     view(op: Operation): E | undefined;
   };
   /** The answer to a repeat of the change sent before: nothing is sent. */
-  repeated?(run: Run<Pre, E>, earlier: E): Answer<S>;
+  repeated?(run: Run<Pre, E>, earlier: E): Answer<S> | Promise<Answer<S>>;
   /** A second person's approval, when the configuration asks for one: what it is bound to and its plan. */
   approval?(run: Run<Pre, E>): Omit<ApprovalStepInput<Pre, S>, "acknowledges">;
   /** A confirmation (token or form), when the configuration asks for one. */

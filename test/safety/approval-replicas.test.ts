@@ -5,7 +5,7 @@
 import { hostname, userInfo } from "node:os";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../src/sandbox/fake.js";
-import { SANDBOX_INSTANCE_IDS } from "../../src/sandbox/seed.js";
+import { SANDBOX_INSTANCE_IDS, SANDBOX_PASSWORDS } from "../../src/sandbox/seed.js";
 import { sc } from "../helpers/harness.js";
 import { connectHttp, type HttpClient, writeTokensFile } from "../helpers/http.js";
 import { type HttpChild, runToExit, startHttpChild } from "../helpers/http-child.js";
@@ -14,6 +14,7 @@ import { type StateRedis, startStateRedis, until } from "../helpers/state-redis.
 import { approvalsApi, approvalTokens, baseOf } from "../helpers/approval.js";
 
 const SESSIONS = SANDBOX_INSTANCE_IDS.sessions;
+const CATALOG = SANDBOX_INSTANCE_IDS.catalog; // Redis 6.2: restored by clone, then switched
 
 describe("approvals on two replicas sharing one Redis, and the approvals command line", () => {
   let redis: StateRedis;
@@ -33,12 +34,13 @@ describe("approvals on two replicas sharing one Redis, and the approvals command
   const idle = () => until("no restore in flight", () => !fake.state.hasRestoreInFlight(SESSIONS));
 
   beforeAll(async () => {
-    [redis, fake] = await Promise.all([startStateRedis(), FakeCloud.start({ preparingMs: 50, runningMs: 150 })]);
+    [redis, fake] = await Promise.all([startStateRedis(), FakeCloud.start({ preparingMs: 50, runningMs: 150, cloneMs: 100 })]);
     env = replicaEnv(fake, redis.url, {
       TENCENTCLOUD_REDIS_HTTP_TOKENS_FILE: writeTokensFile(tokens),
       TENCENTCLOUD_REDIS_HTTP_PORT: "0",
       TENCENTCLOUD_REDIS_CONFIRM: "approval",
       TENCENTCLOUD_REDIS_LOG_LEVEL: "info",
+      TENCENTCLOUD_REDIS_PASSWORD_CRS_SBX5CAT6: SANDBOX_PASSWORDS[CATALOG] ?? "",
     });
     servers = await Promise.all([0, 1].map(() => startHttpChild([], env)));
     const a = await as("alice", 0);
@@ -81,6 +83,44 @@ describe("approvals on two replicas sharing one Redis, and the approvals command
     expect(other.error?.code).toBe("ClientError.ApprovalInvalid");
     expect(fake.count("RestoreInstance")).toBe(1);
   });
+
+  it("a switch approved and made on A, its approval repeated on B: answered with A's switch, nothing sent", async () => {
+    const [a, b] = [await as("alice", 0), await as("alice", 1)];
+    const base = baseOf((servers[0] as HttpChild).url);
+    const approve = async (id: unknown) =>
+      expect((await approvalsApi(base, "POST", `/approvals/${id}`, tokens.carol?.token, { decision: "approve" })).status).toBe(200);
+    const backups = sc(await a.call("list_backups", { instanceId: CATALOG })).backups as Array<{ restorable: boolean; backupId: string }>;
+    const cloneOf = backups.find((x) => x.restorable)?.backupId;
+    const asked = sc(await a.call("restore_instance", { instanceId: CATALOG, backupId: cloneOf }));
+    await approve(asked.approvalId);
+    const cloning = sc(await a.call("restore_instance", { instanceId: CATALOG, backupId: cloneOf, approvalId: asked.approvalId }));
+    expect(cloning.status, JSON.stringify(cloning)).toBe("cloning");
+    const cloneId = String(cloning.cloneInstanceId);
+    expect(sc(await a.call("check_task", { instanceId: cloneId, waitSeconds: 60 })).status).toBe("running");
+
+    const pair = { instanceId: CATALOG, toInstanceId: cloneId };
+    const sw = sc(await a.call("switch_address", pair));
+    expect(sw.status, JSON.stringify(sw)).toBe("approval_required");
+    await approve(sw.approvalId);
+    const done = sc(await a.call("switch_address", { ...pair, approvalId: sw.approvalId }));
+    expect(done.status, JSON.stringify(done)).toBe("switched");
+    expect(fake.count("ModifyNetworkConfig")).toBe(2);
+    // the same requester repeating it on the other replica (an answer lost on the way): A's switch, nothing sent
+    const again = sc(await b.call("switch_address", { ...pair, approvalId: sw.approvalId }));
+    expect(again, JSON.stringify(again)).toMatchObject({
+      status: "switched",
+      recovered: true,
+      original: CATALOG,
+      clone: cloneId,
+      direction: "restore",
+      address: done.address,
+    });
+    expect(again.note).toContain(`Approval ${sw.approvalId} was already used`);
+    // another requester presenting it is refused: an approval is bound to the caller who asked
+    const other = sc(await (await as("boss", 1)).call("switch_address", { ...pair, approvalId: sw.approvalId }));
+    expect(other.error?.code).toBe("ClientError.ApprovalInvalid");
+    expect(fake.count("ModifyNetworkConfig")).toBe(2);
+  }, 90_000);
 
   it("one approval presented on both replicas at once sends one RestoreInstance", async () => {
     const [a, b] = [await as("alice", 0), await as("alice", 1)];

@@ -89,10 +89,24 @@ describe("the clone route and switch_address under TENCENTCLOUD_REDIS_CONFIRM=ap
     );
     expect(done.status, JSON.stringify(done)).toBe("switched");
     expect(fake.count("ModifyNetworkConfig")).toBe(2);
+    // used once: repeated by its requester (an answer lost on the way), it is answered with the switch it made
     const twice = sc(
       await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId, approvalId: sw.approvalId }),
     );
-    expect(twice.error?.code).toBe("ClientError.ApprovalInvalid");
+    expect(twice, JSON.stringify(twice)).toMatchObject({
+      status: "switched",
+      recovered: true,
+      instanceId: CATALOG,
+      toInstanceId: cloneId,
+      original: CATALOG,
+      clone: cloneId,
+      direction: "restore",
+      address: done.address,
+    });
+    expect(twice.note).toContain(`Approval ${sw.approvalId} was already used`);
+    expect(twice.note).toContain("NOT sent again");
+    expect(twice.operationId).toMatch(/\S/);
+    expect(twice.addresses).toEqual(done.addresses);
     expect(fake.count("ModifyNetworkConfig")).toBe(2);
   }, 90_000);
 
@@ -115,6 +129,12 @@ describe("the clone route and switch_address under TENCENTCLOUD_REDIS_CONFIRM=ap
       await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId, approvalId: sw.approvalId }),
     );
     expect(cut.error?.code, JSON.stringify(cut)).toBe("ClientError.SwitchInterrupted");
+    expect(fake.count("ModifyNetworkConfig")).toBe(1);
+    // its approval repeated: the switch it started did not give the clone the address, so nothing is reported made
+    const repeated = sc(
+      await alice.call("switch_address", { instanceId: CATALOG, toInstanceId: cloneId, approvalId: sw.approvalId }),
+    );
+    expect(repeated.error?.code, JSON.stringify(repeated)).toBe("ClientError.ApprovalInvalid");
     expect(fake.count("ModifyNetworkConfig")).toBe(1);
     fake.reset();
 

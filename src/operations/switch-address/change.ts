@@ -1,8 +1,9 @@
 // switch_address as a change: what it declares to the gates (src/gates/order.ts). Two instances, both locked; each
 // of its two ModifyNetworkConfig steps is journaled on its own (steps.ts), so it declares no single intent.
+import { CloudError } from "../../cloud/errors.js";
 import { isoTime } from "../../cloud/views.js";
 import { askToConfirm } from "../../gates/confirm.js";
-import type { Answer, Change, Earlier, Run } from "../../gates/gate.js";
+import type { Answer, Change, Run } from "../../gates/gate.js";
 import type { SwitchAnswer } from "./output.js";
 import { checked } from "../../gates/preflight.js";
 import { messages } from "../../i18n/index.js";
@@ -11,7 +12,7 @@ import type { Journal } from "../../records/journal.js";
 import type { RecordStore } from "../../records/store/types.js";
 import { inFlightView, type ToolContext, withInFlight } from "../context.js";
 import { audited, type ChangeCall } from "../pipeline.js";
-import type { Roles } from "./direction.js";
+import { type Roles, rolesOf } from "./direction.js";
 import {
   type AddressNow,
   addressesNow,
@@ -38,7 +39,7 @@ export interface SwitchRequest {
 }
 
 /** Moves the address of `instanceId` to `toInstanceId`, or resumes such a move interrupted. */
-export function switchChange(args: SwitchRequest, call: ChangeCall): Change<SwitchFacts, Earlier, SwitchAnswer> {
+export function switchChange(args: SwitchRequest, call: ChangeCall): Change<SwitchFacts, SwitchMade, SwitchAnswer> {
   const { ctx, extra, record, progress } = call;
   const { config, api } = ctx;
   const { state, journal } = ctx.services.safety;
@@ -65,6 +66,16 @@ export function switchChange(args: SwitchRequest, call: ChangeCall): Change<Swit
     audit: "switch",
     // a switch whose record died with a stopped server (memory state) resumes from the journal
     resume: (run) => resumeFromJournal(journal, state.records, pairOf(run)),
+    // a used approval repeated by its requester (its answer lost): the switch it made is reported once its last
+    // step (the address given to toInstanceId) was sent; nothing is sent again
+    sentBefore: {
+      kinds: ["switch"],
+      view: (op) =>
+        op.intent.switchStep === "on"
+          ? { operationId: op.intent.operationId, sentAt: op.intent.time, address: op.intent.address }
+          : undefined,
+    },
+    repeated: (run, made) => repeatedSwitch(ctx, pairOf(run), made, run.usedApproval, extra.signal),
     approval: (run) => ({
       tool: "switch_address",
       // bound to the pair: the instance that gets the address is the switch's "method"
@@ -178,6 +189,52 @@ export function switchChange(args: SwitchRequest, call: ChangeCall): Change<Swit
   };
 }
 
+/** The switch a used approval made: its last step's operation, when it was sent, the address it moved. */
+interface SwitchMade {
+  operationId: string;
+  sentAt: string;
+  address?: string;
+}
+
+/** The answer to a used approval repeated: the switch it made, as the instances stand now; nothing is sent. */
+async function repeatedSwitch(
+  ctx: ToolContext,
+  pair: Pair,
+  made: SwitchMade,
+  approvalId: string | undefined,
+  signal: AbortSignal,
+): Promise<Answer<SwitchAnswer>> {
+  const opts = { region: pair.region, signal };
+  const [from, to] = await Promise.all(
+    [pair.instanceId, pair.toInstanceId].map(async (id) => {
+      const res = await ctx.api.describeInstances({ InstanceId: id, Limit: 1 }, opts);
+      return res.InstanceSet?.find((i) => i.InstanceId === id);
+    }),
+  );
+  const sent = `Approval ${approvalId} was already used: its switch of ${pair.instanceId}'s address to ${pair.toInstanceId} was sent at ${made.sentAt} (operation ${made.operationId})`;
+  const roles = from && to ? rolesOf(from, to) : undefined;
+  if (!roles) {
+    throw new CloudError(
+      "ResourceNotFound.InstanceNotExists",
+      `${sent}, and one of the two is no longer listed, or no longer a clone of the other. Nothing was sent.`,
+      { notSent: true },
+    );
+  }
+  const [host = to?.WanIp ?? "", port = String(to?.Port ?? 6379)] = (made.address ?? "").split(":").filter(Boolean);
+  const note =
+    `${sent}: it was NOT sent again. To switch again, ask for a new approval (call without approvalId); ` +
+    `its plan names the switch to make.`;
+  const out = await answer(ctx, pair, roles, host, Number(port), false);
+  const structured: SwitchAnswer = {
+    ...out.structured,
+    recovered: true,
+    sentAt: made.sentAt,
+    operationId: made.operationId,
+    note,
+  };
+  return { structured, text: `${note} ${out.text}` };
+}
+
 async function answer(
   ctx: ToolContext,
   pair: Pair,
@@ -185,7 +242,7 @@ async function answer(
   host: string,
   port: number,
   resumed: boolean,
-  taskIds: number[],
+  taskIds?: number[],
 ): Promise<Answer<SwitchAnswer>> {
   const addresses = addressView(await addressesNow({ api: ctx.api, region: pair.region }, pair));
   const undo = `switch_address { instanceId: "${pair.toInstanceId}", toInstanceId: "${pair.instanceId}" }`;
@@ -201,7 +258,7 @@ async function answer(
     address: { host, port },
     addresses,
     resumed,
-    taskIds,
+    ...(taskIds ? { taskIds } : {}),
     undo,
     billing,
   };

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type AdmittingApproval, approvalOutput } from "../../approval/step.js";
 import { TIME_FORMAT } from "../../cloud/views.js";
 import { inFlightSchema } from "../context.js";
+import { recoveredOutput } from "../recovered.js";
 
 const address = z.object({ instanceId: z.string(), host: z.string().optional(), port: z.number().int().optional() });
 
@@ -28,6 +29,12 @@ export const switchOutput = z.object({
   resumeStep: z.enum(["off", "on"]).optional().describe("Plan of a resume: the step it resumes from"),
   inFlight: inFlightSchema,
   taskIds: z.array(z.number().int()).optional().describe("The ModifyNetworkConfig tasks of the switch"),
+  ...recoveredOutput({
+    recovered: "True: a used approval repeated: the switch it made is reported, nothing was sent again",
+    sent: "its last step",
+    operation: "switch's last step",
+  }),
+  note: z.string().optional().describe("When recovered: what was found, and how to switch again"),
   undo: z.string().optional().describe("The call that switches back (undoes it)"),
   billing: z.string().optional().describe("The original still bills; how to delete an instance no longer needed"),
   warning: z.string().optional().describe("Show it to the user before confirming"),
