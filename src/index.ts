@@ -152,7 +152,6 @@ async function main(): Promise<void> {
     const authenticator = await createAuthenticator(config, log);
     const http = await startHttp({ config, log, runtime, authenticator, publicUrl: config.publicUrl });
     cleanups.unshift(() => http.shutdown());
-    await startSweep();
     process.on("SIGHUP", () => {
       log.notice("SIGHUP: reloading the authentication configuration");
       authenticator.reload().catch((error: unknown) => {
@@ -161,6 +160,7 @@ async function main(): Promise<void> {
         });
       });
     });
+    await startSweep(); // after every signal handler: a signal in between would find none
     return;
   }
   const { serveStdio } = await import("./transports/stdio.js");

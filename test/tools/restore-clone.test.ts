@@ -154,6 +154,15 @@ describe("restore_instance's clone route", () => {
     // the original's ID comes from the clone's tag: the call to make next, filled in
     expect(follow.next).toContain(`switch_address { instanceId: "${CATALOG}", toInstanceId: "${s.cloneInstanceId}" }`);
 
+    // the clone and its order are read at two moments: a running clone whose order was read as still delivering
+    // (3) has its order read again, and the answer never says running beside a delivering order
+    h.fake.reset();
+    const delivering = { Response: { DealDetails: [{ DealName: s.dealName, Status: 3 }], RequestId: "r-delivering" } };
+    h.fake.inject("DescribeInstanceDealDetail", { kind: "body", body: JSON.stringify(delivering) }, 1);
+    const again = sc(await h.call("check_task", { instanceId: s.cloneInstanceId }));
+    expect(again).toMatchObject({ kind: "clone", status: "running", dealName: s.dealName, dealStatus: 4 });
+    expect(h.fake.count("DescribeInstanceDealDetail")).toBe(2);
+
     // a server that did not make it (no order recorded: another process, memory state) knows it by its tag too
     const other = await startHarness({ sharedFake: h.fake, env: PASSWORD_ENV });
     try {

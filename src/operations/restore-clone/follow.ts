@@ -40,15 +40,19 @@ export async function followClone(
   const dealName = await recordedDeal(ctx, region, args.instanceId);
   const look = async (): Promise<Seen> => {
     const opts = { region, signal: extra.signal };
-    const [res, deals] = await Promise.all([
-      ctx.api.describeInstances({ InstanceId: args.instanceId, Limit: 1 }, opts),
-      dealName ? ctx.api.describeInstanceDealDetail({ DealName: dealName }, opts) : undefined,
-    ]);
-    return {
-      instance: res.InstanceSet?.find((i) => i.InstanceId === args.instanceId),
-      deal: deals?.DealDetails?.find((d) => d.DealName === dealName) ?? deals?.DealDetails?.[0],
-      requestId: res.RequestId,
+    const dealOf = async (name: string) => {
+      const deals = await ctx.api.describeInstanceDealDetail({ DealName: name }, opts);
+      return deals.DealDetails?.find((d) => d.DealName === name) ?? deals.DealDetails?.[0];
     };
+    const [res, read] = await Promise.all([
+      ctx.api.describeInstances({ InstanceId: args.instanceId, Limit: 1 }, opts),
+      dealName ? dealOf(dealName) : undefined,
+    ]);
+    const instance = res.InstanceSet?.find((i) => i.InstanceId === args.instanceId);
+    // the two reads are two moments: a clone that runs was delivered, so an order read as still delivering (3)
+    // just before is read again, and the answer never says running beside a delivering order
+    const deal = dealName && instance?.Status === 2 && read?.Status === 3 ? await dealOf(dealName) : read;
+    return { instance, deal, requestId: res.RequestId };
   };
 
   let waited: Waited<Seen>;
