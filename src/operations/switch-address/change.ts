@@ -16,6 +16,7 @@ import { type Roles, rolesOf } from "./direction.js";
 import {
   type AddressNow,
   addressesNow,
+  addressOf,
   assertTwoInstances,
   checkSwitch,
   type Pair,
@@ -181,8 +182,9 @@ export function switchChange(args: SwitchRequest, call: ChangeCall): Change<Swit
       );
       Object.assign(record, { outcome: "submitted", switchStep: "done", switchTaskIds: result.record.taskIds });
       const { host: h, port: p } = result.record;
+      const now = await addressesNow({ api, region: run.region }, pairOf(run));
       return withInFlight(
-        await answer(ctx, pairOf(run), facts.roles, h, p, result.resumed, result.record.taskIds),
+        answer(ctx, pairOf(run), facts.roles, { host: h, port: p }, now, { resumed: result.resumed, taskIds: result.record.taskIds }),
         run.settled.map(inFlightView),
       );
     },
@@ -224,7 +226,9 @@ async function repeatedSwitch(
   const note =
     `${sent}: it was NOT sent again. To switch again, ask for a new approval (call without approvalId); ` +
     `its plan names the switch to make.`;
-  const out = await answer(ctx, pair, roles, host, Number(port), false);
+  // the instances just read say where each address is now: no second read
+  const now = [addressOf(pair.instanceId, from), addressOf(pair.toInstanceId, to)];
+  const out = answer(ctx, pair, roles, { host, port: Number(port) }, now, { resumed: false });
   const structured: SwitchAnswer = {
     ...out.structured,
     recovered: true,
@@ -235,16 +239,17 @@ async function repeatedSwitch(
   return { structured, text: `${note} ${out.text}` };
 }
 
-async function answer(
+/** The switched answer: the address moved (`at`), where each address is `now`, the undo and the billing. */
+function answer(
   ctx: ToolContext,
   pair: Pair,
   roles: Roles,
-  host: string,
-  port: number,
-  resumed: boolean,
-  taskIds?: number[],
-): Promise<Answer<SwitchAnswer>> {
-  const addresses = addressView(await addressesNow({ api: ctx.api, region: pair.region }, pair));
+  at: { host: string; port: number },
+  now: readonly AddressNow[],
+  { resumed, taskIds }: { resumed: boolean; taskIds?: number[] },
+): Answer<SwitchAnswer> {
+  const { host, port } = at;
+  const addresses = addressView(now);
   const undo = `switch_address { instanceId: "${pair.toInstanceId}", toInstanceId: "${pair.instanceId}" }`;
   const billing =
     `${pair.instanceId} still exists and still bills: this server never deletes it (it deletes only its own restore drills' clones). When it is no longer ` +
@@ -262,12 +267,12 @@ async function answer(
     undo,
     billing,
   };
-  const now = addresses
+  const where = addresses
     .map((a) => `${a.instanceId} ${a.host ? `${a.host}:${a.port}` : "(address not read)"}`)
     .join(", ");
   return {
     structured,
-    text: `${messages(ctx.config.language).clone.switchRoles(roles)} Switched: ${pair.toInstanceId} now answers at ${host}:${port}${resumed ? " (an interrupted switch resumed)" : ""}. Now: ${now}. Undo: ${undo}. ${billing}`,
+    text: `${messages(ctx.config.language).clone.switchRoles(roles)} Switched: ${pair.toInstanceId} now answers at ${host}:${port}${resumed ? " (an interrupted switch resumed)" : ""}. Now: ${where}. Undo: ${undo}. ${billing}`,
   };
 }
 

@@ -263,6 +263,11 @@ async function followStep(deps: SwitchDeps, pair: Pair, record: SwitchRecord): P
   }
 }
 
+/** Where an instance's address is, as DescribeInstances lists it (not listed: no host). */
+export function addressOf(instanceId: string, i: ApiInstance | undefined): AddressNow {
+  return { instanceId, host: i?.WanIp || undefined, port: i?.Port, status: i?.Status };
+}
+
 /** Where each address is now (a failed lookup leaves the host out). */
 export async function addressesNow(deps: Pick<SwitchDeps, "api" | "region" | "signal">, pair: Pair): Promise<AddressNow[]> {
   const opts = { region: deps.region, signal: deps.signal };
@@ -270,8 +275,7 @@ export async function addressesNow(deps: Pick<SwitchDeps, "api" | "region" | "si
     [pair.instanceId, pair.toInstanceId].map(async (id) => {
       try {
         const res = await deps.api.describeInstances({ InstanceId: id, Limit: 1 }, opts);
-        const i = res.InstanceSet?.find((x) => x.InstanceId === id);
-        return { instanceId: id, host: i?.WanIp || undefined, port: i?.Port, status: i?.Status };
+        return addressOf(id, res.InstanceSet?.find((x) => x.InstanceId === id));
       } catch {
         return { instanceId: id };
       }

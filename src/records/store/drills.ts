@@ -8,6 +8,7 @@
  * of `from`, atomically across replicas, so of a drill and a sweeper both moving a drill to "destroying" exactly
  * one wins (and only the winner sends the destroy).
  */
+import { storedRecord } from "./stored-record.js";
 
 /** cloning: CloneInstances sent, the clone not running yet; verifying: running, being verified; destroying:
  * DestroyPostpaidInstance sent (or about to be); completed: the clone destroyed, the verification recorded;
@@ -154,20 +155,15 @@ export async function lastPassedDrill(
 
 /** A drill read back from the store, checked for its identity and status; undefined when it is not one. */
 export function parseDrill(text: string | null | undefined): DrillRecord | undefined {
-  if (!text) return undefined;
-  let value: Partial<DrillRecord>;
-  try {
-    value = JSON.parse(text) as Partial<DrillRecord>;
-  } catch {
-    return undefined;
-  }
-  const ok =
-    typeof value?.drillId === "string" &&
-    typeof value.region === "string" &&
-    typeof value.sourceInstanceId === "string" &&
-    typeof value.times?.requested === "number" &&
-    (DRILL_STATUSES as readonly unknown[]).includes(value.status);
-  return ok ? (value as DrillRecord) : undefined;
+  return storedRecord<DrillRecord>(
+    text,
+    (value) =>
+      typeof value.drillId === "string" &&
+      typeof value.region === "string" &&
+      typeof value.sourceInstanceId === "string" &&
+      typeof value.times?.requested === "number" &&
+      (DRILL_STATUSES as readonly unknown[]).includes(value.status),
+  );
 }
 
 export function matches(record: DrillRecord, filter: { region?: string; sourceInstanceId?: string }): boolean {

@@ -4,7 +4,8 @@ import type { Logger } from "../../base/log.js";
 import type { Metrics } from "../../base/metrics.js";
 import type { AuditRecord } from "../audit.js";
 import type { RedisConnection } from "./redis-link.js";
-import { stateUnavailable, storedRecord, type OperationLedger } from "./types.js";
+import { storedRecord } from "./stored-record.js";
+import { stateUnavailable, type OperationLedger } from "./types.js";
 
 /** How often each replica reads the epoch (besides every change, which reads it too). */
 export const EPOCH_CHECK_MS = 200;

@@ -1,4 +1,5 @@
 import type { AuditRecord } from "../audit.js";
+import { storedRecord } from "./stored-record.js";
 import type { KnownTask, OperationLedger, TaskLedger } from "./types.js";
 
 /** Tasks remembered at once in memory; the oldest go first beyond this. */
@@ -55,18 +56,17 @@ export function ledgerFields(task: KnownTask): KnownTask {
 
 /** A ledger entry read from the store, checked field by field; undefined when it is not one. */
 export function parseLedgerEntry(text: string): KnownTask | undefined {
-  let value: Record<string, unknown>;
-  try {
-    value = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  const { kind, region, instanceId, remark, backupType, startedAt } = value ?? {};
-  if (kind !== "restore" && kind !== "backup" && kind !== "other") return undefined;
-  if (typeof region !== "string" || typeof instanceId !== "string" || typeof startedAt !== "number") return undefined;
-  if (remark !== undefined && typeof remark !== "string") return undefined;
-  if (backupType !== undefined && backupType !== "0" && backupType !== "1") return undefined;
-  return ledgerFields({ kind, region, instanceId, startedAt, remark, backupType } as KnownTask);
+  const task = storedRecord<KnownTask>(
+    text,
+    ({ kind, region, instanceId, remark, backupType, startedAt }) =>
+      (kind === "restore" || kind === "backup" || kind === "other") &&
+      typeof region === "string" &&
+      typeof instanceId === "string" &&
+      typeof startedAt === "number" &&
+      (remark === undefined || typeof remark === "string") &&
+      (backupType === undefined || backupType === "0" || backupType === "1"),
+  );
+  return task && ledgerFields(task);
 }
 
 /** Operations remembered at once in memory (intents with their outcomes). */

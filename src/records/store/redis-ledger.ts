@@ -2,7 +2,8 @@ import { LEDGER_TTL_MS, ledgerFields, MemoryLedger, parseLedgerEntry } from "./m
 import type { AuditRecord } from "../audit.js";
 import type { RedisConnection } from "./redis-link.js";
 import { OP_BEGIN, OP_LIST, OP_SETTLE } from "./scripts.js";
-import { type KnownTask, type OperationLedger, stateUnavailable, storedRecord, type TaskLedger } from "./types.js";
+import { storedRecord } from "./stored-record.js";
+import { type KnownTask, type OperationLedger, stateUnavailable, type TaskLedger } from "./types.js";
 
 /**
  * The task ledger in Redis, shared by every replica: one key per task (`<prefix>task:<region>:<taskId>`, a JSON
